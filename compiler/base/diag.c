@@ -1,0 +1,75 @@
+/* Diagnostics: records the first error and formats it as one line. */
+#include "diag.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+void wa_diag_init(WaDiag *d, const char *file) {
+    memset(d, 0, sizeof *d);
+    d->file = file;
+    d->func_index = WA_NO_FUNC;
+}
+
+static void record(WaDiag *d, const char *fmt, va_list ap) {
+    vsnprintf(d->message, sizeof d->message, fmt, ap);
+    d->failed = true;
+}
+
+bool wa_diag_error(WaDiag *d, size_t offset, const char *fmt, ...) {
+    if (d->failed)
+        return false;
+    d->has_offset = true;
+    d->offset = offset;
+    va_list ap;
+    va_start(ap, fmt);
+    record(d, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+bool wa_diag_error_no_offset(WaDiag *d, const char *fmt, ...) {
+    if (d->failed)
+        return false;
+    d->has_offset = false;
+    va_list ap;
+    va_start(ap, fmt);
+    record(d, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+void wa_diag_set_func(WaDiag *d, uint32_t func_index, const char *func_name) {
+    if (d->func_index != WA_NO_FUNC)
+        return;
+    d->func_index = func_index;
+    d->func_name = func_name;
+}
+
+char *wa_diag_format(const WaDiag *d, char *buf, size_t size) {
+    size_t n = 0;
+#define APPEND(...)                                                                                \
+    do {                                                                                           \
+        int k = snprintf(buf + n, n < size ? size - n : 0, __VA_ARGS__);                           \
+        if (k > 0)                                                                                 \
+            n += (size_t)k;                                                                        \
+    } while (0)
+    buf[0] = '\0';
+    if (d->file)
+        APPEND("%s: ", d->file);
+    if (d->has_offset)
+        APPEND("offset 0x%zx: ", d->offset);
+    if (d->func_index != WA_NO_FUNC) {
+        if (d->func_name)
+            APPEND("func %u (%s): ", d->func_index, d->func_name);
+        else
+            APPEND("func %u: ", d->func_index);
+    }
+    APPEND("%s", d->failed ? d->message : "no error");
+#undef APPEND
+    return buf;
+}
+
+void wa_diag_print(const WaDiag *d, FILE *out) {
+    char buf[1024];
+    fprintf(out, "%s\n", wa_diag_format(d, buf, sizeof buf));
+}

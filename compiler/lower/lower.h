@@ -1,0 +1,154 @@
+/*
+ * lower.h: lowering validated wasm function bodies to LLVM IR.
+ *
+ * One WaCodegen per module (LLVM context, module, builder, the types and
+ * declarations every function shares); one WaFuncGen per function (its LLVM
+ * function, locals, operand stack and control stack). Every lowering entry
+ * point takes the function context first and is spelled the same way:
+ *
+ *     bool wa_lower_<class>(WaFuncGen *fg, const WaInstr *in);
+ *
+ * one per lowering class of opcodes.def (CLASS column), each in its own file:
+ * control.c call.c variable.c (also drop/select) memory.c (loads, stores,
+ * memory.size/grow) numeric.c (constants, unary, binary) compare.c convert.c
+ * table.c (tables and references) bulk.c simd.c. trap.c holds the shared
+ * trap blocks.
+ *
+ * The body was validated first, so handlers trust types and indices: the
+ * operand stack holds exactly what the spec's typing says. After an
+ * unconditional branch the rest of a block is unreachable; the driver loop
+ * skips it (only nesting is tracked), so handlers never see dead code.
+ *
+ * Wasm values are LLVM values: i32 -> i32, i64 -> i64, f32 -> float,
+ * f64 -> double, v128 -> <2 x i64>, funcref/externref -> ptr.
+ */
+#ifndef WA_LOWER_LOWER_H
+#define WA_LOWER_LOWER_H
+
+#include "../../runtime/wa_rt.h"
+#include "../base/arena.h"
+#include "../base/diag.h"
+#include "../base/vec.h"
+#include "../wasm/instr.h"
+#include "../wasm/module.h"
+
+#include <llvm-c/Core.h>
+#include <stdbool.h>
+
+/* Module-wide lowering state. */
+typedef struct WaCodegen {
+    const WaModule *m;
+    WaDiag *d;
+    LLVMContextRef llvm;
+    LLVMModuleRef mod;
+    LLVMBuilderRef b;
+
+    /* Frequently used LLVM types. */
+    LLVMTypeRef t_void, t_i1, t_i8, t_i16, t_i32, t_i64, t_f32, t_f64, t_v128, t_ptr;
+
+    LLVMTypeRef *fn_types; /* native signature per module type index */
+    LLVMValueRef *funcs;   /* LLVM function per function index; NULL for imports */
+    LLVMValueRef trap_fn;  /* declaration of wa_rt_trap */
+    WaArena scratch;       /* per-function data, reset after each function */
+} WaCodegen;
+
+/* An operand stack entry. */
+typedef struct WaStackValue {
+    LLVMValueRef value;
+    WaValType type;
+} WaStackValue;
+
+/* A control frame (spec 3.3.5): block, loop, if, or the function body. */
+typedef struct WaControl {
+    WaOpcode op;                 /* WA_OP_BLOCK, WA_OP_LOOP, WA_OP_IF; WA_OP_END for the body */
+    uint32_t nparams, nresults;
+    const WaValType *params, *results;
+    size_t stack_height;         /* operand stack height below the block's parameters */
+    LLVMBasicBlockRef branch_target; /* loop: its header; others: the join block after it */
+    LLVMValueRef *phis;          /* phis at branch_target: loop params or block results */
+    LLVMBasicBlockRef else_block;    /* if without else seen yet: the false edge */
+    LLVMValueRef *if_params;     /* if: the parameter values, for the else arm */
+    bool reachable_end;          /* some edge reaches branch_target (blocks and ifs) */
+    bool unreachable;            /* the rest of this block is dead (after br, return, ...) */
+} WaControl;
+
+/* Per-function lowering state. */
+typedef struct WaFuncGen {
+    WaCodegen *cg;
+    uint32_t func_index;
+    const WaFunc *func;
+    const WaFuncType *type;
+    LLVMValueRef fn;
+    LLVMValueRef ctx; /* the instance pointer, first parameter */
+    LLVMBasicBlockRef entry;  /* allocas and hoisted instance loads go here */
+    LLVMValueRef *locals;     /* alloca per local (parameters first) */
+    WaValType *local_types;
+    uint32_t nlocals;
+    WA_VEC(WaStackValue) stack;
+    WA_VEC(WaControl) control;
+    LLVMValueRef mem0_base;   /* hoisted load of ctx->mem0_base, or NULL until used */
+    LLVMBasicBlockRef trap_blocks[WA_RT_TRAP_COUNT]; /* one shared block per trap kind */
+} WaFuncGen;
+
+/* ---- Operand stack ---- */
+void wa_fg_push(WaFuncGen *fg, LLVMValueRef value, WaValType type);
+LLVMValueRef wa_fg_pop(WaFuncGen *fg);
+WaStackValue wa_fg_pop_typed(WaFuncGen *fg);
+
+/* ---- Types and helpers shared by the handlers ---- */
+
+/* The LLVM type of a wasm value type. */
+LLVMTypeRef wa_cg_type(WaCodegen *cg, WaValType t);
+
+/* The zero value of a wasm type (0, +0.0, null). */
+LLVMValueRef wa_cg_zero(WaCodegen *cg, WaValType t);
+
+/*
+ * Calls LLVM intrinsic `name` (e.g. "llvm.ctlz"), overloaded on the given
+ * types (usually the operand type), with nargs arguments.
+ */
+LLVMValueRef wa_cg_call_intrinsic(WaCodegen *cg, const char *name, LLVMTypeRef *overload,
+                                  unsigned noverload, LLVMValueRef *args, unsigned nargs);
+
+/*
+ * Declares (once) and returns a runtime function `name` of type `type`,
+ * e.g. wa_rt_memory_grow.
+ */
+LLVMValueRef wa_cg_runtime_fn(WaCodegen *cg, const char *name, LLVMTypeRef type);
+
+/* Loads a field at byte `offset` of the instance struct (use offsetof on wa_rt_instance_t). */
+LLVMValueRef wa_fg_load_ctx_field(WaFuncGen *fg, size_t offset, LLVMTypeRef type,
+                                  const char *name);
+
+/* Same, but emitted once in the entry block (for fields that never change, like mem0_base). */
+LLVMValueRef wa_fg_load_ctx_field_hoisted(WaFuncGen *fg, size_t offset, LLVMTypeRef type,
+                                          const char *name);
+
+/* Branches to the function's shared trap block for `kind` if cond (an i1) is true. */
+void wa_fg_trap_if(WaFuncGen *fg, LLVMValueRef cond, wa_rt_trap_t kind);
+
+/* Traps unconditionally; the rest of the current block becomes unreachable. */
+void wa_fg_trap(WaFuncGen *fg, wa_rt_trap_t kind);
+
+/* ---- Per-class lowering handlers (see the file comment) ---- */
+bool wa_lower_control(WaFuncGen *fg, const WaInstr *in);
+bool wa_lower_call(WaFuncGen *fg, const WaInstr *in);
+bool wa_lower_parametric(WaFuncGen *fg, const WaInstr *in);
+bool wa_lower_variable(WaFuncGen *fg, const WaInstr *in);
+bool wa_lower_table(WaFuncGen *fg, const WaInstr *in);
+bool wa_lower_ref(WaFuncGen *fg, const WaInstr *in);
+bool wa_lower_load(WaFuncGen *fg, const WaInstr *in);
+bool wa_lower_store(WaFuncGen *fg, const WaInstr *in);
+bool wa_lower_memory(WaFuncGen *fg, const WaInstr *in);
+bool wa_lower_bulk(WaFuncGen *fg, const WaInstr *in);
+bool wa_lower_const(WaFuncGen *fg, const WaInstr *in);
+bool wa_lower_unary(WaFuncGen *fg, const WaInstr *in);
+bool wa_lower_binary(WaFuncGen *fg, const WaInstr *in);
+bool wa_lower_compare(WaFuncGen *fg, const WaInstr *in);
+bool wa_lower_convert(WaFuncGen *fg, const WaInstr *in);
+bool wa_lower_simd(WaFuncGen *fg, const WaInstr *in);
+
+/* Lowers the body of defined function `func_index` into cg->funcs[func_index]. */
+bool wa_lower_function(WaCodegen *cg, uint32_t func_index);
+
+#endif

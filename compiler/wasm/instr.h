@@ -1,0 +1,158 @@
+/*
+ * instr.h: opcodes and the instruction reader shared by the validator and
+ * lowering (spec 5.4).
+ *
+ * Each instruction is read into a WaInstr: its opcode (one enum value per row
+ * of opcodes.def) and its decoded immediates. Facts about an opcode (name,
+ * immediates, lowering class, signature, memory access width, operation) come
+ * from the table through the wa_op_* arrays.
+ */
+#ifndef WA_WASM_INSTR_H
+#define WA_WASM_INSTR_H
+
+#include "../base/arena.h"
+#include "../base/reader.h"
+#include "module.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum WaOpcode {
+#define WA_OP(NAME, PREFIX, CODE, TEXT, IMM, CLASS, T1, T2, T3, TR, MEMLOG2, AUX) WA_OP_##NAME,
+#include "opcodes.def"
+#undef WA_OP
+    WA_OP_COUNT
+} WaOpcode;
+
+/* The kinds of immediates an instruction carries (the IMM column). */
+typedef enum WaImmKind {
+    WA_IMM_NONE,
+    WA_IMM_BLOCK,         /* block type */
+    WA_IMM_LABEL,         /* label index */
+    WA_IMM_BR_TABLE,      /* vec(label) + default label */
+    WA_IMM_FUNC,          /* function index */
+    WA_IMM_CALL_INDIRECT, /* type index, table index */
+    WA_IMM_LOCAL,         /* local index */
+    WA_IMM_GLOBAL,        /* global index */
+    WA_IMM_TABLE,         /* table index */
+    WA_IMM_MEMARG,        /* alignment (log2), offset */
+    WA_IMM_MEMIDX,        /* a memory index: the reserved zero byte in Wasm 2.0 */
+    WA_IMM_I32,
+    WA_IMM_I64,
+    WA_IMM_F32,
+    WA_IMM_F64,
+    WA_IMM_SELECT_T,    /* vec(valtype) */
+    WA_IMM_HEAPTYPE,    /* funcref / externref */
+    WA_IMM_DATA,        /* data segment index */
+    WA_IMM_ELEM,        /* element segment index */
+    WA_IMM_MEMORY_INIT, /* data index, memory index */
+    WA_IMM_MEMORY_COPY, /* destination memory, source memory */
+    WA_IMM_TABLE_INIT,  /* element index, table index */
+    WA_IMM_TABLE_COPY,  /* destination table, source table */
+    WA_IMM_V128,        /* 16 bytes */
+    WA_IMM_SHUFFLE,     /* 16 lane indices */
+    WA_IMM_LANE,        /* 1 lane index */
+    WA_IMM_MEMARG_LANE, /* memarg, then 1 lane index */
+} WaImmKind;
+
+/* Lowering classes (the CLASS column): which lower/ file handles an opcode. */
+typedef enum WaOpClass {
+    WA_CLASS_CONTROL,
+    WA_CLASS_CALL,
+    WA_CLASS_PARAMETRIC,
+    WA_CLASS_VARIABLE,
+    WA_CLASS_TABLE,
+    WA_CLASS_REF,
+    WA_CLASS_LOAD,
+    WA_CLASS_STORE,
+    WA_CLASS_MEMORY,
+    WA_CLASS_BULK,
+    WA_CLASS_CONST,
+    WA_CLASS_UNARY,
+    WA_CLASS_BINARY,
+    WA_CLASS_COMPARE,
+    WA_CLASS_CONVERT,
+    WA_CLASS_SIMD,
+} WaOpClass;
+
+/* Operations within a class (the AUX column). */
+#define WA_AUX_LIST(X)                                                                             \
+    X(_) X(PLAIN) X(SEXT) X(ZEXT)                                                                  \
+    X(ADD) X(SUB) X(MUL) X(DIV) X(DIV_S) X(DIV_U) X(REM_S) X(REM_U) X(AND) X(OR) X(XOR)            \
+    X(SHL) X(SHR_S) X(SHR_U) X(ROTL) X(ROTR) X(CLZ) X(CTZ) X(POPCNT)                               \
+    X(ABS) X(NEG) X(CEIL) X(FLOOR) X(TRUNC) X(NEAREST) X(SQRT) X(MIN) X(MAX) X(COPYSIGN)           \
+    X(EQZ) X(EQ) X(NE) X(LT) X(GT) X(LE) X(GE) X(LT_S) X(LT_U) X(GT_S) X(GT_U) X(LE_S) X(LE_U)     \
+    X(GE_S) X(GE_U)                                                                                \
+    X(WRAP) X(EXTEND_S) X(EXTEND_U) X(TRUNC_S) X(TRUNC_U) X(TRUNC_SAT_S) X(TRUNC_SAT_U)            \
+    X(CONVERT_S) X(CONVERT_U) X(DEMOTE) X(PROMOTE) X(REINTERPRET)                                  \
+    X(EXTEND8_S) X(EXTEND16_S) X(EXTEND32_S)
+
+typedef enum WaAux {
+#define X(name) WA_AUX_##name,
+    WA_AUX_LIST(X)
+#undef X
+} WaAux;
+
+/* Per-opcode facts, indexed by WaOpcode. */
+extern const char *const wa_op_name[WA_OP_COUNT];
+extern const uint8_t wa_op_imm[WA_OP_COUNT];     /* WaImmKind */
+extern const uint8_t wa_op_class[WA_OP_COUNT];   /* WaOpClass */
+extern const uint8_t wa_op_sig[WA_OP_COUNT][4];  /* WaValType T1, T2, T3, TR */
+extern const uint8_t wa_op_memlog2[WA_OP_COUNT]; /* natural alignment, log2 bytes */
+extern const uint8_t wa_op_aux[WA_OP_COUNT];     /* WaAux */
+
+/* A block type (spec 5.4.1): empty, one value type, or a type index. */
+typedef struct WaBlockType {
+    enum { WA_BLOCK_EMPTY, WA_BLOCK_VALUE, WA_BLOCK_TYPEIDX } kind;
+    WaValType value;     /* WA_BLOCK_VALUE */
+    uint32_t type_index; /* WA_BLOCK_TYPEIDX */
+} WaBlockType;
+
+typedef struct WaMemArg {
+    uint32_t align_log2;
+    uint32_t memory;
+    uint64_t offset;
+} WaMemArg;
+
+/* One decoded instruction. Which immediate field is set follows wa_op_imm[op]. */
+typedef struct WaInstr {
+    WaOpcode op;
+    size_t offset; /* file offset of the opcode */
+    union {
+        WaBlockType block;
+        uint32_t index; /* LABEL FUNC LOCAL GLOBAL TABLE MEMIDX DATA ELEM HEAPTYPE(as WaValType) */
+        struct {
+            uint32_t *labels; /* in the scratch arena given to the reader */
+            uint32_t count;
+            uint32_t default_label;
+        } br_table;
+        struct {
+            uint32_t type_index;
+            uint32_t table_index;
+        } call_indirect;
+        WaMemArg memarg; /* MEMARG, MEMARG_LANE (with lane) */
+        int32_t i32;
+        int64_t i64;
+        uint32_t f32_bits;
+        uint64_t f64_bits;
+        uint8_t bytes[16]; /* V128, SHUFFLE */
+        struct {
+            uint32_t count; /* how many types the vector had (valid: exactly 1) */
+            WaValType type; /* the first, if any */
+        } select_t;
+        struct {
+            uint32_t a, b; /* MEMORY_INIT: data, memory; TABLE_INIT: elem, table;
+                              MEMORY_COPY / TABLE_COPY: destination, source */
+        } pair;
+    } imm;
+    uint8_t lane; /* LANE, MEMARG_LANE */
+} WaInstr;
+
+/*
+ * Reads one instruction at r. Immediates that need memory (br_table labels)
+ * are allocated in `scratch`. Fails with "illegal opcode" for an unknown
+ * opcode and with the reader's messages for bad immediates.
+ */
+bool wa_instr_read(WaReader *r, WaArena *scratch, WaInstr *out);
+
+#endif
