@@ -15,6 +15,7 @@ void wa_reader_init(WaReader *r, const uint8_t *bytes, size_t size, WaDiag *d) {
     r->p = bytes;
     r->end = bytes + size;
     r->d = d;
+    r->end_message = NULL;
 }
 
 WaReader wa_reader_sub(const WaReader *r, size_t size) {
@@ -24,7 +25,8 @@ WaReader wa_reader_sub(const WaReader *r, size_t size) {
 }
 
 static bool unexpected_end(WaReader *r) {
-    return wa_diag_error(r->d, wa_reader_offset(r), "unexpected end");
+    return wa_diag_error(r->d, wa_reader_offset(r), "%s",
+                         r->end_message ? r->end_message : "unexpected end");
 }
 
 bool wa_read_u8(WaReader *r, uint8_t *out) {

@@ -27,6 +27,10 @@ typedef struct WaReader {
     const uint8_t *p;    /* next byte */
     const uint8_t *end;  /* one past the last readable byte */
     WaDiag *d;
+    /* What running off `end` is called; NULL means "unexpected end". The decoder sets
+       "unexpected end of section or function" on section and body readers, as the spec
+       suite words it there; sub-readers inherit it. */
+    const char *end_message;
 } WaReader;
 
 /* A reader over all of bytes[0, size). */

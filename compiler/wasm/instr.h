@@ -85,7 +85,16 @@ typedef enum WaOpClass {
     X(GE_S) X(GE_U)                                                                                \
     X(WRAP) X(EXTEND_S) X(EXTEND_U) X(TRUNC_S) X(TRUNC_U) X(TRUNC_SAT_S) X(TRUNC_SAT_U)            \
     X(CONVERT_S) X(CONVERT_U) X(DEMOTE) X(PROMOTE) X(REINTERPRET)                                  \
-    X(EXTEND8_S) X(EXTEND16_S) X(EXTEND32_S)
+    X(EXTEND8_S) X(EXTEND16_S) X(EXTEND32_S)                                                       \
+    /* SIMD only (opcodes_simd.def); the lane shape is the prefix of the opcode's name */          \
+    X(NOT) X(ANDNOT) X(BITSELECT) X(ANY_TRUE) X(ALL_TRUE) X(BITMASK)                               \
+    X(SPLAT) X(EXTRACT) X(EXTRACT_S) X(EXTRACT_U) X(REPLACE) X(SHUFFLE) X(SWIZZLE)                 \
+    X(ADD_SAT_S) X(ADD_SAT_U) X(SUB_SAT_S) X(SUB_SAT_U) X(MIN_S) X(MIN_U) X(MAX_S) X(MAX_U)        \
+    X(AVGR_U) X(PMIN) X(PMAX) X(NARROW_S) X(NARROW_U)                                              \
+    X(EXTEND_LOW_S) X(EXTEND_HIGH_S) X(EXTEND_LOW_U) X(EXTEND_HIGH_U)                              \
+    X(EXTMUL_LOW_S) X(EXTMUL_HIGH_S) X(EXTMUL_LOW_U) X(EXTMUL_HIGH_U) X(EXTADD_S) X(EXTADD_U)      \
+    X(DOT_S) X(Q15MULR_SAT_S) X(LOAD_SPLAT) X(LOAD_ZERO) X(LOAD_LANE) X(STORE_LANE)                \
+    X(TRUNC_SAT_ZERO_S) X(TRUNC_SAT_ZERO_U) X(CONVERT_LOW_S) X(CONVERT_LOW_U)
 
 typedef enum WaAux {
 #define X(name) WA_AUX_##name,
