@@ -1,0 +1,728 @@
+/*
+ * decode.c: the binary-format decoder (spec chapter 5, Wasm 2.0).
+ *
+ * One pass over the input: the header, then sections in the order of spec
+ * 5.5.2 (type, import, function, table, memory, global, export, start,
+ * element, data count, code, data), each at most once, custom sections
+ * anywhere. Every section must take exactly its declared size ("section size
+ * mismatch"); as in the reference interpreter, that is checked after reading
+ * it, so what runs past the declared end fails with the message of whatever
+ * was being read there.
+ *
+ * What is decoding and what is validation follows the spec suite: malformed
+ * encodings (bad bytes, lengths, counts, flags, LEB128s) fail here; index
+ * bounds, types and constant-expression rules are left to the validator.
+ * Function bodies are split into local declarations and code; their
+ * instructions are read later. Constant expressions are read instruction by
+ * instruction only to find their final `end`.
+ *
+ * Error wording mirrors the spec's reference interpreter, so assert_malformed
+ * messages match: running off a section's or body's end is "unexpected end of
+ * section or function", off the file's end "unexpected end"; a length or
+ * count larger than the rest of the file is "length out of bounds"; an
+ * out-of-order or repeated section is "unexpected content after last section".
+ *
+ * The index spaces (funcs, tables, memories, globals) are collected in heap
+ * vectors while imports and definitions arrive, then copied into the module's
+ * arena at the end. The `name` custom section is parsed last, when the
+ * function count is known; if it is malformed it is ignored.
+ */
+#include "decode.h"
+
+#include "../base/check.h"
+#include "../base/reader.h"
+#include "../base/vec.h"
+#include "instr.h"
+
+#include <string.h>
+
+/* Section ids (spec 5.5.2). */
+enum {
+    SEC_CUSTOM = 0,
+    SEC_TYPE = 1,
+    SEC_IMPORT = 2,
+    SEC_FUNCTION = 3,
+    SEC_TABLE = 4,
+    SEC_MEMORY = 5,
+    SEC_GLOBAL = 6,
+    SEC_EXPORT = 7,
+    SEC_START = 8,
+    SEC_ELEMENT = 9,
+    SEC_CODE = 10,
+    SEC_DATA = 11,
+    SEC_DATA_COUNT = 12,
+    SEC_LAST = SEC_DATA_COUNT,
+};
+
+/* Where each section id must appear: the data count section sits between element and code. */
+static const uint8_t section_rank[SEC_LAST + 1] = {
+    [SEC_TYPE] = 1,     [SEC_IMPORT] = 2,      [SEC_FUNCTION] = 3, [SEC_TABLE] = 4,
+    [SEC_MEMORY] = 5,   [SEC_GLOBAL] = 6,      [SEC_EXPORT] = 7,   [SEC_START] = 8,
+    [SEC_ELEMENT] = 9,  [SEC_DATA_COUNT] = 10, [SEC_CODE] = 11,    [SEC_DATA] = 12,
+};
+
+static const char section_end_message[] = "unexpected end of section or function";
+
+typedef struct Decoder {
+    WaModule *m;
+    WaDiag *d;
+    size_t file_size;
+    WA_VEC(WaFunc) funcs;
+    WA_VEC(WaTable) tables;
+    WA_VEC(WaMemory) memories;
+    WA_VEC(WaGlobal) globals;
+    WA_VEC(WaCustomSection) customs;
+    const uint8_t *section_end; /* end of the section being read, as its size declares */
+    bool has_function_section;
+    uint32_t nfunc_decls; /* entries of the function section */
+    bool has_code_section;
+    bool has_data_section;
+    bool has_name_section;
+    WaReader name_section; /* the name section's payload after its name */
+    WaArena scratch;       /* br_table labels met while finding a constant expression's end */
+} Decoder;
+
+/*
+ * Reads a u32 length or vector count and checks it against the rest of the
+ * file, measured from before the count as the reference interpreter does; a
+ * count that fits there but not in the section fails later as "unexpected end
+ * of section or function". Keeps allocations bounded by the input size.
+ */
+static bool read_length(Decoder *dc, WaReader *r, uint32_t *n) {
+    size_t at = wa_reader_offset(r);
+    WA_TRY(wa_read_u32(r, n));
+    if (*n > dc->file_size - at)
+        return wa_diag_error(r->d, at, "length out of bounds");
+    return true;
+}
+
+/* A name (spec 5.2.4): length, then that many bytes of well-formed UTF-8. */
+static bool read_name(Decoder *dc, WaReader *r, WaBytes *out) {
+    uint32_t len;
+    WA_TRY(read_length(dc, r, &len));
+    size_t at = wa_reader_offset(r);
+    const uint8_t *bytes;
+    WA_TRY(wa_read_bytes(r, len, &bytes));
+    if (!wa_utf8_valid(bytes, len))
+        return wa_diag_error(r->d, at, "malformed UTF-8 encoding");
+    out->data = bytes;
+    out->len = len;
+    return true;
+}
+
+/* A value type (spec 5.3.4). */
+static bool read_valtype(WaReader *r, WaValType *out) {
+    size_t at = wa_reader_offset(r);
+    uint8_t byte;
+    WA_TRY(wa_read_u8(r, &byte));
+    switch (byte) {
+    case WA_VT_I32:
+    case WA_VT_I64:
+    case WA_VT_F32:
+    case WA_VT_F64:
+    case WA_VT_V128:
+    case WA_VT_FUNCREF:
+    case WA_VT_EXTERNREF:
+        *out = (WaValType)byte;
+        return true;
+    default:
+        return wa_diag_error(r->d, at, "malformed value type");
+    }
+}
+
+/* A reference type (spec 5.3.3): funcref or externref. */
+static bool read_reftype(WaReader *r, WaValType *out) {
+    size_t at = wa_reader_offset(r);
+    uint8_t byte;
+    WA_TRY(wa_read_u8(r, &byte));
+    if (byte != WA_VT_FUNCREF && byte != WA_VT_EXTERNREF)
+        return wa_diag_error(r->d, at, "malformed reference type");
+    *out = (WaValType)byte;
+    return true;
+}
+
+/*
+ * Limits (spec 5.3.7). The flag is a 1-bit LEB128 in the reference
+ * interpreter, so 0x02 is "integer too large" and 0x81 0x00 "integer
+ * representation too long", as binary.wast expects.
+ */
+static bool read_limits(WaReader *r, WaLimits *out) {
+    uint64_t flag;
+    uint32_t v;
+    WA_TRY(wa_read_uleb(r, 1, &flag));
+    WA_TRY(wa_read_u32(r, &v));
+    out->min = v;
+    out->has_max = flag == 1;
+    out->max = 0;
+    if (out->has_max) {
+        WA_TRY(wa_read_u32(r, &v));
+        out->max = v;
+    }
+    return true;
+}
+
+static bool read_table_type(WaReader *r, WaTableType *out) {
+    WA_TRY(read_reftype(r, &out->elem));
+    return read_limits(r, &out->limits);
+}
+
+/* Global type (spec 5.3.10): value type, then mutability 0x00 or 0x01 as a plain byte. */
+static bool read_global_type(WaReader *r, WaGlobalType *out) {
+    WA_TRY(read_valtype(r, &out->type));
+    size_t at = wa_reader_offset(r);
+    uint8_t mut;
+    WA_TRY(wa_read_u8(r, &mut));
+    if (mut > 1)
+        return wa_diag_error(r->d, at, "malformed mutability");
+    out->is_mutable = mut == 1;
+    return true;
+}
+
+/*
+ * A constant expression (spec 5.4.9): instructions up to the `end` that
+ * closes it. Nested blocks are tracked so that a (later invalid) block inside
+ * does not end it early; what the instructions are is checked by the validator.
+ */
+static bool read_const_expr(Decoder *dc, WaReader *r, WaConstExpr *out) {
+    out->offset = wa_reader_offset(r);
+    out->code = r->p;
+    uint32_t depth = 0;
+    for (;;) {
+        WaInstr in;
+        WA_TRY(wa_instr_read(r, &dc->scratch, &in));
+        if (in.op == WA_OP_BLOCK || in.op == WA_OP_LOOP || in.op == WA_OP_IF)
+            depth++;
+        else if (in.op == WA_OP_END && depth-- == 0)
+            break;
+    }
+    wa_arena_reset(&dc->scratch);
+    out->size = wa_reader_offset(r) - out->offset;
+    return true;
+}
+
+/* Type section (spec 5.5.4): function types 0x60 vec(valtype) vec(valtype). */
+static bool read_type_section(Decoder *dc, WaReader *r) {
+    WaModule *m = dc->m;
+    WA_TRY(read_length(dc, r, &m->ntypes));
+    m->types = WA_NEW_ARRAY(&m->arena, WaFuncType, m->ntypes);
+    for (uint32_t i = 0; i < m->ntypes; i++) {
+        WaFuncType *ft = &m->types[i];
+        /* The form is an s7 (-0x20 = 0x60), so an over-long encoding of it is reported as such. */
+        size_t at = wa_reader_offset(r);
+        int64_t form;
+        WA_TRY(wa_read_sleb(r, 7, &form));
+        if (form != -0x20)
+            return wa_diag_error(r->d, at, "malformed functype");
+        WA_TRY(read_length(dc, r, &ft->nparams));
+        ft->params = WA_NEW_ARRAY(&m->arena, WaValType, ft->nparams);
+        for (uint32_t k = 0; k < ft->nparams; k++)
+            WA_TRY(read_valtype(r, &ft->params[k]));
+        WA_TRY(read_length(dc, r, &ft->nresults));
+        ft->results = WA_NEW_ARRAY(&m->arena, WaValType, ft->nresults);
+        for (uint32_t k = 0; k < ft->nresults; k++)
+            WA_TRY(read_valtype(r, &ft->results[k]));
+    }
+    return true;
+}
+
+/* Import section (spec 5.5.5): each import also opens an entry in its kind's index space. */
+static bool read_import_section(Decoder *dc, WaReader *r) {
+    WaModule *m = dc->m;
+    WA_TRY(read_length(dc, r, &m->nimports));
+    m->imports = WA_NEW_ARRAY(&m->arena, WaImport, m->nimports);
+    for (uint32_t i = 0; i < m->nimports; i++) {
+        WaImport *imp = &m->imports[i];
+        imp->offset = wa_reader_offset(r);
+        WA_TRY(read_name(dc, r, &imp->module));
+        WA_TRY(read_name(dc, r, &imp->name));
+        size_t at = wa_reader_offset(r);
+        uint8_t kind;
+        WA_TRY(wa_read_u8(r, &kind));
+        switch (kind) {
+        case WA_EXTERN_FUNC: {
+            WaFunc f = {.imported = true, .import_index = i};
+            WA_TRY(wa_read_u32(r, &f.type_index));
+            imp->index = (uint32_t)dc->funcs.len;
+            wa_vec_push(&dc->funcs, f);
+            break;
+        }
+        case WA_EXTERN_TABLE: {
+            WaTable t = {.imported = true, .import_index = i};
+            WA_TRY(read_table_type(r, &t.type));
+            imp->index = (uint32_t)dc->tables.len;
+            wa_vec_push(&dc->tables, t);
+            break;
+        }
+        case WA_EXTERN_MEMORY: {
+            WaMemory mem = {.imported = true, .import_index = i};
+            WA_TRY(read_limits(r, &mem.limits));
+            imp->index = (uint32_t)dc->memories.len;
+            wa_vec_push(&dc->memories, mem);
+            break;
+        }
+        case WA_EXTERN_GLOBAL: {
+            WaGlobal g = {.imported = true, .import_index = i};
+            WA_TRY(read_global_type(r, &g.type));
+            imp->index = (uint32_t)dc->globals.len;
+            wa_vec_push(&dc->globals, g);
+            break;
+        }
+        default:
+            return wa_diag_error(r->d, at, "malformed import kind");
+        }
+        imp->kind = (WaExternKind)kind;
+    }
+    m->nfunc_imports = (uint32_t)dc->funcs.len;
+    m->ntable_imports = (uint32_t)dc->tables.len;
+    m->nmemory_imports = (uint32_t)dc->memories.len;
+    m->nglobal_imports = (uint32_t)dc->globals.len;
+    return true;
+}
+
+/* Function section (spec 5.5.6): the type of each defined function; bodies come later. */
+static bool read_function_section(Decoder *dc, WaReader *r) {
+    WA_TRY(read_length(dc, r, &dc->nfunc_decls));
+    dc->has_function_section = true;
+    for (uint32_t i = 0; i < dc->nfunc_decls; i++) {
+        WaFunc f = {0};
+        WA_TRY(wa_read_u32(r, &f.type_index));
+        wa_vec_push(&dc->funcs, f);
+    }
+    return true;
+}
+
+static bool read_table_section(Decoder *dc, WaReader *r) {
+    uint32_t n;
+    WA_TRY(read_length(dc, r, &n));
+    for (uint32_t i = 0; i < n; i++) {
+        WaTable t = {0};
+        WA_TRY(read_table_type(r, &t.type));
+        wa_vec_push(&dc->tables, t);
+    }
+    return true;
+}
+
+static bool read_memory_section(Decoder *dc, WaReader *r) {
+    uint32_t n;
+    WA_TRY(read_length(dc, r, &n));
+    for (uint32_t i = 0; i < n; i++) {
+        WaMemory mem = {0};
+        WA_TRY(read_limits(r, &mem.limits));
+        wa_vec_push(&dc->memories, mem);
+    }
+    return true;
+}
+
+static bool read_global_section(Decoder *dc, WaReader *r) {
+    uint32_t n;
+    WA_TRY(read_length(dc, r, &n));
+    for (uint32_t i = 0; i < n; i++) {
+        WaGlobal g = {0};
+        WA_TRY(read_global_type(r, &g.type));
+        WA_TRY(read_const_expr(dc, r, &g.init));
+        wa_vec_push(&dc->globals, g);
+    }
+    return true;
+}
+
+static bool read_export_section(Decoder *dc, WaReader *r) {
+    WaModule *m = dc->m;
+    WA_TRY(read_length(dc, r, &m->nexports));
+    m->exports = WA_NEW_ARRAY(&m->arena, WaExport, m->nexports);
+    for (uint32_t i = 0; i < m->nexports; i++) {
+        WaExport *e = &m->exports[i];
+        WA_TRY(read_name(dc, r, &e->name));
+        size_t at = wa_reader_offset(r);
+        uint8_t kind;
+        WA_TRY(wa_read_u8(r, &kind));
+        if (kind > WA_EXTERN_GLOBAL)
+            return wa_diag_error(r->d, at, "malformed export kind");
+        e->kind = (WaExternKind)kind;
+        WA_TRY(wa_read_u32(r, &e->index));
+    }
+    return true;
+}
+
+static bool read_start_section(Decoder *dc, WaReader *r) {
+    dc->m->has_start = true;
+    return wa_read_u32(r, &dc->m->start);
+}
+
+/*
+ * One element segment (spec 5.5.12). The flags' bits: 0 = passive or
+ * declarative (else active), 1 = explicit table index (active) or
+ * declarative (not active), 2 = elements are expressions (else function
+ * indices). Encodings 1..3 and 5..7 carry an element kind (0x00 = funcref)
+ * or a reference type; 0 and 4 imply funcref.
+ */
+static bool read_elem_segment(Decoder *dc, WaReader *r, WaElemSegment *seg) {
+    WaModule *m = dc->m;
+    seg->offset_in_file = wa_reader_offset(r);
+    uint32_t flags;
+    WA_TRY(wa_read_u32(r, &flags));
+    if (flags > 7)
+        return wa_diag_error(r->d, seg->offset_in_file, "malformed elements segment kind");
+    bool passive_or_declarative = flags & 1;
+    bool has_table_or_declarative = flags & 2;
+    bool uses_exprs = flags & 4;
+
+    seg->type = WA_VT_FUNCREF;
+    seg->table_index = 0;
+    if (!passive_or_declarative) {
+        seg->mode = WA_SEGMENT_ACTIVE;
+        if (has_table_or_declarative)
+            WA_TRY(wa_read_u32(r, &seg->table_index));
+        WA_TRY(read_const_expr(dc, r, &seg->offset));
+    } else {
+        seg->mode = has_table_or_declarative ? WA_SEGMENT_DECLARATIVE : WA_SEGMENT_PASSIVE;
+    }
+    /* Encodings 0 and 4 have no kind/type byte; all others have one. */
+    if (flags != 0 && flags != 4) {
+        if (uses_exprs) {
+            WA_TRY(read_reftype(r, &seg->type));
+        } else {
+            size_t at = wa_reader_offset(r);
+            uint8_t kind;
+            WA_TRY(wa_read_u8(r, &kind));
+            if (kind != 0x00)
+                return wa_diag_error(r->d, at, "malformed element kind");
+        }
+    }
+    WA_TRY(read_length(dc, r, &seg->count));
+    if (uses_exprs) {
+        seg->exprs = WA_NEW_ARRAY(&m->arena, WaConstExpr, seg->count);
+        for (uint32_t i = 0; i < seg->count; i++)
+            WA_TRY(read_const_expr(dc, r, &seg->exprs[i]));
+    } else {
+        seg->func_indices = WA_NEW_ARRAY(&m->arena, uint32_t, seg->count);
+        for (uint32_t i = 0; i < seg->count; i++)
+            WA_TRY(wa_read_u32(r, &seg->func_indices[i]));
+    }
+    return true;
+}
+
+static bool read_element_section(Decoder *dc, WaReader *r) {
+    WaModule *m = dc->m;
+    WA_TRY(read_length(dc, r, &m->nelems));
+    m->elems = WA_NEW_ARRAY(&m->arena, WaElemSegment, m->nelems);
+    for (uint32_t i = 0; i < m->nelems; i++)
+        WA_TRY(read_elem_segment(dc, r, &m->elems[i]));
+    return true;
+}
+
+static bool read_data_count_section(Decoder *dc, WaReader *r) {
+    dc->m->has_data_count = true;
+    return wa_read_u32(r, &dc->m->data_count);
+}
+
+/*
+ * One function body (spec 5.5.13): its size, local runs, then code. The
+ * local total must fit in u32 (the spec's rule) and in WA_MAX_LOCALS (ours);
+ * both are "too many locals". The code is not read here.
+ */
+static bool read_body(Decoder *dc, WaReader *r, WaFunc *f) {
+    WaModule *m = dc->m;
+    uint32_t size;
+    WA_TRY(read_length(dc, r, &size));
+    if (size > wa_reader_left(r)) {
+        /* The body runs past its section. */
+        r->p = r->end;
+        return wa_diag_error(r->d, wa_reader_offset(r), section_end_message);
+    }
+    WaReader body = wa_reader_sub(r, size);
+    r->p += size;
+
+    size_t runs_at = wa_reader_offset(&body);
+    WA_TRY(read_length(dc, &body, &f->nlocal_runs));
+    f->local_runs = WA_NEW_ARRAY(&m->arena, WaLocalRun, f->nlocal_runs);
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < f->nlocal_runs; i++) {
+        WaLocalRun *run = &f->local_runs[i];
+        WA_TRY(wa_read_u32(&body, &run->count));
+        total += run->count;
+        if (total > UINT32_MAX || total > WA_MAX_LOCALS)
+            return wa_diag_error(r->d, runs_at, "too many locals");
+        WA_TRY(read_valtype(&body, &run->type));
+    }
+    f->nlocals = (uint32_t)total;
+    f->code = body.p;
+    f->code_size = wa_reader_left(&body);
+    f->code_offset = wa_reader_offset(&body);
+    return true;
+}
+
+static bool read_code_section(Decoder *dc, WaReader *r) {
+    size_t at = wa_reader_offset(r);
+    uint32_t n;
+    WA_TRY(read_length(dc, r, &n));
+    if (n != dc->nfunc_decls)
+        return wa_diag_error(r->d, at, "function and code section have inconsistent lengths");
+    dc->has_code_section = true;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t index = dc->m->nfunc_imports + i;
+        if (!read_body(dc, r, &dc->funcs.data[index])) {
+            wa_diag_set_func(dc->d, index, NULL);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Data segments (spec 5.5.14): 0 = active in memory 0, 1 = passive, 2 = active with a memory index. */
+static bool read_data_section(Decoder *dc, WaReader *r) {
+    WaModule *m = dc->m;
+    size_t at = wa_reader_offset(r);
+    WA_TRY(read_length(dc, r, &m->ndatas));
+    if (m->has_data_count && m->data_count != m->ndatas)
+        return wa_diag_error(r->d, at, "data count and data section have inconsistent lengths");
+    dc->has_data_section = true;
+    m->datas = WA_NEW_ARRAY(&m->arena, WaDataSegment, m->ndatas);
+    for (uint32_t i = 0; i < m->ndatas; i++) {
+        WaDataSegment *seg = &m->datas[i];
+        seg->offset_in_file = wa_reader_offset(r);
+        uint32_t flags;
+        WA_TRY(wa_read_u32(r, &flags));
+        if (flags > 2)
+            return wa_diag_error(r->d, seg->offset_in_file, "malformed data segment kind");
+        seg->memory_index = 0;
+        if (flags == 1) {
+            seg->mode = WA_SEGMENT_PASSIVE;
+        } else {
+            seg->mode = WA_SEGMENT_ACTIVE;
+            if (flags == 2)
+                WA_TRY(wa_read_u32(r, &seg->memory_index));
+            WA_TRY(read_const_expr(dc, r, &seg->offset));
+        }
+        WA_TRY(read_length(dc, r, &seg->size));
+        WA_TRY(wa_read_bytes(r, seg->size, &seg->bytes));
+    }
+    return true;
+}
+
+/* A custom section (spec 5.5.3): a name and an opaque payload. The `name` section is kept. */
+static bool read_custom_section(Decoder *dc, WaReader *r) {
+    WaCustomSection c;
+    WA_TRY(read_name(dc, r, &c.name));
+    if (r->p > dc->section_end) /* the name ran past the declared size */
+        return wa_diag_error(r->d, wa_reader_offset(r), section_end_message);
+    c.payload = r->p;
+    c.size = (size_t)(dc->section_end - r->p);
+    c.offset = wa_reader_offset(r);
+    if (c.name.len == 4 && memcmp(c.name.data, "name", 4) == 0 && !dc->has_name_section) {
+        dc->has_name_section = true;
+        dc->name_section = wa_reader_sub(r, c.size);
+    }
+    r->p = dc->section_end;
+    wa_vec_push(&dc->customs, c);
+    return true;
+}
+
+static bool read_section_payload(Decoder *dc, uint8_t id, WaReader *r) {
+    switch (id) {
+    case SEC_CUSTOM:
+        return read_custom_section(dc, r);
+    case SEC_TYPE:
+        return read_type_section(dc, r);
+    case SEC_IMPORT:
+        return read_import_section(dc, r);
+    case SEC_FUNCTION:
+        return read_function_section(dc, r);
+    case SEC_TABLE:
+        return read_table_section(dc, r);
+    case SEC_MEMORY:
+        return read_memory_section(dc, r);
+    case SEC_GLOBAL:
+        return read_global_section(dc, r);
+    case SEC_EXPORT:
+        return read_export_section(dc, r);
+    case SEC_START:
+        return read_start_section(dc, r);
+    case SEC_ELEMENT:
+        return read_element_section(dc, r);
+    case SEC_CODE:
+        return read_code_section(dc, r);
+    case SEC_DATA:
+        return read_data_section(dc, r);
+    case SEC_DATA_COUNT:
+        return read_data_count_section(dc, r);
+    }
+    WA_UNREACHABLE(); /* read_sections checked the id */
+}
+
+/* The header: magic "\0asm" and version 1 (spec 5.5.16). */
+static bool read_header(WaReader *r) {
+    static const uint8_t magic[4] = {0x00, 0x61, 0x73, 0x6D};
+    static const uint8_t version[4] = {0x01, 0x00, 0x00, 0x00};
+    const uint8_t *b;
+    WA_TRY(wa_read_bytes(r, 4, &b));
+    if (memcmp(b, magic, 4) != 0)
+        return wa_diag_error(r->d, 0, "magic header not detected");
+    WA_TRY(wa_read_bytes(r, 4, &b));
+    if (memcmp(b, version, 4) != 0)
+        return wa_diag_error(r->d, 4, "unknown binary version");
+    return true;
+}
+
+/* All sections, in order, each consumed exactly. */
+static bool read_sections(Decoder *dc, WaReader *r) {
+    uint8_t last_rank = 0;
+    while (!wa_reader_at_end(r)) {
+        size_t section_at = wa_reader_offset(r);
+        uint8_t id;
+        WA_TRY(wa_read_u8(r, &id));
+        if (id > SEC_LAST)
+            return wa_diag_error(r->d, section_at, "malformed section id");
+        if (id != SEC_CUSTOM) {
+            if (section_rank[id] <= last_rank)
+                return wa_diag_error(r->d, section_at, "unexpected content after last section");
+            last_rank = section_rank[id];
+        }
+        size_t size_at = wa_reader_offset(r);
+        uint32_t size;
+        WA_TRY(wa_read_u32(r, &size));
+        if (size > wa_reader_left(r))
+            return wa_diag_error(r->d, size_at, "length out of bounds");
+        /* Like the reference interpreter, read the payload unbounded and then check that it
+           took exactly `size` bytes: the spec suite's messages depend on it (an over-long
+           LEB128 straddling the section end is "integer representation too long"). */
+        WaReader sec = *r;
+        sec.end_message = section_end_message;
+        dc->section_end = r->p + size;
+        WA_TRY(read_section_payload(dc, id, &sec));
+        if (sec.p != dc->section_end)
+            return wa_diag_error(r->d, section_at, "section size mismatch");
+        r->p = dc->section_end;
+    }
+    return true;
+}
+
+/* Counts that must agree across sections, checked once all sections are read. */
+static bool check_section_counts(Decoder *dc, size_t end) {
+    WaModule *m = dc->m;
+    if (!dc->has_code_section && dc->nfunc_decls != 0)
+        return wa_diag_error(dc->d, end, "function and code section have inconsistent lengths");
+    if (m->has_data_count && !dc->has_data_section && m->data_count != 0)
+        return wa_diag_error(dc->d, end, "data count and data section have inconsistent lengths");
+    return true;
+}
+
+/*
+ * The name section (Wasm 2.0 appendix 7.4): subsections in id order, each at
+ * most once; 0 = module name, 1 = function names (a name map in increasing
+ * index order), 2 = local names (skipped). Reads with its own WaDiag, and
+ * assigns names only if the whole section is well-formed: a bad name section
+ * is ignored, as custom sections must be.
+ */
+static bool parse_name_section(Decoder *dc, const char **module_name, const char **func_names) {
+    WaDiag quiet;
+    wa_diag_init(&quiet, NULL);
+    WaReader r = dc->name_section;
+    r.d = &quiet;
+    WaArena *a = &dc->m->arena;
+    int last_id = -1;
+    while (!wa_reader_at_end(&r)) {
+        uint8_t id;
+        uint32_t size;
+        WA_TRY(wa_read_u8(&r, &id));
+        WA_TRY(wa_read_u32(&r, &size));
+        if ((int)id <= last_id || size > wa_reader_left(&r))
+            return false;
+        last_id = id;
+        WaReader sub = wa_reader_sub(&r, size);
+        r.p += size;
+        WaBytes name;
+        if (id == 0) {
+            WA_TRY(read_name(dc, &sub, &name));
+            *module_name = wa_arena_strndup(a, (const char *)name.data, name.len);
+        } else if (id == 1) {
+            uint32_t n;
+            int64_t last_index = -1;
+            WA_TRY(read_length(dc, &sub, &n));
+            for (uint32_t i = 0; i < n; i++) {
+                uint32_t index;
+                WA_TRY(wa_read_u32(&sub, &index));
+                WA_TRY(read_name(dc, &sub, &name));
+                if ((int64_t)index <= last_index || index >= dc->funcs.len)
+                    return false;
+                last_index = index;
+                func_names[index] = wa_arena_strndup(a, (const char *)name.data, name.len);
+            }
+        } else {
+            sub.p = sub.end;
+        }
+        if (!wa_reader_at_end(&sub))
+            return false;
+    }
+    return true;
+}
+
+/* Applies the name section, if any and well-formed, to the funcs vector and the module. */
+static void apply_name_section(Decoder *dc) {
+    if (!dc->has_name_section)
+        return;
+    const char *module_name = NULL;
+    const char **func_names = WA_NEW_ARRAY(&dc->scratch, const char *, dc->funcs.len + 1);
+    bool ok = parse_name_section(dc, &module_name, func_names);
+    if (ok) {
+        dc->m->name = module_name;
+        for (size_t i = 0; i < dc->funcs.len; i++)
+            dc->funcs.data[i].name = func_names[i];
+    }
+    wa_arena_reset(&dc->scratch);
+}
+
+/* Copies a heap vector's elements into the module arena; returns the copy. */
+static void *copy_to_arena(WaArena *a, const void *data, size_t count, size_t size) {
+    void *copy = wa_arena_array(a, count, size);
+    if (count)
+        memcpy(copy, data, count * size);
+    return copy;
+}
+
+static void finish_module(Decoder *dc) {
+    WaModule *m = dc->m;
+    WaArena *a = &m->arena;
+    m->funcs = copy_to_arena(a, dc->funcs.data, dc->funcs.len, sizeof(WaFunc));
+    m->nfuncs = (uint32_t)dc->funcs.len;
+    m->tables = copy_to_arena(a, dc->tables.data, dc->tables.len, sizeof(WaTable));
+    m->ntables = (uint32_t)dc->tables.len;
+    m->memories = copy_to_arena(a, dc->memories.data, dc->memories.len, sizeof(WaMemory));
+    m->nmemories = (uint32_t)dc->memories.len;
+    m->globals = copy_to_arena(a, dc->globals.data, dc->globals.len, sizeof(WaGlobal));
+    m->nglobals = (uint32_t)dc->globals.len;
+    m->customs = copy_to_arena(a, dc->customs.data, dc->customs.len, sizeof(WaCustomSection));
+    m->ncustoms = (uint32_t)dc->customs.len;
+}
+
+static void free_decoder(Decoder *dc) {
+    wa_vec_free(&dc->funcs);
+    wa_vec_free(&dc->tables);
+    wa_vec_free(&dc->memories);
+    wa_vec_free(&dc->globals);
+    wa_vec_free(&dc->customs);
+    wa_arena_free(&dc->scratch);
+}
+
+bool wa_decode_module(const uint8_t *bytes, size_t size, const char *filename, WaModule *m,
+                      WaDiag *d) {
+    memset(m, 0, sizeof(*m));
+    wa_arena_init(&m->arena);
+    m->filename = filename;
+    m->bytes = bytes;
+    m->size = size;
+
+    Decoder dc = {.m = m, .d = d, .file_size = size};
+    wa_arena_init(&dc.scratch);
+    WaReader r;
+    wa_reader_init(&r, bytes, size, d);
+
+    bool ok = read_header(&r) && read_sections(&dc, &r) && check_section_counts(&dc, size);
+    if (ok) {
+        apply_name_section(&dc);
+        finish_module(&dc);
+    }
+    free_decoder(&dc);
+    if (!ok)
+        wa_module_free(m);
+    return ok;
+}
