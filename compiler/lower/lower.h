@@ -33,6 +33,7 @@
 #include "../wasm/module.h"
 
 #include <llvm-c/Core.h>
+#include <llvm-c/TargetMachine.h>
 #include <stdbool.h>
 
 /* Module-wide lowering state. */
@@ -42,6 +43,7 @@ typedef struct WaCodegen {
     LLVMContextRef llvm;
     LLVMModuleRef mod;
     LLVMBuilderRef b;
+    LLVMTargetMachineRef tm; /* the target: host triple, chosen CPU and features */
 
     /* Frequently used LLVM types. */
     LLVMTypeRef t_void, t_i1, t_i8, t_i16, t_i32, t_i64, t_f32, t_f64, t_v128, t_ptr;
@@ -49,6 +51,7 @@ typedef struct WaCodegen {
     LLVMTypeRef *fn_types; /* native signature per module type index */
     LLVMValueRef *funcs;   /* LLVM function per function index; NULL for imports */
     LLVMValueRef trap_fn;  /* declaration of wa_rt_trap */
+    WaArena arena;         /* data that lives as long as the codegen */
     WaArena scratch;       /* per-function data, reset after each function */
 } WaCodegen;
 
@@ -86,7 +89,8 @@ typedef struct WaFuncGen {
     uint32_t nlocals;
     WA_VEC(WaStackValue) stack;
     WA_VEC(WaControl) control;
-    LLVMValueRef mem0_base;   /* hoisted load of ctx->mem0_base, or NULL until used */
+    LLVMValueRef *global_ptrs; /* per global: hoisted load of ctx->globals[i], or NULL */
+    LLVMValueRef *memory_bases; /* per memory: hoisted load of its base, or NULL */
     LLVMBasicBlockRef trap_blocks[WA_RT_TRAP_COUNT]; /* one shared block per trap kind */
 } WaFuncGen;
 
@@ -116,6 +120,13 @@ LLVMValueRef wa_cg_call_intrinsic(WaCodegen *cg, const char *name, LLVMTypeRef *
  */
 LLVMValueRef wa_cg_runtime_fn(WaCodegen *cg, const char *name, LLVMTypeRef type);
 
+/*
+ * Calls runtime function `name` (declared on first use with parameter types
+ * taken from the arguments) and returns its result (of type `ret`).
+ */
+LLVMValueRef wa_fg_call_runtime(WaFuncGen *fg, const char *name, LLVMTypeRef ret,
+                                LLVMValueRef *args, unsigned nargs);
+
 /* Loads a field at byte `offset` of the instance struct (use offsetof on wa_rt_instance_t). */
 LLVMValueRef wa_fg_load_ctx_field(WaFuncGen *fg, size_t offset, LLVMTypeRef type,
                                   const char *name);
@@ -123,6 +134,9 @@ LLVMValueRef wa_fg_load_ctx_field(WaFuncGen *fg, size_t offset, LLVMTypeRef type
 /* Same, but emitted once in the entry block (for fields that never change, like mem0_base). */
 LLVMValueRef wa_fg_load_ctx_field_hoisted(WaFuncGen *fg, size_t offset, LLVMTypeRef type,
                                           const char *name);
+
+/* The wa_rt_memory_t of memory `index` (memory.c). */
+LLVMValueRef wa_fg_memory(WaFuncGen *fg, uint32_t index);
 
 /* Branches to the function's shared trap block for `kind` if cond (an i1) is true. */
 void wa_fg_trap_if(WaFuncGen *fg, LLVMValueRef cond, wa_rt_trap_t kind);
@@ -147,6 +161,19 @@ bool wa_lower_binary(WaFuncGen *fg, const WaInstr *in);
 bool wa_lower_compare(WaFuncGen *fg, const WaInstr *in);
 bool wa_lower_convert(WaFuncGen *fg, const WaInstr *in);
 bool wa_lower_simd(WaFuncGen *fg, const WaInstr *in);
+
+/*
+ * Starts lowering into `fn`, a function whose first parameter is the
+ * instance: creates its entry block and positions the builder after it.
+ * wa_lower_function uses it; so does the module initialiser (codegen/).
+ */
+void wa_fg_begin(WaFuncGen *fg, WaCodegen *cg, LLVMValueRef fn);
+
+/* Frees what wa_fg_begin and lowering allocated on the heap. */
+void wa_fg_finish(WaFuncGen *fg);
+
+/* Lowers a constant expression at the builder's position; its value is *out. */
+bool wa_fg_lower_const_expr(WaFuncGen *fg, const WaConstExpr *e, WaStackValue *out);
 
 /* Lowers the body of defined function `func_index` into cg->funcs[func_index]. */
 bool wa_lower_function(WaCodegen *cg, uint32_t func_index);

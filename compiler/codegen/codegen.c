@@ -1,0 +1,106 @@
+/*
+ * codegen.c: the LLVM module for a wasm module.
+ *
+ * Declares one LLVM function per defined wasm function, with the native
+ * signature of wa_rt.h (instance pointer first; several results as a
+ * struct), in the section "wasm_text" so the runtime can tell wasm code from
+ * its own when it names the function a trap happened in. Then lowers every
+ * body and emits the descriptor.
+ */
+#include "codegen.h"
+
+#include "../base/check.h"
+
+#include <llvm-c/Target.h>
+#include <string.h>
+
+static void init_types(WaCodegen *cg) {
+    LLVMContextRef c = cg->llvm;
+    cg->t_void = LLVMVoidTypeInContext(c);
+    cg->t_i1 = LLVMInt1TypeInContext(c);
+    cg->t_i8 = LLVMInt8TypeInContext(c);
+    cg->t_i16 = LLVMInt16TypeInContext(c);
+    cg->t_i32 = LLVMInt32TypeInContext(c);
+    cg->t_i64 = LLVMInt64TypeInContext(c);
+    cg->t_f32 = LLVMFloatTypeInContext(c);
+    cg->t_f64 = LLVMDoubleTypeInContext(c);
+    cg->t_v128 = LLVMVectorType(cg->t_i64, 2);
+    cg->t_ptr = LLVMPointerTypeInContext(c, 0);
+}
+
+/* The native signature of a wasm function type. */
+static LLVMTypeRef native_fn_type(WaCodegen *cg, const WaFuncType *ft) {
+    LLVMTypeRef *params = WA_NEW_ARRAY(&cg->scratch, LLVMTypeRef, ft->nparams + 1);
+    params[0] = cg->t_ptr;
+    for (uint32_t i = 0; i < ft->nparams; i++)
+        params[i + 1] = wa_cg_type(cg, ft->params[i]);
+    LLVMTypeRef ret;
+    if (ft->nresults == 0) {
+        ret = cg->t_void;
+    } else if (ft->nresults == 1) {
+        ret = wa_cg_type(cg, ft->results[0]);
+    } else {
+        LLVMTypeRef *fields = WA_NEW_ARRAY(&cg->scratch, LLVMTypeRef, ft->nresults);
+        for (uint32_t i = 0; i < ft->nresults; i++)
+            fields[i] = wa_cg_type(cg, ft->results[i]);
+        ret = LLVMStructTypeInContext(cg->llvm, fields, ft->nresults, false);
+    }
+    return LLVMFunctionType(ret, params, ft->nparams + 1, false);
+}
+
+static void add_fn_attribute(WaCodegen *cg, LLVMValueRef fn, const char *name) {
+    unsigned kind = LLVMGetEnumAttributeKindForName(name, strlen(name));
+    WA_CHECK(kind != 0);
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                            LLVMCreateEnumAttribute(cg->llvm, kind, 0));
+}
+
+static void declare_functions(WaCodegen *cg) {
+    const WaModule *m = cg->m;
+    cg->fn_types = WA_NEW_ARRAY(&cg->arena, LLVMTypeRef, m->ntypes);
+    for (uint32_t i = 0; i < m->ntypes; i++)
+        cg->fn_types[i] = native_fn_type(cg, &m->types[i]);
+    cg->funcs = WA_NEW_ARRAY(&cg->arena, LLVMValueRef, m->nfuncs);
+    for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
+        const WaFunc *f = &m->funcs[i];
+        char *sym = wa_symbol_name(&cg->scratch, i, f->name);
+        LLVMValueRef fn = LLVMAddFunction(cg->mod, sym, cg->fn_types[f->type_index]);
+        LLVMSetLinkage(fn, LLVMInternalLinkage);
+        LLVMSetSection(fn, "wasm_text");
+        /* Traps leave wasm code by longjmp, never by unwinding. */
+        add_fn_attribute(cg, fn, "nounwind");
+        cg->funcs[i] = fn;
+    }
+    wa_arena_reset(&cg->scratch);
+}
+
+bool wa_codegen_module(WaCodegen *cg, const WaModule *m, const WaCodegenOptions *o, WaDiag *d) {
+    memset(cg, 0, sizeof *cg);
+    cg->m = m;
+    cg->d = d;
+    wa_arena_init(&cg->arena);
+    wa_arena_init(&cg->scratch);
+    cg->llvm = LLVMContextCreate();
+    cg->mod = LLVMModuleCreateWithNameInContext(m->filename ? m->filename : "wasm", cg->llvm);
+    cg->b = LLVMCreateBuilderInContext(cg->llvm);
+    WA_TRY(wa_codegen_target(cg, o));
+    init_types(cg);
+    declare_functions(cg);
+    for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++)
+        WA_TRY(wa_lower_function(cg, i));
+    return wa_codegen_instance(cg);
+}
+
+void wa_codegen_dispose(WaCodegen *cg) {
+    if (cg->b)
+        LLVMDisposeBuilder(cg->b);
+    if (cg->mod)
+        LLVMDisposeModule(cg->mod);
+    if (cg->llvm)
+        LLVMContextDispose(cg->llvm);
+    if (cg->tm)
+        LLVMDisposeTargetMachine(cg->tm);
+    wa_arena_free(&cg->scratch);
+    wa_arena_free(&cg->arena);
+    memset(cg, 0, sizeof *cg);
+}

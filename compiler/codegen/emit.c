@@ -1,0 +1,117 @@
+/*
+ * emit.c: the target machine, the optimisation pipeline and output files.
+ *
+ * The target is the host (x86-64 Linux today), with position-independent
+ * code because the output is linked into a PIE executable. By default the
+ * CPU is the host's own, with all its features, as a JIT would use it;
+ * `--cpu=generic` (or any LLVM CPU name) builds for other machines.
+ *
+ * The module is verified before optimisation: a failure there is a bug in
+ * wasmaot, reported as an internal error rather than miscompiled code.
+ */
+#include "codegen.h"
+
+#include "../base/check.h"
+
+#include <llvm-c/Analysis.h>
+#include <llvm-c/Target.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+#include <string.h>
+
+static LLVMCodeGenOptLevel codegen_level(int opt_level) {
+    switch (opt_level) {
+    case 0:
+        return LLVMCodeGenLevelNone;
+    case 1:
+        return LLVMCodeGenLevelLess;
+    case 2:
+        return LLVMCodeGenLevelDefault;
+    default:
+        return LLVMCodeGenLevelAggressive;
+    }
+}
+
+bool wa_codegen_target(WaCodegen *cg, const WaCodegenOptions *o) {
+    LLVMInitializeNativeTarget();
+    LLVMInitializeNativeAsmPrinter();
+    char *triple = LLVMGetDefaultTargetTriple();
+    char *error = NULL;
+    LLVMTargetRef target;
+    if (LLVMGetTargetFromTriple(triple, &target, &error)) {
+        wa_diag_error_no_offset(cg->d, "no LLVM target for %s: %s", triple, error);
+        LLVMDisposeMessage(error);
+        LLVMDisposeMessage(triple);
+        return false;
+    }
+    bool native = o->cpu == NULL || strcmp(o->cpu, "native") == 0;
+    char *cpu = native ? LLVMGetHostCPUName() : NULL;
+    char *features = native ? LLVMGetHostCPUFeatures() : NULL;
+    cg->tm = LLVMCreateTargetMachine(target, triple, native ? cpu : o->cpu,
+                                     native ? features : "", codegen_level(o->opt_level),
+                                     LLVMRelocPIC, LLVMCodeModelDefault);
+    if (native) {
+        LLVMDisposeMessage(cpu);
+        LLVMDisposeMessage(features);
+    }
+    LLVMSetTarget(cg->mod, triple);
+    LLVMDisposeMessage(triple);
+    if (cg->tm == NULL)
+        return wa_diag_error_no_offset(cg->d, "cannot create an LLVM target machine for CPU %s",
+                                       o->cpu);
+    LLVMTargetDataRef layout = LLVMCreateTargetDataLayout(cg->tm);
+    LLVMSetModuleDataLayout(cg->mod, layout);
+    LLVMDisposeTargetData(layout);
+    return true;
+}
+
+static bool verify(WaCodegen *cg) {
+    char *message = NULL;
+    if (LLVMVerifyModule(cg->mod, LLVMReturnStatusAction, &message)) {
+        /* Keep the first line: the full dump is for developers (--emit=llvm-ir -O0). */
+        char *nl = strchr(message, '\n');
+        if (nl)
+            *nl = '\0';
+        wa_diag_error_no_offset(cg->d, "internal error: invalid LLVM IR generated: %s", message);
+        LLVMDisposeMessage(message);
+        return false;
+    }
+    LLVMDisposeMessage(message);
+    return true;
+}
+
+static bool optimize(WaCodegen *cg, int opt_level) {
+    if (opt_level == 0)
+        return true;
+    char pipeline[32];
+    snprintf(pipeline, sizeof pipeline, "default<O%d>", opt_level > 3 ? 3 : opt_level);
+    LLVMPassBuilderOptionsRef options = LLVMCreatePassBuilderOptions();
+    LLVMErrorRef err = LLVMRunPasses(cg->mod, pipeline, cg->tm, options);
+    LLVMDisposePassBuilderOptions(options);
+    if (err) {
+        char *msg = LLVMGetErrorMessage(err);
+        wa_diag_error_no_offset(cg->d, "LLVM optimisation failed: %s", msg);
+        LLVMDisposeErrorMessage(msg);
+        return false;
+    }
+    return true;
+}
+
+bool wa_codegen_emit(WaCodegen *cg, const WaCodegenOptions *o, WaOutputKind kind,
+                     const char *path) {
+    WA_TRY(verify(cg));
+    WA_TRY(optimize(cg, o->opt_level));
+    char *error = NULL;
+    bool failed;
+    if (kind == WA_OUTPUT_LLVM_IR) {
+        failed = LLVMPrintModuleToFile(cg->mod, path, &error);
+    } else {
+        LLVMCodeGenFileType type = kind == WA_OUTPUT_OBJECT ? LLVMObjectFile : LLVMAssemblyFile;
+        failed = LLVMTargetMachineEmitToFile(cg->tm, cg->mod, path, type, &error);
+    }
+    if (failed) {
+        wa_diag_error_no_offset(cg->d, "cannot write %s: %s", path, error ? error : "");
+        LLVMDisposeMessage(error);
+        return false;
+    }
+    return true;
+}

@@ -1,0 +1,155 @@
+/*
+ * driver.c: the pipeline. Each step either succeeds or leaves its one-line
+ * error in the WaDiag; the output appears only when every step succeeded.
+ */
+#include "driver.h"
+
+#include "codegen/codegen.h"
+#include "link/link.h"
+#include "wasm/decode.h"
+#include "wasm/validate.h"
+
+#include "../wasi-libc-shim/wa_wasi.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Reads the whole file into a malloc'ed buffer. */
+static bool read_file(const char *path, uint8_t **out, size_t *size, WaDiag *d) {
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return wa_diag_error_no_offset(d, "cannot open: %s", strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(f);
+        return wa_diag_error_no_offset(d, "not a regular file");
+    }
+    uint8_t *buf = malloc(st.st_size ? (size_t)st.st_size : 1);
+    size_t n = buf ? fread(buf, 1, (size_t)st.st_size, f) : 0;
+    bool ok = buf != NULL && n == (size_t)st.st_size && !ferror(f);
+    fclose(f);
+    if (!ok) {
+        free(buf);
+        return wa_diag_error_no_offset(d, "cannot read: %s", strerror(errno));
+    }
+    *out = buf;
+    *size = n;
+    return true;
+}
+
+/* A printable copy of an import's "module.name", for messages. */
+static void import_name(const WaImport *imp, char *buf, size_t size) {
+    snprintf(buf, size, "%.*s.%.*s", (int)imp->module.len, (const char *)imp->module.data,
+             (int)imp->name.len, (const char *)imp->name.data);
+}
+
+/*
+ * Every import must be a WASI function the shim provides, with the right
+ * type; otherwise the program could not start. Lists all unknown imports at
+ * once, so the user sees the whole problem.
+ */
+static bool check_imports(const WaModule *m, bool allow_unknown, WaDiag *d) {
+    char unknown[400] = "";
+    size_t nunknown = 0;
+    for (uint32_t i = 0; i < m->nimports; i++) {
+        const WaImport *imp = &m->imports[i];
+        char name[256];
+        import_name(imp, name, sizeof name);
+        if (imp->kind != WA_EXTERN_FUNC) {
+            if (allow_unknown)
+                continue;
+            return wa_diag_error(d, imp->offset,
+                                 "unsupported import %s: only WASI functions can be imported",
+                                 name);
+        }
+        const WaFuncType *ft = &m->types[m->funcs[imp->index].type_index];
+        uint8_t codes[64];
+        wa_rt_functype_t type = {ft->nparams, ft->nresults, codes};
+        if (ft->nparams + ft->nresults > sizeof codes) {
+            type.nparams = type.nresults = 0; /* no WASI function has that many */
+        } else {
+            for (uint32_t k = 0; k < ft->nparams; k++)
+                codes[k] = (uint8_t)ft->params[k];
+            for (uint32_t k = 0; k < ft->nresults; k++)
+                codes[ft->nparams + k] = (uint8_t)ft->results[k];
+        }
+        char *module = strndup((const char *)imp->module.data, imp->module.len);
+        char *field = strndup((const char *)imp->name.data, imp->name.len);
+        void *code;
+        wa_wasi_lookup_t found = wa_wasi_lookup(module, field, &type, &code);
+        free(module);
+        free(field);
+        if (found == WA_WASI_TYPE_MISMATCH)
+            return wa_diag_error(d, imp->offset, "import %s has the wrong type for WASI", name);
+        if (found == WA_WASI_UNKNOWN && !allow_unknown) {
+            size_t len = strlen(unknown);
+            snprintf(unknown + len, sizeof unknown - len, "%s%s", nunknown ? ", " : "", name);
+            nunknown++;
+        }
+    }
+    if (nunknown > 0)
+        return wa_diag_error_no_offset(
+            d, "unknown import%s: %s (use --allow-unknown-imports to compile them as traps)",
+            nunknown > 1 ? "s" : "", unknown);
+    return true;
+}
+
+/* A temporary file name beside `path` (so the final rename stays on one file system). */
+static char *temp_beside(const char *path, const char *suffix) {
+    size_t n = strlen(path) + strlen(suffix) + 32;
+    char *tmp = malloc(n);
+    snprintf(tmp, n, "%s.%ld.tmp%s", path, (long)getpid(), suffix);
+    return tmp;
+}
+
+static bool compile_to(const WaCompileOptions *o, const WaModule *m, const char *obj_path,
+                       WaOutputKind kind, WaDiag *d) {
+    WaCodegen cg;
+    WaCodegenOptions co = {.opt_level = o->opt_level, .cpu = o->cpu};
+    bool ok = wa_codegen_module(&cg, m, &co, d) && wa_codegen_emit(&cg, &co, kind, obj_path);
+    wa_codegen_dispose(&cg);
+    return ok;
+}
+
+static bool produce_output(const WaCompileOptions *o, const WaModule *m, WaDiag *d) {
+    char *tmp_out = temp_beside(o->output, "");
+    bool ok;
+    if (o->emit == WA_EMIT_EXE) {
+        char *tmp_obj = temp_beside(o->output, ".o");
+        ok = compile_to(o, m, tmp_obj, WA_OUTPUT_OBJECT, d) && wa_link_exe(tmp_obj, tmp_out, d);
+        unlink(tmp_obj);
+        free(tmp_obj);
+    } else {
+        WaOutputKind kind = o->emit == WA_EMIT_OBJ       ? WA_OUTPUT_OBJECT
+                            : o->emit == WA_EMIT_LLVM_IR ? WA_OUTPUT_LLVM_IR
+                                                         : WA_OUTPUT_ASSEMBLY;
+        ok = compile_to(o, m, tmp_out, kind, d);
+    }
+    if (ok && rename(tmp_out, o->output) != 0)
+        ok = wa_diag_error_no_offset(d, "cannot write %s: %s", o->output, strerror(errno));
+    if (!ok)
+        unlink(tmp_out);
+    free(tmp_out);
+    return ok;
+}
+
+bool wa_driver_compile(const WaCompileOptions *o, WaDiag *d) {
+    uint8_t *bytes;
+    size_t size;
+    WA_TRY(read_file(o->input, &bytes, &size, d));
+    WaModule m;
+    bool ok = wa_decode_module(bytes, size, o->input, &m, d);
+    if (ok) {
+        ok = wa_validate_module(&m, d) && check_imports(&m, o->allow_unknown_imports, d) &&
+             produce_output(o, &m, d);
+        wa_module_free(&m);
+    }
+    free(bytes);
+    return ok;
+}

@@ -1,0 +1,35 @@
+/*
+ * driver.h: the compilation pipeline, as a list of steps:
+ * read, decode, validate, check imports, lower + emit, link.
+ */
+#ifndef WA_DRIVER_H
+#define WA_DRIVER_H
+
+#include "base/diag.h"
+
+#include <stdbool.h>
+
+typedef enum WaEmitKind {
+    WA_EMIT_EXE,     /* a native executable (default) */
+    WA_EMIT_OBJ,     /* the object file, unlinked */
+    WA_EMIT_LLVM_IR, /* optimised LLVM IR, as text */
+    WA_EMIT_ASM,     /* assembly, as text */
+} WaEmitKind;
+
+typedef struct WaCompileOptions {
+    const char *input;  /* the .wasm file */
+    const char *output; /* the file to write */
+    WaEmitKind emit;
+    int opt_level;      /* 0..3 */
+    const char *cpu;    /* "native" or an LLVM CPU name */
+    bool allow_unknown_imports; /* compile imports WASI lacks as traps instead of refusing */
+} WaCompileOptions;
+
+/*
+ * Compiles o->input into o->output. On failure returns false with one line
+ * in d and leaves no output file behind (everything is written to a
+ * temporary file first and renamed at the end).
+ */
+bool wa_driver_compile(const WaCompileOptions *o, WaDiag *d);
+
+#endif

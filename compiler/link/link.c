@@ -1,0 +1,208 @@
+/*
+ * link.c: the lld invocation.
+ *
+ * The command is what a C compiler driver would run for a PIE executable on
+ * glibc, without the compiler: Scrt1.o crti.o OBJECT runtime libs -lc -lm
+ * crtn.o, dynamic linker /lib64/ld-linux-x86-64.so.2. Nothing linked needs
+ * libgcc's crtbegin/crtend, so glibc's own start files are enough.
+ *
+ * lld's stderr is captured; its first "error:" line becomes the message.
+ */
+#include "link.h"
+
+#include "wa_config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static bool is_file(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The directory of the running wasmaot executable, or "." if unknown. */
+static void exe_dir(char *out, size_t size) {
+    char path[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+    if (n <= 0) {
+        snprintf(out, size, ".");
+        return;
+    }
+    path[n] = '\0';
+    char *slash = strrchr(path, '/');
+    if (slash)
+        *slash = '\0';
+    snprintf(out, size, "%s", path);
+}
+
+static bool has_runtime(const char *dir) {
+    char a[PATH_MAX], b[PATH_MAX];
+    snprintf(a, sizeof a, "%s/libwasmaot_rt.a", dir);
+    snprintf(b, sizeof b, "%s/libwasmaot_wasi.a", dir);
+    return is_file(a) && is_file(b);
+}
+
+const char *wa_link_runtime_dir(WaDiag *d) {
+    static char found[PATH_MAX];
+    const char *env = getenv("WASMAOT_RUNTIME_DIR");
+    if (env && *env) {
+        if (!has_runtime(env)) {
+            wa_diag_error_no_offset(d, "WASMAOT_RUNTIME_DIR=%s has no libwasmaot_rt.a", env);
+            return NULL;
+        }
+        snprintf(found, sizeof found, "%s", env);
+        return found;
+    }
+    char dir[PATH_MAX];
+    exe_dir(dir, sizeof dir);
+    /* Build tree: runtime/ and wasi-libc-shim/ are siblings of compiler/. */
+    char rt[PATH_MAX], wasi[PATH_MAX];
+    snprintf(rt, sizeof rt, "%s/%s", dir, WA_RUNTIME_BUILD_DIR);
+    snprintf(wasi, sizeof wasi, "%s/%s/libwasmaot_wasi.a", dir, WA_WASI_BUILD_DIR);
+    char rt_lib[PATH_MAX + 32];
+    snprintf(rt_lib, sizeof rt_lib, "%s/libwasmaot_rt.a", rt);
+    if (is_file(rt_lib) && is_file(wasi)) {
+        /* The two live in different directories in the build tree: link both by path. */
+        snprintf(found, sizeof found, "%s", dir);
+        return found;
+    }
+    /* Installed: <bindir>/<relative path to the runtime directory>. */
+    snprintf(found, sizeof found, "%s/%s", dir, WA_RUNTIME_INSTALL_RELATIVE);
+    if (has_runtime(found))
+        return found;
+    wa_diag_error_no_offset(d, "cannot find the wasmaot runtime libraries near %s "
+                               "(set WASMAOT_RUNTIME_DIR)", dir);
+    return NULL;
+}
+
+/* Paths of the two runtime archives, given what wa_link_runtime_dir found. */
+static void runtime_archives(const char *dir, char *rt, char *wasi, size_t size) {
+    snprintf(rt, size, "%s/libwasmaot_rt.a", dir);
+    snprintf(wasi, size, "%s/libwasmaot_wasi.a", dir);
+    if (is_file(rt) && is_file(wasi))
+        return;
+    snprintf(rt, size, "%s/%s/libwasmaot_rt.a", dir, WA_RUNTIME_BUILD_DIR);
+    snprintf(wasi, size, "%s/%s/libwasmaot_wasi.a", dir, WA_WASI_BUILD_DIR);
+}
+
+static bool find_on_path(const char *name, char *out, size_t size) {
+    const char *path = getenv("PATH");
+    if (!path)
+        path = "/usr/bin:/bin";
+    while (*path) {
+        const char *colon = strchr(path, ':');
+        size_t len = colon ? (size_t)(colon - path) : strlen(path);
+        snprintf(out, size, "%.*s/%s", (int)len, path, name);
+        if (access(out, X_OK) == 0)
+            return true;
+        path += len + (colon ? 1 : 0);
+    }
+    return false;
+}
+
+static bool find_lld(char *out, size_t size, WaDiag *d) {
+    snprintf(out, size, "%s/ld.lld", WA_LLVM_BINDIR);
+    if (access(out, X_OK) == 0)
+        return true;
+    if (find_on_path("ld.lld-19", out, size) || find_on_path("ld.lld", out, size))
+        return true;
+    return wa_diag_error_no_offset(d, "cannot find the lld linker (install lld-19)");
+}
+
+/* The directory holding glibc's start files (Scrt1.o, crti.o, crtn.o). */
+static bool find_libc_dir(char *out, size_t size, WaDiag *d) {
+    const char *candidates[] = {WA_LIBC_DIR, "/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib"};
+    for (size_t i = 0; i < sizeof candidates / sizeof *candidates; i++) {
+        snprintf(out, size, "%s/Scrt1.o", candidates[i]);
+        if (is_file(out)) {
+            snprintf(out, size, "%s", candidates[i]);
+            return true;
+        }
+    }
+    return wa_diag_error_no_offset(d, "cannot find the C start files Scrt1.o (install libc6-dev)");
+}
+
+/* Runs argv, returning its exit status; lld's first error line goes to `err`. */
+static int run_capture(char *const *argv, char *err, size_t err_size) {
+    int pipefd[2];
+    if (pipe(pipefd) != 0) {
+        snprintf(err, err_size, "pipe: %s", strerror(errno));
+        return -1;
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, pipefd[1], STDERR_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, pipefd[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclose(&actions, pipefd[0]);
+    pid_t pid;
+    int rc = posix_spawn(&pid, argv[0], &actions, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(pipefd[1]);
+    if (rc != 0) {
+        close(pipefd[0]);
+        snprintf(err, err_size, "cannot run %s: %s", argv[0], strerror(rc));
+        return -1;
+    }
+    /* Keep the first error line (or the first line, if none says "error"). */
+    char buf[8192];
+    size_t used = 0;
+    ssize_t n;
+    while ((n = read(pipefd[0], buf + used, sizeof buf - 1 - used)) > 0) {
+        used += (size_t)n;
+        if (used == sizeof buf - 1)
+            break;
+    }
+    buf[used] = '\0';
+    char drain[4096];
+    while (read(pipefd[0], drain, sizeof drain) > 0) {
+    }
+    close(pipefd[0]);
+    int status;
+    waitpid(pid, &status, 0);
+    char *line = strstr(buf, "error:");
+    if (line == NULL)
+        line = buf;
+    char *nl = strchr(line, '\n');
+    if (nl)
+        *nl = '\0';
+    snprintf(err, err_size, "%s", line);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+bool wa_link_exe(const char *object, const char *output, WaDiag *d) {
+    const char *rt_dir = wa_link_runtime_dir(d);
+    if (rt_dir == NULL)
+        return false;
+    char lld[PATH_MAX], libc_dir[PATH_MAX];
+    WA_TRY(find_lld(lld, sizeof lld, d));
+    WA_TRY(find_libc_dir(libc_dir, sizeof libc_dir, d));
+    char rt[PATH_MAX + 64], wasi[PATH_MAX + 64];
+    runtime_archives(rt_dir, rt, wasi, sizeof rt);
+    char scrt1[PATH_MAX + 16], crti[PATH_MAX + 16], crtn[PATH_MAX + 16], libpath[PATH_MAX + 16];
+    snprintf(scrt1, sizeof scrt1, "%s/Scrt1.o", libc_dir);
+    snprintf(crti, sizeof crti, "%s/crti.o", libc_dir);
+    snprintf(crtn, sizeof crtn, "%s/crtn.o", libc_dir);
+    snprintf(libpath, sizeof libpath, "-L%s", libc_dir);
+    char *argv[] = {
+        lld, "-pie", "--eh-frame-hdr", "-z", "relro", "-z", "now", "--hash-style=gnu",
+        "--build-id", "--gc-sections", "-dynamic-linker", "/lib64/ld-linux-x86-64.so.2",
+        "-o", (char *)output, scrt1, crti, (char *)object,
+        /* The shim calls into the runtime and the runtime's start-up into the shim. */
+        "--start-group", wasi, rt, "--end-group", libpath, "-L/lib/x86_64-linux-gnu",
+        "-lc", "-lm", crtn, NULL,
+    };
+    char err[1024];
+    int status = run_capture(argv, err, sizeof err);
+    if (status != 0)
+        return wa_diag_error_no_offset(d, "link failed: %s", err[0] ? err : "ld.lld failed");
+    return true;
+}

@@ -1,0 +1,30 @@
+/*
+ * link.h: turning the object file of a compiled module into an executable
+ * with lld, the wasmaot runtime libraries and the host's C library.
+ *
+ * Nothing here needs a C compiler: lld is run as a program (ld.lld of the
+ * LLVM wasmaot was built with, else ld.lld-19 / ld.lld on PATH), and the C
+ * start files are found in the host's multiarch library directory.
+ */
+#ifndef WA_LINK_LINK_H
+#define WA_LINK_LINK_H
+
+#include "../base/diag.h"
+
+#include <stdbool.h>
+
+/*
+ * Links `object` into the PIE executable `output`. On failure returns false
+ * with one line in d: what was missing, or lld's first error.
+ */
+bool wa_link_exe(const char *object, const char *output, WaDiag *d);
+
+/*
+ * The directory holding libwasmaot_rt.a and libwasmaot_wasi.a: beside the
+ * wasmaot executable in the build tree, or the install location relative to
+ * it; $WASMAOT_RUNTIME_DIR overrides both. NULL with an error in d if none
+ * is found. The result is owned by the callee (static storage).
+ */
+const char *wa_link_runtime_dir(WaDiag *d);
+
+#endif

@@ -1,0 +1,283 @@
+/*
+ * lower.c: lowers one validated function body to LLVM IR.
+ *
+ * The function gets an entry block holding the locals' allocas and the loads
+ * of instance fields that never change (hoisted there once, so that values
+ * such as the memory base stay in registers across loops), then the body.
+ * Instructions are read one at a time and dispatched on their lowering class
+ * (the CLASS column of opcodes.def). Code after an unconditional branch is
+ * dead: only its block nesting is followed, until the `else` or `end` that
+ * makes code reachable again.
+ *
+ * Every function starts with a stack check: if its frame lies below
+ * ctx->stack_limit it traps with "call stack exhausted" instead of letting
+ * the host stack overflow.
+ */
+#include "lower.h"
+
+#include "../base/check.h"
+
+#include <stddef.h>
+#include <string.h>
+
+void wa_fg_push(WaFuncGen *fg, LLVMValueRef value, WaValType type) {
+    WaStackValue sv = {value, type};
+    wa_vec_push(&fg->stack, sv);
+}
+
+WaStackValue wa_fg_pop_typed(WaFuncGen *fg) {
+    WA_CHECK(fg->stack.len > 0);
+    return wa_vec_pop(&fg->stack);
+}
+
+LLVMValueRef wa_fg_pop(WaFuncGen *fg) {
+    return wa_fg_pop_typed(fg).value;
+}
+
+LLVMTypeRef wa_cg_type(WaCodegen *cg, WaValType t) {
+    switch (t) {
+    case WA_VT_I32:
+        return cg->t_i32;
+    case WA_VT_I64:
+        return cg->t_i64;
+    case WA_VT_F32:
+        return cg->t_f32;
+    case WA_VT_F64:
+        return cg->t_f64;
+    case WA_VT_V128:
+        return cg->t_v128;
+    case WA_VT_FUNCREF:
+    case WA_VT_EXTERNREF:
+        return cg->t_ptr;
+    default:
+        WA_UNREACHABLE();
+    }
+}
+
+LLVMValueRef wa_cg_zero(WaCodegen *cg, WaValType t) {
+    return LLVMConstNull(wa_cg_type(cg, t));
+}
+
+LLVMValueRef wa_cg_call_intrinsic(WaCodegen *cg, const char *name, LLVMTypeRef *overload,
+                                  unsigned noverload, LLVMValueRef *args, unsigned nargs) {
+    unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+    WA_CHECK(id != 0);
+    LLVMValueRef fn = LLVMGetIntrinsicDeclaration(cg->mod, id, overload, noverload);
+    LLVMTypeRef fn_type = LLVMIntrinsicGetType(cg->llvm, id, overload, noverload);
+    return LLVMBuildCall2(cg->b, fn_type, fn, args, nargs, "");
+}
+
+LLVMValueRef wa_cg_runtime_fn(WaCodegen *cg, const char *name, LLVMTypeRef type) {
+    LLVMValueRef fn = LLVMGetNamedFunction(cg->mod, name);
+    if (fn == NULL)
+        fn = LLVMAddFunction(cg->mod, name, type);
+    return fn;
+}
+
+LLVMValueRef wa_fg_call_runtime(WaFuncGen *fg, const char *name, LLVMTypeRef ret,
+                                LLVMValueRef *args, unsigned nargs) {
+    WaCodegen *cg = fg->cg;
+    LLVMTypeRef params[8];
+    WA_CHECK(nargs <= 8);
+    for (unsigned i = 0; i < nargs; i++)
+        params[i] = LLVMTypeOf(args[i]);
+    LLVMTypeRef type = LLVMFunctionType(ret, params, nargs, false);
+    LLVMValueRef fn = wa_cg_runtime_fn(cg, name, type);
+    return LLVMBuildCall2(cg->b, type, fn, args, nargs, "");
+}
+
+/* Address of the instance field at `offset`. */
+static LLVMValueRef ctx_field_ptr(WaFuncGen *fg, LLVMBuilderRef b, size_t offset) {
+    WaCodegen *cg = fg->cg;
+    LLVMValueRef off = LLVMConstInt(cg->t_i64, offset, false);
+    return LLVMBuildGEP2(b, cg->t_i8, fg->ctx, &off, 1, "");
+}
+
+LLVMValueRef wa_fg_load_ctx_field(WaFuncGen *fg, size_t offset, LLVMTypeRef type,
+                                  const char *name) {
+    return LLVMBuildLoad2(fg->cg->b, type, ctx_field_ptr(fg, fg->cg->b, offset), name);
+}
+
+LLVMValueRef wa_fg_load_ctx_field_hoisted(WaFuncGen *fg, size_t offset, LLVMTypeRef type,
+                                          const char *name) {
+    /* Insert before the entry block's terminator, which always exists. */
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(fg->cg->llvm);
+    LLVMPositionBuilderBefore(b, LLVMGetBasicBlockTerminator(fg->entry));
+    LLVMValueRef v = LLVMBuildLoad2(b, type, ctx_field_ptr(fg, b, offset), name);
+    /* The instance's layout fields never change while code runs. */
+    LLVMContextRef llvm = fg->cg->llvm;
+    LLVMSetMetadata(v, LLVMGetMDKindIDInContext(llvm, "invariant.load", 14),
+                    LLVMMetadataAsValue(llvm, LLVMMDNodeInContext2(llvm, NULL, 0)));
+    LLVMDisposeBuilder(b);
+    return v;
+}
+
+/* Locals live in allocas that SROA/mem2reg turn into SSA values. */
+static void create_locals(WaFuncGen *fg) {
+    WaCodegen *cg = fg->cg;
+    const WaFuncType *ft = fg->type;
+    fg->nlocals = ft->nparams + fg->func->nlocals;
+    fg->locals = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, fg->nlocals);
+    fg->local_types = WA_NEW_ARRAY(&cg->scratch, WaValType, fg->nlocals);
+    uint32_t i = 0;
+    for (; i < ft->nparams; i++)
+        fg->local_types[i] = ft->params[i];
+    for (uint32_t r = 0; r < fg->func->nlocal_runs; r++)
+        for (uint32_t k = 0; k < fg->func->local_runs[r].count; k++)
+            fg->local_types[i++] = fg->func->local_runs[r].type;
+    for (i = 0; i < fg->nlocals; i++) {
+        LLVMTypeRef t = wa_cg_type(cg, fg->local_types[i]);
+        fg->locals[i] = LLVMBuildAlloca(cg->b, t, "");
+        LLVMValueRef init = i < ft->nparams ? LLVMGetParam(fg->fn, i + 1) : LLVMConstNull(t);
+        LLVMBuildStore(cg->b, init, fg->locals[i]);
+    }
+}
+
+static void emit_stack_check(WaFuncGen *fg) {
+    WaCodegen *cg = fg->cg;
+    LLVMTypeRef overload = cg->t_ptr;
+    LLVMValueRef zero = LLVMConstInt(cg->t_i32, 0, false);
+    LLVMValueRef frame = wa_cg_call_intrinsic(cg, "llvm.frameaddress", &overload, 1, &zero, 1);
+    LLVMValueRef sp = LLVMBuildPtrToInt(cg->b, frame, cg->t_i64, "sp");
+    LLVMValueRef limit = wa_fg_load_ctx_field(fg, offsetof(wa_rt_instance_t, stack_limit),
+                                              cg->t_i64, "stack_limit");
+    wa_fg_trap_if(fg, LLVMBuildICmp(cg->b, LLVMIntULT, sp, limit, "stack_low"),
+                  WA_RT_TRAP_STACK_EXHAUSTED);
+}
+
+typedef bool (*LowerFn)(WaFuncGen *fg, const WaInstr *in);
+
+/* Lowering handler per class, indexed by WaOpClass. */
+static const LowerFn lower_by_class[] = {
+    [WA_CLASS_CONTROL] = wa_lower_control, [WA_CLASS_CALL] = wa_lower_call,
+    [WA_CLASS_PARAMETRIC] = wa_lower_parametric, [WA_CLASS_VARIABLE] = wa_lower_variable,
+    [WA_CLASS_TABLE] = wa_lower_table, [WA_CLASS_REF] = wa_lower_ref,
+    [WA_CLASS_LOAD] = wa_lower_load, [WA_CLASS_STORE] = wa_lower_store,
+    [WA_CLASS_MEMORY] = wa_lower_memory, [WA_CLASS_BULK] = wa_lower_bulk,
+    [WA_CLASS_CONST] = wa_lower_const, [WA_CLASS_UNARY] = wa_lower_unary,
+    [WA_CLASS_BINARY] = wa_lower_binary, [WA_CLASS_COMPARE] = wa_lower_compare,
+    [WA_CLASS_CONVERT] = wa_lower_convert, [WA_CLASS_SIMD] = wa_lower_simd,
+};
+
+/*
+ * In dead code, tracks nesting so that the `else` or `end` of the dead
+ * block's own frame still reaches the control handler. Returns whether the
+ * instruction must be lowered.
+ */
+static bool live_or_frame_boundary(WaFuncGen *fg, const WaInstr *in, uint32_t *dead_depth) {
+    if (!wa_vec_last(&fg->control).unreachable)
+        return true;
+    switch (in->op) {
+    case WA_OP_BLOCK:
+    case WA_OP_LOOP:
+    case WA_OP_IF:
+        (*dead_depth)++;
+        return false;
+    case WA_OP_ELSE:
+        return *dead_depth == 0;
+    case WA_OP_END:
+        if (*dead_depth == 0)
+            return true;
+        (*dead_depth)--;
+        return false;
+    default:
+        return false;
+    }
+}
+
+/* Lowers instructions from r until the outermost frame's `end`. */
+static bool lower_instructions(WaFuncGen *fg, WaReader *r) {
+    WaCodegen *cg = fg->cg;
+    uint32_t dead_depth = 0;
+    while (fg->control.len > 0) {
+        WaInstr in;
+        WA_TRY(wa_instr_read(r, &cg->scratch, &in));
+        if (!live_or_frame_boundary(fg, &in, &dead_depth))
+            continue;
+        LowerFn lower = lower_by_class[wa_op_class[in.op]];
+        WA_TRY(lower(fg, &in));
+    }
+    return true;
+}
+
+/* A reader over code[0, size) whose offsets are file offsets. */
+static WaReader code_reader(WaCodegen *cg, const uint8_t *code, size_t size) {
+    WaReader r;
+    wa_reader_init(&r, cg->m->bytes, cg->m->size, cg->d);
+    r.p = code;
+    r.end = code + size;
+    return r;
+}
+
+void wa_fg_begin(WaFuncGen *fg, WaCodegen *cg, LLVMValueRef fn) {
+    memset(fg, 0, sizeof *fg);
+    fg->cg = cg;
+    fg->fn = fn;
+    fg->ctx = LLVMGetParam(fn, 0);
+    fg->global_ptrs = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, cg->m->nglobals);
+    fg->memory_bases = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, cg->m->nmemories);
+    fg->entry = LLVMAppendBasicBlockInContext(cg->llvm, fn, "entry");
+    LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(cg->llvm, fn, "body");
+    LLVMPositionBuilderAtEnd(cg->b, fg->entry);
+    LLVMBuildBr(cg->b, body);
+    LLVMPositionBuilderAtEnd(cg->b, body);
+}
+
+void wa_fg_finish(WaFuncGen *fg) {
+    wa_vec_free(&fg->stack);
+    wa_vec_free(&fg->control);
+}
+
+bool wa_fg_lower_const_expr(WaFuncGen *fg, const WaConstExpr *e, WaStackValue *out) {
+    WaCodegen *cg = fg->cg;
+    /* A constant expression is a block of type [] -> [t] that cannot branch. */
+    WaControl frame = {.op = WA_OP_BLOCK, .stack_height = fg->stack.len};
+    wa_vec_push(&fg->control, frame);
+    WaReader r = code_reader(cg, e->code, e->size);
+    uint32_t dead_depth = 0;
+    for (;;) {
+        WaInstr in;
+        WA_TRY(wa_instr_read(&r, &cg->scratch, &in));
+        if (in.op == WA_OP_END)
+            break;
+        if (!live_or_frame_boundary(fg, &in, &dead_depth))
+            continue;
+        WA_TRY(lower_by_class[wa_op_class[in.op]](fg, &in));
+    }
+    fg->control.len--;
+    WA_CHECK(fg->stack.len == frame.stack_height + 1);
+    *out = wa_fg_pop_typed(fg);
+    return true;
+}
+
+bool wa_lower_function(WaCodegen *cg, uint32_t func_index) {
+    WaFuncGen fg_storage;
+    WaFuncGen *fg = &fg_storage;
+    wa_fg_begin(fg, cg, cg->funcs[func_index]);
+    fg->func_index = func_index;
+    fg->func = &cg->m->funcs[func_index];
+    fg->type = wa_module_func_type(cg->m, func_index);
+
+    /* Locals go in the entry block, before its branch to the body. */
+    LLVMBasicBlockRef body = LLVMGetInsertBlock(cg->b);
+    LLVMPositionBuilderBefore(cg->b, LLVMGetBasicBlockTerminator(fg->entry));
+    create_locals(fg);
+    LLVMPositionBuilderAtEnd(cg->b, body);
+    emit_stack_check(fg);
+
+    /* The body is a block whose branch target is the function's return. */
+    WaControl frame = {
+        .op = WA_OP_END,
+        .nresults = fg->type->nresults,
+        .results = fg->type->results,
+    };
+    wa_vec_push(&fg->control, frame);
+
+    WaReader r = code_reader(cg, fg->func->code, fg->func->code_size);
+    bool ok = lower_instructions(fg, &r);
+    if (!ok)
+        wa_diag_set_func(cg->d, func_index, fg->func->name);
+    wa_fg_finish(fg);
+    wa_arena_reset(&cg->scratch);
+    return ok;
+}

@@ -1,0 +1,115 @@
+/*
+ * memory.c: loads, stores, memory.size and memory.grow (spec 4.4.7).
+ *
+ * A memory's base never moves (the runtime reserves its whole 8 GiB range up
+ * front), so it is loaded once per function in the entry block and stays in
+ * a register. The effective address base + zext(index) + offset always lies
+ * inside that reservation, so accesses need no bounds check: one beyond the
+ * current size hits an inaccessible page and the runtime's fault handler
+ * turns it into "out of bounds memory access". Wasm alignment is only a hint,
+ * so accesses are emitted with alignment 1 (free on x86-64).
+ */
+#include "lower.h"
+
+#include <stddef.h>
+
+/* The base address of memory `index`, loaded once per function. */
+static LLVMValueRef memory_base(WaFuncGen *fg, uint32_t index) {
+    WaCodegen *cg = fg->cg;
+    if (fg->memory_bases[index] != NULL)
+        return fg->memory_bases[index];
+    LLVMValueRef base;
+    if (index == 0) {
+        base = wa_fg_load_ctx_field_hoisted(fg, offsetof(wa_rt_instance_t, mem0_base), cg->t_ptr,
+                                            "mem0_base");
+    } else {
+        LLVMValueRef mems = wa_fg_load_ctx_field_hoisted(
+            fg, offsetof(wa_rt_instance_t, memories), cg->t_ptr, "memories");
+        LLVMBuilderRef b = LLVMCreateBuilderInContext(cg->llvm);
+        LLVMPositionBuilderBefore(b, LLVMGetBasicBlockTerminator(fg->entry));
+        LLVMValueRef idx = LLVMConstInt(cg->t_i64, index, false);
+        LLVMValueRef mem = LLVMBuildLoad2(b, cg->t_ptr, LLVMBuildGEP2(b, cg->t_ptr, mems, &idx, 1, ""), "");
+        base = LLVMBuildLoad2(b, cg->t_ptr, mem, "mem_base"); /* base is the first field */
+        LLVMDisposeBuilder(b);
+    }
+    fg->memory_bases[index] = base;
+    return base;
+}
+
+LLVMValueRef wa_fg_memory(WaFuncGen *fg, uint32_t index) {
+    WaCodegen *cg = fg->cg;
+    if (index == 0)
+        return wa_fg_load_ctx_field_hoisted(fg, offsetof(wa_rt_instance_t, mem0), cg->t_ptr,
+                                            "mem0");
+    LLVMValueRef mems = wa_fg_load_ctx_field_hoisted(fg, offsetof(wa_rt_instance_t, memories),
+                                                     cg->t_ptr, "memories");
+    LLVMValueRef idx = LLVMConstInt(cg->t_i64, index, false);
+    return LLVMBuildLoad2(cg->b, cg->t_ptr, LLVMBuildGEP2(cg->b, cg->t_ptr, mems, &idx, 1, ""),
+                          "");
+}
+
+/* base + zext(index) + offset, as a pointer. */
+static LLVMValueRef effective_address(WaFuncGen *fg, const WaMemArg *ma, LLVMValueRef index) {
+    WaCodegen *cg = fg->cg;
+    LLVMValueRef addr = LLVMBuildZExt(cg->b, index, cg->t_i64, "");
+    if (ma->offset != 0)
+        addr = LLVMBuildNUWAdd(cg->b, addr, LLVMConstInt(cg->t_i64, ma->offset, false), "");
+    return LLVMBuildGEP2(cg->b, cg->t_i8, memory_base(fg, ma->memory), &addr, 1, "addr");
+}
+
+/* The integer type of an access of 2^log2 bytes. */
+static LLVMTypeRef access_int_type(WaCodegen *cg, unsigned log2) {
+    return LLVMIntTypeInContext(cg->llvm, 8u << log2);
+}
+
+bool wa_lower_load(WaFuncGen *fg, const WaInstr *in) {
+    WaCodegen *cg = fg->cg;
+    WaValType result = (WaValType)wa_op_sig[in->op][3];
+    LLVMTypeRef result_type = wa_cg_type(cg, result);
+    LLVMValueRef ptr = effective_address(fg, &in->imm.memarg, wa_fg_pop(fg));
+    WaAux ext = (WaAux)wa_op_aux[in->op];
+    LLVMTypeRef mem_type = ext == WA_AUX_PLAIN ? result_type
+                                               : access_int_type(cg, wa_op_memlog2[in->op]);
+    LLVMValueRef v = LLVMBuildLoad2(cg->b, mem_type, ptr, "");
+    LLVMSetAlignment(v, 1);
+    if (ext == WA_AUX_SEXT)
+        v = LLVMBuildSExt(cg->b, v, result_type, "");
+    else if (ext == WA_AUX_ZEXT)
+        v = LLVMBuildZExt(cg->b, v, result_type, "");
+    wa_fg_push(fg, v, result);
+    return true;
+}
+
+bool wa_lower_store(WaFuncGen *fg, const WaInstr *in) {
+    WaCodegen *cg = fg->cg;
+    WaStackValue value = wa_fg_pop_typed(fg);
+    LLVMValueRef ptr = effective_address(fg, &in->imm.memarg, wa_fg_pop(fg));
+    LLVMValueRef v = value.value;
+    unsigned bits = 8u << wa_op_memlog2[in->op];
+    /* Narrow stores (i32.store8, i64.store32, ...) keep the low bits. */
+    if ((value.type == WA_VT_I32 && bits < 32) || (value.type == WA_VT_I64 && bits < 64))
+        v = LLVMBuildTrunc(cg->b, v, access_int_type(cg, wa_op_memlog2[in->op]), "");
+    LLVMValueRef st = LLVMBuildStore(cg->b, v, ptr);
+    LLVMSetAlignment(st, 1);
+    return true;
+}
+
+bool wa_lower_memory(WaFuncGen *fg, const WaInstr *in) {
+    WaCodegen *cg = fg->cg;
+    LLVMValueRef mem = wa_fg_memory(fg, in->imm.index);
+    if (in->op == WA_OP_MEMORY_SIZE) {
+        LLVMValueRef off = LLVMConstInt(cg->t_i64, offsetof(wa_rt_memory_t, size), false);
+        LLVMValueRef bytes = LLVMBuildLoad2(
+            cg->b, cg->t_i64, LLVMBuildGEP2(cg->b, cg->t_i8, mem, &off, 1, ""), "mem_bytes");
+        LLVMValueRef pages = LLVMBuildLShr(cg->b, bytes, LLVMConstInt(cg->t_i64, 16, false), "");
+        wa_fg_push(fg, LLVMBuildTrunc(cg->b, pages, cg->t_i32, "pages"), WA_VT_I32);
+        return true;
+    }
+    /* memory.grow */
+    LLVMTypeRef params[2] = {cg->t_ptr, cg->t_i32};
+    LLVMTypeRef type = LLVMFunctionType(cg->t_i32, params, 2, false);
+    LLVMValueRef fn = wa_cg_runtime_fn(cg, "wa_rt_memory_grow", type);
+    LLVMValueRef args[2] = {mem, wa_fg_pop(fg)};
+    wa_fg_push(fg, LLVMBuildCall2(cg->b, type, fn, args, 2, "old_pages"), WA_VT_I32);
+    return true;
+}

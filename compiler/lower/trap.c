@@ -1,0 +1,62 @@
+/*
+ * trap.c: traps in generated code.
+ *
+ * Each function has at most one trap block per trap kind (created on first
+ * use): `call wa_rt_trap(kind); unreachable`. Conditional traps branch there
+ * with the condition marked unlikely, so the hot path stays straight-line and
+ * the many checks of a function share one call site per kind. The runtime
+ * names the function from the call's return address.
+ */
+#include "lower.h"
+
+static LLVMValueRef trap_function(WaCodegen *cg) {
+    if (cg->trap_fn == NULL) {
+        LLVMTypeRef param = cg->t_i32;
+        LLVMTypeRef type = LLVMFunctionType(cg->t_void, &param, 1, false);
+        cg->trap_fn = wa_cg_runtime_fn(cg, "wa_rt_trap", type);
+        unsigned noreturn = LLVMGetEnumAttributeKindForName("noreturn", 8);
+        LLVMAddAttributeAtIndex(cg->trap_fn, LLVMAttributeFunctionIndex,
+                                LLVMCreateEnumAttribute(cg->llvm, noreturn, 0));
+        unsigned cold = LLVMGetEnumAttributeKindForName("cold", 4);
+        LLVMAddAttributeAtIndex(cg->trap_fn, LLVMAttributeFunctionIndex,
+                                LLVMCreateEnumAttribute(cg->llvm, cold, 0));
+    }
+    return cg->trap_fn;
+}
+
+static LLVMBasicBlockRef trap_block(WaFuncGen *fg, wa_rt_trap_t kind) {
+    if (fg->trap_blocks[kind] != NULL)
+        return fg->trap_blocks[kind];
+    WaCodegen *cg = fg->cg;
+    LLVMBasicBlockRef saved = LLVMGetInsertBlock(cg->b);
+    LLVMBasicBlockRef block = LLVMAppendBasicBlockInContext(cg->llvm, fg->fn, "trap");
+    LLVMPositionBuilderAtEnd(cg->b, block);
+    LLVMValueRef fn = trap_function(cg);
+    LLVMValueRef arg = LLVMConstInt(cg->t_i32, (unsigned)kind, false);
+    LLVMTypeRef fn_type = LLVMGlobalGetValueType(fn);
+    LLVMBuildCall2(cg->b, fn_type, fn, &arg, 1, "");
+    LLVMBuildUnreachable(cg->b);
+    LLVMPositionBuilderAtEnd(cg->b, saved);
+    fg->trap_blocks[kind] = block;
+    return block;
+}
+
+void wa_fg_trap_if(WaFuncGen *fg, LLVMValueRef cond, wa_rt_trap_t kind) {
+    WaCodegen *cg = fg->cg;
+    LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(cg->llvm, fg->fn, "ok");
+    LLVMValueRef br = LLVMBuildCondBr(cg->b, cond, trap_block(fg, kind), cont);
+    /* Traps are cold: weight the edge so the fall-through is the hot path. */
+    LLVMMetadataRef md[3] = {
+        LLVMMDStringInContext2(cg->llvm, "branch_weights", 14),
+        LLVMValueAsMetadata(LLVMConstInt(cg->t_i32, 1, false)),
+        LLVMValueAsMetadata(LLVMConstInt(cg->t_i32, 1u << 20, false)),
+    };
+    LLVMSetMetadata(br, LLVMGetMDKindIDInContext(cg->llvm, "prof", 4),
+                    LLVMMetadataAsValue(cg->llvm, LLVMMDNodeInContext2(cg->llvm, md, 3)));
+    LLVMPositionBuilderAtEnd(cg->b, cont);
+}
+
+void wa_fg_trap(WaFuncGen *fg, wa_rt_trap_t kind) {
+    LLVMBuildBr(fg->cg->b, trap_block(fg, kind));
+    wa_vec_last(&fg->control).unreachable = true;
+}

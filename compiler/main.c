@@ -1,0 +1,93 @@
+/*
+ * main.c: the wasmaot command line. Parses arguments into WaCompileOptions
+ * and runs the driver; no compilation logic lives here.
+ */
+#include "driver.h"
+
+#include "wa_config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: wasmaot INPUT.wasm -o OUTPUT [options]\n"
+    "\n"
+    "Compiles a WebAssembly module (wasm32, WASI preview1) into a native executable.\n"
+    "\n"
+    "options:\n"
+    "  -o OUTPUT                the file to write\n"
+    "  -O0, -O1, -O2, -O3       optimisation level (default -O2)\n"
+    "  --emit=KIND              exe (default), obj, llvm-ir or asm\n"
+    "  --cpu=NAME               target CPU: native (default) or an LLVM CPU name\n"
+    "                           such as x86-64 or x86-64-v3\n"
+    "  --allow-unknown-imports  compile imports that WASI does not provide;\n"
+    "                           calling one traps\n"
+    "  --version                print the version\n"
+    "  --help                   print this help\n";
+
+static int fail(const char *fmt, const char *arg) {
+    fprintf(stderr, "wasmaot: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, " (see wasmaot --help)\n");
+    return 2;
+}
+
+static bool parse_emit(const char *kind, WaEmitKind *out) {
+    static const struct {
+        const char *name;
+        WaEmitKind kind;
+    } kinds[] = {{"exe", WA_EMIT_EXE}, {"obj", WA_EMIT_OBJ}, {"llvm-ir", WA_EMIT_LLVM_IR},
+                 {"asm", WA_EMIT_ASM}};
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+        if (strcmp(kind, kinds[i].name) == 0) {
+            *out = kinds[i].kind;
+            return true;
+        }
+    }
+    return false;
+}
+
+int main(int argc, char **argv) {
+    WaCompileOptions o = {.emit = WA_EMIT_EXE, .opt_level = 2, .cpu = "native"};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        } else if (strcmp(a, "--version") == 0) {
+            printf("wasmaot %s\n", WA_VERSION);
+            return 0;
+        } else if (strcmp(a, "-o") == 0) {
+            if (++i == argc)
+                return fail("%s needs a file name", "-o");
+            o.output = argv[i];
+        } else if (strlen(a) == 3 && a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3') {
+            o.opt_level = a[2] - '0';
+        } else if (strncmp(a, "--emit=", 7) == 0) {
+            if (!parse_emit(a + 7, &o.emit))
+                return fail("unknown output kind '%s' for --emit", a + 7);
+        } else if (strncmp(a, "--cpu=", 6) == 0 && a[6] != '\0') {
+            o.cpu = a + 6;
+        } else if (strcmp(a, "--allow-unknown-imports") == 0) {
+            o.allow_unknown_imports = true;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return fail("unknown option '%s'", a);
+        } else if (o.input == NULL) {
+            o.input = a;
+        } else {
+            return fail("more than one input file ('%s')", a);
+        }
+    }
+    if (o.input == NULL)
+        return fail("%s", "no input file");
+    if (o.output == NULL)
+        return fail("no output file for %s: use -o OUTPUT", o.input);
+
+    WaDiag d;
+    wa_diag_init(&d, o.input);
+    if (!wa_driver_compile(&o, &d)) {
+        wa_diag_print(&d, stderr);
+        return 1;
+    }
+    return 0;
+}
