@@ -111,6 +111,7 @@ typedef struct wa_rt_memory {
     uint64_t size;      /* current size in bytes, a multiple of WA_RT_PAGE_SIZE */
     uint64_t max_pages; /* the most it may grow to (declared maximum, else WA_RT_MAX_PAGES) */
     uint64_t reserved;  /* bytes of address space reserved at base (incl. guard) */
+    uint8_t has_max;    /* a maximum was declared (import matching needs to know, spec 4.5.2) */
 } wa_rt_memory_t;
 
 /*
@@ -131,6 +132,7 @@ typedef struct wa_rt_table {
     uint32_t size;
     uint32_t max;     /* declared maximum, else UINT32_MAX */
     uint8_t elem_type; /* WA_RT_FUNCREF or WA_RT_EXTERNREF */
+    uint8_t has_max;   /* a maximum was declared (import matching needs to know, spec 4.5.2) */
 } wa_rt_table_t;
 
 /* A data or element segment of an instance; size drops to 0 when the segment is dropped. */
