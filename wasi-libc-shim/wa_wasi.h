@@ -10,6 +10,15 @@
  * checked against its current size, and a bad one returns EFAULT: bad guest
  * input never traps or crashes the host. Host errno values are mapped to WASI
  * ones through one table.
+ *
+ * Naming: the WASI function `name` is the external symbol wa_wasi_<name>
+ * (wa_wasi_fd_write, wa_wasi_proc_exit, ...), declared at the end of this
+ * header, so generated code may also call them directly. Only functions that
+ * are implemented are declared and found by wa_wasi_lookup: an import of any
+ * other WASI function is an unknown import.
+ *
+ * A context is used by one thread at a time (preview1 commands are
+ * single-threaded).
  */
 #ifndef WA_WASI_H
 #define WA_WASI_H
@@ -24,15 +33,28 @@ typedef struct wa_wasi_ctx wa_wasi_ctx_t;
 /*
  * A WASI context for a program that sees `argc` arguments `argv` (argv[0] is
  * the program name) and the environment `envp` (NULL-terminated "K=V"
- * strings). The strings are copied. No directory is preopened yet.
+ * strings; NULL means none). The strings are copied. WASI fds 0, 1 and 2 are
+ * the host's stdin, stdout and stderr (each one only if the host has it
+ * open). No directory is preopened: see wa_wasi_ctx_preopen. Returns NULL if
+ * out of memory.
  */
 wa_wasi_ctx_t *wa_wasi_ctx_new(int argc, const char *const *argv, const char *const *envp);
 
-/* Frees the context (not the memory). */
+/* Frees the context and closes the host fds it opened itself (not the memory). */
 void wa_wasi_ctx_free(wa_wasi_ctx_t *ctx);
 
 /* The linear memory guest pointers refer to: the instance's exported "memory". */
 void wa_wasi_ctx_set_memory(wa_wasi_ctx_t *ctx, wa_rt_memory_t *memory);
+
+/*
+ * Preopens the host directory `host_dir` under the name `guest_name` (what
+ * fd_prestat_dir_name reports, e.g. "." or "/data"): it becomes the lowest
+ * free WASI fd, stored in *fd. The directory stays open until the context is
+ * freed or the guest closes it. Returns false, with errno set, if the
+ * directory cannot be opened or memory runs out.
+ */
+bool wa_wasi_ctx_preopen(wa_wasi_ctx_t *ctx, const char *host_dir, const char *guest_name,
+                         uint32_t *fd);
 
 typedef enum wa_wasi_lookup {
     WA_WASI_FOUND,         /* *code is the function */
@@ -45,9 +67,36 @@ bool wa_wasi_is_module(const char *module);
 
 /*
  * Finds the host function for the import `module`.`name` declared with
- * function type `type`.
+ * function type `type`. *code is set only when the result is WA_WASI_FOUND.
  */
-wa_wasi_lookup_t wa_wasi_lookup(const char *module, const char *name,
-                                const wa_rt_functype_t *type, void **code);
+wa_wasi_lookup_t wa_wasi_lookup(const char *module, const char *name, const wa_rt_functype_t *type,
+                                void **code);
+
+/*
+ * The functions, as the witx (wasi_snapshot_preview1.witx) declares them:
+ * pointers and sizes are i32 guest values, results are written through guest
+ * pointers, the return value is the WASI errno (0 is success).
+ */
+int32_t wa_wasi_args_get(wa_wasi_ctx_t *ctx, int32_t argv, int32_t argv_buf);
+int32_t wa_wasi_args_sizes_get(wa_wasi_ctx_t *ctx, int32_t argc_out, int32_t buf_size_out);
+int32_t wa_wasi_environ_get(wa_wasi_ctx_t *ctx, int32_t environ_ptrs, int32_t environ_buf);
+int32_t wa_wasi_environ_sizes_get(wa_wasi_ctx_t *ctx, int32_t count_out, int32_t buf_size_out);
+int32_t wa_wasi_clock_res_get(wa_wasi_ctx_t *ctx, int32_t id, int32_t res_out);
+int32_t wa_wasi_clock_time_get(wa_wasi_ctx_t *ctx, int32_t id, int64_t precision, int32_t time_out);
+int32_t wa_wasi_fd_close(wa_wasi_ctx_t *ctx, int32_t fd);
+int32_t wa_wasi_fd_fdstat_get(wa_wasi_ctx_t *ctx, int32_t fd, int32_t fdstat_out);
+int32_t wa_wasi_fd_fdstat_set_flags(wa_wasi_ctx_t *ctx, int32_t fd, int32_t flags);
+int32_t wa_wasi_fd_prestat_get(wa_wasi_ctx_t *ctx, int32_t fd, int32_t prestat_out);
+int32_t wa_wasi_fd_prestat_dir_name(wa_wasi_ctx_t *ctx, int32_t fd, int32_t path, int32_t path_len);
+int32_t wa_wasi_fd_read(wa_wasi_ctx_t *ctx, int32_t fd, int32_t iovs, int32_t iovs_len,
+                        int32_t nread_out);
+int32_t wa_wasi_fd_seek(wa_wasi_ctx_t *ctx, int32_t fd, int64_t offset, int32_t whence,
+                        int32_t newoffset_out);
+int32_t wa_wasi_fd_write(wa_wasi_ctx_t *ctx, int32_t fd, int32_t iovs, int32_t iovs_len,
+                         int32_t nwritten_out);
+_Noreturn void wa_wasi_proc_exit(wa_wasi_ctx_t *ctx, int32_t rval);
+int32_t wa_wasi_proc_raise(wa_wasi_ctx_t *ctx, int32_t sig);
+int32_t wa_wasi_random_get(wa_wasi_ctx_t *ctx, int32_t buf, int32_t buf_len);
+int32_t wa_wasi_sched_yield(wa_wasi_ctx_t *ctx);
 
 #endif

@@ -1,0 +1,228 @@
+/*
+ * fdtab.c: the per-context table from WASI fds to host fds.
+ *
+ * Invariants:
+ *  - WASI fds 0, 1, 2 are only ever the host's stdin, stdout and stderr, put
+ *    there by wa_fdtab_init; every other fd (preopens, later path_open
+ *    results) is the lowest free slot from 3 up, as wasi-libc expects when it
+ *    scans for preopens from fd 3.
+ *  - A closed fd is a FREE slot: every function then answers EBADF for it.
+ *  - Host fds 0-2 stay occupied for the whole run: closing a stdio fd points
+ *    the host fd at /dev/null instead of closing it (the reader of a pipe
+ *    still sees end of file), and a host stdio fd that is closed at start-up
+ *    is reserved the same way, so no file the guest opens later can land on a
+ *    host fd the runtime itself writes messages to.
+ *
+ * Rights: fd_fdstat_get reports the rights that make sense for the filetype
+ * (wasi-libc's isatty() is "character device without seek and tell rights").
+ * They are reported, not enforced: as in current preview1 hosts, the host
+ * fd's own open mode decides what succeeds, and operations a filetype cannot
+ * do fail with the host's errno (lseek on a pipe is ESPIPE).
+ */
+#include "wasi_impl.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Rights of a regular file (also seekable devices): all fd_* I/O, no path_*. */
+#define RIGHTS_FILE                                                                                \
+    (WA_WASI_RIGHT_FD_DATASYNC | WA_WASI_RIGHT_FD_READ | WA_WASI_RIGHT_FD_SEEK |                   \
+     WA_WASI_RIGHT_FD_FDSTAT_SET_FLAGS | WA_WASI_RIGHT_FD_SYNC | WA_WASI_RIGHT_FD_TELL |           \
+     WA_WASI_RIGHT_FD_WRITE | WA_WASI_RIGHT_FD_ADVISE | WA_WASI_RIGHT_FD_ALLOCATE |                \
+     WA_WASI_RIGHT_FD_FILESTAT_GET | WA_WASI_RIGHT_FD_FILESTAT_SET_SIZE |                          \
+     WA_WASI_RIGHT_FD_FILESTAT_SET_TIMES | WA_WASI_RIGHT_POLL_FD_READWRITE)
+
+/* Rights of a directory: the path_* operations beneath it, readdir, no read/write. */
+#define RIGHTS_DIRECTORY                                                                           \
+    (WA_WASI_RIGHT_FD_FDSTAT_SET_FLAGS | WA_WASI_RIGHT_FD_SYNC | WA_WASI_RIGHT_FD_ADVISE |         \
+     WA_WASI_RIGHT_PATH_CREATE_DIRECTORY | WA_WASI_RIGHT_PATH_CREATE_FILE |                        \
+     WA_WASI_RIGHT_PATH_LINK_SOURCE | WA_WASI_RIGHT_PATH_LINK_TARGET | WA_WASI_RIGHT_PATH_OPEN |   \
+     WA_WASI_RIGHT_FD_READDIR | WA_WASI_RIGHT_PATH_READLINK | WA_WASI_RIGHT_PATH_RENAME_SOURCE |   \
+     WA_WASI_RIGHT_PATH_RENAME_TARGET | WA_WASI_RIGHT_PATH_FILESTAT_GET |                          \
+     WA_WASI_RIGHT_PATH_FILESTAT_SET_SIZE | WA_WASI_RIGHT_PATH_FILESTAT_SET_TIMES |                \
+     WA_WASI_RIGHT_FD_FILESTAT_GET | WA_WASI_RIGHT_FD_FILESTAT_SET_TIMES |                         \
+     WA_WASI_RIGHT_PATH_SYMLINK | WA_WASI_RIGHT_PATH_REMOVE_DIRECTORY |                            \
+     WA_WASI_RIGHT_PATH_UNLINK_FILE | WA_WASI_RIGHT_POLL_FD_READWRITE)
+
+/* Rights of a stream (tty, pipe): read and write, no seek or tell. */
+#define RIGHTS_STREAM                                                                              \
+    (WA_WASI_RIGHT_FD_READ | WA_WASI_RIGHT_FD_WRITE | WA_WASI_RIGHT_FD_FDSTAT_SET_FLAGS |          \
+     WA_WASI_RIGHT_FD_FILESTAT_GET | WA_WASI_RIGHT_POLL_FD_READWRITE)
+
+#define RIGHTS_SOCKET (RIGHTS_STREAM | WA_WASI_RIGHT_SOCK_SHUTDOWN | WA_WASI_RIGHT_SOCK_ACCEPT)
+
+/* The first WASI fd that is not stdio. */
+#define FIRST_NON_STDIO 3u
+
+/*
+ * The WASI filetype of an open host fd. WASI has no FIFO type: a pipe is
+ * "unknown ... or different from any of the other types" (typenames.witx).
+ */
+static uint8_t filetype_of(int host_fd, const struct stat *st) {
+    if (S_ISREG(st->st_mode))
+        return WA_WASI_FILETYPE_REGULAR_FILE;
+    if (S_ISDIR(st->st_mode))
+        return WA_WASI_FILETYPE_DIRECTORY;
+    if (S_ISCHR(st->st_mode))
+        return WA_WASI_FILETYPE_CHARACTER_DEVICE;
+    if (S_ISBLK(st->st_mode))
+        return WA_WASI_FILETYPE_BLOCK_DEVICE;
+    if (S_ISLNK(st->st_mode))
+        return WA_WASI_FILETYPE_SYMBOLIC_LINK;
+    if (S_ISSOCK(st->st_mode)) {
+        int type = 0;
+        socklen_t len = sizeof type;
+        if (getsockopt(host_fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0) {
+            if (type == SOCK_STREAM)
+                return WA_WASI_FILETYPE_SOCKET_STREAM;
+            if (type == SOCK_DGRAM)
+                return WA_WASI_FILETYPE_SOCKET_DGRAM;
+        }
+    }
+    return WA_WASI_FILETYPE_UNKNOWN;
+}
+
+/* Fills filetype and rights of `e` from its host fd; returns a WASI errno. */
+static int32_t describe(wa_fdtab_entry_t *e) {
+    struct stat st;
+    if (fstat(e->host_fd, &st) != 0)
+        return wa_errno_from_host(errno);
+    e->filetype = filetype_of(e->host_fd, &st);
+    e->rights_inheriting = 0;
+    switch (e->filetype) {
+    case WA_WASI_FILETYPE_REGULAR_FILE:
+    case WA_WASI_FILETYPE_BLOCK_DEVICE:
+        e->rights_base = RIGHTS_FILE;
+        break;
+    case WA_WASI_FILETYPE_CHARACTER_DEVICE:
+        /* A terminal cannot seek; /dev/null and friends can. */
+        e->rights_base = isatty(e->host_fd) ? RIGHTS_STREAM : RIGHTS_FILE;
+        break;
+    case WA_WASI_FILETYPE_DIRECTORY:
+        e->rights_base = RIGHTS_DIRECTORY;
+        e->rights_inheriting = RIGHTS_DIRECTORY | RIGHTS_FILE;
+        break;
+    case WA_WASI_FILETYPE_SOCKET_STREAM:
+    case WA_WASI_FILETYPE_SOCKET_DGRAM:
+        e->rights_base = RIGHTS_SOCKET;
+        break;
+    default:
+        e->rights_base = RIGHTS_STREAM;
+        break;
+    }
+    return WA_WASI_ESUCCESS;
+}
+
+/* Makes slot `fd` exist (FREE if new), growing the array. */
+static bool reserve_slot(wa_wasi_ctx_t *ctx, uint32_t fd) {
+    if (fd < ctx->nfds)
+        return true;
+    if (fd >= ctx->cap_fds) {
+        uint32_t cap = ctx->cap_fds ? ctx->cap_fds : 8;
+        while (cap <= fd)
+            cap *= 2;
+        wa_fdtab_entry_t *fds = realloc(ctx->fds, cap * sizeof *fds);
+        if (!fds)
+            return false;
+        ctx->fds = fds;
+        ctx->cap_fds = cap;
+    }
+    memset(ctx->fds + ctx->nfds, 0, (fd + 1 - ctx->nfds) * sizeof *ctx->fds);
+    ctx->nfds = fd + 1;
+    return true;
+}
+
+/* Points host fd `host_fd` at /dev/null, keeping the number taken. */
+static void park_on_dev_null(int host_fd) {
+    int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null_fd < 0)
+        return;
+    if (null_fd != host_fd) {
+        dup2(null_fd, host_fd);
+        close(null_fd);
+    }
+}
+
+bool wa_fdtab_init(wa_wasi_ctx_t *ctx) {
+    if (!reserve_slot(ctx, FIRST_NON_STDIO - 1))
+        return false;
+    for (int fd = 0; fd < (int)FIRST_NON_STDIO; fd++) {
+        wa_fdtab_entry_t *e = &ctx->fds[fd];
+        if (fcntl(fd, F_GETFD) < 0) {
+            /* Closed on the host: closed for the guest too, and the number reserved. */
+            park_on_dev_null(fd);
+            continue;
+        }
+        e->host_fd = fd;
+        if (describe(e) == WA_WASI_ESUCCESS)
+            e->kind = WA_FDTAB_FILE;
+    }
+    return true;
+}
+
+static bool is_stdio(int32_t fd) {
+    return fd >= 0 && fd < (int32_t)FIRST_NON_STDIO;
+}
+
+void wa_fdtab_free(wa_wasi_ctx_t *ctx) {
+    for (uint32_t fd = 0; fd < ctx->nfds; fd++) {
+        wa_fdtab_entry_t *e = &ctx->fds[fd];
+        if (e->kind != WA_FDTAB_FREE && !is_stdio((int32_t)fd))
+            close(e->host_fd);
+        free(e->preopen_name);
+    }
+    free(ctx->fds);
+    ctx->fds = NULL;
+    ctx->nfds = ctx->cap_fds = 0;
+}
+
+int32_t wa_fdtab_insert(wa_wasi_ctx_t *ctx, int host_fd, const char *preopen_name, uint32_t *fd) {
+    uint32_t slot = FIRST_NON_STDIO;
+    while (slot < ctx->nfds && ctx->fds[slot].kind != WA_FDTAB_FREE)
+        slot++;
+    /* WASI promises fds below 2^31 (path_open in the witx). */
+    if (slot > INT32_MAX)
+        return WA_WASI_EMFILE;
+    wa_fdtab_entry_t e = {.kind = preopen_name ? WA_FDTAB_PREOPEN : WA_FDTAB_FILE,
+                          .host_fd = host_fd};
+    int32_t err = describe(&e);
+    if (err != WA_WASI_ESUCCESS)
+        return err;
+    if (preopen_name && !(e.preopen_name = strdup(preopen_name)))
+        return WA_WASI_ENOMEM;
+    if (!reserve_slot(ctx, slot)) {
+        free(e.preopen_name);
+        return WA_WASI_ENOMEM;
+    }
+    ctx->fds[slot] = e;
+    *fd = slot;
+    return WA_WASI_ESUCCESS;
+}
+
+wa_fdtab_entry_t *wa_fdtab_get(wa_wasi_ctx_t *ctx, int32_t fd) {
+    /* The witx fd is a u32 handle: negative i32 values are huge fds, never open. */
+    uint32_t index = (uint32_t)fd;
+    if (index >= ctx->nfds || ctx->fds[index].kind == WA_FDTAB_FREE)
+        return NULL;
+    return &ctx->fds[index];
+}
+
+int32_t wa_fdtab_close(wa_wasi_ctx_t *ctx, int32_t fd) {
+    wa_fdtab_entry_t *e = wa_fdtab_get(ctx, fd);
+    if (!e)
+        return WA_WASI_EBADF;
+    int32_t err = WA_WASI_ESUCCESS;
+    if (is_stdio(fd)) {
+        park_on_dev_null(e->host_fd);
+    } else if (close(e->host_fd) != 0 && errno != EINTR) {
+        /* After EINTR Linux has released the fd anyway; retrying could close another one. */
+        err = wa_errno_from_host(errno);
+    }
+    free(e->preopen_name);
+    memset(e, 0, sizeof *e);
+    return err;
+}
