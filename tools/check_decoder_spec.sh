@@ -6,7 +6,7 @@
 #
 #   tools/check_decoder_spec.sh [SPEC_DIR]     (default: ../shared/spec-testsuite)
 #
-# Needs wast2json (wabt), python3 and cc. Builds a small driver against the
+# Needs wast2json (wabt), python3 and cc (extra flags, e.g. sanitizers, in $DRIVE_CFLAGS). Builds a small driver against the
 # decoder sources in a temporary directory; prints one line per mismatch and a
 # closing "N passed, N failed" line; exits non-zero if anything failed.
 # Bodies are read here instruction by instruction as the validator does, with
@@ -96,7 +96,7 @@ int main(int argc, char **argv) {
     return 0;
 }
 CEOF
-cc -std=c17 -O1 -I"$root/compiler" -o "$work/drive" "$work/drive.c" \
+cc -std=c17 -O1 ${DRIVE_CFLAGS:-} -I"$root/compiler" -o "$work/drive" "$work/drive.c" \
     "$root"/compiler/base/{arena,check,diag,reader,vec}.c \
     "$root"/compiler/wasm/{module,instr,decode}.c
 
