@@ -8,8 +8,8 @@
  * proc_raise answers NOTSUP for every defined signal: a wasm module has no
  * signal handlers to run, and delivering a real host signal would bypass the
  * runtime (its SIGSEGV/SIGBUS handlers are the trap machinery). wasi-libc
- * only reaches it from raise() in programs built with emulated signals, and
- * reports the failure as raise() returning -1.
+ * never imports it (its emulated raise() runs the handler or exits by
+ * itself); a program calling the raw import learns that no signal was sent.
  */
 #include "wasi_impl.h"
 

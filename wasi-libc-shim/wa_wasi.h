@@ -28,6 +28,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct wa_wasi_ctx wa_wasi_ctx_t;
 
 /*
@@ -98,5 +102,9 @@ _Noreturn void wa_wasi_proc_exit(wa_wasi_ctx_t *ctx, int32_t rval);
 int32_t wa_wasi_proc_raise(wa_wasi_ctx_t *ctx, int32_t sig);
 int32_t wa_wasi_random_get(wa_wasi_ctx_t *ctx, int32_t buf, int32_t buf_len);
 int32_t wa_wasi_sched_yield(wa_wasi_ctx_t *ctx);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -268,8 +268,14 @@ Test(wasi, fd_read_retries_after_eintr) {
     struct sigaction sa = {.sa_handler = on_alarm};
     sigemptyset(&sa.sa_mask);
     cr_assert_eq(sigaction(SIGALRM, &sa, NULL), 0);
+    /* The writer thread inherits a blocked SIGALRM, so the alarm hits the reading thread. */
+    sigset_t alrm;
+    sigemptyset(&alrm);
+    sigaddset(&alrm, SIGALRM);
+    pthread_sigmask(SIG_BLOCK, &alrm, NULL);
     pthread_t writer;
     cr_assert_eq(pthread_create(&writer, NULL, write_later, &p[1]), 0);
+    pthread_sigmask(SIG_UNBLOCK, &alrm, NULL);
     ualarm(50 * 1000, 0);
     put_iovec(0, 100, 4);
     cr_assert_eq(wa_wasi_fd_read(ctx, fd, 0, 1, 8), WA_WASI_ESUCCESS);
