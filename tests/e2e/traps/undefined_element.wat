@@ -1,0 +1,16 @@
+;; undefined_element.wat: call_indirect with an index at or past the table's
+;; size traps with "undefined element".
+;;
+;; e2e-trap: undefined element
+;; e2e-trap-func: 2 dispatch
+(module
+  (type $nullary (func (result i32)))
+  (memory (export "memory") 1)
+  (table 2 funcref)
+  (elem (i32.const 0) $seven $seven)
+  (func $_start (export "_start")
+    (drop (call $dispatch (i32.const 1)))
+    (drop (call $dispatch (i32.const 2))))
+  (func $seven (type $nullary) (i32.const 7))
+  (func $dispatch (param $i i32) (result i32)
+    (call_indirect (type $nullary) (local.get $i))))
