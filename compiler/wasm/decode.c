@@ -56,9 +56,9 @@ enum {
 
 /* Where each section id must appear: the data count section sits between element and code. */
 static const uint8_t section_rank[SEC_LAST + 1] = {
-    [SEC_TYPE] = 1,     [SEC_IMPORT] = 2,      [SEC_FUNCTION] = 3, [SEC_TABLE] = 4,
-    [SEC_MEMORY] = 5,   [SEC_GLOBAL] = 6,      [SEC_EXPORT] = 7,   [SEC_START] = 8,
-    [SEC_ELEMENT] = 9,  [SEC_DATA_COUNT] = 10, [SEC_CODE] = 11,    [SEC_DATA] = 12,
+    [SEC_TYPE] = 1,    [SEC_IMPORT] = 2,      [SEC_FUNCTION] = 3, [SEC_TABLE] = 4,
+    [SEC_MEMORY] = 5,  [SEC_GLOBAL] = 6,      [SEC_EXPORT] = 7,   [SEC_START] = 8,
+    [SEC_ELEMENT] = 9, [SEC_DATA_COUNT] = 10, [SEC_CODE] = 11,    [SEC_DATA] = 12,
 };
 
 static const char section_end_message[] = "unexpected end of section or function";
@@ -161,6 +161,7 @@ static bool read_limits(WaReader *r, WaLimits *out) {
     return true;
 }
 
+/* Table type (spec 5.3.9): reference type, then limits. */
 static bool read_table_type(WaReader *r, WaTableType *out) {
     WA_TRY(read_reftype(r, &out->elem));
     return read_limits(r, &out->limits);
@@ -291,6 +292,7 @@ static bool read_function_section(Decoder *dc, WaReader *r) {
     return true;
 }
 
+/* Table section (spec 5.5.7): defined tables follow the imported ones. */
 static bool read_table_section(Decoder *dc, WaReader *r) {
     uint32_t n;
     WA_TRY(read_length(dc, r, &n));
@@ -302,6 +304,7 @@ static bool read_table_section(Decoder *dc, WaReader *r) {
     return true;
 }
 
+/* Memory section (spec 5.5.8): limits in pages; how many memories is validation. */
 static bool read_memory_section(Decoder *dc, WaReader *r) {
     uint32_t n;
     WA_TRY(read_length(dc, r, &n));
@@ -313,6 +316,7 @@ static bool read_memory_section(Decoder *dc, WaReader *r) {
     return true;
 }
 
+/* Global section (spec 5.5.9): type and initializer of each defined global. */
 static bool read_global_section(Decoder *dc, WaReader *r) {
     uint32_t n;
     WA_TRY(read_length(dc, r, &n));
@@ -325,6 +329,7 @@ static bool read_global_section(Decoder *dc, WaReader *r) {
     return true;
 }
 
+/* Export section (spec 5.5.10): name, kind byte, index; duplicate names are validation. */
 static bool read_export_section(Decoder *dc, WaReader *r) {
     WaModule *m = dc->m;
     WA_TRY(read_length(dc, r, &m->nexports));
@@ -343,6 +348,7 @@ static bool read_export_section(Decoder *dc, WaReader *r) {
     return true;
 }
 
+/* Start section (spec 5.5.11): one function index. */
 static bool read_start_section(Decoder *dc, WaReader *r) {
     dc->m->has_start = true;
     return wa_read_u32(r, &dc->m->start);
@@ -401,6 +407,7 @@ static bool read_elem_segment(Decoder *dc, WaReader *r, WaElemSegment *seg) {
     return true;
 }
 
+/* Element section (spec 5.5.12). */
 static bool read_element_section(Decoder *dc, WaReader *r) {
     WaModule *m = dc->m;
     WA_TRY(read_length(dc, r, &m->nelems));
@@ -410,6 +417,7 @@ static bool read_element_section(Decoder *dc, WaReader *r) {
     return true;
 }
 
+/* Data count section (spec 5.5.15): lets bodies name data segments before the data section. */
 static bool read_data_count_section(Decoder *dc, WaReader *r) {
     dc->m->has_data_count = true;
     return wa_read_u32(r, &dc->m->data_count);
@@ -451,6 +459,7 @@ static bool read_body(Decoder *dc, WaReader *r, WaFunc *f) {
     return true;
 }
 
+/* Code section (spec 5.5.13): one body per function section entry, in order. */
 static bool read_code_section(Decoder *dc, WaReader *r) {
     size_t at = wa_reader_offset(r);
     uint32_t n;
@@ -468,7 +477,8 @@ static bool read_code_section(Decoder *dc, WaReader *r) {
     return true;
 }
 
-/* Data segments (spec 5.5.14): 0 = active in memory 0, 1 = passive, 2 = active with a memory index. */
+/* Data segments (spec 5.5.14): 0 = active in memory 0, 1 = passive, 2 = active with a memory
+ * index. */
 static bool read_data_section(Decoder *dc, WaReader *r) {
     WaModule *m = dc->m;
     size_t at = wa_reader_offset(r);
@@ -517,6 +527,7 @@ static bool read_custom_section(Decoder *dc, WaReader *r) {
     return true;
 }
 
+/* Dispatches a section payload by id (already checked to be known). */
 static bool read_section_payload(Decoder *dc, uint8_t id, WaReader *r) {
     switch (id) {
     case SEC_CUSTOM:
@@ -679,6 +690,7 @@ static void *copy_to_arena(WaArena *a, const void *data, size_t count, size_t si
     return copy;
 }
 
+/* Moves the index spaces and custom sections from heap vectors into the module arena. */
 static void finish_module(Decoder *dc) {
     WaModule *m = dc->m;
     WaArena *a = &m->arena;
@@ -694,6 +706,7 @@ static void finish_module(Decoder *dc) {
     m->ncustoms = (uint32_t)dc->customs.len;
 }
 
+/* Frees the decoder's temporaries (never the module). */
 static void free_decoder(Decoder *dc) {
     wa_vec_free(&dc->funcs);
     wa_vec_free(&dc->tables);

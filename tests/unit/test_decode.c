@@ -242,8 +242,8 @@ Test(decode, rejects_truncated_section_header) {
 Test(decode, types) {
     Buf b;
     header(&b);
-    SEC(&b, 1, 0x03, 0x60, 0x00, 0x00, 0x60, 0x02, 0x7f, 0x7e, 0x01, 0x7b, 0x60, 0x03, 0x7d,
-        0x7c, 0x70, 0x02, 0x6f, 0x7f);
+    SEC(&b, 1, 0x03, 0x60, 0x00, 0x00, 0x60, 0x02, 0x7f, 0x7e, 0x01, 0x7b, 0x60, 0x03, 0x7d, 0x7c,
+        0x70, 0x02, 0x6f, 0x7f);
     decode_ok(&b);
     cr_assert_eq(m.ntypes, 3);
     cr_assert_eq(m.types[0].nparams + m.types[0].nresults, 0);
@@ -290,11 +290,11 @@ Test(decode, imports_of_every_kind) {
     Buf b;
     header(&b);
     SEC(&b, 1, 0x01, 0x60, 0x00, 0x00);
-    SEC(&b, 2, 0x04,                               /* 4 imports */
-        0x01, 'm', 0x01, 'f', 0x00, 0x00,          /* func type 0 */
+    SEC(&b, 2, 0x04,                                        /* 4 imports */
+        0x01, 'm', 0x01, 'f', 0x00, 0x00,                   /* func type 0 */
         0x01, 'm', 0x01, 't', 0x01, 0x6f, 0x01, 0x02, 0x05, /* table externref 2..5 */
-        0x01, 'm', 0x01, 'M', 0x02, 0x00, 0x01,    /* memory 1.. */
-        0x01, 'm', 0x01, 'g', 0x03, 0x7e, 0x01);   /* global mut i64 */
+        0x01, 'm', 0x01, 'M', 0x02, 0x00, 0x01,             /* memory 1.. */
+        0x01, 'm', 0x01, 'g', 0x03, 0x7e, 0x01);            /* global mut i64 */
     decode_ok(&b);
     cr_assert_eq(m.nimports, 4);
     cr_assert_eq(m.nfuncs, 1);
@@ -366,8 +366,8 @@ Test(decode, function_bodies) {
     SEC(&b, 1, 0x01, 0x60, 0x00, 0x00);
     SEC(&b, 2, 0x01, 0x00, 0x00, 0x00, 0x00); /* one imported function */
     SEC(&b, 3, 0x02, 0x00, 0x00);
-    SEC(&b, 10, 0x02,
-        0x02, 0x00, 0x0b,                               /* no locals, end */
+    SEC(&b, 10, 0x02,                                          /* 2 bodies */
+        0x02, 0x00, 0x0b,                                      /* no locals, end */
         0x08, 0x02, 0x03, 0x7f, 0x01, 0x7b, 0x01, 0x1a, 0x0b); /* 3 i32, 1 v128; nop-ish */
     decode_ok(&b);
     cr_assert_eq(m.nfuncs, 3);
@@ -455,8 +455,8 @@ Test(decode, tables_memories_globals) {
     header(&b);
     SEC(&b, 4, 0x02, 0x70, 0x00, 0x0a, 0x6f, 0x01, 0x00, 0x80, 0x80, 0x04);
     SEC(&b, 5, 0x01, 0x01, 0x01, 0x80, 0x80, 0x04);
-    SEC(&b, 6, 0x02, 0x7f, 0x00, 0x41, 0x2a, 0x0b, 0x7c, 0x01, 0x44, 0, 0, 0, 0, 0, 0, 0xf0,
-        0x3f, 0x0b);
+    SEC(&b, 6, 0x02, 0x7f, 0x00, 0x41, 0x2a, 0x0b, 0x7c, 0x01, 0x44, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f,
+        0x0b);
     decode_ok(&b);
     cr_assert_eq(m.ntables, 2);
     cr_assert_eq(m.tables[0].type.elem, WA_VT_FUNCREF);
@@ -525,7 +525,7 @@ Test(decode, rejects_malformed_export_kind) {
 Test(decode, element_segments_all_encodings) {
     Buf b;
     header(&b);
-    SEC(&b, 9, 0x08,
+    SEC(&b, 9, 0x08,                                          /* 8 segments */
         0x00, 0x41, 0x01, 0x0b, 0x02, 0x00, 0x01,             /* 0: active t0, func idx */
         0x01, 0x00, 0x01, 0x02,                               /* 1: passive, elemkind */
         0x02, 0x03, 0x41, 0x02, 0x0b, 0x00, 0x01, 0x04,       /* 2: active table 3 */
@@ -592,10 +592,10 @@ Test(decode, data_segments_all_encodings) {
     Buf b;
     header(&b);
     SEC(&b, 12, 0x03);
-    SEC(&b, 11, 0x03,
-        0x00, 0x41, 0x10, 0x0b, 0x02, 'h', 'i',  /* active memory 0 */
-        0x01, 0x01, 'x',                         /* passive */
-        0x02, 0x00, 0x41, 0x00, 0x0b, 0x00);     /* active, explicit memory 0, empty */
+    SEC(&b, 11, 0x03,                           /* 3 segments */
+        0x00, 0x41, 0x10, 0x0b, 0x02, 'h', 'i', /* active memory 0 */
+        0x01, 0x01, 'x',                        /* passive */
+        0x02, 0x00, 0x41, 0x00, 0x0b, 0x00);    /* active, explicit memory 0, empty */
     decode_ok(&b);
     cr_assert(m.has_data_count);
     cr_assert_eq(m.data_count, 3);
@@ -652,10 +652,10 @@ static void module_with_two_funcs(Buf *b) {
 Test(decode, name_section_names_module_and_functions) {
     Buf b;
     module_with_two_funcs(&b);
-    SEC(&b, 0, 0x04, 'n', 'a', 'm', 'e',
-        0x00, 0x04, 0x03, 'm', 'o', 'd',                  /* module name */
+    SEC(&b, 0, 0x04, 'n', 'a', 'm', 'e',                    /* section name */
+        0x00, 0x04, 0x03, 'm', 'o', 'd',                    /* module name */
         0x01, 0x07, 0x02, 0x00, 0x01, 'a', 0x01, 0x01, 'b', /* function names */
-        0x02, 0x03, 0x01, 0x00, 0x00);                    /* local names: skipped */
+        0x02, 0x03, 0x01, 0x00, 0x00);                      /* local names: skipped */
     decode_ok(&b);
     cr_assert_str_eq(m.name, "mod");
     cr_assert_str_eq(m.funcs[0].name, "a");
@@ -667,8 +667,7 @@ Test(decode, malformed_name_section_is_ignored) {
     Buf b;
     module_with_two_funcs(&b);
     /* Function index 5 does not exist: the whole section is ignored, module name included. */
-    SEC(&b, 0, 0x04, 'n', 'a', 'm', 'e', 0x00, 0x02, 0x01, 'm', 0x01, 0x04, 0x01, 0x05, 0x01,
-        'x');
+    SEC(&b, 0, 0x04, 'n', 'a', 'm', 'e', 0x00, 0x02, 0x01, 'm', 0x01, 0x04, 0x01, 0x05, 0x01, 'x');
     decode_ok(&b);
     cr_assert_null(m.name);
     cr_assert_null(m.funcs[0].name);
@@ -862,7 +861,7 @@ Test(instr, rejects_illegal_opcodes) {
     READ_FAILS("illegal opcode 0x06", 0, 0x06);
     READ_FAILS("illegal opcode 0xff", 0, 0xff);
     READ_FAILS("illegal opcode 0xfc 0x12", 0, 0xfc, 0x12);
-    READ_FAILS("illegal opcode 0xfd 0x9a", 0, 0xfd, 0x9a, 0x01);   /* unassigned SIMD gap */
+    READ_FAILS("illegal opcode 0xfd 0x9a", 0, 0xfd, 0x9a, 0x01);  /* unassigned SIMD gap */
     READ_FAILS("illegal opcode 0xfd 0x100", 0, 0xfd, 0x80, 0x02); /* beyond 255 */
     READ_FAILS("integer representation too long", 1, 0xfc, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00);
 }
