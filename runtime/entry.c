@@ -23,8 +23,8 @@
  * member defining main would be pulled into every program linking the
  * runtime, tests included.
  */
-#include "wa_rt_api.h"
 #include "../wasi-libc-shim/wa_wasi.h"
+#include "wa_rt_api.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,8 +125,7 @@ int main(int argc, char **argv, char **envp) {
         if (imp->kind != WA_RT_EXTERN_FUNC) {
             char what[256];
             snprintf(what, sizeof what, "%s.%s", imp->module, imp->name);
-            startup_error("unsupported import: %s (an executable can import only functions)",
-                          what);
+            startup_error("unsupported import: %s (an executable can import only functions)", what);
         }
         resolve_func(m, i, wasi, &funcs[i]);
         externs[i] = (wa_rt_extern_t){.kind = WA_RT_EXTERN_FUNC, .func = &funcs[i]};

@@ -214,8 +214,7 @@ static bool bind_import(instance_impl_t *impl, uint32_t i, const wa_rt_extern_t 
     case WA_RT_EXTERN_GLOBAL: {
         /* Wasm 2.0 globals match only with equal value type and mutability. */
         const wa_rt_global_type_t *want = &m->globals[imp->index];
-        ok = ext->global.type.type == want->type &&
-             ext->global.type.is_mutable == want->is_mutable;
+        ok = ext->global.type.type == want->type && ext->global.type.is_mutable == want->is_mutable;
         if (!ok)
             snprintf(detail, sizeof detail, ": global type differs");
         else
@@ -262,8 +261,8 @@ static bool define_entities(instance_impl_t *impl, wa_rt_error_t *err) {
         inst->memories[i] = wa_rt_memory_new(&m->memories[i]);
         if (inst->memories[i] == NULL) {
             set_error(err, WA_RT_ERROR_RESOURCE,
-                      "cannot allocate memory %u (%llu pages): out of memory or address space",
-                      i, (unsigned long long)m->memories[i].min);
+                      "cannot allocate memory %u (%llu pages): out of memory or address space", i,
+                      (unsigned long long)m->memories[i].min);
             return false;
         }
     }
@@ -295,8 +294,8 @@ static bool define_entities(instance_impl_t *impl, wa_rt_error_t *err) {
         uint32_t n = m->elem_sizes[i];
         impl->elem_arrays[i] = calloc(n > 0 ? n : 1, sizeof(void *));
         if (impl->elem_arrays[i] == NULL) {
-            set_error(err, WA_RT_ERROR_RESOURCE, "cannot allocate element segment %u: out of memory",
-                      i);
+            set_error(err, WA_RT_ERROR_RESOURCE,
+                      "cannot allocate element segment %u: out of memory", i);
             return false;
         }
         inst->elems[i] = (wa_rt_segment_t){.data = impl->elem_arrays[i], .size = n};
@@ -320,8 +319,7 @@ static void trap_error(wa_rt_error_t *err, wa_rt_instance_t *inst) {
 }
 
 wa_rt_instance_t *wa_rt_instantiate(const wa_rt_module_t *m, const wa_rt_extern_t *imports,
-                                    uint32_t nimports,
-                                    const wa_rt_instantiate_options_t *options,
+                                    uint32_t nimports, const wa_rt_instantiate_options_t *options,
                                     wa_rt_error_t *err) {
     if (err != NULL)
         memset(err, 0, sizeof *err);
@@ -331,8 +329,8 @@ wa_rt_instance_t *wa_rt_instantiate(const wa_rt_module_t *m, const wa_rt_extern_
         return NULL;
     }
     if (nimports != m->nimports) {
-        set_error(err, WA_RT_ERROR_LINK, "the module has %u imports, %u were provided",
-                  m->nimports, nimports);
+        set_error(err, WA_RT_ERROR_LINK, "the module has %u imports, %u were provided", m->nimports,
+                  nimports);
         return NULL;
     }
     instance_impl_t *impl = calloc(1, sizeof *impl);

@@ -153,8 +153,8 @@ int32_t wa_rt_memory_grow(wa_rt_memory_t *mem, uint32_t delta_pages) {
 
 /* ---- Bulk memory instructions (spec 4.4.7) ---- */
 
-WA_RT_ENTRY void wa_rt_memory_init(wa_rt_instance_t *inst, uint32_t mem, uint32_t seg,
-                                   uint32_t dst, uint32_t src, uint32_t n) {
+WA_RT_ENTRY void wa_rt_memory_init(wa_rt_instance_t *inst, uint32_t mem, uint32_t seg, uint32_t dst,
+                                   uint32_t src, uint32_t n) {
     wa_rt_memory_t *m = inst->memories[mem];
     const wa_rt_segment_t *s = &inst->datas[seg];
     /* 64-bit sums: u32 + u32 cannot wrap; a dropped segment has size 0. */

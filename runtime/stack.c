@@ -44,7 +44,8 @@ void wa_rt_stack_prepare(void) {
     pthread_attr_destroy(&attr);
 }
 
-/* The margin for this thread: WA_RT_STACK_MARGIN, but never more than a quarter of a small stack. */
+/* The margin for this thread: WA_RT_STACK_MARGIN, but never more than a quarter of a small stack.
+ */
 static uintptr_t stack_margin(void) {
     uintptr_t size = tls_stack.hi - tls_stack.lo;
     return size / 4 < WA_RT_STACK_MARGIN ? size / 4 : WA_RT_STACK_MARGIN;

@@ -85,8 +85,8 @@ void wa_rt_elem_drop(wa_rt_instance_t *inst, uint32_t seg) {
     inst->elems[seg].size = 0;
 }
 
-WA_RT_ENTRY void wa_rt_table_copy(wa_rt_instance_t *inst, uint32_t dst_table,
-                                  uint32_t src_table, uint32_t dst, uint32_t src, uint32_t n) {
+WA_RT_ENTRY void wa_rt_table_copy(wa_rt_instance_t *inst, uint32_t dst_table, uint32_t src_table,
+                                  uint32_t dst, uint32_t src, uint32_t n) {
     wa_rt_table_t *d = inst->tables[dst_table];
     wa_rt_table_t *s = inst->tables[src_table];
     if ((uint64_t)src + n > s->size || (uint64_t)dst + n > d->size)
@@ -95,8 +95,8 @@ WA_RT_ENTRY void wa_rt_table_copy(wa_rt_instance_t *inst, uint32_t dst_table,
     memmove(d->elems + dst, s->elems + src, (size_t)n * sizeof(void *));
 }
 
-WA_RT_ENTRY void wa_rt_table_fill(wa_rt_instance_t *inst, uint32_t table, uint32_t dst,
-                                  void *value, uint32_t n) {
+WA_RT_ENTRY void wa_rt_table_fill(wa_rt_instance_t *inst, uint32_t table, uint32_t dst, void *value,
+                                  uint32_t n) {
     wa_rt_table_t *t = inst->tables[table];
     if ((uint64_t)dst + n > t->size)
         wa_rt_trap_at(WA_RT_TRAP_TABLE_OUT_OF_BOUNDS, WA_RT_CALLER_PC());

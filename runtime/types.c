@@ -27,11 +27,11 @@ typedef struct type_entry {
 } type_entry_t;
 
 static pthread_mutex_t types_lock = PTHREAD_MUTEX_INITIALIZER;
-static type_entry_t **by_id;  /* id - 1 -> entry */
-static uint32_t ntypes;       /* ids handed out */
+static type_entry_t **by_id; /* id - 1 -> entry */
+static uint32_t ntypes;      /* ids handed out */
 static uint32_t cap_by_id;
-static uint32_t *slots;       /* hash slots: an id, or 0 if empty */
-static uint32_t nslots;       /* a power of two, kept at least twice ntypes */
+static uint32_t *slots; /* hash slots: an id, or 0 if empty */
+static uint32_t nslots; /* a power of two, kept at least twice ntypes */
 
 static _Noreturn void out_of_memory(void) {
     fputs("wasmaot runtime: out of memory interning function types\n", stderr);
@@ -105,7 +105,8 @@ uint32_t wa_rt_type_id(const wa_rt_functype_t *type) {
     pthread_mutex_lock(&types_lock);
     uint32_t id = 0;
     if (nslots > 0) {
-        for (uint32_t i = (uint32_t)hash & (nslots - 1); slots[i] != 0; i = (i + 1) & (nslots - 1)) {
+        for (uint32_t i = (uint32_t)hash & (nslots - 1); slots[i] != 0;
+             i = (i + 1) & (nslots - 1)) {
             const type_entry_t *e = by_id[slots[i] - 1];
             if (e->hash == hash && same_type(&e->type, type)) {
                 id = slots[i];

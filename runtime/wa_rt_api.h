@@ -223,8 +223,7 @@ typedef struct wa_rt_instantiate_options {
  * segment writes into imported memories and tables stay, as the spec says.
  */
 wa_rt_instance_t *wa_rt_instantiate(const wa_rt_module_t *m, const wa_rt_extern_t *imports,
-                                    uint32_t nimports,
-                                    const wa_rt_instantiate_options_t *options,
+                                    uint32_t nimports, const wa_rt_instantiate_options_t *options,
                                     wa_rt_error_t *err);
 
 /* Frees an instance and what it defined (not its imports). NULL is ignored. */

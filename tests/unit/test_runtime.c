@@ -81,8 +81,7 @@ Test(trap, messages_are_the_spec_wording) {
     cr_assert_str_eq(wa_rt_trap_message(WA_RT_TRAP_INDIRECT_CALL_TYPE_MISMATCH),
                      "indirect call type mismatch");
     cr_assert_str_eq(wa_rt_trap_message(WA_RT_TRAP_UNDEFINED_ELEMENT), "undefined element");
-    cr_assert_str_eq(wa_rt_trap_message(WA_RT_TRAP_UNINITIALIZED_ELEMENT),
-                     "uninitialized element");
+    cr_assert_str_eq(wa_rt_trap_message(WA_RT_TRAP_UNINITIALIZED_ELEMENT), "uninitialized element");
     cr_assert_str_eq(wa_rt_trap_message(WA_RT_TRAP_STACK_EXHAUSTED), "call stack exhausted");
     cr_assert_str_eq(wa_rt_trap_message(WA_RT_TRAP_COUNT), "unknown trap");
 }
@@ -480,7 +479,8 @@ Test(table, new_is_null_filled) {
 }
 
 Test(table, new_rejects_bad_sizes) {
-    wa_rt_table_type_t huge = {.elem_type = WA_RT_FUNCREF, .limits = {.min = WA_RT_TABLE_LIMIT + 1}};
+    wa_rt_table_type_t huge = {.elem_type = WA_RT_FUNCREF,
+                               .limits = {.min = WA_RT_TABLE_LIMIT + 1}};
     cr_assert_null(wa_rt_table_new(&huge, NULL));
     wa_rt_table_type_t inverted = {.elem_type = WA_RT_FUNCREF,
                                    .limits = {.min = 2, .max = 1, .has_max = 1}};
@@ -909,9 +909,8 @@ Test(instance, instantiates_and_runs_init_then_start) {
     int host_data;
     hook_calls = 0;
     start_saw_hook = -1;
-    wa_rt_instantiate_options_t opts = {.host_data = &host_data,
-                                        .before_start = count_hook,
-                                        .before_start_data = &hook_calls};
+    wa_rt_instantiate_options_t opts = {
+        .host_data = &host_data, .before_start = count_hook, .before_start_data = &hook_calls};
     wa_rt_error_t err;
     wa_rt_instance_t *inst = wa_rt_instantiate(&m, imports, 1, &opts, &err);
     cr_assert_not_null(inst, "%s", err.message);
@@ -992,8 +991,8 @@ Test(instance, exports_link_into_another_instance) {
     wa_rt_instance_free(a);
 }
 
-static void expect_link_error(const wa_rt_module_t *m, const wa_rt_extern_t *imports,
-                              uint32_t n, const char *prefix, uint32_t index) {
+static void expect_link_error(const wa_rt_module_t *m, const wa_rt_extern_t *imports, uint32_t n,
+                              const char *prefix, uint32_t index) {
     wa_rt_error_t err;
     cr_assert_null(wa_rt_instantiate(m, imports, n, NULL, &err));
     cr_assert_eq(err.kind, WA_RT_ERROR_LINK, "%s", err.message);
@@ -1286,8 +1285,8 @@ static void run_program(const char *body, const char *args, run_result_t *r) {
              "%s/../runtime/libwasmaot_rt_main.a %s/../runtime/libwasmaot_rt.a "
              "%s/../wasi-libc-shim/libwasmaot_wasi.a %s/../runtime/libwasmaot_rt.a "
              "-lpthread -lm 2> %s/cc.txt",
-             WA_TEST_SOURCE_DIR, dir, path, WA_TEST_BUILD_DIR, WA_TEST_BUILD_DIR,
-             WA_TEST_BUILD_DIR, WA_TEST_BUILD_DIR, dir);
+             WA_TEST_SOURCE_DIR, dir, path, WA_TEST_BUILD_DIR, WA_TEST_BUILD_DIR, WA_TEST_BUILD_DIR,
+             WA_TEST_BUILD_DIR, dir);
     if (system(cmd) != 0) {
         char log[4096];
         snprintf(path, sizeof path, "%s/cc.txt", dir);
