@@ -83,8 +83,7 @@ static const char *type_name(uint8_t t) {
 }
 
 static bool is_num(uint8_t t) {
-    return t == WA_VT_I32 || t == WA_VT_I64 || t == WA_VT_F32 || t == WA_VT_F64 ||
-           t == VT_UNKNOWN;
+    return t == WA_VT_I32 || t == WA_VT_I64 || t == WA_VT_F32 || t == WA_VT_F64 || t == VT_UNKNOWN;
 }
 
 static bool is_vec(uint8_t t) {
@@ -188,8 +187,8 @@ static bool check_const_expr(const ModCheck *mc, const WaConstExpr *e, WaValType
         }
         /* More than one value is a type mismatch; a few slots suffice to say so. */
         if (depth == sizeof stack)
-            return wa_diag_error(d, in.offset, "type mismatch: constant expression leaves %zu values",
-                                 depth + 1);
+            return wa_diag_error(d, in.offset,
+                                 "type mismatch: constant expression leaves %zu values", depth + 1);
         stack[depth++] = t;
     }
     if (!wa_reader_at_end(&r))
@@ -208,8 +207,8 @@ static bool check_func_types(const ModCheck *mc) {
         if (f->type_index < m->ntypes)
             continue;
         size_t off = f->code_offset;
-        bool has_off = f->imported ? import_offset(m, true, f->import_index, &off)
-                                    : f->code != NULL;
+        bool has_off =
+            f->imported ? import_offset(m, true, f->import_index, &off) : f->code != NULL;
         if (!has_off)
             return wa_diag_error_no_offset(mc->d, "unknown type %u (function %u)", f->type_index,
                                            i);
@@ -264,8 +263,8 @@ static bool check_elems(const ModCheck *mc, WaArena *scratch) {
             WaValType tt = m->tables[e->table_index].type.elem;
             if (tt != e->type)
                 return wa_diag_error(d, e->offset_in_file,
-                                     "type mismatch: element segment %u of %s for a table of %s",
-                                     i, wa_valtype_name(e->type), wa_valtype_name(tt));
+                                     "type mismatch: element segment %u of %s for a table of %s", i,
+                                     wa_valtype_name(e->type), wa_valtype_name(tt));
             WA_TRY(check_const_expr(mc, &e->offset, WA_VT_I32, scratch));
         }
         for (uint32_t k = 0; k < e->count; k++) {
@@ -395,8 +394,8 @@ static bool pop_expect(FuncCheck *fc, uint8_t want, uint8_t *out) {
     uint8_t got;
     WA_TRY(pop_val(fc, &got));
     if (got != want && got != VT_UNKNOWN && want != VT_UNKNOWN)
-        return wa_diag_error(fc->d, fc->at, "type mismatch: expected %s, found %s",
-                             type_name(want), type_name(got));
+        return wa_diag_error(fc->d, fc->at, "type mismatch: expected %s, found %s", type_name(want),
+                             type_name(got));
     if (out)
         *out = got;
     return true;
@@ -514,10 +513,9 @@ static bool need_type(FuncCheck *fc, uint32_t index) {
 static bool check_memarg(FuncCheck *fc, const WaInstr *in) {
     WA_TRY(need_memory(fc, in->imm.memarg.memory));
     if (in->imm.memarg.align_log2 > wa_op_memlog2[in->op])
-        return wa_diag_error(fc->d, fc->at,
-                             "alignment must not be larger than natural: %s align=2^%u, natural 2^%u",
-                             wa_op_name[in->op], in->imm.memarg.align_log2,
-                             wa_op_memlog2[in->op]);
+        return wa_diag_error(
+            fc->d, fc->at, "alignment must not be larger than natural: %s align=2^%u, natural 2^%u",
+            wa_op_name[in->op], in->imm.memarg.align_log2, wa_op_memlog2[in->op]);
     return true;
 }
 
@@ -595,7 +593,8 @@ static bool check_plain_immediates(FuncCheck *fc, const WaInstr *in) {
     case WA_IMM_TABLE_COPY:
         break;
     }
-    /* These immediates only occur on SPECIAL rows; a fixed-signature row with one is a table bug. */
+    /* These immediates only occur on SPECIAL rows; a fixed-signature row with one is a table bug.
+     */
     WA_UNREACHABLE();
 }
 
@@ -643,20 +642,23 @@ static bool check_block(FuncCheck *fc, const WaInstr *in) {
 }
 
 static bool check_end(FuncCheck *fc) {
-    Frame f;
-    WA_TRY(pop_ctrl(fc, &f));
     /*
      * An `if` without `else` has an implicit empty else branch, which passes
      * the params through unchanged: valid only if params and results agree.
+     * Checked before the frame is popped, so a failed instruction leaves the
+     * control stack as it was (prefer_malformed relies on that).
      */
-    if (f.op == WA_OP_IF) {
-        bool same = f.nparams == f.nresults;
-        for (uint32_t i = 0; same && i < f.nparams; i++)
-            same = f.params[i] == f.results[i];
+    const Frame *top = &wa_vec_last(&fc->ctrls);
+    if (top->op == WA_OP_IF) {
+        bool same = top->nparams == top->nresults;
+        for (uint32_t i = 0; same && i < top->nparams; i++)
+            same = top->params[i] == top->results[i];
         if (!same)
             return wa_diag_error(fc->d, fc->at,
                                  "type mismatch: if without else must not change the stack type");
     }
+    Frame f;
+    WA_TRY(pop_ctrl(fc, &f));
     /* After the function's own frame nothing is pushed: the body is complete. */
     if (fc->ctrls.len > 0)
         push_vals(fc, f.results, f.nresults);
@@ -665,12 +667,12 @@ static bool check_end(FuncCheck *fc) {
 
 static bool check_br_table(FuncCheck *fc, const WaInstr *in) {
     WA_TRY(pop_expect(fc, WA_VT_I32, NULL));
-    const Frame *def;
+    const Frame *def = NULL;
     WA_TRY(get_label(fc, in->imm.br_table.default_label, &def));
     uint32_t arity;
     const WaValType *def_types = label_types(def, &arity);
     for (uint32_t i = 0; i < in->imm.br_table.count; i++) {
-        const Frame *f;
+        const Frame *f = NULL;
         WA_TRY(get_label(fc, in->imm.br_table.labels[i], &f));
         uint32_t n;
         const WaValType *ts = label_types(f, &n);
@@ -734,9 +736,9 @@ static bool check_select(FuncCheck *fc) {
 /* Instructions whose typing the validator does itself (T1 = SPECIAL in opcodes.def). */
 static bool check_special(FuncCheck *fc, const WaInstr *in) {
     const WaModule *m = fc->m;
-    WaValType t;
-    const WaGlobalType *g;
-    const Frame *f;
+    WaValType t = WA_VT_X; /* initialised for gcc: set by need_table etc. before use */
+    const WaGlobalType *g = NULL;
+    const Frame *f = NULL;
     uint32_t n;
     const WaValType *ts;
     switch (in->op) {
@@ -855,23 +857,21 @@ static bool check_special(FuncCheck *fc, const WaInstr *in) {
         WA_TRY(need_elem(fc, in->imm.pair.a));
         WaValType et = m->elems[in->imm.pair.a].type;
         if (et != t)
-            return wa_diag_error(fc->d, fc->at,
-                                 "type mismatch: table.init of %s segment %u into %s table %u",
-                                 wa_valtype_name(et), in->imm.pair.a, wa_valtype_name(t),
-                                 in->imm.pair.b);
+            return wa_diag_error(
+                fc->d, fc->at, "type mismatch: table.init of %s segment %u into %s table %u",
+                wa_valtype_name(et), in->imm.pair.a, wa_valtype_name(t), in->imm.pair.b);
         WA_TRY(pop_expect(fc, WA_VT_I32, NULL));
         WA_TRY(pop_expect(fc, WA_VT_I32, NULL));
         return pop_expect(fc, WA_VT_I32, NULL);
     }
     case WA_OP_TABLE_COPY: {
-        WaValType src;
+        WaValType src = WA_VT_X;
         WA_TRY(need_table(fc, in->imm.pair.a, &t));
         WA_TRY(need_table(fc, in->imm.pair.b, &src));
         if (src != t)
-            return wa_diag_error(fc->d, fc->at,
-                                 "type mismatch: table.copy from %s table %u to %s table %u",
-                                 wa_valtype_name(src), in->imm.pair.b, wa_valtype_name(t),
-                                 in->imm.pair.a);
+            return wa_diag_error(
+                fc->d, fc->at, "type mismatch: table.copy from %s table %u to %s table %u",
+                wa_valtype_name(src), in->imm.pair.b, wa_valtype_name(t), in->imm.pair.a);
         WA_TRY(pop_expect(fc, WA_VT_I32, NULL));
         WA_TRY(pop_expect(fc, WA_VT_I32, NULL));
         return pop_expect(fc, WA_VT_I32, NULL);
@@ -883,8 +883,9 @@ static bool check_special(FuncCheck *fc, const WaInstr *in) {
         uint8_t r;
         WA_TRY(pop_val(fc, &r));
         if (!is_ref(r))
-            return wa_diag_error(fc->d, fc->at, "type mismatch: ref.is_null expects a reference, "
-                                                "found %s",
+            return wa_diag_error(fc->d, fc->at,
+                                 "type mismatch: ref.is_null expects a reference, "
+                                 "found %s",
                                  type_name(r));
         push_val(fc, WA_VT_I32);
         return true;
@@ -894,8 +895,7 @@ static bool check_special(FuncCheck *fc, const WaInstr *in) {
             return wa_diag_error(fc->d, fc->at, "unknown function %u", in->imm.index);
         /* Only functions named outside bodies may be referenced (spec 3.4.10, C.refs). */
         if (!fc->mc->refs[in->imm.index])
-            return wa_diag_error(fc->d, fc->at, "undeclared function reference %u",
-                                 in->imm.index);
+            return wa_diag_error(fc->d, fc->at, "undeclared function reference %u", in->imm.index);
         push_val(fc, WA_VT_FUNCREF);
         return true;
     default:
@@ -918,6 +918,153 @@ static bool check_instr(FuncCheck *fc, const WaInstr *in) {
         push_val(fc, wa_op_sig[in->op][3]);
     return true;
 }
+
+/* ---- Malformed before invalid ----------------------------------------------------------------
+ *
+ * The spec decodes the whole module before validating it, so a malformed
+ * instruction sequence must be reported even when an invalid instruction
+ * comes earlier (in the same body, a later body, or at module level). Bodies
+ * are read here in one pass that decodes and validates at once; when
+ * validation fails, the rest is read for structure only (instructions and
+ * block nesting, no types), and a malformed error found there replaces the
+ * validation error.
+ *
+ * Structure follows the reference decoder: a body is a block ended by `end`;
+ * an `else` outside an `if` makes the reader expect an `end` ("END opcode
+ * expected"); bytes after the final `end` are "section size mismatch". A body
+ * missing its final `end` is read on past its declared size, as the reference
+ * decoder does, so the message is what that reading meets: the end of input
+ * ("unexpected end of section or function"), a stray else, or an `end` that
+ * lies beyond the body ("section size mismatch").
+ */
+
+typedef WA_VEC(uint8_t) OpenFrames; /* per open frame: WA_OP_IF before its else, else 0 */
+
+/* The structural effect of one instruction on the open frames. */
+static bool nest(OpenFrames *open, WaOpcode op, size_t at, WaDiag *d) {
+    switch (op) {
+    case WA_OP_BLOCK:
+    case WA_OP_LOOP:
+        wa_vec_push(open, 0);
+        return true;
+    case WA_OP_IF:
+        wa_vec_push(open, WA_OP_IF);
+        return true;
+    case WA_OP_ELSE:
+        if (open->len == 0 || wa_vec_last(open) != WA_OP_IF)
+            return wa_diag_error(d, at, "END opcode expected (else without if)");
+        wa_vec_last(open) = 0;
+        return true;
+    case WA_OP_END:
+        open->len--;
+        return true;
+    default:
+        return true;
+    }
+}
+
+/*
+ * Reads instructions at r for structure only, with `open` frames open, until
+ * the function's frame closes. `body_end` is where the body should end,
+ * `input_end` where the input does. Fails with the malformed error, in r->d.
+ */
+static bool scan_structure(WaReader *r, const uint8_t *body_end, const uint8_t *input_end,
+                           OpenFrames *open, WaArena *scratch) {
+    while (open->len > 0) {
+        if (wa_reader_at_end(r)) {
+            if (r->end == body_end && input_end > body_end) {
+                r->end = input_end; /* read on past the body, like the reference decoder */
+                continue;
+            }
+            return wa_diag_error(r->d, wa_reader_offset(r),
+                                 "unexpected end of section or function");
+        }
+        WaInstr in;
+        WA_TRY(wa_instr_read(r, scratch, &in));
+        WA_TRY(nest(open, in.op, in.offset, r->d));
+    }
+    if (r->p != body_end)
+        return wa_diag_error(r->d, wa_reader_offset(r),
+                             "section size mismatch: function body %s its declared size",
+                             r->p < body_end ? "ends before" : "runs past");
+    return true;
+}
+
+/* A reader over the body of defined function f, offsets relative to the input. */
+static WaReader body_reader(const WaModule *m, const WaFunc *f, WaDiag *d) {
+    WaReader r;
+    if (m->bytes)
+        wa_reader_init(&r, m->bytes, m->size, d);
+    else
+        wa_reader_init(&r, f->code, f->code_size, d);
+    r.p = f->code;
+    r.end = f->code + f->code_size;
+    return r;
+}
+
+static const uint8_t *input_end(const WaModule *m, const WaFunc *f) {
+    return m->bytes ? m->bytes + m->size : f->code + f->code_size;
+}
+
+/* Replaces the error in d by a malformed one found later, in function func_index. */
+static void replace_error(WaDiag *d, const WaDiag *found, uint32_t func_index, const char *name) {
+    const char *file = d->file;
+    *d = *found;
+    d->file = file;
+    d->func_index = func_index;
+    d->func_name = name;
+}
+
+/*
+ * After a validation error: looks for a malformed body from function `first`
+ * on (the bodies before it decoded fine), and reports it instead if found.
+ */
+static void prefer_malformed_bodies(FuncCheck *fc, uint32_t first) {
+    const WaModule *m = fc->m;
+    OpenFrames open = {0};
+    for (uint32_t i = first; i < m->nfuncs; i++) {
+        const WaFunc *f = &m->funcs[i];
+        if (f->imported || !f->code)
+            continue;
+        WaDiag found;
+        wa_diag_init(&found, NULL);
+        WaReader r = body_reader(m, f, &found);
+        open.len = 0;
+        wa_vec_push(&open, 0);
+        bool ok = scan_structure(&r, f->code + f->code_size, input_end(m, f), &open, &fc->scratch);
+        wa_arena_reset(&fc->scratch);
+        if (!ok) {
+            replace_error(fc->d, &found, i, f->name);
+            break;
+        }
+    }
+    wa_vec_free(&open);
+}
+
+/*
+ * After a validation error at instruction `in` of function `index`, read at
+ * r: looks for a malformed error in the rest of this body and in later ones.
+ */
+static void prefer_malformed(FuncCheck *fc, uint32_t index, const WaReader *r, const WaInstr *in) {
+    const WaModule *m = fc->m;
+    const WaFunc *f = &m->funcs[index];
+    WaDiag found;
+    wa_diag_init(&found, NULL);
+    OpenFrames open = {0};
+    for (size_t i = 0; i < fc->ctrls.len; i++)
+        wa_vec_push(&open, fc->ctrls.data[i].op == WA_OP_IF ? WA_OP_IF : 0);
+    WaReader rest = *r;
+    rest.d = &found;
+    bool ok = nest(&open, in->op, in->offset, &found) &&
+              scan_structure(&rest, f->code + f->code_size, input_end(m, f), &open, &fc->scratch);
+    wa_vec_free(&open);
+    if (!ok)
+        replace_error(fc->d, &found, index, f->name);
+    else
+        prefer_malformed_bodies(fc, index + 1);
+}
+
+/* ---- Function bodies ------------------------------------------------------------------------ */
 
 /* Validates the body of defined function `index` (spec 3.4.1 and the appendix algorithm). */
 static bool check_body(FuncCheck *fc, uint32_t index) {
@@ -946,21 +1093,26 @@ static bool check_body(FuncCheck *fc, uint32_t index) {
     /* The function's own frame: a block whose label carries the results. */
     push_ctrl(fc, WA_OP_BLOCK, NULL, 0, type->results, type->nresults);
 
-    WaReader r;
-    if (m->bytes)
-        wa_reader_init(&r, m->bytes, m->size, fc->d);
-    else
-        wa_reader_init(&r, f->code, f->code_size, fc->d);
-    r.p = f->code;
-    r.end = f->code + f->code_size;
+    WaReader r = body_reader(m, f, fc->d);
     fc->at = f->code_offset;
     while (fc->ctrls.len > 0) {
-        if (wa_reader_at_end(&r))
-            return wa_diag_error(fc->d, wa_reader_offset(&r), "END opcode expected");
+        if (wa_reader_at_end(&r)) {
+            /* The final end is missing: find out what the reference decoder would meet. */
+            OpenFrames open = {0};
+            for (size_t i = 0; i < fc->ctrls.len; i++)
+                wa_vec_push(&open, fc->ctrls.data[i].op == WA_OP_IF ? WA_OP_IF : 0);
+            bool ok = scan_structure(&r, r.end, input_end(m, f), &open, &fc->scratch);
+            wa_vec_free(&open);
+            WA_CHECK(!ok);
+            return false;
+        }
         WaInstr in;
         WA_TRY(wa_instr_read(&r, &fc->scratch, &in));
         fc->at = in.offset;
-        WA_TRY(check_instr(fc, &in));
+        if (!check_instr(fc, &in)) {
+            prefer_malformed(fc, index, &r, &in);
+            return false;
+        }
     }
     if (!wa_reader_at_end(&r))
         return wa_diag_error(fc->d, wa_reader_offset(&r),
@@ -968,24 +1120,19 @@ static bool check_body(FuncCheck *fc, uint32_t index) {
     return true;
 }
 
-static bool check_bodies(const ModCheck *mc) {
-    const WaModule *m = mc->m;
-    FuncCheck fc = {.mc = mc, .m = m, .d = mc->d};
-    wa_arena_init(&fc.scratch);
-    bool ok = true;
-    for (uint32_t i = m->nfunc_imports; i < m->nfuncs && ok; i++) {
+static bool check_bodies(FuncCheck *fc) {
+    const WaModule *m = fc->m;
+    for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
         if (m->funcs[i].imported)
             continue;
-        ok = check_body(&fc, i);
-        if (!ok)
-            wa_diag_set_func(mc->d, i, m->funcs[i].name);
-        wa_arena_reset(&fc.scratch);
+        bool ok = check_body(fc, i);
+        wa_arena_reset(&fc->scratch);
+        if (!ok) {
+            wa_diag_set_func(fc->d, i, m->funcs[i].name);
+            return false;
+        }
     }
-    wa_vec_free(&fc.vals);
-    wa_vec_free(&fc.ctrls);
-    wa_vec_free(&fc.tmp);
-    wa_arena_free(&fc.scratch);
-    return ok;
+    return true;
 }
 
 bool wa_validate_module(const WaModule *m, WaDiag *d) {
@@ -996,14 +1143,24 @@ bool wa_validate_module(const WaModule *m, WaDiag *d) {
         .d = d,
         .refs = WA_NEW_ARRAY(&scratch, bool, m->nfuncs ? m->nfuncs : 1),
     };
+    FuncCheck fc = {.mc = &mc, .m = m, .d = d};
+    wa_arena_init(&fc.scratch);
     /*
      * Module-level checks first, in the order of the spec's module rule; the
      * constant expressions and exports fill in C.refs before bodies use it.
+     * A module-level error still yields to a malformed body.
      */
     bool ok = check_func_types(&mc) && check_tables_and_memories(&mc) &&
               check_globals(&mc, &scratch) && check_elems(&mc, &scratch) &&
-              check_datas(&mc, &scratch) && check_start(&mc) && check_exports(&mc, &scratch) &&
-              check_bodies(&mc);
+              check_datas(&mc, &scratch) && check_start(&mc) && check_exports(&mc, &scratch);
+    if (!ok)
+        prefer_malformed_bodies(&fc, m->nfunc_imports);
+    else
+        ok = check_bodies(&fc);
+    wa_vec_free(&fc.vals);
+    wa_vec_free(&fc.ctrls);
+    wa_vec_free(&fc.tmp);
+    wa_arena_free(&fc.scratch);
     wa_arena_free(&scratch);
     return ok;
 }
