@@ -46,14 +46,10 @@ typedef struct Case {
     const char *trap; /* TRAPS: the spec's message */
 } Case;
 
-#define EQ(ops, a, b, r)                                                                           \
-    { ops, a, b, EXACT, r, NULL }
-#define CANON(ops, a, b)                                                                           \
-    { ops, a, b, CANON_NAN, 0, NULL }
-#define ARITH(ops, a, b)                                                                           \
-    { ops, a, b, ARITH_NAN, 0, NULL }
-#define TRAP(ops, a, b, msg)                                                                       \
-    { ops, a, b, TRAPS, 0, msg }
+#define EQ(ops, a, b, r) {ops, a, b, EXACT, r, NULL}
+#define CANON(ops, a, b) {ops, a, b, CANON_NAN, 0, NULL}
+#define ARITH(ops, a, b) {ops, a, b, ARITH_NAN, 0, NULL}
+#define TRAP(ops, a, b, msg) {ops, a, b, TRAPS, 0, msg}
 
 #define DIV0 "integer divide by zero"
 #define OVF "integer overflow"
