@@ -17,10 +17,13 @@
  *
  * Instructions are read here with wa_instr_read (the decoder leaves function
  * bodies as bytes), so the structural errors the binary format defines for
- * instruction sequences are reported here as well: "END opcode expected" for a
- * body whose blocks are not closed (or an `else` outside an `if`), "section
- * size mismatch" for bytes after the final `end`, and "data count section
- * required" for memory.init and data.drop in a module without one.
+ * instruction sequences are reported here as well: "END opcode expected" for
+ * an `else` outside an `if`, "section size mismatch" for bytes after the final
+ * `end`, what the reference decoder meets when a body lacks its final `end`,
+ * and "data count section required" for memory.init and data.drop in a module
+ * without one. Such malformed errors take precedence over validation errors,
+ * as in the spec, which decodes a module before validating it (see
+ * "Malformed before invalid" below).
  *
  * Instructions with a fixed signature take it from opcodes.def (wa_op_sig:
  * operands T1 T2 T3 bottom to top, result TR) after their immediates are
