@@ -452,3 +452,27 @@ Test(validate, requires_data_count_for_data_drop) {
     cr_assert_eq(byte_at_error(&o), 0xFC);
     free(o.bytes);
 }
+
+/* Function 0 is invalid (a value left over), function 1 is malformed (else outside if). */
+Test(validate, reports_malformed_later_body_first) {
+    static const uint8_t bytes[] = {
+        0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00, /* header */
+        0x01, 0x04, 0x01, 0x60, 0x00, 0x00,             /* type () -> () */
+        0x03, 0x03, 0x02, 0x00, 0x00,                   /* two functions */
+        0x0A, 0x0A, 0x02,                               /* code section, two bodies */
+        0x04, 0x00, 0x41, 0x01, 0x0B,                   /* i32.const 1; end */
+        0x03, 0x00, 0x05, 0x0B,                         /* else; end */
+    };
+    Outcome o = expect_invalid_outcome(run_bytes(bytes, sizeof bytes), "END opcode expected");
+    cr_assert_eq(o.d.func_index, 1);
+    cr_assert_eq(byte_at_error(&o), 0x05);
+    free(o.bytes);
+}
+
+Test(validate, segment_offsets_see_only_imported_globals) {
+    check_invalid("(module (memory 1) (global i32 (i32.const 0)) (data (global.get 0) \"a\"))",
+                  "unknown global 0", WA_NO_FUNC);
+    expect_valid("(module (import \"a\" \"g\" (global i32)) (memory 1) (table 1 funcref)"
+                 "  (data (global.get 0) \"a\") (elem (global.get 0) funcref (ref.func 0))"
+                 "  (func (drop (ref.func 0))))");
+}
