@@ -46,7 +46,7 @@ import subprocess
 import sys
 
 E2E_DIR = os.path.dirname(os.path.abspath(__file__))
-RUN_TIMEOUT = 120
+RUN_TIMEOUT = 60
 COMPILE_TIMEOUT = 600
 BASE_ENV = {"LC_ALL": "C", "E2E": "1"}
 TRAP_STATUS = 134
@@ -430,6 +430,10 @@ def main():
     ap.add_argument("--case", help="sub-case (usage, imports, emit tests)")
     ap.add_argument("--flag", action="append", help="extra wasmaot flag, e.g. -O0")
     args = ap.parse_args()
+    # meson passes paths relative to the build directory; the programs run elsewhere.
+    for attr in ("wasmaot", "workdir", "wasm", "native", "source"):
+        if getattr(args, attr):
+            setattr(args, attr, os.path.abspath(getattr(args, attr)))
     tests = {"program": test_program, "trap": test_trap, "bad": test_bad, "usage": test_usage,
              "imports": test_imports, "emit": test_emit}
     try:

@@ -10,7 +10,7 @@
   (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
   (import "env" "foo" (func $foo (param i32) (result i32)))
   (memory (export "memory") 1)
-  (data (i32.const 0) "\10\00\00\00\10\00\00\00")
+  (data (i32.const 0) "\10\00\00\00\11\00\00\00")
   (data (i32.const 16) "foo never called\n")
   (func $_start (export "_start")
     (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))

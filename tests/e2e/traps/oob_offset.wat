@@ -6,6 +6,6 @@
 (module
   (memory (export "memory") 1)
   (func $_start (export "_start")
-    (drop (call $load_far (i32.const 0x20))))
+    (i64.store (i32.const 0) (call $load_far (i32.const 0x20))))
   (func $load_far (param $addr i32) (result i64)
     (i64.load offset=0xFFFFFFF0 (local.get $addr))))
