@@ -93,9 +93,12 @@ int64_t wa_rt_module_func_at(const wa_rt_module_t *m, uintptr_t pc);
 
 /*
  * This thread's stack limit for wa_rt_instance_t.stack_limit: the lowest
- * stack address plus WA_RT_STACK_MARGIN (less for tiny stacks). Cached per
- * thread. An instance gets the limit of the thread that creates it; to run
- * it on another thread, store this value there first.
+ * usable stack address plus WA_RT_STACK_MARGIN (less for tiny stacks). Wasm
+ * gets at most 256 MiB of a thread's stack, so an unlimited RLIMIT_STACK
+ * still ends a runaway recursion quickly. Cached per thread; 0 (no limit) if
+ * the system cannot tell the stack's bounds. An instance gets the limit of
+ * the thread that creates it; to run it on another thread, store this value
+ * there first.
  */
 uintptr_t wa_rt_stack_limit(void);
 
