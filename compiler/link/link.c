@@ -84,12 +84,18 @@ const char *wa_link_runtime_dir(WaDiag *d) {
     return NULL;
 }
 
-/* Paths of the two runtime archives, given what wa_link_runtime_dir found. */
-static void runtime_archives(const char *dir, char *rt, char *wasi, size_t size) {
+/*
+ * Paths of the runtime archives, given what wa_link_runtime_dir found:
+ * main() of executables (a separate archive, so that linking the runtime into
+ * other programs never pulls in a main), the WASI shim and the runtime.
+ */
+static void runtime_archives(const char *dir, char *rt_main, char *wasi, char *rt, size_t size) {
+    snprintf(rt_main, size, "%s/libwasmaot_rt_main.a", dir);
     snprintf(rt, size, "%s/libwasmaot_rt.a", dir);
     snprintf(wasi, size, "%s/libwasmaot_wasi.a", dir);
     if (is_file(rt) && is_file(wasi))
         return;
+    snprintf(rt_main, size, "%s/%s/libwasmaot_rt_main.a", dir, WA_RUNTIME_BUILD_DIR);
     snprintf(rt, size, "%s/%s/libwasmaot_rt.a", dir, WA_RUNTIME_BUILD_DIR);
     snprintf(wasi, size, "%s/%s/libwasmaot_wasi.a", dir, WA_WASI_BUILD_DIR);
 }
@@ -185,8 +191,8 @@ bool wa_link_exe(const char *object, const char *output, WaDiag *d) {
     char lld[PATH_MAX], libc_dir[PATH_MAX];
     WA_TRY(find_lld(lld, sizeof lld, d));
     WA_TRY(find_libc_dir(libc_dir, sizeof libc_dir, d));
-    char rt[PATH_MAX + 64], wasi[PATH_MAX + 64];
-    runtime_archives(rt_dir, rt, wasi, sizeof rt);
+    char rt_main[PATH_MAX + 64], wasi[PATH_MAX + 64], rt[PATH_MAX + 64];
+    runtime_archives(rt_dir, rt_main, wasi, rt, sizeof rt);
     char scrt1[PATH_MAX + 16], crti[PATH_MAX + 16], crtn[PATH_MAX + 16], libpath[PATH_MAX + 16];
     snprintf(scrt1, sizeof scrt1, "%s/Scrt1.o", libc_dir);
     snprintf(crti, sizeof crti, "%s/crti.o", libc_dir);
@@ -197,7 +203,7 @@ bool wa_link_exe(const char *object, const char *output, WaDiag *d) {
         "--build-id", "--gc-sections", "-dynamic-linker", "/lib64/ld-linux-x86-64.so.2",
         "-o", (char *)output, scrt1, crti, (char *)object,
         /* The shim calls into the runtime and the runtime's start-up into the shim. */
-        "--start-group", wasi, rt, "--end-group", libpath, "-L/lib/x86_64-linux-gnu",
+        "--start-group", rt_main, wasi, rt, "--end-group", libpath, "-L/lib/x86_64-linux-gnu",
         "-lc", "-lm", crtn, NULL,
     };
     char err[1024];

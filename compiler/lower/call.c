@@ -38,6 +38,12 @@ static void emit_call(WaFuncGen *fg, uint32_t type_index, LLVMValueRef code,
     args[0] = callee_ctx;
     LLVMValueRef ret = LLVMBuildCall2(cg->b, cg->fn_types[type_index], code, args,
                                       ft->nparams + 1, "");
+    /*
+     * Wasm has no implicit tail calls: unbounded recursion must exhaust the
+     * stack and trap, not become a loop (LLVM's tail recursion elimination
+     * would turn `f(x) = f(x) + 1` into one).
+     */
+    LLVMSetTailCallKind(ret, LLVMTailCallKindNoTail);
     push_results(fg, ft, ret);
 }
 
