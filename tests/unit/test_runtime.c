@@ -775,6 +775,25 @@ Test(stack, each_thread_has_its_own_limit_and_signal_stack) {
     cr_assert_neq(r.limit, wa_rt_stack_limit(), "not the main thread's limit");
 }
 
+static void *record_limit(void *arg) {
+    thread_result_t *r = arg;
+    r->lo_hint = (uintptr_t)__builtin_frame_address(0);
+    r->limit = wa_rt_stack_limit();
+    return NULL;
+}
+
+Test(stack, wasm_gets_at_most_256_mib_of_a_huge_stack) {
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    cr_assert_eq(pthread_attr_setstacksize(&attr, (size_t)1 << 30), 0);
+    thread_result_t r = {0};
+    pthread_t t;
+    cr_assert_eq(pthread_create(&t, &attr, record_limit, &r), 0);
+    pthread_join(t, NULL);
+    uintptr_t below = r.lo_hint - r.limit;
+    cr_assert(below > (255u << 20) && below < (256u << 20), "%#lx usable bytes", below);
+}
+
 /* ---- Instantiation ---- */
 
 /*
