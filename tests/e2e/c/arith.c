@@ -24,7 +24,7 @@ static void integer_ops(void) {
     uint32_t ua = 4000000000u, ub = 3u;
     printf("u32: %u %u %u %u %u\n", ua + ub, ua - ub * 2, ua * ub, ua / ub, ua % ub);
     printf("hex: %x %X %08x %#x %o\n", 48879u, 48879u, 255u, 4096u, 511u);
-    printf("cmp: %d %d %d %d\n", a < b, a > b, ua > 3u, (int32_t)ua < 0);
+    printf("cmp: %d %d %d %d\n", a<b, a> b, ua > 3u, (int32_t)ua < 0);
     int64_t acc = 0;
     for (int i = 0; i < 1000; i++) {
         uint32_t r = next_rand();

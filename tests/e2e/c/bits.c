@@ -39,16 +39,20 @@ static int slow_popcount(uint64_t x) {
 }
 
 int main(void) {
-    const uint32_t v32[] = {1u, 2u, 3u, 0x80000000u, 0x7FFFFFFFu, 0xFFFFFFFFu, 0x00F0F000u,
-                            12345678u, 0xDEADBEEFu};
+    const uint32_t v32[] = {1u,          2u,          3u,        0x80000000u, 0x7FFFFFFFu,
+                            0xFFFFFFFFu, 0x00F0F000u, 12345678u, 0xDEADBEEFu};
     for (size_t i = 0; i < sizeof v32 / sizeof v32[0]; i++) {
         uint32_t x = v32[i];
         printf("%08x clz=%2d ctz=%2d pop=%2d par=%d rotl7=%08x rev=%08x bswap=%08x np2=%08x\n", x,
                __builtin_clz(x), __builtin_ctz(x), __builtin_popcount(x), __builtin_parity(x),
                rotl32(x, 7), reverse32(x), __builtin_bswap32(x), next_pow2(x & 0x7FFFFFFFu));
     }
-    const uint64_t v64[] = {1ull, 0x8000000000000000ull, 0xFFFFFFFFFFFFFFFFull,
-                            0x0000000100000000ull, 0x0123456789ABCDEFull, 0xF0F0F0F00F0F0F0Full};
+    const uint64_t v64[] = {1ull,
+                            0x8000000000000000ull,
+                            0xFFFFFFFFFFFFFFFFull,
+                            0x0000000100000000ull,
+                            0x0123456789ABCDEFull,
+                            0xF0F0F0F00F0F0F0Full};
     for (size_t i = 0; i < sizeof v64 / sizeof v64[0]; i++) {
         uint64_t x = v64[i];
         printf("%016llx clz=%2d ctz=%2d pop=%2d/%2d rotr13=%016llx bswap=%016llx\n",
@@ -65,8 +69,8 @@ int main(void) {
     int64_t neg64 = -1234567890123456789ll;
     uint64_t acc64 = 0;
     for (int n = 0; n < 64; n++)
-        acc64 = acc64 * 31 + (uint64_t)(neg64 >> n) + ((uint64_t)neg64 >> n) +
-                ((uint64_t)neg64 << n);
+        acc64 =
+            acc64 * 31 + (uint64_t)(neg64 >> n) + ((uint64_t)neg64 >> n) + ((uint64_t)neg64 << n);
     printf("shift checksums: %08x %016llx\n", acc, (unsigned long long)acc64);
 
     /* Gray code, lowest set bit, bit interleave (Morton code). */

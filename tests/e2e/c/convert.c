@@ -11,8 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-static volatile double dv[] = {0.0, -0.0, 0.5, -0.5, 1.5, 2.5, -2.5, 3.49999, 1e9 + 0.75,
-                               -2147483648.9, 2147483647.9, 123456.789};
+static volatile double dv[] = {0.0,  -0.0,    0.5,        -0.5,          1.5,          2.5,
+                               -2.5, 3.49999, 1e9 + 0.75, -2147483648.9, 2147483647.9, 123456.789};
 static volatile float fv[] = {0.1f, 16777217.0f, -3.75f, 1e-40f, 3.4e38f, 0.3333333f};
 
 int main(void) {
@@ -31,8 +31,8 @@ int main(void) {
     volatile uint64_t u64s[] = {9007199254740993ull, 18446744073709551615ull,
                                 9223372036854775808ull, 12345678901234567ull};
     for (int i = 0; i < 4; i++)
-        printf("u64 %llu -> f64 %.17g -> f32 %.9g\n", (unsigned long long)u64s[i],
-               (double)u64s[i], (double)(float)u64s[i]);
+        printf("u64 %llu -> f64 %.17g -> f32 %.9g\n", (unsigned long long)u64s[i], (double)u64s[i],
+               (double)(float)u64s[i]);
     volatile int64_t i64s[] = {-9007199254740993ll, INT64_MIN, 1ll << 62, -123456789012345ll};
     for (int i = 0; i < 4; i++)
         printf("i64 %lld -> f64 %.17g -> f32 %.9g\n", (long long)i64s[i], (double)i64s[i],

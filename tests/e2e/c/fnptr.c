@@ -26,16 +26,34 @@ typedef struct Pair {
     int8_t hi;
 } Pair;
 
-static int add(int a, int b) { return a + b; }
-static int sub(int a, int b) { return a - b; }
-static int mul(int a, int b) { return a * b; }
-static int max(int a, int b) { return a > b ? a : b; }
-static double half(double x) { return x / 2; }
-static double square(double x) { return x * x; }
-static int64_t widen(int32_t x, int64_t y) { return (int64_t)x * y; }
+static int add(int a, int b) {
+    return a + b;
+}
+static int sub(int a, int b) {
+    return a - b;
+}
+static int mul(int a, int b) {
+    return a * b;
+}
+static int max(int a, int b) {
+    return a > b ? a : b;
+}
+static double half(double x) {
+    return x / 2;
+}
+static double square(double x) {
+    return x * x;
+}
+static int64_t widen(int32_t x, int64_t y) {
+    return (int64_t)x * y;
+}
 
-static Vec2 vadd(Vec2 a, Vec2 b) { return (Vec2){a.x + b.x, a.y + b.y}; }
-static Vec2 vscale(Vec2 a, Vec2 b) { return (Vec2){a.x * b.x, a.y * b.y}; }
+static Vec2 vadd(Vec2 a, Vec2 b) {
+    return (Vec2){a.x + b.x, a.y + b.y};
+}
+static Vec2 vscale(Vec2 a, Vec2 b) {
+    return (Vec2){a.x * b.x, a.y * b.y};
+}
 
 static Big big_transform(Big b, int k) {
     for (int i = 0; i < 16; i++)
@@ -68,9 +86,15 @@ static double vsum(const char *fmt, ...) {
     double s = 0;
     for (; *fmt; fmt++) {
         switch (*fmt) {
-        case 'i': s += va_arg(ap, int); break;
-        case 'l': s += (double)va_arg(ap, long long); break;
-        case 'd': s += va_arg(ap, double); break;
+        case 'i':
+            s += va_arg(ap, int);
+            break;
+        case 'l':
+            s += (double)va_arg(ap, long long);
+            break;
+        case 'd':
+            s += va_arg(ap, double);
+            break;
         }
     }
     va_end(ap);
@@ -88,10 +112,18 @@ typedef struct ShapeOps {
     double (*perimeter)(const Shape *);
 } ShapeOps;
 
-static double rect_area(const Shape *s) { return s->a * s->b; }
-static double rect_perim(const Shape *s) { return 2 * (s->a + s->b); }
-static double tri_area(const Shape *s) { return s->a * s->b / 2; }
-static double tri_perim(const Shape *s) { return s->a + s->b + s->a * 1.25; }
+static double rect_area(const Shape *s) {
+    return s->a * s->b;
+}
+static double rect_perim(const Shape *s) {
+    return 2 * (s->a + s->b);
+}
+static double tri_area(const Shape *s) {
+    return s->a * s->b / 2;
+}
+static double tri_perim(const Shape *s) {
+    return s->a + s->b + s->a * 1.25;
+}
 static const ShapeOps rect_ops = {"rect", rect_area, rect_perim};
 static const ShapeOps tri_ops = {"tri", tri_area, tri_perim};
 

@@ -15,10 +15,15 @@ __extension__ typedef unsigned __int128 u128;
 __extension__ typedef __int128 i128;
 
 /* Keeps the optimizer from folding the interesting operations away. */
-static volatile int64_t vs[] = {INT64_MIN, INT64_MIN + 1, -1000000000007ll, -7, -1, 0, 1, 7,
-                                1000000000007ll, INT64_MAX};
-static volatile uint64_t vu[] = {0, 1, 7, 0x7FFFFFFFFFFFFFFFull, 0x8000000000000000ull,
-                                 0xFFFFFFFFFFFFFFFFull, 10000000000000000000ull};
+static volatile int64_t vs[] = {INT64_MIN, INT64_MIN + 1,   -1000000000007ll, -7, -1, 0, 1,
+                                7,         1000000000007ll, INT64_MAX};
+static volatile uint64_t vu[] = {0,
+                                 1,
+                                 7,
+                                 0x7FFFFFFFFFFFFFFFull,
+                                 0x8000000000000000ull,
+                                 0xFFFFFFFFFFFFFFFFull,
+                                 10000000000000000000ull};
 
 /*
  * a * b mod m through a 128-bit product reduced by shift-and-subtract: the
@@ -118,8 +123,8 @@ int main(void) {
     int o1 = __builtin_add_overflow(vs[9], (int64_t)1, &out1);
     int o2 = __builtin_mul_overflow(vs[8], vs[8], &out2);
     int o3 = __builtin_mul_overflow(vs[7], vs[8], &out3);
-    printf("add_overflow: %d %" PRId64 " mul_overflow: %d %" PRId64 " %d %" PRId64 "\n", o1,
-           out1, o2, out2, o3, out3);
+    printf("add_overflow: %d %" PRId64 " mul_overflow: %d %" PRId64 " %d %" PRId64 "\n", o1, out1,
+           o2, out2, o3, out3);
 
     u128 p = (u128)vu[5] * vu[5];
     printf("u128 square of max: hi=%016" PRIx64 " lo=%016" PRIx64 "\n", (uint64_t)(p >> 64),
@@ -127,8 +132,16 @@ int main(void) {
     i128 q = (i128)vs[0] * 3;
     printf("i128: hi=%" PRId64 " lo=%016" PRIx64 "\n", (int64_t)(q >> 64), (uint64_t)q);
 
-    uint64_t cands[] = {1, 2, 97, 561, 1000000007, 4294967291ull, 4294967297ull,
-                        18446744073709551557ull, 18446744073709551533ull, 9999999967ull * 3};
+    uint64_t cands[] = {1,
+                        2,
+                        97,
+                        561,
+                        1000000007,
+                        4294967291ull,
+                        4294967297ull,
+                        18446744073709551557ull,
+                        18446744073709551533ull,
+                        9999999967ull * 3};
     for (size_t i = 0; i < sizeof cands / sizeof cands[0]; i++)
         printf("%" PRIu64 " %s\n", cands[i], is_prime(cands[i]) ? "prime" : "composite");
     uint64_t pcount = 0;

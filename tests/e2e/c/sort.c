@@ -57,8 +57,8 @@ int main(void) {
             sorted = 0;
         sum += v[i];
     }
-    printf("ints: sorted=%d min=%d max=%d median=%d sum=%lld\n", sorted, v[0], v[N - 1],
-           v[N / 2], sum);
+    printf("ints: sorted=%d min=%d max=%d median=%d sum=%lld\n", sorted, v[0], v[N - 1], v[N / 2],
+           sum);
     int found = 0, missed = 0;
     for (int k = -1000000; k < 1000000; k += 997) {
         if (bsearch(&k, v, N, sizeof *v, cmp_int))
@@ -69,8 +69,8 @@ int main(void) {
     printf("bsearch: found=%d missed=%d\n", found, missed);
     free(v);
 
-    const char *words[] = {"pear",   "apple", "fig",   "banana", "cherry", "kiwi",
-                           "grape",  "lemon", "mango", "apricot", "date",  "elderberry",
+    const char *words[] = {"pear",   "apple", "fig",   "banana",   "cherry", "kiwi",
+                           "grape",  "lemon", "mango", "apricot",  "date",   "elderberry",
                            "quince", "lime",  "plum",  "nectarine"};
     size_t nw = sizeof words / sizeof words[0];
     qsort(words, nw, sizeof words[0], cmp_str);

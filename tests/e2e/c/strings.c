@@ -92,8 +92,8 @@ int main(void) {
     volatile size_t small_size = sizeof small;
     int w = snprintf(small, small_size, "%s-%d", "truncated", 123456);
     printf("snprintf: '%s' wanted %d\n", small, w);
-    printf("pad: [%8s] [%-8s] [%.3s] [%5d] [%-5d] [%05d] [%+d]\n", "ab", "ab", "abcdef", 42, 42,
-           42, 42);
+    printf("pad: [%8s] [%-8s] [%.3s] [%5d] [%-5d] [%05d] [%+d]\n", "ab", "ab", "abcdef", 42, 42, 42,
+           42);
 
     const char *nums[] = {"12345", "-987654321012", "0x7fffffff", "0777", "z", "  42xyz"};
     for (int i = 0; i < 6; i++) {

@@ -10,7 +10,7 @@
 
 enum Token { T_IDENT, T_NUMBER, T_STRING, T_OP, T_PUNCT, T_COMMENT, T_KEYWORD, T_COUNT };
 
-static const char *token_names[T_COUNT] = {"ident", "number", "string", "op",
+static const char *token_names[T_COUNT] = {"ident", "number",  "string", "op",
                                            "punct", "comment", "keyword"};
 
 static int is_keyword(const char *s, size_t n) {
@@ -26,6 +26,7 @@ static void lex(const char *src, int counts[T_COUNT]) {
     while (*p) {
         const char *start = p;
         enum Token t;
+        // clang-format off: one line per character class reads as the table it is.
         switch (*p) {
         case ' ': case '\t': case '\n': case '\r':
             p++;
@@ -77,6 +78,7 @@ static void lex(const char *src, int counts[T_COUNT]) {
             t = T_PUNCT;
             break;
         }
+        // clang-format on
         counts[t]++;
         printf("%s:%.*s ", token_names[t], (int)(p - start > 12 ? 12 : p - start), start);
     }
@@ -85,14 +87,22 @@ static void lex(const char *src, int counts[T_COUNT]) {
 
 static int roman_value(char c) {
     switch (c) {
-    case 'I': return 1;
-    case 'V': return 5;
-    case 'X': return 10;
-    case 'L': return 50;
-    case 'C': return 100;
-    case 'D': return 500;
-    case 'M': return 1000;
-    default: return 0;
+    case 'I':
+        return 1;
+    case 'V':
+        return 5;
+    case 'X':
+        return 10;
+    case 'L':
+        return 50;
+    case 'C':
+        return 100;
+    case 'D':
+        return 500;
+    case 'M':
+        return 1000;
+    default:
+        return 0;
     }
 }
 
@@ -107,8 +117,8 @@ static int from_roman(const char *s) {
 
 static void to_roman(int n, char *out) {
     static const int vals[] = {1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1};
-    static const char *syms[] = {"M", "CM", "D", "CD", "C", "XC", "L", "XL",
-                                 "X", "IX", "V", "IV", "I"};
+    static const char *syms[] = {"M",  "CM", "D",  "CD", "C",  "XC", "L",
+                                 "XL", "X",  "IX", "V",  "IV", "I"};
     out[0] = 0;
     for (int i = 0; i < 13; i++)
         while (n >= vals[i]) {
@@ -122,25 +132,38 @@ static const char *weekday(int y, int m, int d) {
     if (m < 3)
         y -= 1;
     switch ((y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7) {
-    case 0: return "Sunday";
-    case 1: return "Monday";
-    case 2: return "Tuesday";
-    case 3: return "Wednesday";
-    case 4: return "Thursday";
-    case 5: return "Friday";
-    case 6: return "Saturday";
+    case 0:
+        return "Sunday";
+    case 1:
+        return "Monday";
+    case 2:
+        return "Tuesday";
+    case 3:
+        return "Wednesday";
+    case 4:
+        return "Thursday";
+    case 5:
+        return "Friday";
+    case 6:
+        return "Saturday";
     }
     return "?";
 }
 
 static int sparse(int x) {
     switch (x) {
-    case -1000000: return 1;
-    case 7: return 2;
-    case 1000: return 3;
-    case 65536: return 4;
-    case 99999999: return 5;
-    default: return 0;
+    case -1000000:
+        return 1;
+    case 7:
+        return 2;
+    case 1000:
+        return 3;
+    case 65536:
+        return 4;
+    case 99999999:
+        return 5;
+    default:
+        return 0;
     }
 }
 

@@ -10,11 +10,13 @@
 #include <stdio.h>
 #include <string.h>
 
+// clang-format off
 enum Op {
     OP_PUSH, OP_LOAD, OP_STORE, OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD, OP_NEG,
     OP_LT, OP_EQ, OP_JMP, OP_JZ, OP_CALL, OP_RET, OP_DUP, OP_DROP, OP_SWAP,
     OP_PRINT, OP_HALT, OP_AND, OP_OR, OP_XOR, OP_SHL, OP_SHR, OP_INC, OP_DEC
 };
+// clang-format on
 
 typedef struct Vm {
     int64_t stack[256];
@@ -31,12 +33,27 @@ static const char *run(Vm *vm, const int64_t *code) {
         vm->steps++;
         int64_t a, b;
         switch ((enum Op)code[pc++]) {
-        case OP_PUSH: vm->stack[vm->sp++] = code[pc++]; break;
-        case OP_LOAD: vm->stack[vm->sp++] = vm->vars[code[pc++]]; break;
-        case OP_STORE: vm->vars[code[pc++]] = vm->stack[--vm->sp]; break;
-        case OP_ADD: b = vm->stack[--vm->sp]; vm->stack[vm->sp - 1] += b; break;
-        case OP_SUB: b = vm->stack[--vm->sp]; vm->stack[vm->sp - 1] -= b; break;
-        case OP_MUL: b = vm->stack[--vm->sp]; vm->stack[vm->sp - 1] *= b; break;
+        case OP_PUSH:
+            vm->stack[vm->sp++] = code[pc++];
+            break;
+        case OP_LOAD:
+            vm->stack[vm->sp++] = vm->vars[code[pc++]];
+            break;
+        case OP_STORE:
+            vm->vars[code[pc++]] = vm->stack[--vm->sp];
+            break;
+        case OP_ADD:
+            b = vm->stack[--vm->sp];
+            vm->stack[vm->sp - 1] += b;
+            break;
+        case OP_SUB:
+            b = vm->stack[--vm->sp];
+            vm->stack[vm->sp - 1] -= b;
+            break;
+        case OP_MUL:
+            b = vm->stack[--vm->sp];
+            vm->stack[vm->sp - 1] *= b;
+            break;
         case OP_DIV:
         case OP_MOD:
             b = vm->stack[--vm->sp];
@@ -45,30 +62,75 @@ static const char *run(Vm *vm, const int64_t *code) {
                 return "division by zero";
             vm->stack[vm->sp - 1] = code[pc - 1] == OP_DIV ? a / b : a % b;
             break;
-        case OP_NEG: vm->stack[vm->sp - 1] = -vm->stack[vm->sp - 1]; break;
-        case OP_LT: b = vm->stack[--vm->sp]; vm->stack[vm->sp - 1] = vm->stack[vm->sp - 1] < b; break;
-        case OP_EQ: b = vm->stack[--vm->sp]; vm->stack[vm->sp - 1] = vm->stack[vm->sp - 1] == b; break;
-        case OP_JMP: pc = (int)code[pc]; break;
-        case OP_JZ: pc = vm->stack[--vm->sp] ? pc + 1 : (int)code[pc]; break;
-        case OP_CALL: vm->rstack[vm->rsp++] = pc + 1; pc = (int)code[pc]; break;
-        case OP_RET: pc = vm->rstack[--vm->rsp]; break;
-        case OP_DUP: vm->stack[vm->sp] = vm->stack[vm->sp - 1]; vm->sp++; break;
-        case OP_DROP: vm->sp--; break;
+        case OP_NEG:
+            vm->stack[vm->sp - 1] = -vm->stack[vm->sp - 1];
+            break;
+        case OP_LT:
+            b = vm->stack[--vm->sp];
+            vm->stack[vm->sp - 1] = vm->stack[vm->sp - 1] < b;
+            break;
+        case OP_EQ:
+            b = vm->stack[--vm->sp];
+            vm->stack[vm->sp - 1] = vm->stack[vm->sp - 1] == b;
+            break;
+        case OP_JMP:
+            pc = (int)code[pc];
+            break;
+        case OP_JZ:
+            pc = vm->stack[--vm->sp] ? pc + 1 : (int)code[pc];
+            break;
+        case OP_CALL:
+            vm->rstack[vm->rsp++] = pc + 1;
+            pc = (int)code[pc];
+            break;
+        case OP_RET:
+            pc = vm->rstack[--vm->rsp];
+            break;
+        case OP_DUP:
+            vm->stack[vm->sp] = vm->stack[vm->sp - 1];
+            vm->sp++;
+            break;
+        case OP_DROP:
+            vm->sp--;
+            break;
         case OP_SWAP:
             a = vm->stack[vm->sp - 1];
             vm->stack[vm->sp - 1] = vm->stack[vm->sp - 2];
             vm->stack[vm->sp - 2] = a;
             break;
-        case OP_PRINT: printf("  out: %lld\n", (long long)vm->stack[--vm->sp]); break;
-        case OP_HALT: return NULL;
-        case OP_AND: b = vm->stack[--vm->sp]; vm->stack[vm->sp - 1] &= b; break;
-        case OP_OR: b = vm->stack[--vm->sp]; vm->stack[vm->sp - 1] |= b; break;
-        case OP_XOR: b = vm->stack[--vm->sp]; vm->stack[vm->sp - 1] ^= b; break;
-        case OP_SHL: b = vm->stack[--vm->sp]; vm->stack[vm->sp - 1] = (int64_t)((uint64_t)vm->stack[vm->sp - 1] << (b & 63)); break;
-        case OP_SHR: b = vm->stack[--vm->sp]; vm->stack[vm->sp - 1] >>= (b & 63); break;
-        case OP_INC: vm->stack[vm->sp - 1]++; break;
-        case OP_DEC: vm->stack[vm->sp - 1]--; break;
-        default: return "bad opcode";
+        case OP_PRINT:
+            printf("  out: %lld\n", (long long)vm->stack[--vm->sp]);
+            break;
+        case OP_HALT:
+            return NULL;
+        case OP_AND:
+            b = vm->stack[--vm->sp];
+            vm->stack[vm->sp - 1] &= b;
+            break;
+        case OP_OR:
+            b = vm->stack[--vm->sp];
+            vm->stack[vm->sp - 1] |= b;
+            break;
+        case OP_XOR:
+            b = vm->stack[--vm->sp];
+            vm->stack[vm->sp - 1] ^= b;
+            break;
+        case OP_SHL:
+            b = vm->stack[--vm->sp];
+            vm->stack[vm->sp - 1] = (int64_t)((uint64_t)vm->stack[vm->sp - 1] << (b & 63));
+            break;
+        case OP_SHR:
+            b = vm->stack[--vm->sp];
+            vm->stack[vm->sp - 1] >>= (b & 63);
+            break;
+        case OP_INC:
+            vm->stack[vm->sp - 1]++;
+            break;
+        case OP_DEC:
+            vm->stack[vm->sp - 1]--;
+            break;
+        default:
+            return "bad opcode";
         }
     }
 }
@@ -174,12 +236,14 @@ int main(void) {
     memset(&vm, 0, sizeof vm);
     vm.vars['x' - 'a'] = 7;
     vm.vars['y' - 'a'] = -3;
-    const char *exprs[] = {"1 + 2 * 3", "(1 + 2) * 3", "x * x - y * y", "100 / 7 % 4",
-                           "-(x + y) * -2", "2 * (3 + (4 - (5 * (6 + 7))))", "x / (y + 3)",
-                           "1 + ", "42 42", "((((((x))))))"};
+    const char *exprs[] = {"1 + 2 * 3",    "(1 + 2) * 3",   "x * x - y * y",
+                           "100 / 7 % 4",  "-(x + y) * -2", "2 * (3 + (4 - (5 * (6 + 7))))",
+                           "x / (y + 3)",  "1 + ",          "42 42",
+                           "((((((x))))))"};
     for (size_t i = 0; i < sizeof exprs / sizeof exprs[0]; i++)
         evaluate(&vm, exprs[i]);
 
+    // clang-format off: bytecode programs, laid out by address.
     /* factorial(20) with a loop: n=20, r=1; while (0 < n) { r *= n; n--; } print r. */
     const int64_t fact[] = {OP_PUSH, 20, OP_STORE, 13, OP_PUSH, 1, OP_STORE, 17,
                             /* 8 */ OP_PUSH, 0, OP_LOAD, 13, OP_LT, OP_JZ, 29,
@@ -201,7 +265,7 @@ int main(void) {
     err = run(&vm, gcd);
     printf("  err=%s\n", err ? err : "none");
 
-    /* A subroutine dividing by zero: the VM reports it instead of executing it. */
+    /* A program dividing by zero: the VM reports it instead of executing it. */
     const int64_t divz[] = {OP_PUSH, 1, OP_PUSH, 0, OP_DIV, OP_PRINT, OP_HALT};
     err = run(&vm, divz);
     printf("divz: err=%s\n", err ? err : "none");
@@ -214,6 +278,7 @@ int main(void) {
                             OP_PUSH, 5, OP_SWAP, OP_SUB, OP_PRINT, OP_HALT};
     printf("bits:\n");
     run(&vm, bits);
+    // clang-format on
     printf("total steps: %llu\n", (unsigned long long)vm.steps);
     return 0;
 }
