@@ -111,7 +111,11 @@ static char *temp_beside(const char *path, const char *suffix) {
 static bool compile_to(const WaCompileOptions *o, const WaModule *m, const char *obj_path,
                        WaOutputKind kind, WaDiag *d) {
     WaCodegen cg;
-    WaCodegenOptions co = {.opt_level = o->opt_level, .cpu = o->cpu};
+    WaCodegenOptions co = {
+        .opt_level = o->opt_level,
+        .cpu = o->cpu,
+        .embeddable = o->emit == WA_EMIT_SHARED,
+    };
     bool ok = wa_codegen_module(&cg, m, &co, d) && wa_codegen_emit(&cg, &co, kind, obj_path);
     wa_codegen_dispose(&cg);
     return ok;
@@ -120,9 +124,11 @@ static bool compile_to(const WaCompileOptions *o, const WaModule *m, const char 
 static bool produce_output(const WaCompileOptions *o, const WaModule *m, WaDiag *d) {
     char *tmp_out = temp_beside(o->output, "");
     bool ok;
-    if (o->emit == WA_EMIT_EXE) {
+    if (o->emit == WA_EMIT_EXE || o->emit == WA_EMIT_SHARED) {
         char *tmp_obj = temp_beside(o->output, ".o");
-        ok = compile_to(o, m, tmp_obj, WA_OUTPUT_OBJECT, d) && wa_link_exe(tmp_obj, tmp_out, d);
+        ok = compile_to(o, m, tmp_obj, WA_OUTPUT_OBJECT, d) &&
+             (o->emit == WA_EMIT_EXE ? wa_link_exe(tmp_obj, tmp_out, d)
+                                     : wa_link_shared(tmp_obj, tmp_out, d));
         unlink(tmp_obj);
         free(tmp_obj);
     } else {
@@ -146,7 +152,10 @@ bool wa_driver_compile(const WaCompileOptions *o, WaDiag *d) {
     WaModule m;
     bool ok = wa_decode_module(bytes, size, o->input, &m, d);
     if (ok) {
-        ok = wa_validate_module(&m, d) && check_imports(&m, o->allow_unknown_imports, d) &&
+        /* A shared object's imports are resolved by its embedder, not by WASI. */
+        bool standalone = o->emit != WA_EMIT_SHARED;
+        ok = wa_validate_module(&m, d) &&
+             (!standalone || check_imports(&m, o->allow_unknown_imports, d)) &&
              produce_output(o, &m, d);
         wa_module_free(&m);
     }

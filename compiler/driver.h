@@ -14,6 +14,7 @@ typedef enum WaEmitKind {
     WA_EMIT_OBJ,     /* the object file, unlinked */
     WA_EMIT_LLVM_IR, /* optimised LLVM IR, as text */
     WA_EMIT_ASM,     /* assembly, as text */
+    WA_EMIT_SHARED,  /* a shared object for the embedding API (runtime/wa_rt_api.h) */
 } WaEmitKind;
 
 typedef struct WaCompileOptions {

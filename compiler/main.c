@@ -17,7 +17,8 @@ static const char usage[] =
     "options:\n"
     "  -o OUTPUT                the file to write\n"
     "  -O0, -O1, -O2, -O3       optimisation level (default -O2)\n"
-    "  --emit=KIND              exe (default), obj, llvm-ir or asm\n"
+    "  --emit=KIND              exe (default), obj, llvm-ir, asm, or shared (a shared\n"
+    "                           object for the embedding API)\n"
     "  --cpu=NAME               target CPU: native (default) or an LLVM CPU name\n"
     "                           such as x86-64 or x86-64-v3\n"
     "  --allow-unknown-imports  compile imports that WASI does not provide;\n"
@@ -37,7 +38,7 @@ static bool parse_emit(const char *kind, WaEmitKind *out) {
         const char *name;
         WaEmitKind kind;
     } kinds[] = {{"exe", WA_EMIT_EXE}, {"obj", WA_EMIT_OBJ}, {"llvm-ir", WA_EMIT_LLVM_IR},
-                 {"asm", WA_EMIT_ASM}};
+                 {"asm", WA_EMIT_ASM}, {"shared", WA_EMIT_SHARED}};
     for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
         if (strcmp(kind, kinds[i].name) == 0) {
             *out = kinds[i].kind;

@@ -38,7 +38,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a struct below changes layout; a module records the version it was built for. */
-#define WA_RT_ABI_VERSION 1
+#define WA_RT_ABI_VERSION 2
 
 #define WA_RT_PAGE_SIZE 65536u
 #define WA_RT_MAX_PAGES 65536u /* wasm32: 4 GiB */
@@ -105,6 +105,26 @@ typedef union wa_rt_value {
     void *ref; /* funcref: const wa_rt_func_t *; externref: host pointer; NULL is null */
 } wa_rt_value_t;
 
+/*
+ * The array calling convention, for calls whose types are known only at run
+ * time (the embedding API): arguments in values[0 .. nparams), results
+ * written back to values[0 .. nresults). A trampoline calls native `code`
+ * with `ctx` and the arguments this way; the compiler emits one per function
+ * type of an embeddable module (--emit=shared).
+ */
+typedef void (*wa_rt_trampoline_t)(void *code, void *ctx, wa_rt_value_t *values);
+
+/*
+ * A function the host provides, called with the array convention. Wasm calls
+ * it through a host thunk: native code of the import's type (one per function
+ * type, emitted by the compiler) whose ctx is a wa_rt_host_func_t.
+ */
+typedef void (*wa_rt_host_callback_t)(void *env, wa_rt_value_t *values);
+typedef struct wa_rt_host_func {
+    wa_rt_host_callback_t callback;
+    void *env;
+} wa_rt_host_func_t;
+
 /* A linear memory. `base` never moves: growing only changes page protections. */
 typedef struct wa_rt_memory {
     uint8_t *base;      /* first byte of linear memory */
@@ -124,6 +144,8 @@ typedef struct wa_rt_func {
     uint32_t type_id; /* canonical signature id: equal ids <=> equal function types */
     uint32_t func_index; /* index in its module (for messages) */
     const struct wa_rt_instance *instance; /* defining instance, NULL for host functions */
+    wa_rt_trampoline_t trampoline; /* calls code with the array convention; NULL if the
+                                      module was not compiled to be embedded */
 } wa_rt_func_t;
 
 /* A table. `elems` may move when the table grows: generated code reloads it. */
@@ -228,6 +250,10 @@ typedef struct wa_rt_module {
 
     const void *code_start; /* the range of the module's native code, to name */
     const void *code_end;   /* the wasm function a trap happened in */
+
+    /* Embeddable modules (--emit=shared) only; NULL otherwise. Per type index: */
+    const wa_rt_trampoline_t *trampolines; /* array-convention callers of that type */
+    void *const *host_thunks; /* native code of that type calling a wa_rt_host_func_t ctx */
 } wa_rt_module_t;
 
 /* ---- An instance: what generated code reaches through its ctx argument. ---- */

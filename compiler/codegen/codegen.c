@@ -88,7 +88,7 @@ bool wa_codegen_module(WaCodegen *cg, const WaModule *m, const WaCodegenOptions 
     declare_functions(cg);
     for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++)
         WA_TRY(wa_lower_function(cg, i));
-    return wa_codegen_instance(cg);
+    return wa_codegen_instance(cg, o->embeddable);
 }
 
 void wa_codegen_dispose(WaCodegen *cg) {

@@ -25,6 +25,7 @@ typedef enum WaOutputKind {
 typedef struct WaCodegenOptions {
     int opt_level;   /* 0..3 */
     const char *cpu; /* "native" (the host's CPU and features) or an LLVM CPU name */
+    bool embeddable; /* for the embedding API: emit trampolines and host thunks */
 } WaCodegenOptions;
 
 /*
@@ -45,7 +46,13 @@ bool wa_codegen_emit(WaCodegen *cg, const WaCodegenOptions *o, WaOutputKind kind
 void wa_codegen_dispose(WaCodegen *cg);
 
 /* The wa_rt_module_t descriptor and initialiser (instance.c). */
-bool wa_codegen_instance(WaCodegen *cg);
+bool wa_codegen_instance(WaCodegen *cg, bool embeddable);
+
+/*
+ * One trampoline and one host thunk per function type (trampolines.c), for
+ * the descriptor of an embeddable module; both arrays have m->ntypes entries.
+ */
+void wa_codegen_trampolines(WaCodegen *cg, LLVMValueRef *trampolines, LLVMValueRef *host_thunks);
 
 /*
  * The symbol of wasm function `index`: "wasm_<index>" or, when the name

@@ -68,8 +68,9 @@ static void init_desc_types(Desc *s) {
                                   i32, p,      /* elems */
                                   p, i64,      /* init, start_func */
                                   p, p,        /* code_start, code_end */
+                                  p, p,        /* trampolines, host_thunks */
                               },
-                              27);
+                              29);
 }
 
 /* A private constant global holding `init`; returns its address. */
@@ -373,7 +374,22 @@ static LLVMValueRef section_bound(WaCodegen *cg, const char *name) {
     return g;
 }
 
-bool wa_codegen_instance(WaCodegen *cg) {
+/* The trampolines and host thunks arrays of an embeddable module, else nulls. */
+static void desc_trampolines(WaCodegen *cg, bool embeddable, LLVMValueRef *trampolines,
+                             LLVMValueRef *thunks) {
+    uint32_t n = cg->m->ntypes;
+    if (!embeddable || n == 0) {
+        *trampolines = *thunks = LLVMConstNull(cg->t_ptr);
+        return;
+    }
+    LLVMValueRef *t = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, n);
+    LLVMValueRef *h = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, n);
+    wa_codegen_trampolines(cg, t, h);
+    *trampolines = const_array(cg, cg->t_ptr, t, n, "trampolines");
+    *thunks = const_array(cg, cg->t_ptr, h, n, "host_thunks");
+}
+
+bool wa_codegen_instance(WaCodegen *cg, bool embeddable) {
     const WaModule *m = cg->m;
     Desc s = {.cg = cg};
     init_desc_types(&s);
@@ -382,11 +398,12 @@ bool wa_codegen_instance(WaCodegen *cg) {
     LLVMValueRef init;
     WA_TRY(build_initializer(cg, &init));
 
-    LLVMValueRef func_types, func_code, func_names;
+    LLVMValueRef func_types, func_code, func_names, trampolines, thunks;
     desc_funcs(&s, &func_types, &func_code, &func_names);
+    desc_trampolines(cg, embeddable, &trampolines, &thunks);
     LLVMValueRef name =
         m->name ? const_bytes(cg, (const uint8_t *)m->name, strlen(m->name)) : LLVMConstNull(cg->t_ptr);
-    LLVMValueRef fields[27] = {
+    LLVMValueRef fields[29] = {
         i32c(cg, WA_RT_ABI_VERSION),
         name,
         i32c(cg, m->ntypes),
@@ -414,9 +431,11 @@ bool wa_codegen_instance(WaCodegen *cg) {
         LLVMConstInt(cg->t_i64, m->has_start ? (uint64_t)m->start : (uint64_t)-1, true),
         section_bound(cg, "__start_wasm_text"),
         section_bound(cg, "__stop_wasm_text"),
+        trampolines,
+        thunks,
     };
     LLVMValueRef desc = LLVMAddGlobal(cg->mod, s.t_module, "wasmaot_module");
-    LLVMSetInitializer(desc, const_struct(cg, s.t_module, fields, 27));
+    LLVMSetInitializer(desc, const_struct(cg, s.t_module, fields, 29));
     LLVMSetGlobalConstant(desc, true);
     wa_arena_reset(&cg->scratch);
     return true;

@@ -212,3 +212,15 @@ bool wa_link_exe(const char *object, const char *output, WaDiag *d) {
         return wa_diag_error_no_offset(d, "link failed: %s", err[0] ? err : "ld.lld failed");
     return true;
 }
+
+bool wa_link_shared(const char *object, const char *output, WaDiag *d) {
+    char lld[PATH_MAX];
+    WA_TRY(find_lld(lld, sizeof lld, d));
+    char *argv[] = {lld,   "-shared",       "--eh-frame-hdr", "-z", "relro", "-z", "now",
+                    "--hash-style=gnu", "--build-id", "-o", (char *)output, (char *)object,
+                    NULL};
+    char err[1024];
+    if (run_capture(argv, err, sizeof err) != 0)
+        return wa_diag_error_no_offset(d, "link failed: %s", err[0] ? err : "ld.lld failed");
+    return true;
+}

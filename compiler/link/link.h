@@ -20,6 +20,13 @@
 bool wa_link_exe(const char *object, const char *output, WaDiag *d);
 
 /*
+ * Links `object` into the shared object `output`, for the embedding API: the
+ * runtime functions it calls stay undefined and bind to the host process's
+ * runtime when it is loaded.
+ */
+bool wa_link_shared(const char *object, const char *output, WaDiag *d);
+
+/*
  * The directory holding libwasmaot_rt.a and libwasmaot_wasi.a: beside the
  * wasmaot executable in the build tree, or the install location relative to
  * it; $WASMAOT_RUNTIME_DIR overrides both. NULL with an error in d if none
