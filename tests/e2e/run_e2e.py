@@ -47,6 +47,7 @@ import sys
 
 E2E_DIR = os.path.dirname(os.path.abspath(__file__))
 RUN_TIMEOUT = 60
+TRAP_TIMEOUT = 20  # a trap test that runs this long is looping instead of trapping
 COMPILE_TIMEOUT = 600
 BASE_ENV = {"LC_ALL": "C", "E2E": "1"}
 TRAP_STATUS = 134
@@ -215,7 +216,7 @@ def test_trap(args):
     work = fresh_workdir(args.workdir, args.name)
     exe = os.path.join(work, args.name)
     compile_or_fail(args.wasmaot, args.wasm, exe, args.flag or [])
-    status, out, err = run([exe], env=dict(BASE_ENV), cwd=work)
+    status, out, err = run([exe], env=dict(BASE_ENV), timeout=TRAP_TIMEOUT, cwd=work)
 
     problems = []
     if shell_status(status) != TRAP_STATUS:
