@@ -37,7 +37,25 @@
 
 static const char *program_name = "wasm program";
 
+/* What main set up; released before exiting, so leak checkers see a clean exit. */
+static struct {
+    wa_wasi_ctx_t *wasi;
+    wa_rt_extern_t *externs;
+    wa_rt_func_t *funcs;
+    wa_rt_instance_t *inst;
+} program;
+
+static void release_program(void) {
+    wa_rt_instance_free(program.inst);
+    free(program.externs);
+    free(program.funcs);
+    if (program.wasi != NULL)
+        wa_wasi_ctx_free(program.wasi);
+    memset(&program, 0, sizeof program);
+}
+
 static _Noreturn void startup_error(const char *fmt, const char *detail) {
+    release_program();
     fflush(stdout);
     fprintf(stderr, "%s: ", program_name);
     fprintf(stderr, fmt, detail);
@@ -47,15 +65,20 @@ static _Noreturn void startup_error(const char *fmt, const char *detail) {
 
 /* Ends the process the way a guarded call ended with `kind`. */
 static _Noreturn void finish(wa_rt_trap_t kind, const wa_rt_trap_info_t *info) {
+    int status = 0;
+    char line[512] = "";
+    if (kind == WA_RT_TRAP_EXIT) {
+        status = info->exit_code;
+    } else if (kind != WA_RT_TRAP_NONE) {
+        /* Format while the instance lives: its module names the function. */
+        wa_rt_trap_format(info, line, sizeof line);
+        status = TRAP_EXIT_STATUS;
+    }
+    release_program();
     fflush(stdout);
-    if (kind == WA_RT_TRAP_NONE)
-        exit(0);
-    if (kind == WA_RT_TRAP_EXIT)
-        exit(info->exit_code);
-    char line[512];
-    wa_rt_trap_format(info, line, sizeof line);
-    fprintf(stderr, "%s\n", line);
-    exit(TRAP_EXIT_STATUS);
+    if (line[0] != '\0')
+        fprintf(stderr, "%s\n", line);
+    exit(status);
 }
 
 /* Is s[0..len) free of NUL bytes, so that s can serve as a C string? */
@@ -109,6 +132,7 @@ int main(int argc, char **argv, char **envp) {
 
     wa_wasi_ctx_t *wasi =
         wa_wasi_ctx_new(argc, (const char *const *)argv, (const char *const *)envp);
+    program.wasi = wasi;
     if (wasi == NULL)
         startup_error("%s", "out of memory creating the WASI context");
     uint32_t fd;
@@ -118,6 +142,8 @@ int main(int argc, char **argv, char **envp) {
 
     wa_rt_extern_t *externs = calloc(m->nimports > 0 ? m->nimports : 1, sizeof *externs);
     wa_rt_func_t *funcs = calloc(m->nimports > 0 ? m->nimports : 1, sizeof *funcs);
+    program.externs = externs;
+    program.funcs = funcs;
     if (externs == NULL || funcs == NULL)
         startup_error("%s", "out of memory resolving imports");
     for (uint32_t i = 0; i < m->nimports; i++) {
@@ -138,10 +164,13 @@ int main(int argc, char **argv, char **envp) {
     wa_rt_error_t err;
     wa_rt_instance_t *inst = wa_rt_instantiate(m, externs, m->nimports, &options, &err);
     if (inst == NULL) {
-        if (err.kind == WA_RT_ERROR_TRAP)
+        if (err.kind == WA_RT_ERROR_TRAP) {
+            program.inst = err.instance;
             finish(err.trap.kind, &err.trap);
+        }
         startup_error("%s", err.message);
     }
+    program.inst = inst;
 
     wa_rt_extern_t start;
     if (!wa_rt_instance_export(inst, "_start", strlen("_start"), WA_RT_EXTERN_FUNC, &start))
@@ -150,5 +179,6 @@ int main(int argc, char **argv, char **envp) {
     if (type->nparams != 0 || type->nresults != 0)
         startup_error("%s", "the exported _start is not a function of type [] -> []");
     wa_rt_trap_t kind = wa_rt_call_void(start.func);
-    finish(kind, wa_rt_last_trap());
+    wa_rt_trap_info_t info = *wa_rt_last_trap();
+    finish(kind, &info);
 }

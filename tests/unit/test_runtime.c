@@ -26,6 +26,24 @@
 
 /* ---- Helpers ---- */
 
+/*
+ * Under AddressSanitizer, ASan's SIGSEGV handler is the disposition a real
+ * crash falls back to, and it reports and aborts instead of dying of
+ * SIGSEGV: the tests of that fallback are skipped there (and reported as
+ * skipped, not passed). Programs built by the entry tests get the same
+ * sanitizers as the runtime archives they link.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+#ifndef UNDER_ASAN
+#define UNDER_ASAN 0
+#endif
+
 #define WASM_CODE __attribute__((section("wa_test_code"), noinline, used))
 
 extern const char __start_wa_test_code[];
@@ -254,7 +272,7 @@ Test(memory, store_past_the_size_traps_out_of_bounds) {
     cr_assert_str_eq(wa_rt_trap_message(wa_rt_last_trap()->kind), "out of bounds memory access");
     /* The PC of a fault is the faulting instruction, inside store_byte. */
     uintptr_t pc = wa_rt_last_trap()->pc, fn = (uintptr_t)CODE(store_byte);
-    cr_assert(pc >= fn && pc < fn + 64, "pc %#lx, store_byte %#lx", pc, fn);
+    cr_assert(pc >= fn && pc < fn + 256, "pc %#lx, store_byte %#lx", pc, fn);
     /* The farthest address a wasm32 access can form is in the guard too. */
     p.addr = mem->base + WA_RT_MEMORY_RESERVATION - 1;
     cr_assert_eq(wa_rt_call_guarded(load_byte, &p), WA_RT_TRAP_MEMORY_OUT_OF_BOUNDS);
@@ -291,13 +309,13 @@ static uint8_t *unmapped_address(void) {
     return p;
 }
 
-Test(memory, a_fault_outside_any_guard_still_crashes, .signal = SIGSEGV) {
+Test(memory, a_fault_outside_any_guard_still_crashes, .signal = SIGSEGV, .disabled = UNDER_ASAN) {
     poke_t p = {.addr = unmapped_address(), .value = 1};
     wa_rt_call_guarded(store_byte, &p);
     cr_assert_fail("a wild store must not be turned into a trap");
 }
 
-Test(memory, a_freed_memory_is_no_longer_a_guard, .signal = SIGSEGV) {
+Test(memory, a_freed_memory_is_no_longer_a_guard, .signal = SIGSEGV, .disabled = UNDER_ASAN) {
     wa_rt_memory_t *mem = new_memory(0, false, 0);
     uint8_t *base = mem->base;
     wa_rt_memory_free(mem);
@@ -1300,12 +1318,12 @@ static void run_program(const char *body, const char *args, run_result_t *r) {
     fputs(body, f);
     fclose(f);
     snprintf(cmd, sizeof cmd,
-             "cc -std=c17 -O1 -fPIE -pie -I%s/../runtime -o %s/prog %s "
+             "cc -std=c17 -O1 -fPIE -pie %s -I%s/../runtime -o %s/prog %s "
              "%s/../runtime/libwasmaot_rt_main.a %s/../runtime/libwasmaot_rt.a "
              "%s/../wasi-libc-shim/libwasmaot_wasi.a %s/../runtime/libwasmaot_rt.a "
              "-lpthread -lm 2> %s/cc.txt",
-             WA_TEST_SOURCE_DIR, dir, path, WA_TEST_BUILD_DIR, WA_TEST_BUILD_DIR, WA_TEST_BUILD_DIR,
-             WA_TEST_BUILD_DIR, dir);
+             UNDER_ASAN ? "-fsanitize=address,undefined" : "", WA_TEST_SOURCE_DIR, dir, path,
+             WA_TEST_BUILD_DIR, WA_TEST_BUILD_DIR, WA_TEST_BUILD_DIR, WA_TEST_BUILD_DIR, dir);
     if (system(cmd) != 0) {
         char log[4096];
         snprintf(path, sizeof path, "%s/cc.txt", dir);
