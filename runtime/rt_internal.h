@@ -29,9 +29,9 @@
 
 /*
  * Ends the innermost guarded call on this thread with `info`; without one,
- * prints the trap and exits the process with status 134. Async-signal-safe
- * (the fault handler uses it), as long as no guarded call is absent
- * (the exit path uses only write and _exit when `from_signal`).
+ * prints the trap and exits the process with status 134 (an exit just
+ * exits). Async-signal-safe when `from_signal`: the fault handler calls it,
+ * and then the no-guard path uses only write and _exit.
  */
 _Noreturn void wa_rt_unwind(const wa_rt_trap_info_t *info, bool from_signal);
 
@@ -57,11 +57,6 @@ void wa_rt_signals_prepare(void);
 bool wa_rt_memory_fault_in_guard(uintptr_t addr);
 
 /* ---- stack.c ---- */
-
-/* This thread's stack, as the system reports it: [lo, hi). */
-typedef struct wa_rt_stack_bounds {
-    uintptr_t lo, hi;
-} wa_rt_stack_bounds_t;
 
 /*
  * Computes and caches this thread's stack bounds (not async-signal-safe:

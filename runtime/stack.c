@@ -32,7 +32,12 @@
 /* The most stack wasm code may use on one thread. */
 #define STACK_CAP (UINT64_C(256) << 20)
 
-static _Thread_local wa_rt_stack_bounds_t tls_stack; /* as the system reports it */
+/* A thread's stack, as the system reports it: [lo, hi). */
+typedef struct stack_bounds {
+    uintptr_t lo, hi;
+} stack_bounds_t;
+
+static _Thread_local stack_bounds_t tls_stack; /* as the system reports it */
 static _Thread_local uintptr_t tls_limit;            /* what wa_rt_stack_limit returns */
 static _Thread_local bool tls_stack_known;
 
