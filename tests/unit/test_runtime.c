@@ -702,6 +702,36 @@ Test(types, many_types_stay_distinct_and_stable) {
         cr_assert_neq(ids[i], ids[i - 1]);
 }
 
+typedef struct intern_job {
+    uint32_t ids[64];
+} intern_job_t;
+
+/* Interns 64 types, (i32)^k -> (f64) for k < 64, from a buffer of its own. */
+static void *intern_many(void *arg) {
+    intern_job_t *job = arg;
+    uint8_t buf[65];
+    for (uint32_t k = 0; k < 64; k++) {
+        memset(buf, WA_RT_I32, k);
+        buf[k] = WA_RT_F64;
+        wa_rt_functype_t t = {k, 1, buf};
+        job->ids[k] = wa_rt_type_id(&t);
+    }
+    return NULL;
+}
+
+Test(types, concurrent_interning_agrees) {
+    pthread_t threads[4];
+    static intern_job_t jobs[4];
+    for (int i = 0; i < 4; i++)
+        cr_assert_eq(pthread_create(&threads[i], NULL, intern_many, &jobs[i]), 0);
+    for (int i = 0; i < 4; i++)
+        pthread_join(threads[i], NULL);
+    for (int i = 1; i < 4; i++)
+        cr_assert_arr_eq(jobs[i].ids, jobs[0].ids, sizeof jobs[0].ids);
+    for (int k = 1; k < 64; k++)
+        cr_assert_neq(jobs[0].ids[k], jobs[0].ids[k - 1]);
+}
+
 /* ---- Stack limit and exhaustion ---- */
 
 static int max_depth;
@@ -1222,6 +1252,42 @@ Test(instance, resource_and_abi_errors) {
     big.tables = huge;
     cr_assert_null(wa_rt_instantiate(&big, NULL, 0, NULL, &err));
     cr_assert_eq(err.kind, WA_RT_ERROR_RESOURCE, "%s", err.message);
+}
+
+static int host_start_calls;
+
+static void host_start(void *ctx) {
+    cr_assert_eq(ctx, &host_start_calls);
+    host_start_calls++;
+}
+
+Test(instance, the_start_function_may_be_an_import) {
+    static const wa_rt_import_t imports[] = {{"env", "start", 3, 5, WA_RT_EXTERN_FUNC, 0}};
+    static const uint32_t func_types[] = {1};
+    static void *const code[] = {NULL};
+    wa_rt_module_t m = {
+        .abi_version = WA_RT_ABI_VERSION,
+        .ntypes = 3,
+        .types = test_types,
+        .nimports = 1,
+        .imports = imports,
+        .nfuncs = 1,
+        .nfunc_imports = 1,
+        .func_types = func_types,
+        .func_code = code,
+        .start_func = 0,
+    };
+    wa_rt_func_t start = {.code = CODE(host_start),
+                          .ctx = &host_start_calls,
+                          .type_id = wa_rt_type_id(&test_types[1])};
+    wa_rt_extern_t ext = {.kind = WA_RT_EXTERN_FUNC, .func = &start};
+    host_start_calls = 0;
+    wa_rt_instance_t *inst = wa_rt_instantiate(&m, &ext, 1, NULL, NULL);
+    cr_assert_not_null(inst);
+    cr_assert_eq(host_start_calls, 1);
+    cr_assert_null(inst->mem0);
+    cr_assert_null(inst->mem0_base);
+    wa_rt_instance_free(inst);
 }
 
 typedef struct call_args {
