@@ -4,8 +4,11 @@
  * The generated object defines `wasmaot_module`; this file turns it into a
  * process (WASI command semantics):
  *   1. a WASI context with the program's arguments and environment, and the
- *      host's "." and "/" preopened under the same names, so relative and
- *      absolute paths resolve as they would for a native program;
+ *      current directory preopened as ".", so relative paths resolve as they
+ *      would for a native program. Not "/" as well: wasi-libc strips leading
+ *      "/" and "./" from preopen names and paths alike, so "/" and "." would
+ *      be the same empty prefix, and the one preopened last would take every
+ *      path, relative ones included;
  *   2. every import resolved: WASI functions through wa_wasi_lookup; an
  *      import nothing provides (the compiler only lets one through with
  *      --allow-unknown-imports) becomes wa_rt_unknown_import, which traps
@@ -136,9 +139,8 @@ int main(int argc, char **argv, char **envp) {
     if (wasi == NULL)
         startup_error("%s", "out of memory creating the WASI context");
     uint32_t fd;
-    /* Best effort: a directory that cannot be opened is simply not preopened. */
+    /* Best effort: if "." cannot be opened, the program just sees no directory. */
     wa_wasi_ctx_preopen(wasi, ".", ".", &fd);
-    wa_wasi_ctx_preopen(wasi, "/", "/", &fd);
 
     wa_rt_extern_t *externs = calloc(m->nimports > 0 ? m->nimports : 1, sizeof *externs);
     wa_rt_func_t *funcs = calloc(m->nimports > 0 ? m->nimports : 1, sizeof *funcs);
