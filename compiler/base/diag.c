@@ -42,7 +42,9 @@ void wa_diag_set_func(WaDiag *d, uint32_t func_index, const char *func_name) {
     if (d->func_index != WA_NO_FUNC)
         return;
     d->func_index = func_index;
-    d->func_name = func_name;
+    d->has_func_name = func_name != NULL;
+    if (func_name)
+        snprintf(d->func_name, sizeof d->func_name, "%s", func_name);
 }
 
 char *wa_diag_format(const WaDiag *d, char *buf, size_t size) {
@@ -59,7 +61,7 @@ char *wa_diag_format(const WaDiag *d, char *buf, size_t size) {
     if (d->has_offset)
         APPEND("offset 0x%zx: ", d->offset);
     if (d->func_index != WA_NO_FUNC) {
-        if (d->func_name)
+        if (d->has_func_name)
             APPEND("func %u (%s): ", d->func_index, d->func_name);
         else
             APPEND("func %u: ", d->func_index);

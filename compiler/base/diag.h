@@ -27,7 +27,8 @@ typedef struct WaDiag {
     bool has_offset;       /* offset is meaningful */
     size_t offset;         /* byte offset in the input */
     uint32_t func_index;   /* function the error is in, or WA_NO_FUNC */
-    const char *func_name; /* that function's name from the name section, or NULL */
+    bool has_func_name;    /* func_name holds the function's name-section name */
+    char func_name[128];   /* a copy (the module may be freed before the message is printed) */
     char message[512];     /* the reason */
 } WaDiag;
 

@@ -135,6 +135,13 @@ LLVMValueRef wa_fg_load_ctx_field(WaFuncGen *fg, size_t offset, LLVMTypeRef type
 LLVMValueRef wa_fg_load_ctx_field_hoisted(WaFuncGen *fg, size_t offset, LLVMTypeRef type,
                                           const char *name);
 
+/*
+ * Called on a value that `drop` discards: the loads it was computed from
+ * become volatile, so they still happen (and trap if out of bounds) although
+ * nothing uses their result (memory.c).
+ */
+void wa_fg_keep_dropped_loads(WaFuncGen *fg, LLVMValueRef value);
+
 /* The wa_rt_memory_t of memory `index` (memory.c). */
 LLVMValueRef wa_fg_memory(WaFuncGen *fg, uint32_t index);
 

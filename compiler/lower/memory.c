@@ -62,6 +62,36 @@ static LLVMTypeRef access_int_type(WaCodegen *cg, unsigned log2) {
     return LLVMIntTypeInContext(cg->llvm, 8u << log2);
 }
 
+/*
+ * A load whose value is dropped must still trap when out of bounds, but LLVM
+ * deletes unused loads (even at -O0). Marking such loads volatile keeps them.
+ * The walk follows single-use pure instructions (arithmetic, conversions,
+ * comparisons, selects), which LLVM would delete along with the drop, down
+ * to the loads they read; it is bounded, as dropped expressions are shallow.
+ */
+static void keep_loads(LLVMValueRef v, unsigned depth) {
+    if (depth > 8 || LLVMIsAInstruction(v) == NULL)
+        return;
+    if (LLVMIsALoadInst(v)) {
+        LLVMSetVolatile(v, true);
+        return;
+    }
+    if (LLVMIsACallInst(v) || LLVMIsAPHINode(v) || LLVMIsAAllocaInst(v))
+        return;
+    for (int i = 0; i < LLVMGetNumOperands(v); i++) {
+        LLVMValueRef op = LLVMGetOperand(v, (unsigned)i);
+        /* An operand with other users stays alive anyway. */
+        if (LLVMGetFirstUse(op) != NULL && LLVMGetNextUse(LLVMGetFirstUse(op)) == NULL)
+            keep_loads(op, depth + 1);
+    }
+}
+
+void wa_fg_keep_dropped_loads(WaFuncGen *fg, LLVMValueRef value) {
+    (void)fg;
+    if (LLVMGetFirstUse(value) == NULL)
+        keep_loads(value, 0);
+}
+
 bool wa_lower_load(WaFuncGen *fg, const WaInstr *in) {
     WaCodegen *cg = fg->cg;
     WaValType result = (WaValType)wa_op_sig[in->op][3];

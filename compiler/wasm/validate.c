@@ -1014,8 +1014,8 @@ static void replace_error(WaDiag *d, const WaDiag *found, uint32_t func_index, c
     const char *file = d->file;
     *d = *found;
     d->file = file;
-    d->func_index = func_index;
-    d->func_name = name;
+    d->func_index = WA_NO_FUNC;
+    wa_diag_set_func(d, func_index, name);
 }
 
 /*

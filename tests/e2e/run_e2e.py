@@ -11,7 +11,7 @@ source file, as header lines (golden-test style, STYLE.md section 7):
     e2e-exit: N               expected exit status (default 0)
     e2e-stdout: TEXT          expected stdout line (trap and import tests)
     e2e-trap: MESSAGE         expected trap message (the spec's wording)
-    e2e-trap-func: IDX NAME   function the trap must be reported in
+    e2e-trap-func: IDX NAME   function the trap must be reported in (at -O0)
     e2e-reason: A | B         accepted diagnostic reasons (bad-input tests)
 
 Kinds of test (the first argument):
@@ -21,7 +21,8 @@ Kinds of test (the first argument):
               require identical stdout bytes, stderr bytes and exit status
               (and the status the header expects).
     trap      compile a .wat-built module and run it: exit status 134 and
-              stderr holding "wasm trap: MESSAGE in function IDX (NAME)".
+              stderr holding "wasm trap: MESSAGE in function IDX (NAME)"
+              (at -O0; optimised code may report the inlining caller).
     bad       feed malformed/invalid modules (.hex or prebuilt .wasm) to
               wasmaot: non-zero exit, exactly one stderr line
               "FILE: offset 0x..: [func N (name): ]REASON", no output file.
@@ -211,7 +212,13 @@ def test_trap(args):
     if not message or not func:
         raise Failure("%s lacks e2e-trap / e2e-trap-func header lines" % args.source)
     idx, _, fname = func.partition(" ")
-    want = "wasm trap: %s in function %s (%s)\n" % (message, idx, fname)
+    # Optimised code inlines small functions into their callers, and a fault
+    # is reported in the function whose machine code faulted: only -O0 pins
+    # the function; other levels check the message and that a function is named.
+    if "-O0" in (args.flag or []):
+        want = "wasm trap: %s in function %s (%s)\n" % (message, idx, fname)
+    else:
+        want = "wasm trap: %s in function " % message
 
     work = fresh_workdir(args.workdir, args.name)
     exe = os.path.join(work, args.name)

@@ -53,9 +53,8 @@ static Outcome run_bytes(const uint8_t *bytes, size_t size) {
     o.decoded = wa_decode_module(o.bytes, size, "test.wasm", &m, &o.d);
     if (o.decoded) {
         o.valid = wa_validate_module(&m, &o.d);
-        if (o.d.func_name)
+        if (o.d.has_func_name)
             snprintf(o.func_name, sizeof o.func_name, "%s", o.d.func_name);
-        o.d.func_name = NULL;
         wa_module_free(&m);
     }
     return o;
