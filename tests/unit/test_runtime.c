@@ -1409,15 +1409,15 @@ static void run_program(const char *body, const char *args, run_result_t *r) {
 
 /*
  * The descriptor every case shares: types 0 (i32 i32) -> (i32), 1 () -> (),
- * 2 (i32) -> (), 3 (i32 i32 i32 i32) -> (i32); functions and exports come
+ * 2 (i32) -> (), 3 (i32 i32 i32 i32) -> (i32), 4 (i32 i32 i32) -> (i32); functions and exports come
  * from the case as FUNCS/NFUNCS, IMPORTS/NIMPORTS, EXPORTS/NEXPORTS.
  */
 static const char program_module[] =
     "static const wa_rt_functype_t types[] = {{2, 1, sig}, {0, 0, 0}, {1, 0, sig},\n"
-    "                                         {4, 1, sig}};\n"
+    "                                         {4, 1, sig}, {3, 1, sig}};\n"
     "static const wa_rt_limits_t mems[] = {{1, 1, 1}};\n"
     "const wa_rt_module_t wasmaot_module = {\n"
-    "    .abi_version = WA_RT_ABI_VERSION, .ntypes = 4, .types = types,\n"
+    "    .abi_version = WA_RT_ABI_VERSION, .ntypes = 5, .types = types,\n"
     "    .nimports = NIMPORTS, .imports = IMPORTS, .nfuncs = NFUNCS,\n"
     "    .nfunc_imports = NIMPORTS, .func_types = func_types, .func_code = func_code,\n"
     "    .func_names = func_names, .nmemories = 1, .memories = mems,\n"
@@ -1599,4 +1599,42 @@ Test(entry, an_out_of_bounds_store_is_a_trap) {
                "", &r);
     cr_assert_eq(r.status, 134);
     cr_assert_str_eq(r.err, "wasm trap: out of bounds memory access in function 0 (store)\n");
+}
+
+/* _start asks WASI for the name of fd 3 (the first preopen) and writes it to stdout. */
+static const char preopen_program[] =
+    "static const wa_rt_import_t imports[] = {\n"
+    "    {\"wasi_snapshot_preview1\", \"fd_write\", 22, 8, 0, 0},\n"
+    "    {\"wasi_snapshot_preview1\", \"fd_prestat_get\", 22, 14, 0, 1},\n"
+    "    {\"wasi_snapshot_preview1\", \"fd_prestat_dir_name\", 22, 19, 0, 2}};\n"
+    "typedef int32_t (*fn4)(void *, int32_t, int32_t, int32_t, int32_t);\n"
+    "typedef int32_t (*fn3)(void *, int32_t, int32_t, int32_t);\n"
+    "typedef int32_t (*fn2)(void *, int32_t, int32_t);\n"
+    "CODE static void run(void *ctx) {\n"
+    "    wa_rt_instance_t *inst = ctx;\n"
+    "    uint8_t *m = inst->mem0_base;\n"
+    "    fn2 get; memcpy(&get, &inst->funcs[1]->code, sizeof get);\n"
+    "    if (get(inst->funcs[1]->ctx, 3, 0) != 0 || m[0] != 0) wa_rt_exit(10);\n"
+    "    uint32_t len; memcpy(&len, m + 4, 4);\n"
+    "    fn3 name; memcpy(&name, &inst->funcs[2]->code, sizeof name);\n"
+    "    if (name(inst->funcs[2]->ctx, 3, 100, (int32_t)len) != 0) wa_rt_exit(11);\n"
+    "    uint32_t iov[2] = {100, len};\n"
+    "    memcpy(m + 16, iov, 8);\n"
+    "    fn4 w; memcpy(&w, &inst->funcs[0]->code, sizeof w);\n"
+    "    w(inst->funcs[0]->ctx, 1, 16, 1, 32);\n"
+    "    if (get(inst->funcs[1]->ctx, 4, 0) == 0) wa_rt_exit(12); }\n"
+    "#define NIMPORTS 3\n#define IMPORTS imports\n#define NFUNCS 4\n#define START -1\n"
+    "static const uint32_t func_types[] = {3, 0, 4, 1};\n"
+    "static void *const func_code[] = {0, 0, 0, (void *)run};\n"
+    "static const char *const func_names[] = {0, 0, 0, \"run\"};\n"
+    "static const wa_rt_export_t EXPORTS[] = {{\"_start\", 6, 0, 3},\n"
+    "                                         {\"memory\", 6, 2, 0}};\n"
+    "#define NEXPORTS 2\n";
+
+Test(entry, the_current_directory_is_the_only_preopen) {
+    run_result_t r;
+    run_module(preopen_program, "", &r);
+    cr_assert_str_eq(r.err, "");
+    cr_assert_eq(r.status, 0);
+    cr_assert_str_eq(r.out, ".");
 }
