@@ -181,10 +181,26 @@ static bool bind_import(instance_impl_t *impl, uint32_t i, const wa_rt_extern_t 
     case WA_RT_EXTERN_FUNC:
         /* Canonical ids make structural function type equality one compare. */
         ok = ext->func->type_id == impl->type_ids[m->func_types[imp->index]];
-        if (!ok)
+        if (!ok) {
             snprintf(detail, sizeof detail, ": function type differs");
-        else
+        } else if (ext->func->code == NULL) {
+            /*
+             * A host function not yet bound to native code (wa_rt_embed.h):
+             * give it this module's host thunk of the import's type. Thunks
+             * of equal types are interchangeable, so the first importer's
+             * serves every later caller.
+             */
+            if (m->host_thunks == NULL) {
+                ok = false;
+                snprintf(detail, sizeof detail,
+                         ": a host function needs a module built with --emit=shared");
+            } else {
+                ext->func->code = m->host_thunks[m->func_types[imp->index]];
+                inst->funcs[imp->index] = ext->func;
+            }
+        } else {
             inst->funcs[imp->index] = ext->func;
+        }
         break;
     case WA_RT_EXTERN_TABLE: {
         const wa_rt_table_t *t = ext->table;
@@ -286,6 +302,8 @@ static bool define_entities(instance_impl_t *impl, wa_rt_error_t *err) {
         f->type_id = impl->type_ids[m->func_types[i]];
         f->func_index = i;
         f->instance = inst;
+        /* Embeddable modules carry an array-convention caller per type. */
+        f->trampoline = m->trampolines != NULL ? m->trampolines[m->func_types[i]] : NULL;
         inst->funcs[i] = f;
     }
     for (uint32_t i = 0; i < m->ndatas; i++)

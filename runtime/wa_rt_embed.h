@@ -1,0 +1,157 @@
+/*
+ * wa_rt_embed.h: the embedding API. A host program loads modules that
+ * `wasmaot --emit=shared` compiled, instantiates them with imports it
+ * provides (its own functions, memories, tables, globals, or the exports of
+ * other instances), calls their exports by name with typed values, and reads
+ * and writes their globals, memories and tables.
+ *
+ * The pieces below build on wa_rt_api.h (instantiation, guarded calls, type
+ * ids). A typical host:
+ *
+ *     char why[256];
+ *     wa_rt_loaded_t *lib = wa_rt_load("m.so", why, sizeof why);
+ *     wa_rt_instance_t *inst = wa_rt_instantiate(wa_rt_loaded_module(lib), imports, n, NULL, &err);
+ *     wa_rt_func_t *f = wa_rt_instance_func(inst, "add");
+ *     wa_rt_value_t v[2] = {{.i32 = 1}, {.i32 = 2}};
+ *     if (wa_rt_call(f, v) == WA_RT_TRAP_NONE) printf("%d\n", v[0].i32);
+ *
+ * Linking: a module's shared object leaves the wa_rt_* runtime functions
+ * undefined, so the host executable must define and export every one of them
+ * (link libwasmaot_rt.a whole, with --export-dynamic).
+ *
+ * Traps never end the host process: wa_rt_call returns the trap kind, and
+ * wa_rt_last_trap() describes it.
+ */
+#ifndef WA_RT_EMBED_H
+#define WA_RT_EMBED_H
+
+#include "wa_rt_api.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Loading compiled modules ---- */
+
+/* A module shared object loaded into the process. */
+typedef struct wa_rt_loaded wa_rt_loaded_t;
+
+/*
+ * Loads the shared object at `path` (dlopen), finds its `wasmaot_module`
+ * descriptor and checks that it was built for this runtime's ABI and for
+ * embedding (it has trampolines and host thunks). Returns NULL with one line
+ * in why[0..why_size) on failure (why may be NULL). Loading the same path
+ * twice gives two handles on one descriptor.
+ */
+wa_rt_loaded_t *wa_rt_load(const char *path, char *why, size_t why_size);
+
+/* The descriptor of a loaded module, to pass to wa_rt_instantiate. */
+const wa_rt_module_t *wa_rt_loaded_module(const wa_rt_loaded_t *lib);
+
+/*
+ * Unloads a module (NULL is ignored). Every instance of it must have been
+ * freed first, and no host function may still use one of its host thunks
+ * (see wa_rt_host_func_new): their code goes away with it.
+ */
+void wa_rt_unload(wa_rt_loaded_t *lib);
+
+/* ---- Host functions ---- */
+
+/*
+ * A function the host implements, as a wa_rt_func_t that instances can
+ * import and tables can hold. `callback(env, values)` receives the arguments
+ * in values[0 .. nparams) and must write the results to values[0 .. nresults)
+ * (the array has max(nparams, nresults) 16-byte slots). It may call back into
+ * wasm with wa_rt_call; to trap, it calls wa_rt_trap (which unwinds past it,
+ * so it must not hold resources at that point).
+ *
+ * Its native code is bound when an instance first imports it (to that
+ * module's host thunk of the type, see wa_rt_module_t.host_thunks), so the
+ * first importing module must stay loaded while the function is used, and
+ * wasm code can reach the function (through a table, say) only after some
+ * instance imported it; wa_rt_call works before that. The type is copied.
+ * Returns NULL if out of memory. Binding is not synchronised: do not
+ * instantiate two modules importing the same unbound host function at once
+ * on two threads.
+ */
+wa_rt_func_t *wa_rt_host_func_new(const wa_rt_functype_t *type, wa_rt_host_callback_t callback,
+                                  void *env);
+
+/* Frees a host function (NULL is ignored); no instance may still refer to it. */
+void wa_rt_host_func_free(wa_rt_func_t *f);
+
+/* ---- Calling functions ---- */
+
+/* The type of a function (wasm-defined or host). */
+const wa_rt_functype_t *wa_rt_func_type(const wa_rt_func_t *f);
+
+/*
+ * Calls `f` with the array convention: arguments in values[0 .. nparams),
+ * results written to values[0 .. nresults); the caller provides
+ * max(nparams, nresults) slots and is responsible for the argument types.
+ * Runs guarded: returns WA_RT_TRAP_NONE, or the kind of the trap that ended
+ * the call (then wa_rt_last_trap() has the details and the results are
+ * unspecified). `f` must come from an embeddable module or
+ * wa_rt_host_func_new (its trampoline is set). The calling thread must be
+ * the one whose stack limit the callee's instance holds (wa_rt_api.h).
+ */
+wa_rt_trap_t wa_rt_call(const wa_rt_func_t *f, wa_rt_value_t *values);
+
+/* ---- Exports by name ---- */
+
+/*
+ * The export of `inst` named name[0 .. name_len), whatever its kind, as an
+ * extern another instance can import (true), or false if the module has no
+ * such export. (wa_rt_instance_export asks for one kind.)
+ */
+bool wa_rt_instance_export_any(const wa_rt_instance_t *inst, const char *name, size_t name_len,
+                               wa_rt_extern_t *out);
+
+/* The exported function `name` of `inst`, or NULL if there is no such function export. */
+wa_rt_func_t *wa_rt_instance_func(const wa_rt_instance_t *inst, const char *name);
+
+/* ---- Globals ---- */
+
+/*
+ * Reads the global an extern of kind WA_RT_EXTERN_GLOBAL stands for (for
+ * instance exports: wa_rt_instance_export_any). Values of type v128 fill all 16
+ * bytes; others the member of their type.
+ */
+wa_rt_value_t wa_rt_global_get(const wa_rt_extern_t *global);
+
+/* Writes a global; false (and nothing written) if it is immutable or not a global. */
+bool wa_rt_global_set(const wa_rt_extern_t *global, wa_rt_value_t value);
+
+/* ---- Memories ---- */
+
+/* The memory's current size in pages. */
+uint32_t wa_rt_memory_pages(const wa_rt_memory_t *mem);
+
+/*
+ * Copies n bytes at linear address `addr` out of (read) or into (write) the
+ * memory; false, copying nothing, if [addr, addr + n) is not inside its
+ * current size.
+ */
+bool wa_rt_memory_read(const wa_rt_memory_t *mem, uint64_t addr, void *dst, size_t n);
+bool wa_rt_memory_write(wa_rt_memory_t *mem, uint64_t addr, const void *src, size_t n);
+
+/* ---- Tables ---- */
+
+/*
+ * Reads element i of a table into *ref (NULL: the null reference); false if
+ * i is out of bounds. Funcref tables hold const wa_rt_func_t *.
+ */
+bool wa_rt_table_get(const wa_rt_table_t *table, uint32_t i, void **ref);
+
+/*
+ * Writes element i; false if out of bounds. A funcref table must be given a
+ * wa_rt_func_t * whose code is bound (a wasm function, or a host function
+ * some instance imported) or NULL: false otherwise, since wasm could not call it.
+ */
+bool wa_rt_table_set(wa_rt_table_t *table, uint32_t i, void *ref);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
