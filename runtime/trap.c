@@ -119,8 +119,14 @@ _Noreturn void wa_rt_trap_at(wa_rt_trap_t kind, uintptr_t pc) {
     wa_rt_unwind(&info, false);
 }
 
-WA_RT_ENTRY _Noreturn void wa_rt_trap(wa_rt_trap_t kind) {
-    wa_rt_trap_at(kind, WA_RT_CALLER_PC());
+WA_RT_ENTRY _Noreturn void wa_rt_trap(wa_rt_trap_t kind, uint32_t func_index) {
+    wa_rt_trap_info_t info = {
+        .kind = kind,
+        .pc = WA_RT_CALLER_PC(),
+        .has_func = func_index != UINT32_MAX,
+        .func_index = func_index,
+    };
+    wa_rt_unwind(&info, false);
 }
 
 WA_RT_ENTRY void wa_rt_unknown_import(void *ctx) {
@@ -216,8 +222,10 @@ size_t wa_rt_trap_format(const wa_rt_trap_info_t *info, char *buf, size_t size) 
         put_bytes(&o, info->import->name, info->import->name_len);
     }
     const wa_rt_module_t *m = info->pc != 0 ? wa_rt_module_at(info->pc) : NULL;
-    int64_t func = m != NULL ? wa_rt_module_func_at(m, info->pc) : -1;
-    if (func >= 0) {
+    int64_t func = m == NULL       ? -1
+                   : info->has_func ? (int64_t)info->func_index
+                                    : wa_rt_module_func_at(m, info->pc);
+    if (func >= 0 && (uint64_t)func < m->nfuncs) {
         put_str(&o, " in function ");
         put_i64(&o, func);
         const char *name = m->func_names != NULL ? m->func_names[func] : NULL;

@@ -38,7 +38,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a struct below changes layout; a module records the version it was built for. */
-#define WA_RT_ABI_VERSION 2
+#define WA_RT_ABI_VERSION 3
 
 #define WA_RT_PAGE_SIZE 65536u
 #define WA_RT_MAX_PAGES 65536u /* wasm32: 4 GiB */
@@ -275,8 +275,13 @@ struct wa_rt_instance {
 
 /* ---- Runtime functions that generated code calls. ---- */
 
-/* Ends the innermost guarded call on this thread with a trap. */
-_Noreturn void wa_rt_trap(wa_rt_trap_t kind);
+/*
+ * Ends the innermost guarded call on this thread with a trap raised by an
+ * explicit check in the code of wasm function `func_index` (UINT32_MAX: not
+ * in a function, e.g. the module initialiser). The index names the function
+ * exactly even when the optimiser inlined it into a caller.
+ */
+_Noreturn void wa_rt_trap(wa_rt_trap_t kind, uint32_t func_index);
 
 /* memory.grow: the old size in pages, or -1 (as u32) if it cannot grow by delta pages. */
 int32_t wa_rt_memory_grow(wa_rt_memory_t *mem, uint32_t delta_pages);

@@ -29,6 +29,13 @@ typedef struct wa_rt_trap_info {
      * unknown.
      */
     uintptr_t pc;
+    /*
+     * An explicit trap knows its wasm function exactly, inlined or not: then
+     * has_func is set and func_index names it. Otherwise the function is
+     * found from pc (which, in optimised code, may be an inlining caller).
+     */
+    bool has_func;
+    uint32_t func_index;
     int32_t exit_code;            /* WA_RT_TRAP_EXIT: the code given to wa_rt_exit */
     const wa_rt_import_t *import; /* WA_RT_TRAP_UNKNOWN_IMPORT: the import called, or NULL */
 } wa_rt_trap_info_t;

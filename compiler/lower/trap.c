@@ -4,15 +4,16 @@
  * Each function has at most one trap block per trap kind (created on first
  * use): `call wa_rt_trap(kind); unreachable`. Conditional traps branch there
  * with the condition marked unlikely, so the hot path stays straight-line and
- * the many checks of a function share one call site per kind. The runtime
- * names the function from the call's return address.
+ * the many checks of a function share one call site per kind. The call
+ * passes the function's index, so the runtime names it even where it was
+ * inlined into a caller.
  */
 #include "lower.h"
 
 static LLVMValueRef trap_function(WaCodegen *cg) {
     if (cg->trap_fn == NULL) {
-        LLVMTypeRef param = cg->t_i32;
-        LLVMTypeRef type = LLVMFunctionType(cg->t_void, &param, 1, false);
+        LLVMTypeRef params[2] = {cg->t_i32, cg->t_i32};
+        LLVMTypeRef type = LLVMFunctionType(cg->t_void, params, 2, false);
         cg->trap_fn = wa_cg_runtime_fn(cg, "wa_rt_trap", type);
         unsigned noreturn = LLVMGetEnumAttributeKindForName("noreturn", 8);
         LLVMAddAttributeAtIndex(cg->trap_fn, LLVMAttributeFunctionIndex,
@@ -32,9 +33,13 @@ static LLVMBasicBlockRef trap_block(WaFuncGen *fg, wa_rt_trap_t kind) {
     LLVMBasicBlockRef block = LLVMAppendBasicBlockInContext(cg->llvm, fg->fn, "trap");
     LLVMPositionBuilderAtEnd(cg->b, block);
     LLVMValueRef fn = trap_function(cg);
-    LLVMValueRef arg = LLVMConstInt(cg->t_i32, (unsigned)kind, false);
+    /* The function index survives inlining, so the message names the right function. */
+    LLVMValueRef args[2] = {
+        LLVMConstInt(cg->t_i32, (unsigned)kind, false),
+        LLVMConstInt(cg->t_i32, fg->func != NULL ? fg->func_index : UINT32_MAX, false),
+    };
     LLVMTypeRef fn_type = LLVMGlobalGetValueType(fn);
-    LLVMBuildCall2(cg->b, fn_type, fn, &arg, 1, "");
+    LLVMBuildCall2(cg->b, fn_type, fn, args, 2, "");
     LLVMBuildUnreachable(cg->b);
     LLVMPositionBuilderAtEnd(cg->b, saved);
     fg->trap_blocks[kind] = block;

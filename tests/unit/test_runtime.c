@@ -78,7 +78,7 @@ static int reached_after_trap;
 
 static void trap_unreachable(void *arg) {
     (void)arg;
-    wa_rt_trap(WA_RT_TRAP_UNREACHABLE);
+    wa_rt_trap(WA_RT_TRAP_UNREACHABLE, UINT32_MAX);
     reached_after_trap = 1;
 }
 
@@ -132,7 +132,7 @@ typedef struct nested {
 
 static void trap_overflow(void *arg) {
     (void)arg;
-    wa_rt_trap(WA_RT_TRAP_INTEGER_OVERFLOW);
+    wa_rt_trap(WA_RT_TRAP_INTEGER_OVERFLOW, UINT32_MAX);
 }
 
 static void outer_call(void *arg) {
@@ -164,7 +164,7 @@ Test(trap, exit_outside_a_guarded_call_exits, .exit_code = 3) {
 }
 
 Test(trap, trap_outside_a_guarded_call_exits_134, .exit_code = 134) {
-    wa_rt_trap(WA_RT_TRAP_UNREACHABLE);
+    wa_rt_trap(WA_RT_TRAP_UNREACHABLE, UINT32_MAX);
 }
 
 Test(trap, format_without_a_module) {
@@ -743,7 +743,7 @@ static volatile int keep_recursing = 1;
 static int checked_recursion(uintptr_t limit, int depth) {
     volatile char frame[512];
     if ((uintptr_t)__builtin_frame_address(0) < limit)
-        wa_rt_trap(WA_RT_TRAP_STACK_EXHAUSTED);
+        wa_rt_trap(WA_RT_TRAP_STACK_EXHAUSTED, UINT32_MAX);
     frame[0] = (char)depth;
     max_depth = depth;
     if (!keep_recursing)
@@ -868,7 +868,7 @@ WASM_CODE static int32_t add_fn(void *ctx, int32_t a, int32_t b) {
 WASM_CODE static int32_t divide_fn(void *ctx, int32_t a, int32_t b) {
     (void)ctx;
     if (b == 0)
-        wa_rt_trap(WA_RT_TRAP_DIVIDE_BY_ZERO);
+        wa_rt_trap(WA_RT_TRAP_DIVIDE_BY_ZERO, UINT32_MAX);
     return a / b;
 }
 
@@ -1434,7 +1434,7 @@ Test(entry, a_trap_prints_one_line_and_exits_134) {
     run_result_t r;
     run_module("CODE static void start(void *ctx) { (void)ctx; }\n"
                "CODE static int32_t divide(void *ctx, int32_t a, int32_t b) {\n"
-               "    if (b == 0) wa_rt_trap(WA_RT_TRAP_DIVIDE_BY_ZERO);\n"
+               "    if (b == 0) wa_rt_trap(WA_RT_TRAP_DIVIDE_BY_ZERO, UINT32_MAX);\n"
                "    return a / b; }\n"
                "CODE static void run(void *ctx) { divide(ctx, 1, 0); }\n"
                "#define NIMPORTS 0\n#define IMPORTS 0\n#define NFUNCS 3\n#define START -1\n"
@@ -1465,7 +1465,7 @@ Test(entry, no_start_export_just_instantiates) {
 Test(entry, a_trap_in_the_start_function_is_reported) {
     run_result_t r;
     run_module("CODE static void start(void *ctx) { (void)ctx;\n"
-               "    wa_rt_trap(WA_RT_TRAP_UNREACHABLE); }\n"
+               "    wa_rt_trap(WA_RT_TRAP_UNREACHABLE, UINT32_MAX); }\n"
                "#define NIMPORTS 0\n#define IMPORTS 0\n#define NFUNCS 1\n#define START 0\n"
                "static const uint32_t func_types[] = {1};\n"
                "static void *const func_code[] = {(void *)start};\n"
@@ -1498,7 +1498,7 @@ static const char wasi_program[] =
     "    int32_t argc; memcpy(&argc, m + 40, 4);\n"
     "    exit_fn e; memcpy(&e, &inst->funcs[1]->code, sizeof e);\n"
     "    e(inst->funcs[1]->ctx, argc + 4);\n"
-    "    wa_rt_trap(WA_RT_TRAP_UNREACHABLE); }\n"
+    "    wa_rt_trap(WA_RT_TRAP_UNREACHABLE, UINT32_MAX); }\n"
     "#define NIMPORTS 3\n#define IMPORTS imports\n#define NFUNCS 4\n#define START -1\n"
     "static const uint32_t func_types[] = {3, 2, 0, 1};\n"
     "static void *const func_code[] = {0, 0, 0, (void *)run};\n"
@@ -1572,7 +1572,7 @@ Test(entry, runaway_recursion_reports_call_stack_exhausted) {
     run_module("CODE static int32_t rec(void *ctx, int32_t n) {\n"
                "    wa_rt_instance_t *inst = ctx; volatile char pad[256];\n"
                "    if ((uintptr_t)__builtin_frame_address(0) < inst->stack_limit)\n"
-               "        wa_rt_trap(WA_RT_TRAP_STACK_EXHAUSTED);\n"
+               "        wa_rt_trap(WA_RT_TRAP_STACK_EXHAUSTED, UINT32_MAX);\n"
                "    pad[0] = (char)n; return rec(ctx, n + 1) + pad[0]; }\n"
                "CODE static void run(void *ctx) { rec(ctx, 0); }\n"
                "#define NIMPORTS 0\n#define IMPORTS 0\n#define NFUNCS 2\n#define START -1\n"
