@@ -64,9 +64,8 @@ static bool check_imports(const WaModule *m, bool allow_unknown, WaDiag *d) {
         if (imp->kind != WA_EXTERN_FUNC) {
             if (allow_unknown)
                 continue;
-            return wa_diag_error(d, imp->offset,
-                                 "unsupported import %s: only WASI functions can be imported",
-                                 name);
+            return wa_diag_error(
+                d, imp->offset, "unsupported import %s: only WASI functions can be imported", name);
         }
         const WaFuncType *ft = &m->types[m->funcs[imp->index].type_index];
         uint8_t codes[64];

@@ -21,8 +21,8 @@ typedef struct WaCompileOptions {
     const char *input;  /* the .wasm file */
     const char *output; /* the file to write */
     WaEmitKind emit;
-    int opt_level;      /* 0..3 */
-    const char *cpu;    /* "native" or an LLVM CPU name */
+    int opt_level;              /* 0..3 */
+    const char *cpu;            /* "native" or an LLVM CPU name */
     bool allow_unknown_imports; /* compile imports WASI lacks as traps instead of refusing */
 } WaCompileOptions;
 

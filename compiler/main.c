@@ -37,8 +37,11 @@ static bool parse_emit(const char *kind, WaEmitKind *out) {
     static const struct {
         const char *name;
         WaEmitKind kind;
-    } kinds[] = {{"exe", WA_EMIT_EXE}, {"obj", WA_EMIT_OBJ}, {"llvm-ir", WA_EMIT_LLVM_IR},
-                 {"asm", WA_EMIT_ASM}, {"shared", WA_EMIT_SHARED}};
+    } kinds[] = {{"exe", WA_EMIT_EXE},
+                 {"obj", WA_EMIT_OBJ},
+                 {"llvm-ir", WA_EMIT_LLVM_IR},
+                 {"asm", WA_EMIT_ASM},
+                 {"shared", WA_EMIT_SHARED}};
     for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
         if (strcmp(kind, kinds[i].name) == 0) {
             *out = kinds[i].kind;

@@ -38,7 +38,7 @@ typedef struct stack_bounds {
 } stack_bounds_t;
 
 static _Thread_local stack_bounds_t tls_stack; /* as the system reports it */
-static _Thread_local uintptr_t tls_limit;            /* what wa_rt_stack_limit returns */
+static _Thread_local uintptr_t tls_limit;      /* what wa_rt_stack_limit returns */
 static _Thread_local bool tls_stack_known;
 
 void wa_rt_stack_prepare(void) {

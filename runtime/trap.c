@@ -222,7 +222,7 @@ size_t wa_rt_trap_format(const wa_rt_trap_info_t *info, char *buf, size_t size) 
         put_bytes(&o, info->import->name, info->import->name_len);
     }
     const wa_rt_module_t *m = info->pc != 0 ? wa_rt_module_at(info->pc) : NULL;
-    int64_t func = m == NULL       ? -1
+    int64_t func = m == NULL        ? -1
                    : info->has_func ? (int64_t)info->func_index
                                     : wa_rt_module_func_at(m, info->pc);
     if (func >= 0 && (uint64_t)func < m->nfuncs) {

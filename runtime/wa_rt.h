@@ -69,6 +69,7 @@ extern "C" {
  * Traps: kind, and the message, worded exactly as the spec's reference
  * interpreter words it (the spec tests compare these texts).
  */
+// clang-format off
 #define WA_RT_TRAP_LIST(X)                                                                         \
     X(NONE, "no trap")                                                                             \
     X(UNREACHABLE, "unreachable")                                                                  \
@@ -84,6 +85,7 @@ extern "C" {
     X(STACK_EXHAUSTED, "call stack exhausted")                                                     \
     X(UNKNOWN_IMPORT, "call to an unknown import")                                                 \
     X(EXIT, "program exited")
+// clang-format on
 
 typedef enum wa_rt_trap {
 #define WA_RT_X(name, msg) WA_RT_TRAP_##name,
@@ -139,20 +141,20 @@ typedef struct wa_rt_memory {
  * One per (instance, function), immutable once the instance is made.
  */
 typedef struct wa_rt_func {
-    void *code;       /* native entry, signature as described above */
-    void *ctx;        /* first argument to pass to code */
-    uint32_t type_id; /* canonical signature id: equal ids <=> equal function types */
+    void *code;          /* native entry, signature as described above */
+    void *ctx;           /* first argument to pass to code */
+    uint32_t type_id;    /* canonical signature id: equal ids <=> equal function types */
     uint32_t func_index; /* index in its module (for messages) */
     const struct wa_rt_instance *instance; /* defining instance, NULL for host functions */
-    wa_rt_trampoline_t trampoline; /* calls code with the array convention; NULL if the
-                                      module was not compiled to be embedded */
+    wa_rt_trampoline_t trampoline;         /* calls code with the array convention; NULL if the
+                                              module was not compiled to be embedded */
 } wa_rt_func_t;
 
 /* A table. `elems` may move when the table grows: generated code reloads it. */
 typedef struct wa_rt_table {
-    void **elems;     /* size entries; NULL is the null reference */
+    void **elems; /* size entries; NULL is the null reference */
     uint32_t size;
-    uint32_t max;     /* declared maximum, else UINT32_MAX */
+    uint32_t max;      /* declared maximum, else UINT32_MAX */
     uint8_t elem_type; /* WA_RT_FUNCREF or WA_RT_EXTERNREF */
     uint8_t has_max;   /* a maximum was declared (import matching needs to know, spec 4.5.2) */
 } wa_rt_table_t;
@@ -219,11 +221,11 @@ typedef struct wa_rt_module {
     uint32_t nimports;
     const wa_rt_import_t *imports;
 
-    uint32_t nfuncs;       /* including imported ones, which come first */
+    uint32_t nfuncs; /* including imported ones, which come first */
     uint32_t nfunc_imports;
-    const uint32_t *func_types;     /* type index per function */
-    void *const *func_code;         /* native code per function; NULL for imports */
-    const char *const *func_names;  /* name-section name per function, or NULL */
+    const uint32_t *func_types;    /* type index per function */
+    void *const *func_code;        /* native code per function; NULL for imports */
+    const char *const *func_names; /* name-section name per function, or NULL */
 
     uint32_t nmemories; /* including imported */
     const wa_rt_limits_t *memories;
@@ -270,7 +272,7 @@ struct wa_rt_instance {
     wa_rt_segment_t *datas;    /* per data segment */
     wa_rt_segment_t *elems;    /* per element segment */
     const wa_rt_module_t *module;
-    void *host_data;           /* for the embedder */
+    void *host_data; /* for the embedder */
 };
 
 /* ---- Runtime functions that generated code calls. ---- */
@@ -297,8 +299,8 @@ void wa_rt_memory_fill(wa_rt_instance_t *inst, uint32_t mem, uint32_t dst, uint3
 void wa_rt_table_init(wa_rt_instance_t *inst, uint32_t table, uint32_t seg, uint32_t dst,
                       uint32_t src, uint32_t n);
 void wa_rt_elem_drop(wa_rt_instance_t *inst, uint32_t seg);
-void wa_rt_table_copy(wa_rt_instance_t *inst, uint32_t dst_table, uint32_t src_table,
-                      uint32_t dst, uint32_t src, uint32_t n);
+void wa_rt_table_copy(wa_rt_instance_t *inst, uint32_t dst_table, uint32_t src_table, uint32_t dst,
+                      uint32_t src, uint32_t n);
 int32_t wa_rt_table_grow(wa_rt_instance_t *inst, uint32_t table, void *init, uint32_t delta);
 void wa_rt_table_fill(wa_rt_instance_t *inst, uint32_t table, uint32_t dst, void *value,
                       uint32_t n);

@@ -22,14 +22,14 @@
 #define WA_NO_FUNC UINT32_MAX
 
 typedef struct WaDiag {
-    const char *file;      /* input file name, for the message; may be NULL */
-    bool failed;           /* an error has been recorded */
-    bool has_offset;       /* offset is meaningful */
-    size_t offset;         /* byte offset in the input */
-    uint32_t func_index;   /* function the error is in, or WA_NO_FUNC */
-    bool has_func_name;    /* func_name holds the function's name-section name */
-    char func_name[128];   /* a copy (the module may be freed before the message is printed) */
-    char message[512];     /* the reason */
+    const char *file;    /* input file name, for the message; may be NULL */
+    bool failed;         /* an error has been recorded */
+    bool has_offset;     /* offset is meaningful */
+    size_t offset;       /* byte offset in the input */
+    uint32_t func_index; /* function the error is in, or WA_NO_FUNC */
+    bool has_func_name;  /* func_name holds the function's name-section name */
+    char func_name[128]; /* a copy (the module may be freed before the message is printed) */
+    char message[512];   /* the reason */
 } WaDiag;
 
 /* A diagnostics record for input named `file` (which must outlive it). */
@@ -40,8 +40,7 @@ bool wa_diag_error(WaDiag *d, size_t offset, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Records an error that has no input offset (a missing file, a link failure). Returns false. */
-bool wa_diag_error_no_offset(WaDiag *d, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+bool wa_diag_error_no_offset(WaDiag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Names the function the recorded error is in, if it does not name one yet. */
 void wa_diag_set_func(WaDiag *d, uint32_t func_index, const char *func_name);

@@ -50,11 +50,11 @@ static inline bool wa_reader_at_end(const WaReader *r) {
 }
 
 bool wa_read_u8(WaReader *r, uint8_t *out);
-bool wa_read_u32(WaReader *r, uint32_t *out); /* unsigned LEB128, 32 bits */
-bool wa_read_u64(WaReader *r, uint64_t *out); /* unsigned LEB128, 64 bits */
-bool wa_read_s32(WaReader *r, int32_t *out);  /* signed LEB128, 32 bits */
-bool wa_read_s33(WaReader *r, int64_t *out);  /* signed LEB128, 33 bits (block types) */
-bool wa_read_s64(WaReader *r, int64_t *out);  /* signed LEB128, 64 bits */
+bool wa_read_u32(WaReader *r, uint32_t *out);  /* unsigned LEB128, 32 bits */
+bool wa_read_u64(WaReader *r, uint64_t *out);  /* unsigned LEB128, 64 bits */
+bool wa_read_s32(WaReader *r, int32_t *out);   /* signed LEB128, 32 bits */
+bool wa_read_s33(WaReader *r, int64_t *out);   /* signed LEB128, 33 bits (block types) */
+bool wa_read_s64(WaReader *r, int64_t *out);   /* signed LEB128, 64 bits */
 bool wa_read_f32(WaReader *r, uint32_t *bits); /* 4 little-endian bytes, as raw bits */
 bool wa_read_f64(WaReader *r, uint64_t *bits); /* 8 little-endian bytes, as raw bits */
 

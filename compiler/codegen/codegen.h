@@ -39,8 +39,7 @@ bool wa_codegen_module(WaCodegen *cg, const WaModule *m, const WaCodegenOptions 
 bool wa_codegen_target(WaCodegen *cg, const WaCodegenOptions *o);
 
 /* Verifies and optimises cg's module at the options' level and writes it to `path`. */
-bool wa_codegen_emit(WaCodegen *cg, const WaCodegenOptions *o, WaOutputKind kind,
-                     const char *path);
+bool wa_codegen_emit(WaCodegen *cg, const WaCodegenOptions *o, WaOutputKind kind, const char *path);
 
 /* Frees the LLVM module and context. */
 void wa_codegen_dispose(WaCodegen *cg);

@@ -46,9 +46,9 @@ bool wa_codegen_target(WaCodegen *cg, const WaCodegenOptions *o) {
     bool native = o->cpu == NULL || strcmp(o->cpu, "native") == 0;
     char *cpu = native ? LLVMGetHostCPUName() : NULL;
     char *features = native ? LLVMGetHostCPUFeatures() : NULL;
-    cg->tm = LLVMCreateTargetMachine(target, triple, native ? cpu : o->cpu,
-                                     native ? features : "", codegen_level(o->opt_level),
-                                     LLVMRelocPIC, LLVMCodeModelDefault);
+    cg->tm =
+        LLVMCreateTargetMachine(target, triple, native ? cpu : o->cpu, native ? features : "",
+                                codegen_level(o->opt_level), LLVMRelocPIC, LLVMCodeModelDefault);
     if (native) {
         LLVMDisposeMessage(cpu);
         LLVMDisposeMessage(features);

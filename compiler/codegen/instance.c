@@ -59,16 +59,16 @@ static void init_desc_types(Desc *s) {
                                   i32, p,      /* types */
                                   i32, p,      /* imports */
                                   i32, i32, p, /* nfuncs, nfunc_imports, func_types */
-                                  p, p,        /* func_code, func_names */
+                                  p,   p,      /* func_code, func_names */
                                   i32, p,      /* memories */
                                   i32, p,      /* tables */
                                   i32, p,      /* globals */
                                   i32, p,      /* exports */
                                   i32, p,      /* datas */
                                   i32, p,      /* elems */
-                                  p, i64,      /* init, start_func */
-                                  p, p,        /* code_start, code_end */
-                                  p, p,        /* trampolines, host_thunks */
+                                  p,   i64,    /* init, start_func */
+                                  p,   p,      /* code_start, code_end */
+                                  p,   p,      /* trampolines, host_thunks */
                               },
                               29);
 }
@@ -149,8 +149,8 @@ static LLVMValueRef desc_exports(Desc *s) {
     LLVMValueRef *elems = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, m->nexports);
     for (uint32_t i = 0; i < m->nexports; i++) {
         const WaExport *e = &m->exports[i];
-        LLVMValueRef fields[4] = {const_bytes(cg, e->name.data, e->name.len),
-                                  i32c(cg, e->name.len), i8c(cg, e->kind), i32c(cg, e->index)};
+        LLVMValueRef fields[4] = {const_bytes(cg, e->name.data, e->name.len), i32c(cg, e->name.len),
+                                  i8c(cg, e->kind), i32c(cg, e->index)};
         elems[i] = const_struct(cg, s->t_export, fields, 4);
     }
     return const_array(cg, s->t_export, elems, m->nexports, "exports");
@@ -251,8 +251,8 @@ static LLVMValueRef ptr_elem(WaCodegen *cg, LLVMValueRef array, uint64_t index, 
 static bool init_globals(WaFuncGen *fg) {
     WaCodegen *cg = fg->cg;
     const WaModule *m = cg->m;
-    LLVMValueRef globals = wa_fg_load_ctx_field(fg, offsetof(wa_rt_instance_t, globals),
-                                                cg->t_ptr, "globals");
+    LLVMValueRef globals =
+        wa_fg_load_ctx_field(fg, offsetof(wa_rt_instance_t, globals), cg->t_ptr, "globals");
     for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
         WaStackValue v;
         WA_TRY(wa_fg_lower_const_expr(fg, &m->globals[i].init, &v));
@@ -269,10 +269,10 @@ static bool init_elem_values(WaFuncGen *fg) {
     const WaModule *m = cg->m;
     if (m->nelems == 0)
         return true;
-    LLVMValueRef segs = wa_fg_load_ctx_field(fg, offsetof(wa_rt_instance_t, elems), cg->t_ptr,
-                                             "elem_segments");
-    LLVMValueRef funcs = wa_fg_load_ctx_field(fg, offsetof(wa_rt_instance_t, funcs), cg->t_ptr,
-                                              "funcs");
+    LLVMValueRef segs =
+        wa_fg_load_ctx_field(fg, offsetof(wa_rt_instance_t, elems), cg->t_ptr, "elem_segments");
+    LLVMValueRef funcs =
+        wa_fg_load_ctx_field(fg, offsetof(wa_rt_instance_t, funcs), cg->t_ptr, "funcs");
     for (uint32_t i = 0; i < m->nelems; i++) {
         const WaElemSegment *seg = &m->elems[i];
         LLVMValueRef seg_ptr = field_ptr(cg, segs, i * sizeof(wa_rt_segment_t));
@@ -281,9 +281,8 @@ static bool init_elem_values(WaFuncGen *fg) {
         for (uint32_t k = 0; k < seg->count; k++) {
             LLVMValueRef ref;
             if (seg->func_indices != NULL) {
-                ref = LLVMBuildLoad2(
-                    cg->b, cg->t_ptr,
-                    ptr_elem(cg, funcs, seg->func_indices[k], sizeof(void *)), "");
+                ref = LLVMBuildLoad2(cg->b, cg->t_ptr,
+                                     ptr_elem(cg, funcs, seg->func_indices[k], sizeof(void *)), "");
             } else {
                 WaStackValue v;
                 WA_TRY(wa_fg_lower_const_expr(fg, &seg->exprs[k], &v));
@@ -305,8 +304,9 @@ static bool apply_elem_segments(WaFuncGen *fg) {
         if (seg->mode == WA_SEGMENT_ACTIVE) {
             WaStackValue offset;
             WA_TRY(wa_fg_lower_const_expr(fg, &seg->offset, &offset));
-            LLVMValueRef args[6] = {fg->ctx,      i32c(cg, seg->table_index), i32c(cg, i),
-                                    offset.value, i32c(cg, 0),                i32c(cg, seg->count)};
+            LLVMValueRef args[6] = {fg->ctx,     i32c(cg, seg->table_index),
+                                    i32c(cg, i), offset.value,
+                                    i32c(cg, 0), i32c(cg, seg->count)};
             wa_fg_call_runtime(fg, "wa_rt_table_init", cg->t_void, args, 6);
         }
         LLVMValueRef drop[2] = {fg->ctx, i32c(cg, i)};
@@ -324,8 +324,8 @@ static bool apply_data_segments(WaFuncGen *fg) {
             continue;
         WaStackValue offset;
         WA_TRY(wa_fg_lower_const_expr(fg, &seg->offset, &offset));
-        LLVMValueRef args[6] = {fg->ctx,      i32c(cg, seg->memory_index), i32c(cg, i),
-                                offset.value, i32c(cg, 0),                 i32c(cg, seg->size)};
+        LLVMValueRef args[6] = {fg->ctx,     i32c(cg, seg->memory_index), i32c(cg, i), offset.value,
+                                i32c(cg, 0), i32c(cg, seg->size)};
         wa_fg_call_runtime(fg, "wa_rt_memory_init", cg->t_void, args, 6);
         LLVMValueRef drop[2] = {fg->ctx, i32c(cg, i)};
         wa_fg_call_runtime(fg, "wa_rt_data_drop", cg->t_void, drop, 2);
@@ -401,8 +401,8 @@ bool wa_codegen_instance(WaCodegen *cg, bool embeddable) {
     LLVMValueRef func_types, func_code, func_names, trampolines, thunks;
     desc_funcs(&s, &func_types, &func_code, &func_names);
     desc_trampolines(cg, embeddable, &trampolines, &thunks);
-    LLVMValueRef name =
-        m->name ? const_bytes(cg, (const uint8_t *)m->name, strlen(m->name)) : LLVMConstNull(cg->t_ptr);
+    LLVMValueRef name = m->name ? const_bytes(cg, (const uint8_t *)m->name, strlen(m->name))
+                                : LLVMConstNull(cg->t_ptr);
     LLVMValueRef fields[29] = {
         i32c(cg, WA_RT_ABI_VERSION),
         name,

@@ -37,14 +37,14 @@ static LLVMValueRef add_helper(WaCodegen *cg, const char *kind, uint32_t type_in
 static LLVMValueRef build_trampoline(WaCodegen *cg, uint32_t type_index) {
     const WaFuncType *ft = &cg->m->types[type_index];
     LLVMTypeRef params[3] = {cg->t_ptr, cg->t_ptr, cg->t_ptr};
-    LLVMValueRef fn = add_helper(cg, "trampoline", type_index,
-                                 LLVMFunctionType(cg->t_void, params, 3, false));
+    LLVMValueRef fn =
+        add_helper(cg, "trampoline", type_index, LLVMFunctionType(cg->t_void, params, 3, false));
     LLVMValueRef values = LLVMGetParam(fn, 2);
     LLVMValueRef *args = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, ft->nparams + 1);
     args[0] = LLVMGetParam(fn, 1);
     for (uint32_t i = 0; i < ft->nparams; i++)
-        args[i + 1] = LLVMBuildLoad2(cg->b, wa_cg_type(cg, ft->params[i]),
-                                     slot_ptr(cg, values, i), "");
+        args[i + 1] =
+            LLVMBuildLoad2(cg->b, wa_cg_type(cg, ft->params[i]), slot_ptr(cg, values, i), "");
     LLVMValueRef ret = LLVMBuildCall2(cg->b, cg->fn_types[type_index], LLVMGetParam(fn, 0), args,
                                       ft->nparams + 1, "");
     for (uint32_t i = 0; i < ft->nresults; i++) {
@@ -67,9 +67,8 @@ static LLVMValueRef build_host_thunk(WaCodegen *cg, uint32_t type_index) {
     LLVMValueRef host = LLVMGetParam(fn, 0);
     LLVMValueRef env_off = LLVMConstInt(cg->t_i64, offsetof(wa_rt_host_func_t, env), false);
     LLVMValueRef callback = LLVMBuildLoad2(cg->b, cg->t_ptr, host, "callback");
-    LLVMValueRef env =
-        LLVMBuildLoad2(cg->b, cg->t_ptr, LLVMBuildGEP2(cg->b, cg->t_i8, host, &env_off, 1, ""),
-                       "env");
+    LLVMValueRef env = LLVMBuildLoad2(cg->b, cg->t_ptr,
+                                      LLVMBuildGEP2(cg->b, cg->t_i8, host, &env_off, 1, ""), "env");
     LLVMTypeRef cb_params[2] = {cg->t_ptr, cg->t_ptr};
     LLVMValueRef cb_args[2] = {env, values};
     LLVMBuildCall2(cg->b, LLVMFunctionType(cg->t_void, cb_params, 2, false), callback, cb_args, 2,
@@ -81,8 +80,8 @@ static LLVMValueRef build_host_thunk(WaCodegen *cg, uint32_t type_index) {
     }
     LLVMValueRef *results = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, ft->nresults);
     for (uint32_t i = 0; i < ft->nresults; i++)
-        results[i] = LLVMBuildLoad2(cg->b, wa_cg_type(cg, ft->results[i]),
-                                    slot_ptr(cg, values, i), "");
+        results[i] =
+            LLVMBuildLoad2(cg->b, wa_cg_type(cg, ft->results[i]), slot_ptr(cg, values, i), "");
     if (ft->nresults == 1)
         LLVMBuildRet(cg->b, results[0]);
     else

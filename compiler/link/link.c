@@ -79,8 +79,10 @@ const char *wa_link_runtime_dir(WaDiag *d) {
     snprintf(found, sizeof found, "%s/%s", dir, WA_RUNTIME_INSTALL_RELATIVE);
     if (has_runtime(found))
         return found;
-    wa_diag_error_no_offset(d, "cannot find the wasmaot runtime libraries near %s "
-                               "(set WASMAOT_RUNTIME_DIR)", dir);
+    wa_diag_error_no_offset(d,
+                            "cannot find the wasmaot runtime libraries near %s "
+                            "(set WASMAOT_RUNTIME_DIR)",
+                            dir);
     return NULL;
 }
 
@@ -199,12 +201,35 @@ bool wa_link_exe(const char *object, const char *output, WaDiag *d) {
     snprintf(crtn, sizeof crtn, "%s/crtn.o", libc_dir);
     snprintf(libpath, sizeof libpath, "-L%s", libc_dir);
     char *argv[] = {
-        lld, "-pie", "--eh-frame-hdr", "-z", "relro", "-z", "now", "--hash-style=gnu",
-        "--build-id", "--gc-sections", "-dynamic-linker", "/lib64/ld-linux-x86-64.so.2",
-        "-o", (char *)output, scrt1, crti, (char *)object,
+        lld,
+        "-pie",
+        "--eh-frame-hdr",
+        "-z",
+        "relro",
+        "-z",
+        "now",
+        "--hash-style=gnu",
+        "--build-id",
+        "--gc-sections",
+        "-dynamic-linker",
+        "/lib64/ld-linux-x86-64.so.2",
+        "-o",
+        (char *)output,
+        scrt1,
+        crti,
+        (char *)object,
         /* The shim calls into the runtime and the runtime's start-up into the shim. */
-        "--start-group", rt_main, wasi, rt, "--end-group", libpath, "-L/lib/x86_64-linux-gnu",
-        "-lc", "-lm", crtn, NULL,
+        "--start-group",
+        rt_main,
+        wasi,
+        rt,
+        "--end-group",
+        libpath,
+        "-L/lib/x86_64-linux-gnu",
+        "-lc",
+        "-lm",
+        crtn,
+        NULL,
     };
     char err[1024];
     int status = run_capture(argv, err, sizeof err);
@@ -216,9 +241,10 @@ bool wa_link_exe(const char *object, const char *output, WaDiag *d) {
 bool wa_link_shared(const char *object, const char *output, WaDiag *d) {
     char lld[PATH_MAX];
     WA_TRY(find_lld(lld, sizeof lld, d));
-    char *argv[] = {lld,   "-shared",       "--eh-frame-hdr", "-z", "relro", "-z", "now",
-                    "--hash-style=gnu", "--build-id", "-o", (char *)output, (char *)object,
-                    NULL};
+    char *argv[] = {
+        lld,   "-shared",          "--eh-frame-hdr", "-z", "relro",        "-z",
+        "now", "--hash-style=gnu", "--build-id",     "-o", (char *)output, (char *)object,
+        NULL};
     char err[1024];
     if (run_capture(argv, err, sizeof err) != 0)
         return wa_diag_error_no_offset(d, "link failed: %s", err[0] ? err : "ld.lld failed");

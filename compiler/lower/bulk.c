@@ -59,8 +59,8 @@ bool wa_lower_bulk(WaFuncGen *fg, const WaInstr *in) {
         LLVMValueRef n = wa_fg_pop(fg);
         LLVMValueRef src = wa_fg_pop(fg);
         LLVMValueRef dst = wa_fg_pop(fg);
-        LLVMValueRef args[6] = {fg->ctx, u32_const(cg, in->imm.pair.b),
-                                u32_const(cg, in->imm.pair.a), dst, src, n};
+        LLVMValueRef args[6] = {
+            fg->ctx, u32_const(cg, in->imm.pair.b), u32_const(cg, in->imm.pair.a), dst, src, n};
         wa_fg_call_runtime(fg, "wa_rt_memory_init", cg->t_void, args, 6);
         return true;
     }

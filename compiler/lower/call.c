@@ -36,8 +36,8 @@ static void emit_call(WaFuncGen *fg, uint32_t type_index, LLVMValueRef code,
     WaCodegen *cg = fg->cg;
     const WaFuncType *ft = &cg->m->types[type_index];
     args[0] = callee_ctx;
-    LLVMValueRef ret = LLVMBuildCall2(cg->b, cg->fn_types[type_index], code, args,
-                                      ft->nparams + 1, "");
+    LLVMValueRef ret =
+        LLVMBuildCall2(cg->b, cg->fn_types[type_index], code, args, ft->nparams + 1, "");
     /*
      * Wasm has no implicit tail calls: unbounded recursion must exhaust the
      * stack and trap, not become a loop (LLVM's tail recursion elimination
@@ -48,8 +48,7 @@ static void emit_call(WaFuncGen *fg, uint32_t type_index, LLVMValueRef code,
 }
 
 /* Loads the code and ctx of the wa_rt_func_t at `ref`. */
-static void load_func_ref(WaFuncGen *fg, LLVMValueRef ref, LLVMValueRef *code,
-                          LLVMValueRef *ctx) {
+static void load_func_ref(WaFuncGen *fg, LLVMValueRef ref, LLVMValueRef *code, LLVMValueRef *ctx) {
     WaCodegen *cg = fg->cg;
     LLVMValueRef off = LLVMConstInt(cg->t_i64, offsetof(wa_rt_func_t, ctx), false);
     *code = LLVMBuildLoad2(cg->b, cg->t_ptr, ref, "code");
@@ -102,8 +101,8 @@ static bool lower_indirect(WaFuncGen *fg, const WaInstr *in) {
     wa_fg_trap_if(fg, LLVMBuildIsNull(cg->b, ref, ""), WA_RT_TRAP_UNINITIALIZED_ELEMENT);
 
     LLVMValueRef tid_off = LLVMConstInt(cg->t_i64, offsetof(wa_rt_func_t, type_id), false);
-    LLVMValueRef actual = LLVMBuildLoad2(cg->b, cg->t_i32,
-                                         LLVMBuildGEP2(cg->b, cg->t_i8, ref, &tid_off, 1, ""), "");
+    LLVMValueRef actual =
+        LLVMBuildLoad2(cg->b, cg->t_i32, LLVMBuildGEP2(cg->b, cg->t_i8, ref, &tid_off, 1, ""), "");
     LLVMValueRef ids = wa_fg_load_ctx_field_hoisted(fg, offsetof(wa_rt_instance_t, type_ids),
                                                     cg->t_ptr, "type_ids");
     LLVMValueRef tidx = LLVMConstInt(cg->t_i64, type_index, false);

@@ -129,8 +129,8 @@ static void enter_block(WaFuncGen *fg, const WaInstr *in) {
         return;
     }
 
-    c.branch_target = LLVMAppendBasicBlockInContext(
-        cg->llvm, fg->fn, in->op == WA_OP_IF ? "if_end" : "block_end");
+    c.branch_target = LLVMAppendBasicBlockInContext(cg->llvm, fg->fn,
+                                                    in->op == WA_OP_IF ? "if_end" : "block_end");
     c.phis = make_phis(fg, c.branch_target, c.nresults, c.results);
     if (in->op == WA_OP_IF) {
         /* The condition sits above the parameters. */

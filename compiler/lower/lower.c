@@ -139,8 +139,8 @@ static void emit_stack_check(WaFuncGen *fg) {
     LLVMValueRef zero = LLVMConstInt(cg->t_i32, 0, false);
     LLVMValueRef frame = wa_cg_call_intrinsic(cg, "llvm.frameaddress", &overload, 1, &zero, 1);
     LLVMValueRef sp = LLVMBuildPtrToInt(cg->b, frame, cg->t_i64, "sp");
-    LLVMValueRef limit = wa_fg_load_ctx_field(fg, offsetof(wa_rt_instance_t, stack_limit),
-                                              cg->t_i64, "stack_limit");
+    LLVMValueRef limit =
+        wa_fg_load_ctx_field(fg, offsetof(wa_rt_instance_t, stack_limit), cg->t_i64, "stack_limit");
     wa_fg_trap_if(fg, LLVMBuildICmp(cg->b, LLVMIntULT, sp, limit, "stack_low"),
                   WA_RT_TRAP_STACK_EXHAUSTED);
 }
@@ -149,14 +149,22 @@ typedef bool (*LowerFn)(WaFuncGen *fg, const WaInstr *in);
 
 /* Lowering handler per class, indexed by WaOpClass. */
 static const LowerFn lower_by_class[] = {
-    [WA_CLASS_CONTROL] = wa_lower_control, [WA_CLASS_CALL] = wa_lower_call,
-    [WA_CLASS_PARAMETRIC] = wa_lower_parametric, [WA_CLASS_VARIABLE] = wa_lower_variable,
-    [WA_CLASS_TABLE] = wa_lower_table, [WA_CLASS_REF] = wa_lower_ref,
-    [WA_CLASS_LOAD] = wa_lower_load, [WA_CLASS_STORE] = wa_lower_store,
-    [WA_CLASS_MEMORY] = wa_lower_memory, [WA_CLASS_BULK] = wa_lower_bulk,
-    [WA_CLASS_CONST] = wa_lower_const, [WA_CLASS_UNARY] = wa_lower_unary,
-    [WA_CLASS_BINARY] = wa_lower_binary, [WA_CLASS_COMPARE] = wa_lower_compare,
-    [WA_CLASS_CONVERT] = wa_lower_convert, [WA_CLASS_SIMD] = wa_lower_simd,
+    [WA_CLASS_CONTROL] = wa_lower_control,
+    [WA_CLASS_CALL] = wa_lower_call,
+    [WA_CLASS_PARAMETRIC] = wa_lower_parametric,
+    [WA_CLASS_VARIABLE] = wa_lower_variable,
+    [WA_CLASS_TABLE] = wa_lower_table,
+    [WA_CLASS_REF] = wa_lower_ref,
+    [WA_CLASS_LOAD] = wa_lower_load,
+    [WA_CLASS_STORE] = wa_lower_store,
+    [WA_CLASS_MEMORY] = wa_lower_memory,
+    [WA_CLASS_BULK] = wa_lower_bulk,
+    [WA_CLASS_CONST] = wa_lower_const,
+    [WA_CLASS_UNARY] = wa_lower_unary,
+    [WA_CLASS_BINARY] = wa_lower_binary,
+    [WA_CLASS_COMPARE] = wa_lower_compare,
+    [WA_CLASS_CONVERT] = wa_lower_convert,
+    [WA_CLASS_SIMD] = wa_lower_simd,
 };
 
 /*

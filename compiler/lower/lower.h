@@ -63,16 +63,16 @@ typedef struct WaStackValue {
 
 /* A control frame (spec 3.3.5): block, loop, if, or the function body. */
 typedef struct WaControl {
-    WaOpcode op;                 /* WA_OP_BLOCK, WA_OP_LOOP, WA_OP_IF; WA_OP_END for the body */
+    WaOpcode op; /* WA_OP_BLOCK, WA_OP_LOOP, WA_OP_IF; WA_OP_END for the body */
     uint32_t nparams, nresults;
     const WaValType *params, *results;
-    size_t stack_height;         /* operand stack height below the block's parameters */
+    size_t stack_height;             /* operand stack height below the block's parameters */
     LLVMBasicBlockRef branch_target; /* loop: its header; others: the join block after it */
-    LLVMValueRef *phis;          /* phis at branch_target: loop params or block results */
+    LLVMValueRef *phis;              /* phis at branch_target: loop params or block results */
     LLVMBasicBlockRef else_block;    /* if without else seen yet: the false edge */
-    LLVMValueRef *if_params;     /* if: the parameter values, for the else arm */
-    bool reachable_end;          /* some edge reaches branch_target (blocks and ifs) */
-    bool unreachable;            /* the rest of this block is dead (after br, return, ...) */
+    LLVMValueRef *if_params;         /* if: the parameter values, for the else arm */
+    bool reachable_end;              /* some edge reaches branch_target (blocks and ifs) */
+    bool unreachable;                /* the rest of this block is dead (after br, return, ...) */
 } WaControl;
 
 /* Per-function lowering state. */
@@ -82,14 +82,14 @@ typedef struct WaFuncGen {
     const WaFunc *func;
     const WaFuncType *type;
     LLVMValueRef fn;
-    LLVMValueRef ctx; /* the instance pointer, first parameter */
-    LLVMBasicBlockRef entry;  /* allocas and hoisted instance loads go here */
-    LLVMValueRef *locals;     /* alloca per local (parameters first) */
+    LLVMValueRef ctx;        /* the instance pointer, first parameter */
+    LLVMBasicBlockRef entry; /* allocas and hoisted instance loads go here */
+    LLVMValueRef *locals;    /* alloca per local (parameters first) */
     WaValType *local_types;
     uint32_t nlocals;
     WA_VEC(WaStackValue) stack;
     WA_VEC(WaControl) control;
-    LLVMValueRef *global_ptrs; /* per global: hoisted load of ctx->globals[i], or NULL */
+    LLVMValueRef *global_ptrs;  /* per global: hoisted load of ctx->globals[i], or NULL */
     LLVMValueRef *memory_bases; /* per memory: hoisted load of its base, or NULL */
     LLVMBasicBlockRef trap_blocks[WA_RT_TRAP_COUNT]; /* one shared block per trap kind */
 } WaFuncGen;
@@ -128,8 +128,7 @@ LLVMValueRef wa_fg_call_runtime(WaFuncGen *fg, const char *name, LLVMTypeRef ret
                                 LLVMValueRef *args, unsigned nargs);
 
 /* Loads a field at byte `offset` of the instance struct (use offsetof on wa_rt_instance_t). */
-LLVMValueRef wa_fg_load_ctx_field(WaFuncGen *fg, size_t offset, LLVMTypeRef type,
-                                  const char *name);
+LLVMValueRef wa_fg_load_ctx_field(WaFuncGen *fg, size_t offset, LLVMTypeRef type, const char *name);
 
 /* Same, but emitted once in the entry block (for fields that never change, like mem0_base). */
 LLVMValueRef wa_fg_load_ctx_field_hoisted(WaFuncGen *fg, size_t offset, LLVMTypeRef type,
@@ -144,6 +143,13 @@ void wa_fg_keep_dropped_loads(WaFuncGen *fg, LLVMValueRef value);
 
 /* The wa_rt_memory_t of memory `index` (memory.c). */
 LLVMValueRef wa_fg_memory(WaFuncGen *fg, uint32_t index);
+
+/*
+ * The address a load or store with memarg `ma` accesses for the i32 `index`
+ * (memory.c): base + zext(index) + offset, inside the memory's guarded
+ * reservation, so it needs no bounds check. Used by simd.c.
+ */
+LLVMValueRef wa_fg_effective_address(WaFuncGen *fg, const WaMemArg *ma, LLVMValueRef index);
 
 /* Branches to the function's shared trap block for `kind` if cond (an i1) is true. */
 void wa_fg_trap_if(WaFuncGen *fg, LLVMValueRef cond, wa_rt_trap_t kind);

@@ -23,12 +23,13 @@ static LLVMValueRef memory_base(WaFuncGen *fg, uint32_t index) {
         base = wa_fg_load_ctx_field_hoisted(fg, offsetof(wa_rt_instance_t, mem0_base), cg->t_ptr,
                                             "mem0_base");
     } else {
-        LLVMValueRef mems = wa_fg_load_ctx_field_hoisted(
-            fg, offsetof(wa_rt_instance_t, memories), cg->t_ptr, "memories");
+        LLVMValueRef mems = wa_fg_load_ctx_field_hoisted(fg, offsetof(wa_rt_instance_t, memories),
+                                                         cg->t_ptr, "memories");
         LLVMBuilderRef b = LLVMCreateBuilderInContext(cg->llvm);
         LLVMPositionBuilderBefore(b, LLVMGetBasicBlockTerminator(fg->entry));
         LLVMValueRef idx = LLVMConstInt(cg->t_i64, index, false);
-        LLVMValueRef mem = LLVMBuildLoad2(b, cg->t_ptr, LLVMBuildGEP2(b, cg->t_ptr, mems, &idx, 1, ""), "");
+        LLVMValueRef mem =
+            LLVMBuildLoad2(b, cg->t_ptr, LLVMBuildGEP2(b, cg->t_ptr, mems, &idx, 1, ""), "");
         base = LLVMBuildLoad2(b, cg->t_ptr, mem, "mem_base"); /* base is the first field */
         LLVMDisposeBuilder(b);
     }
@@ -44,8 +45,7 @@ LLVMValueRef wa_fg_memory(WaFuncGen *fg, uint32_t index) {
     LLVMValueRef mems = wa_fg_load_ctx_field_hoisted(fg, offsetof(wa_rt_instance_t, memories),
                                                      cg->t_ptr, "memories");
     LLVMValueRef idx = LLVMConstInt(cg->t_i64, index, false);
-    return LLVMBuildLoad2(cg->b, cg->t_ptr, LLVMBuildGEP2(cg->b, cg->t_ptr, mems, &idx, 1, ""),
-                          "");
+    return LLVMBuildLoad2(cg->b, cg->t_ptr, LLVMBuildGEP2(cg->b, cg->t_ptr, mems, &idx, 1, ""), "");
 }
 
 /* base + zext(index) + offset, as a pointer. */
@@ -55,6 +55,10 @@ static LLVMValueRef effective_address(WaFuncGen *fg, const WaMemArg *ma, LLVMVal
     if (ma->offset != 0)
         addr = LLVMBuildNUWAdd(cg->b, addr, LLVMConstInt(cg->t_i64, ma->offset, false), "");
     return LLVMBuildGEP2(cg->b, cg->t_i8, memory_base(fg, ma->memory), &addr, 1, "addr");
+}
+
+LLVMValueRef wa_fg_effective_address(WaFuncGen *fg, const WaMemArg *ma, LLVMValueRef index) {
+    return effective_address(fg, ma, index);
 }
 
 /* The integer type of an access of 2^log2 bytes. */
@@ -98,8 +102,8 @@ bool wa_lower_load(WaFuncGen *fg, const WaInstr *in) {
     LLVMTypeRef result_type = wa_cg_type(cg, result);
     LLVMValueRef ptr = effective_address(fg, &in->imm.memarg, wa_fg_pop(fg));
     WaAux ext = (WaAux)wa_op_aux[in->op];
-    LLVMTypeRef mem_type = ext == WA_AUX_PLAIN ? result_type
-                                               : access_int_type(cg, wa_op_memlog2[in->op]);
+    LLVMTypeRef mem_type =
+        ext == WA_AUX_PLAIN ? result_type : access_int_type(cg, wa_op_memlog2[in->op]);
     LLVMValueRef v = LLVMBuildLoad2(cg->b, mem_type, ptr, "");
     LLVMSetAlignment(v, 1);
     if (ext == WA_AUX_SEXT)

@@ -18,8 +18,8 @@ static LLVMValueRef u32_const(WaCodegen *cg, uint32_t v) {
 /* ctx->tables[index] (hoisted: the wa_rt_table_t itself never moves). */
 static LLVMValueRef table_object(WaFuncGen *fg, uint32_t index) {
     WaCodegen *cg = fg->cg;
-    LLVMValueRef tables = wa_fg_load_ctx_field_hoisted(fg, offsetof(wa_rt_instance_t, tables),
-                                                       cg->t_ptr, "tables");
+    LLVMValueRef tables =
+        wa_fg_load_ctx_field_hoisted(fg, offsetof(wa_rt_instance_t, tables), cg->t_ptr, "tables");
     LLVMValueRef idx = LLVMConstInt(cg->t_i64, index, false);
     return LLVMBuildLoad2(cg->b, cg->t_ptr, LLVMBuildGEP2(cg->b, cg->t_ptr, tables, &idx, 1, ""),
                           "table");
@@ -65,8 +65,7 @@ bool wa_lower_table(WaFuncGen *fg, const WaInstr *in) {
         LLVMValueRef n = wa_fg_pop(fg);
         LLVMValueRef init = wa_fg_pop(fg);
         LLVMValueRef args[4] = {fg->ctx, u32_const(cg, in->imm.index), init, n};
-        wa_fg_push(fg, wa_fg_call_runtime(fg, "wa_rt_table_grow", cg->t_i32, args, 4),
-                   WA_VT_I32);
+        wa_fg_push(fg, wa_fg_call_runtime(fg, "wa_rt_table_grow", cg->t_i32, args, 4), WA_VT_I32);
         return true;
     }
     case WA_OP_TABLE_FILL: {
@@ -81,8 +80,8 @@ bool wa_lower_table(WaFuncGen *fg, const WaInstr *in) {
         LLVMValueRef n = wa_fg_pop(fg);
         LLVMValueRef src = wa_fg_pop(fg);
         LLVMValueRef dst = wa_fg_pop(fg);
-        LLVMValueRef args[6] = {fg->ctx, u32_const(cg, in->imm.pair.a),
-                                u32_const(cg, in->imm.pair.b), dst, src, n};
+        LLVMValueRef args[6] = {
+            fg->ctx, u32_const(cg, in->imm.pair.a), u32_const(cg, in->imm.pair.b), dst, src, n};
         wa_fg_call_runtime(fg, "wa_rt_table_copy", cg->t_void, args, 6);
         return true;
     }
@@ -90,8 +89,8 @@ bool wa_lower_table(WaFuncGen *fg, const WaInstr *in) {
         LLVMValueRef n = wa_fg_pop(fg);
         LLVMValueRef src = wa_fg_pop(fg);
         LLVMValueRef dst = wa_fg_pop(fg);
-        LLVMValueRef args[6] = {fg->ctx, u32_const(cg, in->imm.pair.b),
-                                u32_const(cg, in->imm.pair.a), dst, src, n};
+        LLVMValueRef args[6] = {
+            fg->ctx, u32_const(cg, in->imm.pair.b), u32_const(cg, in->imm.pair.a), dst, src, n};
         wa_fg_call_runtime(fg, "wa_rt_table_init", cg->t_void, args, 6);
         return true;
     }
@@ -117,8 +116,8 @@ bool wa_lower_ref(WaFuncGen *fg, const WaInstr *in) {
         return true;
     }
     case WA_OP_REF_FUNC: {
-        LLVMValueRef funcs = wa_fg_load_ctx_field_hoisted(fg, offsetof(wa_rt_instance_t, funcs),
-                                                          cg->t_ptr, "funcs");
+        LLVMValueRef funcs =
+            wa_fg_load_ctx_field_hoisted(fg, offsetof(wa_rt_instance_t, funcs), cg->t_ptr, "funcs");
         LLVMValueRef idx = LLVMConstInt(cg->t_i64, in->imm.index, false);
         LLVMValueRef ref = LLVMBuildLoad2(
             cg->b, cg->t_ptr, LLVMBuildGEP2(cg->b, cg->t_ptr, funcs, &idx, 1, ""), "funcref");

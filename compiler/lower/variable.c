@@ -15,14 +15,14 @@ static LLVMValueRef global_ptr(WaFuncGen *fg, uint32_t index) {
     WaCodegen *cg = fg->cg;
     if (fg->global_ptrs[index] != NULL)
         return fg->global_ptrs[index];
-    LLVMValueRef globals = wa_fg_load_ctx_field_hoisted(fg, offsetof(wa_rt_instance_t, globals),
-                                                        cg->t_ptr, "globals");
+    LLVMValueRef globals =
+        wa_fg_load_ctx_field_hoisted(fg, offsetof(wa_rt_instance_t, globals), cg->t_ptr, "globals");
     /* Hoist the element load next to the array load: it is just as invariant. */
     LLVMBuilderRef b = LLVMCreateBuilderInContext(cg->llvm);
     LLVMPositionBuilderBefore(b, LLVMGetBasicBlockTerminator(fg->entry));
     LLVMValueRef idx = LLVMConstInt(cg->t_i64, index, false);
-    LLVMValueRef p = LLVMBuildLoad2(b, cg->t_ptr, LLVMBuildGEP2(b, cg->t_ptr, globals, &idx, 1, ""),
-                                    "global");
+    LLVMValueRef p =
+        LLVMBuildLoad2(b, cg->t_ptr, LLVMBuildGEP2(b, cg->t_ptr, globals, &idx, 1, ""), "global");
     LLVMDisposeBuilder(b);
     fg->global_ptrs[index] = p;
     return p;

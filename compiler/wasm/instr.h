@@ -76,6 +76,7 @@ typedef enum WaOpClass {
 } WaOpClass;
 
 /* Operations within a class (the AUX column). */
+// clang-format off
 #define WA_AUX_LIST(X)                                                                             \
     X(_) X(PLAIN) X(SEXT) X(ZEXT)                                                                  \
     X(ADD) X(SUB) X(MUL) X(DIV) X(DIV_S) X(DIV_U) X(REM_S) X(REM_U) X(AND) X(OR) X(XOR)            \
@@ -95,6 +96,7 @@ typedef enum WaOpClass {
     X(EXTMUL_LOW_S) X(EXTMUL_HIGH_S) X(EXTMUL_LOW_U) X(EXTMUL_HIGH_U) X(EXTADD_S) X(EXTADD_U)      \
     X(DOT_S) X(Q15MULR_SAT_S) X(LOAD_SPLAT) X(LOAD_ZERO) X(LOAD_LANE) X(STORE_LANE)                \
     X(TRUNC_SAT_ZERO_S) X(TRUNC_SAT_ZERO_U) X(CONVERT_LOW_S) X(CONVERT_LOW_U)
+// clang-format on
 
 typedef enum WaAux {
 #define X(name) WA_AUX_##name,

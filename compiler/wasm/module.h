@@ -109,11 +109,11 @@ typedef struct WaFunc {
     /* Defined functions only: */
     WaLocalRun *local_runs;
     uint32_t nlocal_runs;
-    uint32_t nlocals;      /* declared locals, not counting parameters */
-    const uint8_t *code;   /* the body's instructions, ending with `end` */
+    uint32_t nlocals;    /* declared locals, not counting parameters */
+    const uint8_t *code; /* the body's instructions, ending with `end` */
     size_t code_size;
-    size_t code_offset;    /* file offset of code[0] */
-    const char *name;      /* from the name section (NUL-terminated copy), or NULL */
+    size_t code_offset; /* file offset of code[0] */
+    const char *name;   /* from the name section (NUL-terminated copy), or NULL */
 } WaFunc;
 
 typedef struct WaTable {
@@ -143,9 +143,9 @@ typedef enum WaSegmentMode {
 
 typedef struct WaElemSegment {
     WaSegmentMode mode;
-    WaValType type;        /* funcref or externref */
-    uint32_t table_index;  /* active only */
-    WaConstExpr offset;    /* active only */
+    WaValType type;       /* funcref or externref */
+    uint32_t table_index; /* active only */
+    WaConstExpr offset;   /* active only */
     uint32_t count;
     /* Exactly one of these is set: plain function indices, or one expression per element. */
     uint32_t *func_indices;

@@ -13,7 +13,7 @@
 
 #define PRELUDE                                                                                    \
     "(module\n"                                                                                    \
-    "  (import \"wasi_snapshot_preview1\" \"proc_exit\" (func $exit (param i32)))\n"              \
+    "  (import \"wasi_snapshot_preview1\" \"proc_exit\" (func $exit (param i32)))\n"               \
     "  (memory (export \"memory\") 1 2)\n"                                                         \
     "  (func (export \"_start\") (call $exit (call $test)))\n"
 
@@ -105,13 +105,15 @@ Test(control, br_table_with_values_and_duplicate_targets) {
 }
 
 Test(control, dead_code_after_branches_is_skipped) {
-    /* Dead code is typed against a polymorphic stack: valid wasm, which wat2wasm's check rejects. */
-    cr_expect_eq(run_module("(func $test (result i32)"
-                "  (block $b (result i32) (br $b (i32.const 11)) (i64.const 1) (unreachable)"
-                "    (drop (f32.add)) (block (loop (br 1))) (i32.const 0))"
-                "  (return) (i32.const 99))",
-                "", false, &run),
-                 11, "%s", run.err);
+    /* Dead code is typed against a polymorphic stack: valid wasm, which wat2wasm's check rejects.
+     */
+    cr_expect_eq(
+        run_module("(func $test (result i32)"
+                   "  (block $b (result i32) (br $b (i32.const 11)) (i64.const 1) (unreachable)"
+                   "    (drop (f32.add)) (block (loop (br 1))) (i32.const 0))"
+                   "  (return) (i32.const 99))",
+                   "", false, &run),
+        11, "%s", run.err);
 }
 
 Test(control, multi_value_function_results) {
@@ -191,11 +193,11 @@ Test(variable, globals_and_select) {
 
 Test(memory, loads_extend_and_stores_truncate) {
     EXPECT_EXIT("(func $test (result i32)"
-                "  (i64.store (i32.const 8) (i64.const -2))"           /* fe ff ff ff ... */
-                "  (i32.store8 (i32.const 100) (i32.const 0x1ff))"     /* 0xff */
-                "  (i32.add (i32.load8_s (i32.const 100))"              /* -1 */
-                "    (i32.add (i32.load8_u (i32.const 100))"            /* 255 */
-                "      (i32.add (i32.load16_s offset=8 (i32.const 0))"  /* -2 */
+                "  (i64.store (i32.const 8) (i64.const -2))"               /* fe ff ff ff ... */
+                "  (i32.store8 (i32.const 100) (i32.const 0x1ff))"         /* 0xff */
+                "  (i32.add (i32.load8_s (i32.const 100))"                 /* -1 */
+                "    (i32.add (i32.load8_u (i32.const 100))"               /* 255 */
+                "      (i32.add (i32.load16_s offset=8 (i32.const 0))"     /* -2 */
                 "        (i32.wrap_i64 (i64.load32_u (i32.const 8)))))))", /* 0xfffffffe */
                 (-1 + 255 - 2 - 2) & 0xff);
 }
@@ -261,11 +263,11 @@ Test(table, get_set_size_grow_fill_and_refs) {
                 "(func $f) (elem declare func $f)"
                 "(func $test (result i32)"
                 "  (table.set $t (i32.const 1) (ref.func $f))"
-                "  (i32.add (ref.is_null (table.get $t (i32.const 0)))"               /* 1 */
+                "  (i32.add (ref.is_null (table.get $t (i32.const 0)))" /* 1 */
                 "    (i32.add (i32.mul (ref.is_null (table.get $t (i32.const 1))) (i32.const 100))"
                 "      (i32.add (i32.mul (table.grow $t (ref.null func) (i32.const 3))" /* 2 */
                 "                        (i32.const 10))"
-                "        (table.size $t)))))",                                         /* 5 */
+                "        (table.size $t)))))", /* 5 */
                 1 + 0 + 20 + 5);
 }
 
@@ -281,6 +283,6 @@ Test(trap, message_names_the_function) {
                             "(func $test (result i32) (call $boom))",
                             "-O0", true, &run),
                  134);
-    cr_expect(strstr(run.err, "wasm trap: unreachable in function 2 (boom)") != NULL,
-              "stderr: %s", run.err);
+    cr_expect(strstr(run.err, "wasm trap: unreachable in function 2 (boom)") != NULL, "stderr: %s",
+              run.err);
 }

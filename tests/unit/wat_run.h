@@ -11,11 +11,11 @@
 #include <stdbool.h>
 
 typedef struct WatRun {
-    int compile_status; /* wasmaot's exit status (0 = compiled) */
+    int compile_status;     /* wasmaot's exit status (0 = compiled) */
     char compile_err[4096]; /* wasmaot's stderr */
-    int exit_status;    /* the program's exit status, or 128+signal; -1 if not run */
-    char out[65536];    /* the program's stdout */
-    char err[4096];     /* the program's stderr */
+    int exit_status;        /* the program's exit status, or 128+signal; -1 if not run */
+    char out[65536];        /* the program's stdout */
+    char err[4096];         /* the program's stderr */
 } WatRun;
 
 /*
