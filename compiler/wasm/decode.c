@@ -110,26 +110,6 @@ static bool read_name(Decoder *dc, WaReader *r, WaBytes *out) {
     return true;
 }
 
-/* A value type (spec 5.3.4). */
-static bool read_valtype(WaReader *r, WaValType *out) {
-    size_t at = wa_reader_offset(r);
-    uint8_t byte;
-    WA_TRY(wa_read_u8(r, &byte));
-    switch (byte) {
-    case WA_VT_I32:
-    case WA_VT_I64:
-    case WA_VT_F32:
-    case WA_VT_F64:
-    case WA_VT_V128:
-    case WA_VT_FUNCREF:
-    case WA_VT_EXTERNREF:
-        *out = (WaValType)byte;
-        return true;
-    default:
-        return wa_diag_error(r->d, at, "malformed value type");
-    }
-}
-
 /* A reference type (spec 5.3.3): funcref or externref. */
 static bool read_reftype(WaReader *r, WaValType *out) {
     size_t at = wa_reader_offset(r);
@@ -169,7 +149,7 @@ static bool read_table_type(WaReader *r, WaTableType *out) {
 
 /* Global type (spec 5.3.10): value type, then mutability 0x00 or 0x01 as a plain byte. */
 static bool read_global_type(WaReader *r, WaGlobalType *out) {
-    WA_TRY(read_valtype(r, &out->type));
+    WA_TRY(wa_read_valtype(r, &out->type));
     size_t at = wa_reader_offset(r);
     uint8_t mut;
     WA_TRY(wa_read_u8(r, &mut));
@@ -217,11 +197,11 @@ static bool read_type_section(Decoder *dc, WaReader *r) {
         WA_TRY(read_length(dc, r, &ft->nparams));
         ft->params = WA_NEW_ARRAY(&m->arena, WaValType, ft->nparams);
         for (uint32_t k = 0; k < ft->nparams; k++)
-            WA_TRY(read_valtype(r, &ft->params[k]));
+            WA_TRY(wa_read_valtype(r, &ft->params[k]));
         WA_TRY(read_length(dc, r, &ft->nresults));
         ft->results = WA_NEW_ARRAY(&m->arena, WaValType, ft->nresults);
         for (uint32_t k = 0; k < ft->nresults; k++)
-            WA_TRY(read_valtype(r, &ft->results[k]));
+            WA_TRY(wa_read_valtype(r, &ft->results[k]));
     }
     return true;
 }
@@ -450,7 +430,7 @@ static bool read_body(Decoder *dc, WaReader *r, WaFunc *f) {
         total += run->count;
         if (total > UINT32_MAX || total > WA_MAX_LOCALS)
             return wa_diag_error(r->d, runs_at, "too many locals");
-        WA_TRY(read_valtype(&body, &run->type));
+        WA_TRY(wa_read_valtype(&body, &run->type));
     }
     f->nlocals = (uint32_t)total;
     f->code = body.p;

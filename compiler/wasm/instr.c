@@ -104,8 +104,7 @@ static bool read_zero_byte(WaReader *r) {
     return true;
 }
 
-/* A value type byte (spec 5.3.4), for select's type vector and block types. */
-static bool read_valtype(WaReader *r, WaValType *out) {
+bool wa_read_valtype(WaReader *r, WaValType *out) {
     size_t at = wa_reader_offset(r);
     uint8_t byte;
     WA_TRY(wa_read_u8(r, &byte));
@@ -142,7 +141,7 @@ static bool read_block_type(WaReader *r, WaBlockType *out) {
     }
     if ((first & 0xC0) == 0x40) {
         out->kind = WA_BLOCK_VALUE;
-        return read_valtype(r, &out->value);
+        return wa_read_valtype(r, &out->value);
     }
     size_t at = wa_reader_offset(r);
     int64_t index;
@@ -224,7 +223,7 @@ static bool read_immediates(WaReader *r, WaArena *scratch, WaImmKind imm, WaInst
         in->imm.select_t.type = WA_VT_X;
         for (uint32_t i = 0; i < count; i++) {
             WaValType t;
-            WA_TRY(read_valtype(r, &t));
+            WA_TRY(wa_read_valtype(r, &t));
             if (i == 0)
                 in->imm.select_t.type = t;
         }

@@ -159,6 +159,9 @@ typedef struct WaInstr {
     uint8_t lane; /* LANE, MEMARG_LANE */
 } WaInstr;
 
+/* A value type byte (spec 5.3.4); "malformed value type" otherwise. */
+bool wa_read_valtype(WaReader *r, WaValType *out);
+
 /*
  * Reads one instruction at r. Immediates that need memory (br_table labels)
  * are allocated in `scratch`. Fails with "illegal opcode" for an unknown
