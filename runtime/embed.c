@@ -55,7 +55,8 @@ wa_rt_loaded_t *wa_rt_load(const char *path, char *why, size_t why_size) {
         dlclose(handle);
         return NULL;
     }
-    if (m->trampolines == NULL || m->host_thunks == NULL) {
+    /* A module without function types has no functions and needs neither array. */
+    if (m->ntypes > 0 && (m->trampolines == NULL || m->host_thunks == NULL)) {
         set_why(why, why_size, "%s: not built for embedding (use wasmaot --emit=shared)", path, 0,
                 0);
         dlclose(handle);
