@@ -139,8 +139,9 @@ static void run_call(void *arg) {
 wa_rt_trap_t wa_rt_call(const wa_rt_func_t *f, wa_rt_value_t *values) {
     if (f->trampoline == NULL) {
         /* A caller bug, not bad wasm: say so loudly rather than jump to NULL. */
-        fprintf(stderr, "wa_rt_call: function %u has no trampoline (module not built with "
-                        "--emit=shared)\n",
+        fprintf(stderr,
+                "wa_rt_call: function %u has no trampoline (module not built with "
+                "--emit=shared)\n",
                 f->func_index);
         abort();
     }

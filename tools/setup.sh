@@ -10,6 +10,7 @@ packages="
   rustc libstd-rust-dev-wasm32
   wabt binaryen
   libcriterion-dev
+  libjson-c-dev
 "
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -62,9 +62,9 @@ typedef struct Runner {
 
 /* The result of running an action. */
 typedef struct ActionResult {
-    Outcome outcome;       /* FAIL: it could not run (message set); SKIP: its module failed */
+    Outcome outcome; /* FAIL: it could not run (message set); SKIP: its module failed */
     char message[512];
-    wa_rt_trap_t trap;     /* WA_RT_TRAP_NONE if it returned */
+    wa_rt_trap_t trap; /* WA_RT_TRAP_NONE if it returned */
     uint32_t nresults;
     const uint8_t *types;  /* result types */
     wa_rt_value_t *values; /* results (owned) */
@@ -207,13 +207,13 @@ static Outcome target_instance(Runner *r, SpecName name, wa_rt_instance_t **inst
  * found, so it reports "incompatible import type". SKIP (with why) if an
  * import comes from a registered module that failed to load.
  */
-static Outcome resolve_imports(Runner *r, const wa_rt_module_t *m, wa_rt_extern_t *exts,
-                               char *why, size_t why_size) {
+static Outcome resolve_imports(Runner *r, const wa_rt_module_t *m, wa_rt_extern_t *exts, char *why,
+                               size_t why_size) {
     for (uint32_t i = 0; i < m->nimports; i++) {
         const wa_rt_import_t *imp = &m->imports[i];
         exts[i] = (wa_rt_extern_t){.kind = WA_RT_EXTERN_MISSING};
-        const Binding *b = find(r->registered, r->nregistered,
-                                (SpecName){imp->module, imp->module_len});
+        const Binding *b =
+            find(r->registered, r->nregistered, (SpecName){imp->module, imp->module_len});
         if (b == NULL)
             continue;
         if (!b->is_spectest && b->inst == NULL) {
@@ -296,8 +296,8 @@ static void run_action(Runner *r, const SpecAction *a, ActionResult *res) {
         res->values[0] = wa_rt_global_get(&ext);
         res->nresults = 1;
         /* The type lives in the module descriptor, which outlives the result. */
-        const wa_rt_export_t *e = wa_rt_module_export(inst->module, a->field.data, a->field.len,
-                                                      WA_RT_EXTERN_GLOBAL);
+        const wa_rt_export_t *e =
+            wa_rt_module_export(inst->module, a->field.data, a->field.len, WA_RT_EXTERN_GLOBAL);
         res->types = &inst->module->globals[e->index].type;
         return;
     }
@@ -362,8 +362,8 @@ static void cmd_register(Runner *r, const SpecCommand *c) {
         return;
     }
     /* A failed module is registered too, so its importers are skipped, not failed. */
-    uint32_t line = c->name.data != NULL ? find(r->named, r->nnamed, c->name)->line
-                                         : r->current_line;
+    uint32_t line =
+        c->name.data != NULL ? find(r->named, r->nnamed, c->name)->line : r->current_line;
     bind(&r->registered, &r->nregistered, &r->cap_registered, c->as, inst, line, false);
     if (o == PASS)
         pass(r);
@@ -379,8 +379,7 @@ static void cmd_assert_return(Runner *r, const SpecCommand *c) {
     if (res.outcome != PASS) {
         report(r, c, res.outcome, "%s: %s", act, res.message);
     } else if (res.trap != WA_RT_TRAP_NONE) {
-        report(r, c, FAIL, "%s: expected a result, trapped: %s", act,
-               wa_rt_trap_message(res.trap));
+        report(r, c, FAIL, "%s: expected a result, trapped: %s", act, wa_rt_trap_message(res.trap));
     } else if (res.nresults != c->nexpected) {
         report(r, c, FAIL, "%s: expected %u results, got %u", act, c->nexpected, res.nresults);
     } else {
@@ -462,11 +461,16 @@ static void run_command(Runner *r, const SpecCommand *c) {
         char act[300] = "";
         if (c->action.field.data != NULL)
             describe_action(&c->action, act, sizeof act);
-        static const char *const names[] = {
-            "module",           "register",         "action",
-            "assert_return",    "assert_trap",      "assert_exhaustion",
-            "assert_invalid",   "assert_malformed", "assert_unlinkable",
-            "assert_uninstantiable"};
+        static const char *const names[] = {"module",
+                                            "register",
+                                            "action",
+                                            "assert_return",
+                                            "assert_trap",
+                                            "assert_exhaustion",
+                                            "assert_invalid",
+                                            "assert_malformed",
+                                            "assert_unlinkable",
+                                            "assert_uninstantiable"};
         printf("%s:%u: %s %s\n", r->s->wast, c->line, names[c->kind], act);
     }
     if (c->bad != NULL) {

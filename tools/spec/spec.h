@@ -47,11 +47,11 @@ typedef enum SpecLane {
  * and NaN patterns apply per lane.
  */
 typedef struct SpecValue {
-    uint8_t type;         /* WA_RT_I32 .. WA_RT_EXTERNREF */
-    SpecLane lane;        /* v128 only */
-    SpecMatch match[16];  /* per lane; scalars use match[0] */
-    bool any_ref;         /* a reference result with no value given: any non-null reference */
-    wa_rt_value_t value;  /* the exact bits (zero where a NaN pattern stands) */
+    uint8_t type;        /* WA_RT_I32 .. WA_RT_EXTERNREF */
+    SpecLane lane;       /* v128 only */
+    SpecMatch match[16]; /* per lane; scalars use match[0] */
+    bool any_ref;        /* a reference result with no value given: any non-null reference */
+    wa_rt_value_t value; /* the exact bits (zero where a NaN pattern stands) */
 } SpecValue;
 
 /*
@@ -63,7 +63,8 @@ bool spec_values_parse(json_object *o, SpecValue *out, char *why, size_t why_siz
 /* Does `got` (a value of expected->type) match the pattern? */
 bool spec_values_match(const SpecValue *expected, const wa_rt_value_t *got);
 
-/* Prints a pattern as the script writes it: "(i32 42)", "(f32 nan:canonical)", "(v128 i8x16 ...)". */
+/* Prints a pattern as the script writes it: "(i32 42)", "(f32 nan:canonical)", "(v128 i8x16 ...)".
+ */
 void spec_values_format(const SpecValue *v, char *buf, size_t size);
 
 /*
@@ -105,10 +106,10 @@ typedef struct SpecName {
 
 /* An `invoke` or `get` action. */
 typedef struct SpecAction {
-    bool is_get;       /* get a global instead of invoking a function */
-    SpecName module;   /* the $name of the module acted on; absent: the current module */
-    SpecName field;    /* the export */
-    SpecValue *args;   /* invoke: the arguments */
+    bool is_get;     /* get a global instead of invoking a function */
+    SpecName module; /* the $name of the module acted on; absent: the current module */
+    SpecName field;  /* the export */
+    SpecValue *args; /* invoke: the arguments */
     uint32_t nargs;
 } SpecAction;
 
@@ -122,8 +123,8 @@ typedef struct SpecCommand {
     SpecAction action;   /* action, assert_return, assert_trap, assert_exhaustion */
     SpecValue *expected; /* assert_return: the result patterns */
     uint32_t nexpected;
-    const char *text;    /* assert_*: the expected message */
-    char *bad;           /* set if the command could not be read: why (a failure) */
+    const char *text; /* assert_*: the expected message */
+    char *bad;        /* set if the command could not be read: why (a failure) */
 } SpecCommand;
 
 typedef struct SpecScript {
@@ -189,9 +190,9 @@ void spec_spectest_free(SpecHost *h);
 /* ---- commands.c ---- */
 
 typedef struct SpecOptions {
-    int opt_level;    /* for compiling modules */
-    uint32_t line;    /* run only the command at this line (0: all) */
-    bool verbose;     /* print each command as it runs */
+    int opt_level; /* for compiling modules */
+    uint32_t line; /* run only the command at this line (0: all) */
+    bool verbose;  /* print each command as it runs */
 } SpecOptions;
 
 typedef struct SpecCounts {

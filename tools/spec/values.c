@@ -17,8 +17,8 @@
 #include "spec.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,8 +29,8 @@ static const struct {
     const char *shape; /* as in v128.const */
     unsigned count, width;
 } lanes[] = {
-    {"i8", "i8x16", 16, 1},  {"i16", "i16x8", 8, 2}, {"i32", "i32x4", 4, 4},
-    {"i64", "i64x2", 2, 8},  {"f32", "f32x4", 4, 4}, {"f64", "f64x2", 2, 8},
+    {"i8", "i8x16", 16, 1}, {"i16", "i16x8", 8, 2}, {"i32", "i32x4", 4, 4},
+    {"i64", "i64x2", 2, 8}, {"f32", "f32x4", 4, 4}, {"f64", "f64x2", 2, 8},
 };
 
 const char *spec_values_type_name(uint8_t type) {
