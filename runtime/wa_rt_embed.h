@@ -62,8 +62,9 @@ void wa_rt_unload(wa_rt_loaded_t *lib);
  * import and tables can hold. `callback(env, values)` receives the arguments
  * in values[0 .. nparams) and must write the results to values[0 .. nresults)
  * (the array has max(nparams, nresults) 16-byte slots). It may call back into
- * wasm with wa_rt_call; to trap, it calls wa_rt_trap (which unwinds past it,
- * so it must not hold resources at that point).
+ * wasm with wa_rt_call; to trap, it calls wa_rt_trap(kind, UINT32_MAX) (no
+ * wasm function raised it), which unwinds past it, so it must not hold
+ * resources at that point.
  *
  * Its native code is bound when an instance first imports it (to that
  * module's host thunk of the type, see wa_rt_module_t.host_thunks), so the

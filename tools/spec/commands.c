@@ -458,9 +458,6 @@ static void cmd_assert_instantiation(Runner *r, const SpecCommand *c) {
 
 static void run_command(Runner *r, const SpecCommand *c) {
     if (r->opt->verbose && !r->quiet) {
-        char act[300] = "";
-        if (c->action.field.data != NULL)
-            describe_action(&c->action, act, sizeof act);
         static const char *const names[] = {"module",
                                             "register",
                                             "action",
@@ -471,7 +468,18 @@ static void run_command(Runner *r, const SpecCommand *c) {
                                             "assert_malformed",
                                             "assert_unlinkable",
                                             "assert_uninstantiable"};
-        printf("%s:%u: %s %s\n", r->s->wast, c->line, names[c->kind], act);
+        char what[300] = "", buf[200];
+        if (c->action.field.data != NULL)
+            describe_action(&c->action, what, sizeof what);
+        else if (c->kind == SPEC_CMD_REGISTER && c->as.data != NULL)
+            snprintf(what, sizeof what, "\"%s\"", printable(c->as, buf, sizeof buf));
+        else if (c->kind == SPEC_CMD_MODULE && c->name.data != NULL)
+            snprintf(what, sizeof what, "%s", printable(c->name, buf, sizeof buf));
+        if (c->text != NULL) {
+            size_t len = strlen(what);
+            snprintf(what + len, sizeof what - len, "%s\"%s\"", len ? " " : "", c->text);
+        }
+        printf("%s:%u: %s%s%s\n", r->s->wast, c->line, names[c->kind], what[0] ? " " : "", what);
     }
     if (c->bad != NULL) {
         report(r, c, FAIL, "cannot read the command: %s", c->bad);

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #ifndef WA_SPEC_DEFAULT_OPT
-#define WA_SPEC_DEFAULT_OPT 1
+#define WA_SPEC_DEFAULT_OPT 2
 #endif
 
 static void usage(FILE *out) {

@@ -64,14 +64,14 @@ static void print_callback(void *env, wa_rt_value_t *values) {
     const print_env_t *p = env;
     if (!p->host->verbose)
         return;
-    printf("  spectest.%s(", print_funcs[p->index].name);
+    printf("  spectest.%s", print_funcs[p->index].name);
     for (uint32_t i = 0; i < print_funcs[p->index].nparams; i++) {
         char buf[80];
         spec_values_format_actual(print_funcs[p->index].params[i], SPEC_LANE_I32, &values[i], buf,
                                   sizeof buf);
-        printf("%s%s", i ? " " : "", buf);
+        printf(" %s", buf);
     }
-    printf(")\n");
+    printf("\n");
 }
 
 SpecHost *spec_spectest_new(bool verbose) {

@@ -1,0 +1,295 @@
+/*
+ * test_embed.c: the embedding API (runtime/wa_rt_embed.h) end to end:
+ * WebAssembly text -> wat2wasm -> wasmaot's pipeline (in process,
+ * WA_EMIT_SHARED) -> wa_rt_load -> instantiate, call, share.
+ *
+ * This executable links the runtime whole and exports it, as every embedder
+ * must, so the loaded modules bind to it. Criterion forks per test, so each
+ * test compiles its own modules into a fresh temporary directory.
+ */
+#include "driver.h"
+#include "wa_rt_embed.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char tmpdir[] = "/tmp/wa-embed-test-XXXXXX";
+static int nmodules;
+
+static void setup(void) {
+    cr_assert_not_null(mkdtemp(tmpdir));
+}
+
+static void teardown(void) {
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+TestSuite(embed, .init = setup, .fini = teardown);
+
+/* Compiles WebAssembly text to a loaded module; fails the test if any step fails. */
+static const wa_rt_module_t *load_wat(const char *wat) {
+    char wat_path[128], wasm_path[128], so_path[128], cmd[512];
+    int n = nmodules++;
+    snprintf(wat_path, sizeof wat_path, "%s/m%d.wat", tmpdir, n);
+    snprintf(wasm_path, sizeof wasm_path, "%s/m%d.wasm", tmpdir, n);
+    snprintf(so_path, sizeof so_path, "%s/m%d.so", tmpdir, n);
+    FILE *f = fopen(wat_path, "w");
+    cr_assert_not_null(f);
+    fputs(wat, f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "wat2wasm '%s' -o '%s'", wat_path, wasm_path);
+    cr_assert_eq(system(cmd), 0, "wat2wasm failed on:\n%s", wat);
+    WaCompileOptions o = {.input = wasm_path,
+                          .output = so_path,
+                          .emit = WA_EMIT_SHARED,
+                          .opt_level = 1,
+                          .cpu = "native"};
+    WaDiag d;
+    wa_diag_init(&d, NULL);
+    cr_assert(wa_driver_compile(&o, &d), "compile failed: %s", d.message);
+    char why[256];
+    wa_rt_loaded_t *lib = wa_rt_load(so_path, why, sizeof why);
+    cr_assert_not_null(lib, "load failed: %s", why);
+    return wa_rt_loaded_module(lib);
+}
+
+static wa_rt_instance_t *instantiate(const wa_rt_module_t *m, const wa_rt_extern_t *imports,
+                                     uint32_t n) {
+    wa_rt_error_t err;
+    wa_rt_instance_t *inst = wa_rt_instantiate(m, imports, n, NULL, &err);
+    cr_assert_not_null(inst, "instantiate failed: %s", err.message);
+    return inst;
+}
+
+static wa_rt_func_t *func(wa_rt_instance_t *inst, const char *name) {
+    wa_rt_func_t *f = wa_rt_instance_func(inst, name);
+    cr_assert_not_null(f, "no export %s", name);
+    return f;
+}
+
+Test(embed, load_reports_missing_file_and_foreign_library) {
+    char why[256];
+    cr_assert_null(wa_rt_load("/nonexistent/m.so", why, sizeof why));
+    cr_assert(strncmp(why, "cannot load", 11) == 0, "%s", why);
+    cr_assert_null(wa_rt_load("libm.so.6", why, sizeof why));
+    cr_assert(strstr(why, "no wasmaot_module symbol") != NULL, "%s", why);
+}
+
+Test(embed, calls_exports_and_returns_traps_to_the_host) {
+    const wa_rt_module_t *m =
+        load_wat("(module (func (export \"div\") (param i32 i32) (result i32)"
+                 "  (i32.div_s (local.get 0) (local.get 1)))"
+                 " (func (export \"multi\") (param i64) (result i32 i64 f64)"
+                 "  (i32.const 7) (i64.add (local.get 0) (i64.const 1)) (f64.const 2.5))"
+                 " (func (export \"vadd\") (param v128 v128) (result v128)"
+                 "  (i32x4.add (local.get 0) (local.get 1))))");
+    wa_rt_instance_t *inst = instantiate(m, NULL, 0);
+    wa_rt_func_t *div = func(inst, "div");
+    const wa_rt_functype_t *t = wa_rt_func_type(div);
+    cr_assert_eq(t->nparams, 2);
+    cr_assert_eq(t->nresults, 1);
+    cr_assert_eq(t->types[2], WA_RT_I32);
+
+    wa_rt_value_t v[2] = {{.i32 = 7}, {.i32 = 2}};
+    cr_assert_eq(wa_rt_call(div, v), WA_RT_TRAP_NONE);
+    cr_assert_eq(v[0].i32, 3);
+    v[0].i32 = 1;
+    v[1].i32 = 0;
+    cr_assert_eq(wa_rt_call(div, v), WA_RT_TRAP_DIVIDE_BY_ZERO);
+    v[0].i32 = INT32_MIN;
+    v[1].i32 = -1;
+    cr_assert_eq(wa_rt_call(div, v), WA_RT_TRAP_INTEGER_OVERFLOW);
+    /* The process and the instance live on after traps. */
+    v[0].i32 = -9;
+    v[1].i32 = 3;
+    cr_assert_eq(wa_rt_call(div, v), WA_RT_TRAP_NONE);
+    cr_assert_eq(v[0].i32, -3);
+
+    wa_rt_value_t r[3] = {{.i64 = 41}};
+    cr_assert_eq(wa_rt_call(func(inst, "multi"), r), WA_RT_TRAP_NONE);
+    cr_assert_eq(r[0].i32, 7);
+    cr_assert_eq(r[1].i64, 42);
+    cr_assert_eq(r[2].f64, 2.5);
+
+    wa_rt_value_t x[2];
+    for (int i = 0; i < 16; i++) {
+        x[0].v128[i] = (uint8_t)i;
+        x[1].v128[i] = i % 4 == 0 ? 1 : 0;
+    }
+    cr_assert_eq(wa_rt_call(func(inst, "vadd"), x), WA_RT_TRAP_NONE);
+    for (int i = 0; i < 16; i++)
+        cr_assert_eq(x[0].v128[i], (uint8_t)(i + (i % 4 == 0)), "byte %d", i);
+    wa_rt_instance_free(inst);
+}
+
+/* Host callback: adds its arguments, counts calls in env; traps on a negative sum. */
+static void host_add(void *env, wa_rt_value_t *values) {
+    (*(int *)env)++;
+    int32_t sum = values[0].i32 + values[1].i32;
+    if (sum < 0)
+        wa_rt_trap(WA_RT_TRAP_UNREACHABLE, UINT32_MAX);
+    values[0].i32 = sum;
+}
+
+Test(embed, wasm_calls_host_functions_and_host_traps_unwind) {
+    const wa_rt_module_t *m =
+        load_wat("(module (import \"host\" \"add\" (func $add (param i32 i32) (result i32)))"
+                 " (func (export \"twice\") (param i32) (result i32)"
+                 "  (call $add (call $add (local.get 0) (local.get 0)) (i32.const 1))))");
+    int calls = 0;
+    uint8_t types[] = {WA_RT_I32, WA_RT_I32, WA_RT_I32};
+    wa_rt_functype_t type = {2, 1, types};
+    wa_rt_func_t *add = wa_rt_host_func_new(&type, host_add, &calls);
+    cr_assert_not_null(add);
+    /* The host calls its own function through the same API, before any binding. */
+    wa_rt_value_t v[2] = {{.i32 = 2}, {.i32 = 3}};
+    cr_assert_eq(wa_rt_call(add, v), WA_RT_TRAP_NONE);
+    cr_assert_eq(v[0].i32, 5);
+
+    wa_rt_extern_t imp = {.kind = WA_RT_EXTERN_FUNC, .func = add};
+    wa_rt_instance_t *inst = instantiate(m, &imp, 1);
+    cr_assert_not_null(add->code, "importing binds the host function to a thunk");
+    v[0].i32 = 10;
+    cr_assert_eq(wa_rt_call(func(inst, "twice"), v), WA_RT_TRAP_NONE);
+    cr_assert_eq(v[0].i32, 21);
+    cr_assert_eq(calls, 3);
+    v[0].i32 = -5;
+    cr_assert_eq(wa_rt_call(func(inst, "twice"), v), WA_RT_TRAP_UNREACHABLE);
+    wa_rt_instance_free(inst);
+    wa_rt_host_func_free(add);
+}
+
+Test(embed, instances_share_memories_tables_and_globals) {
+    const wa_rt_module_t *a =
+        load_wat("(module (memory (export \"mem\") 1 2)"
+                 " (table (export \"tab\") 2 funcref)"
+                 " (global (export \"g\") (mut i32) (i32.const 5))"
+                 " (global (export \"k\") i64 (i64.const 9))"
+                 " (func $f (result i32) (i32.const 77)) (elem (i32.const 0) $f)"
+                 " (func (export \"call\") (param i32) (result i32)"
+                 "  (call_indirect (result i32) (local.get 0))))");
+    const wa_rt_module_t *b = load_wat(
+        "(module (import \"a\" \"mem\" (memory 1)) (import \"a\" \"tab\" (table 1 funcref))"
+        " (import \"a\" \"g\" (global $g (mut i32)))"
+        " (func (export \"store\") (param i32 i32) (i32.store (local.get 0) (local.get 1)))"
+        " (func (export \"bump\") (global.set $g (i32.add (global.get $g) (i32.const 1))))"
+        " (func (export \"put\") (param funcref) (table.set 0 (i32.const 1) (local.get 0))))");
+    wa_rt_instance_t *ia = instantiate(a, NULL, 0);
+    wa_rt_extern_t imports[3];
+    cr_assert(wa_rt_instance_export_any(ia, "mem", 3, &imports[0]));
+    cr_assert(wa_rt_instance_export_any(ia, "tab", 3, &imports[1]));
+    cr_assert(wa_rt_instance_export_any(ia, "g", 1, &imports[2]));
+    cr_assert_eq(imports[0].kind, WA_RT_EXTERN_MEMORY);
+    /* Two instances of b share a's state with each other and with the host. */
+    wa_rt_instance_t *ib1 = instantiate(b, imports, 3);
+    wa_rt_instance_t *ib2 = instantiate(b, imports, 3);
+
+    wa_rt_value_t v[2] = {{.i32 = 100}, {.i32 = 0x01020304}};
+    cr_assert_eq(wa_rt_call(func(ib1, "store"), v), WA_RT_TRAP_NONE);
+    uint32_t word = 0;
+    cr_assert(wa_rt_memory_read(imports[0].memory, 100, &word, 4));
+    cr_assert_eq(word, 0x01020304);
+    cr_assert(wa_rt_memory_write(imports[0].memory, 65532, &word, 4));
+    cr_assert_not(wa_rt_memory_read(imports[0].memory, 65533, &word, 4));
+    cr_assert_not(wa_rt_memory_write(imports[0].memory, UINT64_MAX, &word, 1));
+    cr_assert_eq(wa_rt_memory_pages(imports[0].memory), 1);
+    v[0].i32 = 65536; /* out of bounds: a trap, not a crash */
+    cr_assert_eq(wa_rt_call(func(ib2, "store"), v), WA_RT_TRAP_MEMORY_OUT_OF_BOUNDS);
+
+    cr_assert_eq(wa_rt_call(func(ib1, "bump"), v), WA_RT_TRAP_NONE);
+    cr_assert_eq(wa_rt_call(func(ib2, "bump"), v), WA_RT_TRAP_NONE);
+    cr_assert_eq(wa_rt_global_get(&imports[2]).i32, 7);
+    cr_assert(wa_rt_global_set(&imports[2], (wa_rt_value_t){.i32 = 40}));
+    cr_assert_eq(wa_rt_call(func(ib1, "bump"), v), WA_RT_TRAP_NONE);
+    cr_assert_eq(wa_rt_global_get(&imports[2]).i32, 41);
+    wa_rt_extern_t k;
+    cr_assert(wa_rt_instance_export_any(ia, "k", 1, &k));
+    cr_assert_eq(wa_rt_global_get(&k).i64, 9);
+    cr_assert_not(wa_rt_global_set(&k, (wa_rt_value_t){.i64 = 1}), "k is immutable");
+
+    /* A function of one instance, stored by another, called by a third. */
+    void *ref = NULL;
+    cr_assert(wa_rt_table_get(imports[1].table, 0, &ref));
+    cr_assert_not_null(ref);
+    wa_rt_value_t arg = {.ref = ref};
+    cr_assert_eq(wa_rt_call(func(ib2, "put"), &arg), WA_RT_TRAP_NONE);
+    v[0].i32 = 1;
+    cr_assert_eq(wa_rt_call(func(ia, "call"), v), WA_RT_TRAP_NONE);
+    cr_assert_eq(v[0].i32, 77);
+    cr_assert_not(wa_rt_table_get(imports[1].table, 2, &ref));
+    wa_rt_instance_free(ib2);
+    wa_rt_instance_free(ib1);
+    wa_rt_instance_free(ia);
+}
+
+static void host_answer(void *env, wa_rt_value_t *values) {
+    values[0].i32 = *(int32_t *)env;
+}
+
+Test(embed, host_functions_in_tables_once_bound) {
+    const wa_rt_module_t *m = load_wat(
+        "(module (import \"h\" \"f\" (func (result i32))) (table (export \"t\") 1 funcref)"
+        " (func (export \"call\") (result i32) (call_indirect (result i32) (i32.const 0))))");
+    int32_t answer = 42;
+    uint8_t types[] = {WA_RT_I32};
+    wa_rt_functype_t type = {0, 1, types};
+    wa_rt_func_t *f = wa_rt_host_func_new(&type, host_answer, &answer);
+    wa_rt_table_type_t tt = {WA_RT_FUNCREF, {1, 1, true}};
+    wa_rt_table_t *scratch = wa_rt_table_new(&tt, NULL);
+    cr_assert_not(wa_rt_table_set(scratch, 0, f), "unbound host functions stay out of tables");
+    wa_rt_table_free(scratch);
+
+    wa_rt_extern_t imp = {.kind = WA_RT_EXTERN_FUNC, .func = f};
+    wa_rt_instance_t *inst = instantiate(m, &imp, 1);
+    wa_rt_extern_t t;
+    cr_assert(wa_rt_instance_export_any(inst, "t", 1, &t));
+    wa_rt_value_t v[1];
+    cr_assert_eq(wa_rt_call(func(inst, "call"), v), WA_RT_TRAP_UNINITIALIZED_ELEMENT);
+    cr_assert(wa_rt_table_set(t.table, 0, f));
+    cr_assert_not(wa_rt_table_set(t.table, 1, f));
+    cr_assert_eq(wa_rt_call(func(inst, "call"), v), WA_RT_TRAP_NONE);
+    cr_assert_eq(v[0].i32, 42);
+    wa_rt_instance_free(inst);
+    wa_rt_host_func_free(f);
+}
+
+Test(embed, link_errors_name_the_import) {
+    const wa_rt_module_t *m = load_wat("(module (import \"h\" \"f\" (func (param i32))))");
+    wa_rt_error_t err;
+    wa_rt_extern_t missing = {.kind = WA_RT_EXTERN_MISSING};
+    cr_assert_null(wa_rt_instantiate(m, &missing, 1, NULL, &err));
+    cr_assert_eq(err.kind, WA_RT_ERROR_LINK);
+    cr_assert(strncmp(err.message, "unknown import", 14) == 0, "%s", err.message);
+
+    uint8_t types[] = {WA_RT_I64};
+    wa_rt_functype_t type = {1, 0, types};
+    wa_rt_func_t *f = wa_rt_host_func_new(&type, host_answer, NULL);
+    wa_rt_extern_t wrong = {.kind = WA_RT_EXTERN_FUNC, .func = f};
+    cr_assert_null(wa_rt_instantiate(m, &wrong, 1, NULL, &err));
+    cr_assert_eq(err.kind, WA_RT_ERROR_LINK);
+    cr_assert(strncmp(err.message, "incompatible import type", 24) == 0, "%s", err.message);
+    cr_assert_null(f->code, "a failed link binds nothing");
+    wa_rt_host_func_free(f);
+}
+
+Test(embed, trap_in_start_keeps_the_instance_for_the_caller) {
+    const wa_rt_module_t *m =
+        load_wat("(module (memory (export \"m\") 1) (data (i32.const 0) \"hi\")"
+                 " (func $s unreachable) (start $s))");
+    wa_rt_error_t err;
+    cr_assert_null(wa_rt_instantiate(m, NULL, 0, NULL, &err));
+    cr_assert_eq(err.kind, WA_RT_ERROR_TRAP);
+    cr_assert_str_eq(err.message, "unreachable");
+    cr_assert_not_null(err.instance);
+    wa_rt_extern_t mem;
+    cr_assert(wa_rt_instance_export_any(err.instance, "m", 1, &mem));
+    char buf[2];
+    cr_assert(wa_rt_memory_read(mem.memory, 0, buf, 2));
+    cr_assert(memcmp(buf, "hi", 2) == 0, "the data segment was applied before start");
+    wa_rt_instance_free(err.instance);
+}
