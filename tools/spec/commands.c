@@ -231,19 +231,21 @@ static Outcome resolve_imports(Runner *r, const wa_rt_module_t *m, wa_rt_extern_
     return PASS;
 }
 
-/*
- * Compiles, links and instantiates the module of command c. Returns PASS
- * with *inst, FAIL with the reason (compile failure, or an instantiation
- * error in *err when err_out is true), or SKIP.
- */
+/* How making the instance of a module command went. */
 typedef struct Instantiation {
-    Outcome outcome;
+    Outcome outcome; /* PASS: inst is the new instance; else why says why */
     wa_rt_instance_t *inst;
-    bool instantiate_failed; /* compiled and linked, wa_rt_instantiate failed: see err */
+    bool instantiate_failed; /* it compiled and its imports resolved, wa_rt_instantiate failed: err
+                              */
     wa_rt_error_t err;
     char why[700];
 } Instantiation;
 
+/*
+ * Compiles (cached), links and instantiates the module of command c: FAIL
+ * if it does not compile or instantiate, SKIP if an import comes from a
+ * module that failed to load.
+ */
 static void instantiate(Runner *r, const SpecCommand *c, Instantiation *out) {
     memset(out, 0, sizeof *out);
     const SpecModule *sm = spec_compile_module(r->compiler, c->module_path);
@@ -480,6 +482,9 @@ static void run_command(Runner *r, const SpecCommand *c) {
             snprintf(what + len, sizeof what - len, "%s\"%s\"", len ? " " : "", c->text);
         }
         printf("%s:%u: %s%s%s\n", r->s->wast, c->line, names[c->kind], what[0] ? " " : "", what);
+        if (c->fixup != NULL)
+            printf("%s:%u: note: module file replaced (see fixups.c): %s\n", r->s->wast, c->line,
+                   c->fixup);
     }
     if (c->bad != NULL) {
         report(r, c, FAIL, "cannot read the command: %s", c->bad);

@@ -5,6 +5,8 @@
  *   wast.c      runs wast2json and reads its JSON into a SpecScript
  *   values.c    reads values and result patterns (NaN patterns, v128 lanes,
  *               references), compares and prints them
+ *   fixups.c    module files wast2json is known to encode differently from the
+ *               reference interpreter, replaced by the reference encoding
  *   compile.c   module file -> shared object -> loaded module, cached by content
  *   spectest.c  the `spectest` host module of the reference interpreter
  *   commands.c  executes the commands against the embedding API and counts
@@ -123,8 +125,9 @@ typedef struct SpecCommand {
     SpecAction action;   /* action, assert_return, assert_trap, assert_exhaustion */
     SpecValue *expected; /* assert_return: the result patterns */
     uint32_t nexpected;
-    const char *text; /* assert_*: the expected message */
-    char *bad;        /* set if the command could not be read: why (a failure) */
+    const char *text;  /* assert_*: the expected message */
+    char *bad;         /* set if the command could not be read: why (a failure) */
+    const char *fixup; /* set if fixups.c replaced the module file: why */
 } SpecCommand;
 
 typedef struct SpecScript {
@@ -144,6 +147,15 @@ bool spec_wast_load(const char *wast, SpecScript *s, char *why, size_t why_size)
 
 /* Frees the script and removes its temporary directory (and everything in it). */
 void spec_wast_free(SpecScript *s);
+
+/* ---- fixups.c ---- */
+
+/*
+ * If command c (of script `wast`) is listed in fixups.c and its module file
+ * is exactly the listed wast2json output, replaces the file with the
+ * reference encoding and returns the reason; else returns NULL.
+ */
+const char *spec_fixups_apply(const char *wast, const SpecCommand *c);
 
 /* ---- compile.c ---- */
 

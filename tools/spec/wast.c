@@ -251,8 +251,10 @@ bool spec_wast_load(const char *wast, SpecScript *s, char *why, size_t why_size)
             s->cmds = calloc(n > 0 ? n : 1, sizeof *s->cmds);
             if (s->cmds == NULL)
                 abort();
-            for (size_t i = 0; i < n; i++)
+            for (size_t i = 0; i < n; i++) {
                 read_command(json_object_array_get_idx(cmds, i), s->dir, &s->cmds[i]);
+                s->cmds[i].fixup = spec_fixups_apply(wast, &s->cmds[i]);
+            }
             s->ncmds = (uint32_t)n;
         }
     }
