@@ -9,7 +9,7 @@ packages="
   libclang-rt-19-dev-wasm32 wasi-libc
   rustc libstd-rust-dev-wasm32
   wabt binaryen
-  libcriterion-dev
+  libcriterion-dev clang-format-19
   libjson-c-dev
 "
 
