@@ -69,6 +69,14 @@ static void declare_functions(WaCodegen *cg) {
         LLVMSetSection(fn, "wasm_text");
         /* Traps leave wasm code by longjmp, never by unwinding. */
         add_fn_attribute(cg, fn, "nounwind");
+        /*
+         * Probe large frames page by page, so that a frame bigger than the
+         * guard page still faults on it (the runtime reports that as stack
+         * exhaustion) instead of jumping over it.
+         */
+        LLVMAddAttributeAtIndex(
+            fn, LLVMAttributeFunctionIndex,
+            LLVMCreateStringAttribute(cg->llvm, "probe-stack", 11, "inline-asm", 10));
         cg->funcs[i] = fn;
     }
     wa_arena_reset(&cg->scratch);

@@ -9,9 +9,10 @@
  * dead: only its block nesting is followed, until the `else` or `end` that
  * makes code reachable again.
  *
- * Every function starts with a stack check: if its frame lies below
- * ctx->stack_limit it traps with "call stack exhausted" instead of letting
- * the host stack overflow.
+ * Every function that calls others starts with a stack check: if its frame
+ * lies below ctx->stack_limit it traps with "call stack exhausted" instead of
+ * letting the host stack overflow (leaves fit in the margin below the limit;
+ * see needs_stack_check).
  */
 #include "lower.h"
 
@@ -133,14 +134,46 @@ static void create_locals(WaFuncGen *fg) {
     }
 }
 
+/* A reader over code[0, size) whose offsets are file offsets. */
+static WaReader code_reader(WaCodegen *cg, const uint8_t *code, size_t size) {
+    WaReader r;
+    wa_reader_init(&r, cg->m->bytes, cg->m->size, cg->d);
+    r.p = code;
+    r.end = code + size;
+    return r;
+}
+
+/*
+ * Only a function that calls can take the stack deeper than its own frame.
+ * A leaf with a modest frame fits in the margin the runtime keeps below the
+ * stack limit (WA_RT_STACK_MARGIN, 256 KiB), so it needs no check: small hot
+ * functions stay free of it, in their own code and wherever they are inlined.
+ */
+static bool needs_stack_check(WaFuncGen *fg) {
+    enum { LEAF_LOCALS_LIMIT = 2048 }; /* 2048 v128 locals: 32 KiB of frame */
+    if (fg->nlocals > LEAF_LOCALS_LIMIT)
+        return true;
+    WaCodegen *cg = fg->cg;
+    WaReader r = code_reader(cg, fg->func->code, fg->func->code_size);
+    while (!wa_reader_at_end(&r)) {
+        WaInstr in;
+        if (!wa_instr_read(&r, &cg->scratch, &in))
+            return true; /* cannot happen after validation; checking is the safe side */
+        if (wa_op_class[in.op] == WA_CLASS_CALL)
+            return true;
+    }
+    return false;
+}
+
 static void emit_stack_check(WaFuncGen *fg) {
     WaCodegen *cg = fg->cg;
     LLVMTypeRef overload = cg->t_ptr;
     LLVMValueRef zero = LLVMConstInt(cg->t_i32, 0, false);
     LLVMValueRef frame = wa_cg_call_intrinsic(cg, "llvm.frameaddress", &overload, 1, &zero, 1);
     LLVMValueRef sp = LLVMBuildPtrToInt(cg->b, frame, cg->t_i64, "sp");
-    LLVMValueRef limit =
-        wa_fg_load_ctx_field(fg, offsetof(wa_rt_instance_t, stack_limit), cg->t_i64, "stack_limit");
+    /* Hoisted and invariant: the limit does not change while wasm code runs. */
+    LLVMValueRef limit = wa_fg_load_ctx_field_hoisted(fg, offsetof(wa_rt_instance_t, stack_limit),
+                                                      cg->t_i64, "stack_limit");
     wa_fg_trap_if(fg, LLVMBuildICmp(cg->b, LLVMIntULT, sp, limit, "stack_low"),
                   WA_RT_TRAP_STACK_EXHAUSTED);
 }
@@ -208,15 +241,6 @@ static bool lower_instructions(WaFuncGen *fg, WaReader *r) {
     return true;
 }
 
-/* A reader over code[0, size) whose offsets are file offsets. */
-static WaReader code_reader(WaCodegen *cg, const uint8_t *code, size_t size) {
-    WaReader r;
-    wa_reader_init(&r, cg->m->bytes, cg->m->size, cg->d);
-    r.p = code;
-    r.end = code + size;
-    return r;
-}
-
 void wa_fg_begin(WaFuncGen *fg, WaCodegen *cg, LLVMValueRef fn) {
     memset(fg, 0, sizeof *fg);
     fg->cg = cg;
@@ -271,7 +295,8 @@ bool wa_lower_function(WaCodegen *cg, uint32_t func_index) {
     LLVMPositionBuilderBefore(cg->b, LLVMGetBasicBlockTerminator(fg->entry));
     create_locals(fg);
     LLVMPositionBuilderAtEnd(cg->b, body);
-    emit_stack_check(fg);
+    if (needs_stack_check(fg))
+        emit_stack_check(fg);
 
     /* The body is a block whose branch target is the function's return. */
     WaControl frame = {
