@@ -656,8 +656,8 @@ static bool lower_float(WaFuncGen *fg, WaAux aux, Shape s) {
             r = float_min_max(cg, s, aux == WA_AUX_MIN, lhs, rhs);
         else if (aux == WA_AUX_PMIN) /* b < a ? b : a */
             r = LLVMBuildSelect(b, LLVMBuildFCmp(b, LLVMRealOLT, rhs, lhs, ""), rhs, lhs, "pmin");
-        else /* a < b ? b : a */
-            r = LLVMBuildSelect(b, LLVMBuildFCmp(b, LLVMRealOLT, lhs, rhs, ""), rhs, lhs, "pmax");
+        else /* a < b ? b : a, written b > a ? b : a: compare and select in one order (maxps) */
+            r = LLVMBuildSelect(b, LLVMBuildFCmp(b, LLVMRealOGT, rhs, lhs, ""), rhs, lhs, "pmax");
         push_v128(fg, r);
         return true;
     }
