@@ -32,7 +32,8 @@
  *    the host's libm; constant operands of float arithmetic are therefore
  *    hidden behind wa_numeric_opaque, and so is the operand of demote.
  *  - Narrowing saturates (signed input, signed or unsigned result);
- *    trunc_sat is llvm.fpto[su]i.sat (NaN -> 0, clamps);
+ *    trunc_sat has llvm.fpto[su]i.sat's semantics (NaN -> 0, clamps), built
+ *    from compares and selects because LLVM scalarises that intrinsic;
  *    q15mulr_sat_s saturates INT16_MIN * INT16_MIN to INT16_MAX.
  *
  * Memory accesses use the scalar path's effective address (memory.c): no
@@ -137,8 +138,8 @@ static LLVMValueRef concat(WaCodegen *cg, LLVMValueRef a, LLVMValueRef b) {
 
 /* Widens each integer lane of v to `bits` bits, sign- or zero-extending. */
 static LLVMValueRef widen(WaCodegen *cg, LLVMValueRef v, unsigned bits, bool is_signed) {
-    LLVMTypeRef t = LLVMVectorType(LLVMIntTypeInContext(cg->llvm, bits),
-                                   LLVMGetVectorSize(LLVMTypeOf(v)));
+    LLVMTypeRef t =
+        LLVMVectorType(LLVMIntTypeInContext(cg->llvm, bits), LLVMGetVectorSize(LLVMTypeOf(v)));
     return is_signed ? LLVMBuildSExt(cg->b, v, t, "") : LLVMBuildZExt(cg->b, v, t, "");
 }
 
@@ -190,8 +191,8 @@ static const char *const int_unary_intrinsic[] = {
     [WA_AUX_POPCNT] = "llvm.ctpop",
 };
 static const char *const float_unary_intrinsic[] = {
-    [WA_AUX_ABS] = "llvm.fabs",   [WA_AUX_SQRT] = "llvm.sqrt",
-    [WA_AUX_CEIL] = "llvm.ceil",  [WA_AUX_FLOOR] = "llvm.floor",
+    [WA_AUX_ABS] = "llvm.fabs",    [WA_AUX_SQRT] = "llvm.sqrt",
+    [WA_AUX_CEIL] = "llvm.ceil",   [WA_AUX_FLOOR] = "llvm.floor",
     [WA_AUX_TRUNC] = "llvm.trunc", [WA_AUX_NEAREST] = "llvm.roundeven",
 };
 
@@ -233,8 +234,8 @@ static bool lower_uniform(WaFuncGen *fg, WaAux aux, Shape s, bool binary) {
                                         : LLVMBuildICmp(b, int_pred[aux], lhs, rhs, "");
             r = LLVMBuildSExt(b, c, vector_type(cg, int_shape(s.lane_bits, s.lanes)), "");
         } else if (s.is_float) {
-            r = LLVMBuildBinOp(b, float_binop[aux], float_operand(cg, lhs),
-                               float_operand(cg, rhs), "");
+            r = LLVMBuildBinOp(b, float_binop[aux], float_operand(cg, lhs), float_operand(cg, rhs),
+                               "");
         } else if (TABLE_HAS(int_binop, aux)) {
             r = LLVMBuildBinOp(b, int_binop[aux], lhs, rhs, "");
         } else {
@@ -332,15 +333,15 @@ static bool lower_memory(WaFuncGen *fg, const WaInstr *in, WaAux aux) {
         Shape s = access_shape(in);
         LLVMValueRef v = pop_shape(fg, s);
         LLVMValueRef x = load(cg, lane_type(cg, s), pop_address(fg, in));
-        push_v128(fg, LLVMBuildInsertElement(b, v, x, LLVMConstInt(cg->t_i32, in->lane, false),
-                                             ""));
+        push_v128(fg,
+                  LLVMBuildInsertElement(b, v, x, LLVMConstInt(cg->t_i32, in->lane, false), ""));
         return true;
     }
     case WA_AUX_STORE_LANE: {
         Shape s = access_shape(in);
         LLVMValueRef v = pop_shape(fg, s);
-        LLVMValueRef x = LLVMBuildExtractElement(b, v, LLVMConstInt(cg->t_i32, in->lane, false),
-                                                 "");
+        LLVMValueRef x =
+            LLVMBuildExtractElement(b, v, LLVMConstInt(cg->t_i32, in->lane, false), "");
         store(cg, x, pop_address(fg, in));
         return true;
     }
@@ -393,8 +394,8 @@ static bool lower_lanes(WaFuncGen *fg, const WaInstr *in, WaAux aux, Shape s) {
             r = LLVMBuildInsertElement(b, r, LLVMBuildExtractElement(b, a, k, ""), lane, "");
         }
         LLVMValueRef in_range = LLVMBuildICmp(b, LLVMIntULT, sel, splat_int(cg, i8, 16), "");
-        push_v128(fg, LLVMBuildSelect(b, in_range, r, LLVMConstNull(vector_type(cg, i8)),
-                                      "swizzle"));
+        push_v128(fg,
+                  LLVMBuildSelect(b, in_range, r, LLVMConstNull(vector_type(cg, i8)), "swizzle"));
         return true;
     }
     case WA_AUX_SPLAT: {
@@ -408,8 +409,8 @@ static bool lower_lanes(WaFuncGen *fg, const WaInstr *in, WaAux aux, Shape s) {
     case WA_AUX_EXTRACT_S:
     case WA_AUX_EXTRACT_U: {
         LLVMValueRef v = pop_shape(fg, s);
-        LLVMValueRef x = LLVMBuildExtractElement(b, v, LLVMConstInt(cg->t_i32, in->lane, false),
-                                                 "");
+        LLVMValueRef x =
+            LLVMBuildExtractElement(b, v, LLVMConstInt(cg->t_i32, in->lane, false), "");
         if (aux == WA_AUX_EXTRACT_S)
             x = LLVMBuildSExt(b, x, cg->t_i32, "");
         else if (aux == WA_AUX_EXTRACT_U)
@@ -422,8 +423,8 @@ static bool lower_lanes(WaFuncGen *fg, const WaInstr *in, WaAux aux, Shape s) {
         LLVMValueRef v = pop_shape(fg, s);
         if (!s.is_float && s.lane_bits < 32)
             x = LLVMBuildTrunc(b, x, lane_type(cg, s), "");
-        push_v128(fg, LLVMBuildInsertElement(b, v, x, LLVMConstInt(cg->t_i32, in->lane, false),
-                                             ""));
+        push_v128(fg,
+                  LLVMBuildInsertElement(b, v, x, LLVMConstInt(cg->t_i32, in->lane, false), ""));
         return true;
     }
     default:
@@ -467,13 +468,12 @@ static bool lower_bitwise(WaFuncGen *fg, WaAux aux, Shape s) {
     case WA_AUX_BITMASK: {
         /*
          * One bit per lane, packed into an integer of `lanes` bits: lane != 0
-         * for all_true (then all bits set?), the lane's sign for bitmask.
+         * for all_true (true if every bit is set), the lane's sign for bitmask.
          */
         LLVMValueRef v = pop_shape(fg, s);
         LLVMValueRef zero = LLVMConstNull(vector_type(cg, s));
-        LLVMValueRef bits =
-            aux == WA_AUX_ALL_TRUE ? LLVMBuildICmp(b, LLVMIntNE, v, zero, "")
-                                   : LLVMBuildICmp(b, LLVMIntSLT, v, zero, "");
+        LLVMValueRef bits = aux == WA_AUX_ALL_TRUE ? LLVMBuildICmp(b, LLVMIntNE, v, zero, "")
+                                                   : LLVMBuildICmp(b, LLVMIntSLT, v, zero, "");
         LLVMTypeRef mask_type = LLVMIntTypeInContext(cg->llvm, s.lanes);
         LLVMValueRef mask = LLVMBuildBitCast(b, bits, mask_type, "");
         if (aux == WA_AUX_ALL_TRUE)
@@ -507,9 +507,7 @@ static bool lower_integer(WaFuncGen *fg, WaAux aux, Shape s) {
             count = LLVMBuildTrunc(b, count, lane_type(cg, s), "");
         else if (s.lane_bits > 32)
             count = LLVMBuildZExt(b, count, lane_type(cg, s), "");
-        LLVMOpcode op = aux == WA_AUX_SHL     ? LLVMShl
-                        : aux == WA_AUX_SHR_S ? LLVMAShr
-                                              : LLVMLShr;
+        LLVMOpcode op = aux == WA_AUX_SHL ? LLVMShl : aux == WA_AUX_SHR_S ? LLVMAShr : LLVMLShr;
         push_v128(fg, LLVMBuildBinOp(b, op, v, splat(cg, s, count), ""));
         return true;
     }
@@ -518,7 +516,8 @@ static bool lower_integer(WaFuncGen *fg, WaAux aux, Shape s) {
         LLVMValueRef rhs = widen(cg, pop_shape(fg, s), 2 * s.lane_bits, false);
         LLVMValueRef lhs = widen(cg, pop_shape(fg, s), 2 * s.lane_bits, false);
         Shape wide = int_shape(2 * s.lane_bits, s.lanes);
-        LLVMValueRef sum = LLVMBuildAdd(b, LLVMBuildAdd(b, lhs, rhs, ""), splat_int(cg, wide, 1), "");
+        LLVMValueRef sum =
+            LLVMBuildAdd(b, LLVMBuildAdd(b, lhs, rhs, ""), splat_int(cg, wide, 1), "");
         sum = LLVMBuildLShr(b, sum, splat_int(cg, wide, 1), "");
         push_v128(fg, LLVMBuildTrunc(b, sum, vector_type(cg, s), "avgr_u"));
         return true;
@@ -693,12 +692,12 @@ static LLVMValueRef trunc_sat(WaCodegen *cg, LLVMValueRef x, bool is_signed) {
     /* Ordered compares: false for NaN, which therefore converts as 0.0. */
     LLVMValueRef above_lo = LLVMBuildFCmp(b, is_signed ? LLVMRealOGE : LLVMRealOGT, x, lo_v, "");
     LLVMValueRef below_hi = LLVMBuildFCmp(b, LLVMRealOLT, x, hi_v, "");
-    LLVMValueRef safe = LLVMBuildSelect(b, LLVMBuildAnd(b, above_lo, below_hi, ""), x,
-                                        LLVMConstNull(ftype), "");
-    LLVMValueRef r = is_signed ? LLVMBuildFPToSI(b, safe, itype, "")
-                               : LLVMBuildFPToUI(b, safe, itype, "");
-    LLVMValueRef max = is_signed ? splat_int(cg, int_shape(32, n), 0x7fffffff)
-                                 : LLVMConstAllOnes(itype);
+    LLVMValueRef safe =
+        LLVMBuildSelect(b, LLVMBuildAnd(b, above_lo, below_hi, ""), x, LLVMConstNull(ftype), "");
+    LLVMValueRef r =
+        is_signed ? LLVMBuildFPToSI(b, safe, itype, "") : LLVMBuildFPToUI(b, safe, itype, "");
+    LLVMValueRef max =
+        is_signed ? splat_int(cg, int_shape(32, n), 0x7fffffff) : LLVMConstAllOnes(itype);
     r = LLVMBuildSelect(b, LLVMBuildFCmp(b, LLVMRealOGE, x, hi_v, ""), max, r, "");
     if (is_signed) /* unsigned: lanes below the range are already 0 */
         r = LLVMBuildSelect(b, LLVMBuildFCmp(b, LLVMRealOLT, x, lo_v, ""),
@@ -772,8 +771,8 @@ bool wa_lower_simd(WaFuncGen *fg, const WaInstr *in) {
     if (lower_memory(fg, in, aux))
         return true;
     Shape s = shape_of(in->op);
-    bool binary = sig[0] == WA_VT_V128 && sig[1] == WA_VT_V128 && sig[2] == WA_VT_X &&
-                  sig[3] == WA_VT_V128;
+    bool binary =
+        sig[0] == WA_VT_V128 && sig[1] == WA_VT_V128 && sig[2] == WA_VT_X && sig[3] == WA_VT_V128;
     bool unary = sig[0] == WA_VT_V128 && sig[1] == WA_VT_X && sig[3] == WA_VT_V128;
     if ((binary || unary) && lower_uniform(fg, aux, s, binary))
         return true;
