@@ -145,8 +145,8 @@ static bool produce_output(const WaCompileOptions *o, const WaModule *m, WaDiag 
 }
 
 bool wa_driver_compile(const WaCompileOptions *o, WaDiag *d) {
-    uint8_t *bytes;
-    size_t size;
+    uint8_t *bytes = NULL;
+    size_t size = 0;
     WA_TRY(read_file(o->input, &bytes, &size, d));
     WaModule m;
     bool ok = wa_decode_module(bytes, size, o->input, &m, d);

@@ -44,62 +44,63 @@ static void exe_dir(char *out, size_t size) {
     snprintf(out, size, "%s", path);
 }
 
-static bool has_runtime(const char *dir) {
-    char a[PATH_MAX], b[PATH_MAX];
-    snprintf(a, sizeof a, "%s/libwasmaot_rt.a", dir);
-    snprintf(b, sizeof b, "%s/libwasmaot_wasi.a", dir);
-    return is_file(a) && is_file(b);
-}
-
-const char *wa_link_runtime_dir(WaDiag *d) {
-    static char found[PATH_MAX];
-    const char *env = getenv("WASMAOT_RUNTIME_DIR");
-    if (env && *env) {
-        if (!has_runtime(env)) {
-            wa_diag_error_no_offset(d, "WASMAOT_RUNTIME_DIR=%s has no libwasmaot_rt.a", env);
-            return NULL;
-        }
-        snprintf(found, sizeof found, "%s", env);
-        return found;
-    }
-    char dir[PATH_MAX];
-    exe_dir(dir, sizeof dir);
-    /* Build tree: runtime/ and wasi-libc-shim/ are siblings of compiler/. */
-    char rt[PATH_MAX], wasi[PATH_MAX];
-    snprintf(rt, sizeof rt, "%s/%s", dir, WA_RUNTIME_BUILD_DIR);
-    snprintf(wasi, sizeof wasi, "%s/%s/libwasmaot_wasi.a", dir, WA_WASI_BUILD_DIR);
-    char rt_lib[PATH_MAX + 32];
-    snprintf(rt_lib, sizeof rt_lib, "%s/libwasmaot_rt.a", rt);
-    if (is_file(rt_lib) && is_file(wasi)) {
-        /* The two live in different directories in the build tree: link both by path. */
-        snprintf(found, sizeof found, "%s", dir);
-        return found;
-    }
-    /* Installed: <bindir>/<relative path to the runtime directory>. */
-    snprintf(found, sizeof found, "%s/%s", dir, WA_RUNTIME_INSTALL_RELATIVE);
-    if (has_runtime(found))
-        return found;
-    wa_diag_error_no_offset(d,
-                            "cannot find the wasmaot runtime libraries near %s "
-                            "(set WASMAOT_RUNTIME_DIR)",
-                            dir);
-    return NULL;
+/* dir + "/" + name into out; false if it does not fit. */
+static bool join(char *out, const char *dir, const char *name) {
+    int n = snprintf(out, PATH_MAX, "%s/%s", dir, name);
+    return n > 0 && n < PATH_MAX;
 }
 
 /*
- * Paths of the runtime archives, given what wa_link_runtime_dir found:
- * main() of executables (a separate archive, so that linking the runtime into
- * other programs never pulls in a main), the WASI shim and the runtime.
+ * The runtime archives: main() of executables (an archive of its own, so that
+ * linking the runtime into other programs never pulls in a main), the WASI
+ * shim, and the runtime.
  */
-static void runtime_archives(const char *dir, char *rt_main, char *wasi, char *rt, size_t size) {
-    snprintf(rt_main, size, "%s/libwasmaot_rt_main.a", dir);
-    snprintf(rt, size, "%s/libwasmaot_rt.a", dir);
-    snprintf(wasi, size, "%s/libwasmaot_wasi.a", dir);
-    if (is_file(rt) && is_file(wasi))
-        return;
-    snprintf(rt_main, size, "%s/%s/libwasmaot_rt_main.a", dir, WA_RUNTIME_BUILD_DIR);
-    snprintf(rt, size, "%s/%s/libwasmaot_rt.a", dir, WA_RUNTIME_BUILD_DIR);
-    snprintf(wasi, size, "%s/%s/libwasmaot_wasi.a", dir, WA_WASI_BUILD_DIR);
+typedef struct RuntimeLibs {
+    char main[PATH_MAX], wasi[PATH_MAX], rt[PATH_MAX];
+} RuntimeLibs;
+
+/* The three archives side by side in `dir` (installed, or $WASMAOT_RUNTIME_DIR). */
+static bool libs_in(const char *dir, RuntimeLibs *l) {
+    return join(l->main, dir, "libwasmaot_rt_main.a") && join(l->wasi, dir, "libwasmaot_wasi.a") &&
+           join(l->rt, dir, "libwasmaot_rt.a") && is_file(l->main) && is_file(l->wasi) &&
+           is_file(l->rt);
+}
+
+/* The build tree: runtime/ and wasi-libc-shim/ are siblings of compiler/. */
+static bool libs_in_build_tree(const char *exe_dir, RuntimeLibs *l) {
+    char rt_dir[PATH_MAX], wasi_dir[PATH_MAX];
+    return join(rt_dir, exe_dir, WA_RUNTIME_BUILD_DIR) &&
+           join(wasi_dir, exe_dir, WA_WASI_BUILD_DIR) &&
+           join(l->main, rt_dir, "libwasmaot_rt_main.a") &&
+           join(l->wasi, wasi_dir, "libwasmaot_wasi.a") && join(l->rt, rt_dir, "libwasmaot_rt.a") &&
+           is_file(l->main) && is_file(l->wasi) && is_file(l->rt);
+}
+
+/*
+ * Finds the runtime archives: in $WASMAOT_RUNTIME_DIR if set, else beside the
+ * wasmaot executable in the build tree, else at the install location
+ * relative to it.
+ */
+static bool find_runtime(RuntimeLibs *l, WaDiag *d) {
+    const char *env = getenv("WASMAOT_RUNTIME_DIR");
+    if (env && *env) {
+        if (libs_in(env, l))
+            return true;
+        return wa_diag_error_no_offset(d,
+                                       "WASMAOT_RUNTIME_DIR=%s lacks the wasmaot runtime "
+                                       "libraries (libwasmaot_rt.a ...)",
+                                       env);
+    }
+    char dir[PATH_MAX], installed[PATH_MAX];
+    exe_dir(dir, sizeof dir);
+    if (libs_in_build_tree(dir, l))
+        return true;
+    if (join(installed, dir, WA_RUNTIME_INSTALL_RELATIVE) && libs_in(installed, l))
+        return true;
+    return wa_diag_error_no_offset(d,
+                                   "cannot find the wasmaot runtime libraries near %s "
+                                   "(set WASMAOT_RUNTIME_DIR)",
+                                   dir);
 }
 
 static bool find_on_path(const char *name, char *out, size_t size) {
@@ -182,23 +183,22 @@ static int run_capture(char *const *argv, char *err, size_t err_size) {
     char *nl = strchr(line, '\n');
     if (nl)
         *nl = '\0';
-    snprintf(err, err_size, "%s", line);
+    size_t len = strlen(line) < err_size - 1 ? strlen(line) : err_size - 1;
+    memcpy(err, line, len);
+    err[len] = '\0';
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 bool wa_link_exe(const char *object, const char *output, WaDiag *d) {
-    const char *rt_dir = wa_link_runtime_dir(d);
-    if (rt_dir == NULL)
-        return false;
+    RuntimeLibs libs;
+    WA_TRY(find_runtime(&libs, d));
     char lld[PATH_MAX], libc_dir[PATH_MAX];
     WA_TRY(find_lld(lld, sizeof lld, d));
     WA_TRY(find_libc_dir(libc_dir, sizeof libc_dir, d));
-    char rt_main[PATH_MAX + 64], wasi[PATH_MAX + 64], rt[PATH_MAX + 64];
-    runtime_archives(rt_dir, rt_main, wasi, rt, sizeof rt);
-    char scrt1[PATH_MAX + 16], crti[PATH_MAX + 16], crtn[PATH_MAX + 16], libpath[PATH_MAX + 16];
-    snprintf(scrt1, sizeof scrt1, "%s/Scrt1.o", libc_dir);
-    snprintf(crti, sizeof crti, "%s/crti.o", libc_dir);
-    snprintf(crtn, sizeof crtn, "%s/crtn.o", libc_dir);
+    char scrt1[PATH_MAX], crti[PATH_MAX], crtn[PATH_MAX], libpath[PATH_MAX + 2];
+    if (!join(scrt1, libc_dir, "Scrt1.o") || !join(crti, libc_dir, "crti.o") ||
+        !join(crtn, libc_dir, "crtn.o"))
+        return wa_diag_error_no_offset(d, "path too long: %s", libc_dir);
     snprintf(libpath, sizeof libpath, "-L%s", libc_dir);
     char *argv[] = {
         lld,
@@ -220,9 +220,9 @@ bool wa_link_exe(const char *object, const char *output, WaDiag *d) {
         (char *)object,
         /* The shim calls into the runtime and the runtime's start-up into the shim. */
         "--start-group",
-        rt_main,
-        wasi,
-        rt,
+        libs.main,
+        libs.wasi,
+        libs.rt,
         "--end-group",
         libpath,
         "-L/lib/x86_64-linux-gnu",

@@ -14,8 +14,11 @@
 #include <stdbool.h>
 
 /*
- * Links `object` into the PIE executable `output`. On failure returns false
- * with one line in d: what was missing, or lld's first error.
+ * Links `object` into the PIE executable `output` with the runtime
+ * libraries: beside the wasmaot executable in the build tree, or at the
+ * install location relative to it; $WASMAOT_RUNTIME_DIR overrides both. On
+ * failure returns false with one line in d: what was missing, or lld's first
+ * error.
  */
 bool wa_link_exe(const char *object, const char *output, WaDiag *d);
 
@@ -25,13 +28,5 @@ bool wa_link_exe(const char *object, const char *output, WaDiag *d);
  * runtime when it is loaded.
  */
 bool wa_link_shared(const char *object, const char *output, WaDiag *d);
-
-/*
- * The directory holding libwasmaot_rt.a and libwasmaot_wasi.a: beside the
- * wasmaot executable in the build tree, or the install location relative to
- * it; $WASMAOT_RUNTIME_DIR overrides both. NULL with an error in d if none
- * is found. The result is owned by the callee (static storage).
- */
-const char *wa_link_runtime_dir(WaDiag *d);
 
 #endif
