@@ -239,12 +239,30 @@ bool wa_link_exe(const char *object, const char *output, WaDiag *d) {
 }
 
 bool wa_link_shared(const char *object, const char *output, WaDiag *d) {
-    char lld[PATH_MAX];
+    char lld[PATH_MAX], libc_dir[PATH_MAX], libpath[PATH_MAX + 2];
     WA_TRY(find_lld(lld, sizeof lld, d));
-    char *argv[] = {
-        lld,   "-shared",          "--eh-frame-hdr", "-z", "relro",        "-z",
-        "now", "--hash-style=gnu", "--build-id",     "-o", (char *)output, (char *)object,
-        NULL};
+    WA_TRY(find_libc_dir(libc_dir, sizeof libc_dir, d));
+    snprintf(libpath, sizeof libpath, "-L%s", libc_dir);
+    /*
+     * Rounding compiles to libm calls on CPUs without SSE4.1 (ceil, floor,
+     * ...): the object records its need for libm, so any host can load it.
+     */
+    char *argv[] = {lld,
+                    "-shared",
+                    "--eh-frame-hdr",
+                    "-z",
+                    "relro",
+                    "-z",
+                    "now",
+                    "--hash-style=gnu",
+                    "--build-id",
+                    "-o",
+                    (char *)output,
+                    (char *)object,
+                    libpath,
+                    "--as-needed",
+                    "-lm",
+                    NULL};
     char err[1024];
     if (run_capture(argv, err, sizeof err) != 0)
         return wa_diag_error_no_offset(d, "link failed: %s", err[0] ? err : "ld.lld failed");

@@ -102,3 +102,13 @@ Test(cli, version_and_help) {
     cr_expect_eq(sh("'%s' --version | grep -q '^wasmaot %s$'", WA_WASMAOT, WA_VERSION), 0);
     cr_expect_eq(sh("'%s' --help | grep -q 'usage: wasmaot INPUT.wasm -o OUTPUT'", WA_WASMAOT), 0);
 }
+
+Test(cli, shared_object_records_its_libm_need, .init = make_dir, .fini = remove_dir) {
+    /* Without SSE4.1 (--cpu=x86-64), f32.ceil is a call to libm's ceilf. */
+    cr_assert_eq(sh("cd %s && printf '(module (func (export \"f\") (param f32) (result f32) "
+                    "(f32.ceil (local.get 0))))' > m.wat && wat2wasm m.wat -o m.wasm",
+                    dir),
+                 0);
+    cr_assert_eq(sh("cd %s && '%s' m.wasm --emit=shared --cpu=x86-64 -o m.so", dir, WA_WASMAOT), 0);
+    cr_expect_eq(sh("cd %s && readelf -d m.so | grep -q 'NEEDED.*libm.so'", dir), 0);
+}
