@@ -75,12 +75,18 @@ static void free_iovs(host_iovs_t *iovs) {
         free(iovs->v);
 }
 
-int32_t wa_wasi_fd_write(wa_wasi_ctx_t *ctx, int32_t fd, int32_t iovs, int32_t iovs_len,
-                         int32_t nwritten_out) {
+/*
+ * fd_read and fd_write: one readv/writev over the guest's iovecs (so short
+ * counts behave as in POSIX), retried on EINTR; the count is stored at
+ * count_out, which is checked before any data moves (data read from a pipe
+ * could not be put back).
+ */
+static int32_t transfer(wa_wasi_ctx_t *ctx, int32_t fd, int32_t iovs, int32_t iovs_len,
+                        int32_t count_out, ssize_t (*io)(int, const struct iovec *, int)) {
     wa_fdtab_entry_t *e = wa_fdtab_get(ctx, fd);
     if (!e)
         return WA_WASI_EBADF;
-    uint8_t *result = wa_guest_out(ctx, nwritten_out, 4);
+    uint8_t *result = wa_guest_out(ctx, count_out, 4);
     if (!result)
         return WA_WASI_EFAULT;
     host_iovs_t v;
@@ -89,7 +95,7 @@ int32_t wa_wasi_fd_write(wa_wasi_ctx_t *ctx, int32_t fd, int32_t iovs, int32_t i
         return err;
     ssize_t n;
     do
-        n = writev(e->host_fd, v.v, v.n);
+        n = io(e->host_fd, v.v, v.n);
     while (n < 0 && errno == EINTR);
     err = n < 0 ? wa_errno_from_host(errno) : WA_WASI_ESUCCESS;
     free_iovs(&v);
@@ -98,28 +104,14 @@ int32_t wa_wasi_fd_write(wa_wasi_ctx_t *ctx, int32_t fd, int32_t iovs, int32_t i
     return err;
 }
 
+int32_t wa_wasi_fd_write(wa_wasi_ctx_t *ctx, int32_t fd, int32_t iovs, int32_t iovs_len,
+                         int32_t nwritten_out) {
+    return transfer(ctx, fd, iovs, iovs_len, nwritten_out, writev);
+}
+
 int32_t wa_wasi_fd_read(wa_wasi_ctx_t *ctx, int32_t fd, int32_t iovs, int32_t iovs_len,
                         int32_t nread_out) {
-    wa_fdtab_entry_t *e = wa_fdtab_get(ctx, fd);
-    if (!e)
-        return WA_WASI_EBADF;
-    /* Checked before reading: data consumed from a pipe could not be put back. */
-    uint8_t *result = wa_guest_out(ctx, nread_out, 4);
-    if (!result)
-        return WA_WASI_EFAULT;
-    host_iovs_t v;
-    int32_t err = gather_iovs(ctx, iovs, iovs_len, &v);
-    if (err != WA_WASI_ESUCCESS)
-        return err;
-    ssize_t n;
-    do
-        n = readv(e->host_fd, v.v, v.n);
-    while (n < 0 && errno == EINTR);
-    err = n < 0 ? wa_errno_from_host(errno) : WA_WASI_ESUCCESS;
-    free_iovs(&v);
-    if (n >= 0)
-        wa_guest_store_u32(result, (uint32_t)n);
-    return err;
+    return transfer(ctx, fd, iovs, iovs_len, nread_out, readv);
 }
 
 int32_t wa_wasi_fd_seek(wa_wasi_ctx_t *ctx, int32_t fd, int64_t offset, int32_t whence,

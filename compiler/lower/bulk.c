@@ -10,10 +10,6 @@
 
 #include <stddef.h>
 
-static LLVMValueRef u32_const(WaCodegen *cg, uint32_t v) {
-    return LLVMConstInt(cg->t_i32, v, false);
-}
-
 /* Traps unless [start, start + n) lies within memory `mem`'s current size; returns base+start. */
 static LLVMValueRef checked_range(WaFuncGen *fg, LLVMValueRef mem, LLVMValueRef start,
                                   LLVMValueRef n64) {
@@ -56,19 +52,13 @@ bool wa_lower_bulk(WaFuncGen *fg, const WaInstr *in) {
     WaCodegen *cg = fg->cg;
     switch (in->op) {
     case WA_OP_MEMORY_INIT: {
-        LLVMValueRef n = wa_fg_pop(fg);
-        LLVMValueRef src = wa_fg_pop(fg);
-        LLVMValueRef dst = wa_fg_pop(fg);
-        LLVMValueRef args[6] = {
-            fg->ctx, u32_const(cg, in->imm.pair.b), u32_const(cg, in->imm.pair.a), dst, src, n};
-        wa_fg_call_runtime(fg, "wa_rt_memory_init", cg->t_void, args, 6);
+        uint32_t imms[2] = {in->imm.pair.b, in->imm.pair.a}; /* memory, segment */
+        wa_fg_call_runtime_op(fg, "wa_rt_memory_init", cg->t_void, imms, 2, 3);
         return true;
     }
-    case WA_OP_DATA_DROP: {
-        LLVMValueRef args[2] = {fg->ctx, u32_const(cg, in->imm.index)};
-        wa_fg_call_runtime(fg, "wa_rt_data_drop", cg->t_void, args, 2);
+    case WA_OP_DATA_DROP:
+        wa_fg_call_runtime_op(fg, "wa_rt_data_drop", cg->t_void, &in->imm.index, 1, 0);
         return true;
-    }
     case WA_OP_MEMORY_COPY:
         lower_copy(fg, in);
         return true;

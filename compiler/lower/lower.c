@@ -87,6 +87,18 @@ LLVMValueRef wa_fg_call_runtime(WaFuncGen *fg, const char *name, LLVMTypeRef ret
     return LLVMBuildCall2(cg->b, type, fn, args, nargs, "");
 }
 
+LLVMValueRef wa_fg_call_runtime_op(WaFuncGen *fg, const char *name, LLVMTypeRef ret,
+                                   const uint32_t *imms, unsigned nimms, unsigned noperands) {
+    LLVMValueRef args[8];
+    WA_CHECK(1 + nimms + noperands <= 8);
+    args[0] = fg->ctx;
+    for (unsigned i = 0; i < nimms; i++)
+        args[1 + i] = LLVMConstInt(fg->cg->t_i32, imms[i], false);
+    for (unsigned i = noperands; i > 0; i--)
+        args[nimms + i] = wa_fg_pop(fg);
+    return wa_fg_call_runtime(fg, name, ret, args, 1 + nimms + noperands);
+}
+
 /* Address of the instance field at `offset`. */
 static LLVMValueRef ctx_field_ptr(WaFuncGen *fg, LLVMBuilderRef b, size_t offset) {
     WaCodegen *cg = fg->cg;

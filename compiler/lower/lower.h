@@ -127,6 +127,15 @@ LLVMValueRef wa_cg_runtime_fn(WaCodegen *cg, const char *name, LLVMTypeRef type)
 LLVMValueRef wa_fg_call_runtime(WaFuncGen *fg, const char *name, LLVMTypeRef ret,
                                 LLVMValueRef *args, unsigned nargs);
 
+/*
+ * The shape of the bulk and table instructions that the runtime implements:
+ * calls runtime function `name` with the instance, the immediates
+ * imms[0..nimms) as i32 constants, then the top `noperands` operands (popped;
+ * the deepest first), and returns its result.
+ */
+LLVMValueRef wa_fg_call_runtime_op(WaFuncGen *fg, const char *name, LLVMTypeRef ret,
+                                   const uint32_t *imms, unsigned nimms, unsigned noperands);
+
 /* Loads a field at byte `offset` of the instance struct (use offsetof on wa_rt_instance_t). */
 LLVMValueRef wa_fg_load_ctx_field(WaFuncGen *fg, size_t offset, LLVMTypeRef type, const char *name);
 

@@ -11,10 +11,6 @@
 
 #include <stddef.h>
 
-static LLVMValueRef u32_const(WaCodegen *cg, uint32_t v) {
-    return LLVMConstInt(cg->t_i32, v, false);
-}
-
 /* ctx->tables[index] (hoisted: the wa_rt_table_t itself never moves). */
 static LLVMValueRef table_object(WaFuncGen *fg, uint32_t index) {
     WaCodegen *cg = fg->cg;
@@ -62,43 +58,27 @@ bool wa_lower_table(WaFuncGen *fg, const WaInstr *in) {
         wa_fg_push(fg, table_size(fg, table_object(fg, in->imm.index)), WA_VT_I32);
         return true;
     case WA_OP_TABLE_GROW: {
-        LLVMValueRef n = wa_fg_pop(fg);
-        LLVMValueRef init = wa_fg_pop(fg);
-        LLVMValueRef args[4] = {fg->ctx, u32_const(cg, in->imm.index), init, n};
-        wa_fg_push(fg, wa_fg_call_runtime(fg, "wa_rt_table_grow", cg->t_i32, args, 4), WA_VT_I32);
+        LLVMValueRef old_size =
+            wa_fg_call_runtime_op(fg, "wa_rt_table_grow", cg->t_i32, &in->imm.index, 1, 2);
+        wa_fg_push(fg, old_size, WA_VT_I32);
         return true;
     }
-    case WA_OP_TABLE_FILL: {
-        LLVMValueRef n = wa_fg_pop(fg);
-        LLVMValueRef value = wa_fg_pop(fg);
-        LLVMValueRef dst = wa_fg_pop(fg);
-        LLVMValueRef args[5] = {fg->ctx, u32_const(cg, in->imm.index), dst, value, n};
-        wa_fg_call_runtime(fg, "wa_rt_table_fill", cg->t_void, args, 5);
+    case WA_OP_TABLE_FILL:
+        wa_fg_call_runtime_op(fg, "wa_rt_table_fill", cg->t_void, &in->imm.index, 1, 3);
         return true;
-    }
     case WA_OP_TABLE_COPY: {
-        LLVMValueRef n = wa_fg_pop(fg);
-        LLVMValueRef src = wa_fg_pop(fg);
-        LLVMValueRef dst = wa_fg_pop(fg);
-        LLVMValueRef args[6] = {
-            fg->ctx, u32_const(cg, in->imm.pair.a), u32_const(cg, in->imm.pair.b), dst, src, n};
-        wa_fg_call_runtime(fg, "wa_rt_table_copy", cg->t_void, args, 6);
+        uint32_t imms[2] = {in->imm.pair.a, in->imm.pair.b}; /* destination, source */
+        wa_fg_call_runtime_op(fg, "wa_rt_table_copy", cg->t_void, imms, 2, 3);
         return true;
     }
     case WA_OP_TABLE_INIT: {
-        LLVMValueRef n = wa_fg_pop(fg);
-        LLVMValueRef src = wa_fg_pop(fg);
-        LLVMValueRef dst = wa_fg_pop(fg);
-        LLVMValueRef args[6] = {
-            fg->ctx, u32_const(cg, in->imm.pair.b), u32_const(cg, in->imm.pair.a), dst, src, n};
-        wa_fg_call_runtime(fg, "wa_rt_table_init", cg->t_void, args, 6);
+        uint32_t imms[2] = {in->imm.pair.b, in->imm.pair.a}; /* table, segment */
+        wa_fg_call_runtime_op(fg, "wa_rt_table_init", cg->t_void, imms, 2, 3);
         return true;
     }
-    case WA_OP_ELEM_DROP: {
-        LLVMValueRef args[2] = {fg->ctx, u32_const(cg, in->imm.index)};
-        wa_fg_call_runtime(fg, "wa_rt_elem_drop", cg->t_void, args, 2);
+    case WA_OP_ELEM_DROP:
+        wa_fg_call_runtime_op(fg, "wa_rt_elem_drop", cg->t_void, &in->imm.index, 1, 0);
         return true;
-    }
     default:
         return false;
     }
