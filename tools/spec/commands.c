@@ -549,7 +549,7 @@ static bool builds_state(const SpecCommand *c) {
 
 uint32_t spec_commands_run(const SpecScript *s, const SpecOptions *opt, SpecCounts *counts) {
     Runner r = {.s = s, .opt = opt, .counts = counts};
-    r.compiler = spec_compile_new(s->dir, opt->opt_level);
+    r.compiler = spec_compile_new(s->dir, opt->opt_level, opt->cpu);
     r.spectest = spec_spectest_new(opt->verbose);
     bind(&r.registered, &r.nregistered, &r.cap_registered, (SpecName){"spectest", 8}, NULL, 0,
          true);

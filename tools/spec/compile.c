@@ -32,15 +32,17 @@ typedef struct cache_entry {
 struct SpecCompiler {
     char *dir;
     int opt_level;
+    const char *cpu;
     cache_entry_t *entries;
     uint32_t count, cap;
 };
 
-SpecCompiler *spec_compile_new(const char *dir, int opt_level) {
+SpecCompiler *spec_compile_new(const char *dir, int opt_level, const char *cpu) {
     SpecCompiler *c = calloc(1, sizeof *c);
     if (c == NULL || (c->dir = strdup(dir)) == NULL)
         abort();
     c->opt_level = opt_level;
+    c->cpu = cpu;
     return c;
 }
 
@@ -82,7 +84,7 @@ static void compile_and_load(SpecCompiler *c, const char *path, SpecModule *out)
         .output = so,
         .emit = WA_EMIT_SHARED,
         .opt_level = c->opt_level,
-        .cpu = "native",
+        .cpu = c->cpu,
     };
     WaDiag d;
     wa_diag_init(&d, NULL);

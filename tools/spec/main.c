@@ -25,6 +25,8 @@ static void usage(FILE *out) {
             "  --line N    run only the command at line N (of a single file), after the\n"
             "              commands before it that build its state\n"
             "  -O N        optimisation level for compiling modules, 0..3 (default %d)\n"
+            "  --cpu NAME  target CPU for compiling modules: native (default) or an\n"
+            "              LLVM CPU name such as x86-64 (baseline SSE2)\n"
             "  -h, --help  this text\n",
             WA_SPEC_DEFAULT_OPT);
 }
@@ -52,7 +54,7 @@ static void print_counts(const SpecCounts *c, bool with_na) {
 }
 
 int main(int argc, char **argv) {
-    SpecOptions opt = {.opt_level = WA_SPEC_DEFAULT_OPT};
+    SpecOptions opt = {.opt_level = WA_SPEC_DEFAULT_OPT, .cpu = "native"};
     const char **files = calloc((size_t)argc, sizeof *files);
     int nfiles = 0;
     for (int i = 1; i < argc; i++) {
@@ -77,6 +79,13 @@ int main(int argc, char **argv) {
                 return 2;
             }
             opt.opt_level = (int)v;
+        } else if (strcmp(a, "--cpu") == 0 || strncmp(a, "--cpu=", 6) == 0) {
+            const char *name = a[5] == '=' ? a + 6 : (i + 1 < argc ? argv[++i] : NULL);
+            if (name == NULL || *name == '\0') {
+                fprintf(stderr, "wasmaot-spec: --cpu needs a CPU name\n");
+                return 2;
+            }
+            opt.cpu = name;
         } else if (a[0] == '-') {
             fprintf(stderr, "wasmaot-spec: unknown option %s\n", a);
             usage(stderr);

@@ -167,8 +167,11 @@ typedef struct SpecModule {
 
 typedef struct SpecCompiler SpecCompiler;
 
-/* A compiler writing shared objects into `dir` at optimisation level opt_level. */
-SpecCompiler *spec_compile_new(const char *dir, int opt_level);
+/*
+ * A compiler writing shared objects into `dir` at optimisation level
+ * opt_level for target CPU `cpu` ("native" or an LLVM CPU name).
+ */
+SpecCompiler *spec_compile_new(const char *dir, int opt_level, const char *cpu);
 
 /*
  * Compiles and loads the module file at `path`; files with equal bytes share
@@ -202,9 +205,10 @@ void spec_spectest_free(SpecHost *h);
 /* ---- commands.c ---- */
 
 typedef struct SpecOptions {
-    int opt_level; /* for compiling modules */
-    uint32_t line; /* run only the command at this line (0: all) */
-    bool verbose;  /* print each command as it runs */
+    int opt_level;   /* for compiling modules */
+    const char *cpu; /* target CPU for compiling modules: "native" or an LLVM CPU name */
+    uint32_t line;   /* run only the command at this line (0: all) */
+    bool verbose;    /* print each command as it runs */
 } SpecOptions;
 
 typedef struct SpecCounts {
