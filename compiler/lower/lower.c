@@ -177,12 +177,32 @@ static bool needs_stack_check(WaFuncGen *fg) {
     return false;
 }
 
+/*
+ * The current stack pointer. On x86-64 and AArch64 it is read directly
+ * (llvm.read_register), which unlike llvm.frameaddress does not force the
+ * function to set up a frame pointer.
+ */
+static LLVMValueRef stack_pointer(WaCodegen *cg) {
+    const char *triple = LLVMGetTarget(cg->mod);
+    const char *reg = NULL;
+    if (strncmp(triple, "x86_64", 6) == 0)
+        reg = "rsp";
+    else if (strncmp(triple, "aarch64", 7) == 0)
+        reg = "sp";
+    if (reg == NULL) {
+        LLVMTypeRef overload = cg->t_ptr;
+        LLVMValueRef zero = LLVMConstInt(cg->t_i32, 0, false);
+        LLVMValueRef frame = wa_cg_call_intrinsic(cg, "llvm.frameaddress", &overload, 1, &zero, 1);
+        return LLVMBuildPtrToInt(cg->b, frame, cg->t_i64, "sp");
+    }
+    LLVMMetadataRef name = LLVMMDStringInContext2(cg->llvm, reg, strlen(reg));
+    LLVMValueRef arg = LLVMMetadataAsValue(cg->llvm, LLVMMDNodeInContext2(cg->llvm, &name, 1));
+    return wa_cg_call_intrinsic(cg, "llvm.read_register", &cg->t_i64, 1, &arg, 1);
+}
+
 static void emit_stack_check(WaFuncGen *fg) {
     WaCodegen *cg = fg->cg;
-    LLVMTypeRef overload = cg->t_ptr;
-    LLVMValueRef zero = LLVMConstInt(cg->t_i32, 0, false);
-    LLVMValueRef frame = wa_cg_call_intrinsic(cg, "llvm.frameaddress", &overload, 1, &zero, 1);
-    LLVMValueRef sp = LLVMBuildPtrToInt(cg->b, frame, cg->t_i64, "sp");
+    LLVMValueRef sp = stack_pointer(cg);
     /* Hoisted and invariant: the limit does not change while wasm code runs. */
     LLVMValueRef limit = wa_fg_load_ctx_field_hoisted(fg, offsetof(wa_rt_instance_t, stack_limit),
                                                       cg->t_i64, "stack_limit");
