@@ -21,6 +21,7 @@
  */
 #include "wasm/instr.h"
 
+#include "float_bits.h"
 #include "wat_run.h"
 
 #include <criterion/criterion.h>
@@ -56,45 +57,8 @@ typedef struct Case {
 #define INVAL "invalid conversion to integer"
 
 /* Frequently used float bit patterns. */
-#define F32_SNAN 0x7fa00000u /* nan:0x200000, signalling */
-#define F32_NSNAN 0xffa00000u
-#define F32_QNAN 0x7fc00000u /* canonical */
-#define F32_NQNAN 0xffc00000u
-#define F32_INF 0x7f800000u
-#define F32_NINF 0xff800000u
-#define F32_ONE 0x3f800000u
-#define F32_NONE 0xbf800000u
-#define F32_NZERO 0x80000000u
-#define F64_SNAN 0x7ff4000000000000ull /* nan:0x4000000000000, signalling */
-#define F64_QNAN 0x7ff8000000000000ull
-#define F64_INF 0x7ff0000000000000ull
-#define F64_NINF 0xfff0000000000000ull
-#define F64_ONE 0x3ff0000000000000ull
-#define F64_NONE 0xbff0000000000000ull
-#define F64_NZERO 0x8000000000000000ull
 
 /* ---- Generating the wasm text ---- */
-
-typedef struct Buf {
-    char *p;
-    size_t len, cap;
-} Buf;
-
-static void put(Buf *b, const char *fmt, ...) {
-    va_list ap;
-    for (;;) {
-        va_start(ap, fmt);
-        int n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-        va_end(ap);
-        if (b->len + (size_t)n < b->cap) {
-            b->len += (size_t)n;
-            return;
-        }
-        b->cap = b->cap * 2 + (size_t)n + 4096;
-        b->p = realloc(b->p, b->cap);
-        cr_assert_not_null(b->p);
-    }
-}
 
 static WaOpcode opcode_named(const char *name, size_t len) {
     for (int op = 0; op < WA_OP_COUNT; op++)
@@ -144,7 +108,7 @@ static bool is_64(WaValType t) {
 }
 
 /* A float constant from its bits, in the text format (exact: hex float or nan:payload). */
-static void put_float(Buf *b, WaValType t, uint64_t bits) {
+static void put_float(WatBuf *b, WaValType t, uint64_t bits) {
     int mant_bits = t == WA_VT_F32 ? 23 : 52, exp_bits = t == WA_VT_F32 ? 8 : 11;
     int bias = (1 << (exp_bits - 1)) - 1;
     uint64_t mant = bits & ((1ull << mant_bits) - 1);
@@ -155,50 +119,50 @@ static void put_float(Buf *b, WaValType t, uint64_t bits) {
     int ndigits = t == WA_VT_F32 ? 6 : 13;
     if (exp == (1ull << exp_bits) - 1) {
         if (mant == 0)
-            put(b, "%sinf", sign);
+            wat_buf_printf(b, "%sinf", sign);
         else
-            put(b, "%snan:0x%" PRIx64, sign, mant);
+            wat_buf_printf(b, "%snan:0x%" PRIx64, sign, mant);
     } else if (exp == 0) {
-        put(b, "%s0x0.%0*" PRIx64 "p-%d", sign, ndigits, digits, bias - 1);
+        wat_buf_printf(b, "%s0x0.%0*" PRIx64 "p-%d", sign, ndigits, digits, bias - 1);
     } else {
-        put(b, "%s0x1.%0*" PRIx64 "p%d", sign, ndigits, digits, (int)exp - bias);
+        wat_buf_printf(b, "%s0x1.%0*" PRIx64 "p%d", sign, ndigits, digits, (int)exp - bias);
     }
 }
 
 /* Operand i of a case: a constant, or a load from its slot in the data segment. */
-static void put_operand(Buf *b, WaValType t, uint64_t bits, bool constant, size_t slot) {
+static void put_operand(WatBuf *b, WaValType t, uint64_t bits, bool constant, size_t slot) {
     if (!constant) {
-        put(b, "(%s.load offset=%zu (i32.const 0))", type_name(t), slot);
+        wat_buf_printf(b, "(%s.load offset=%zu (i32.const 0))", type_name(t), slot);
         return;
     }
-    put(b, "(%s.const ", type_name(t));
+    wat_buf_printf(b, "(%s.const ", type_name(t));
     if (t == WA_VT_I32)
-        put(b, "0x%" PRIx32, (uint32_t)bits);
+        wat_buf_printf(b, "0x%" PRIx32, (uint32_t)bits);
     else if (t == WA_VT_I64)
-        put(b, "0x%" PRIx64, bits);
+        wat_buf_printf(b, "0x%" PRIx64, bits);
     else
         put_float(b, t, bits);
-    put(b, ")");
+    wat_buf_printf(b, ")");
 }
 
 /* The data segment starts here; below it is scratch space for reporting. */
 #define DATA_BASE 1024
 
 /* The case's expression; variant bit i set = operand i is a constant. */
-static WaValType put_expr(Buf *b, const Case *c, size_t index, unsigned variant) {
+static WaValType put_expr(WatBuf *b, const Case *c, size_t index, unsigned variant) {
     WaOpcode ops[4];
     int nops = case_ops(c, ops);
     for (int i = nops - 1; i >= 0; i--)
-        put(b, "(%s ", wa_op_name[ops[i]]);
+        wat_buf_printf(b, "(%s ", wa_op_name[ops[i]]);
     int nargs = operand_count(ops[0]);
     for (int i = 0; i < nargs; i++) {
         WaValType t = wa_op_sig[ops[0]][i];
         put_operand(b, t, i == 0 ? c->a : c->b, variant & (1u << i),
                     DATA_BASE + index * 16 + (size_t)i * 8);
-        put(b, " ");
+        wat_buf_printf(b, " ");
     }
     for (int i = 0; i < nops; i++)
-        put(b, ")");
+        wat_buf_printf(b, ")");
     return wa_op_sig[ops[nops - 1]][3];
 }
 
@@ -212,8 +176,9 @@ static unsigned variant_count(const Case *c) {
  * Module head: WASI imports, memory with every case's operands, and the
  * checkers. $report prints "FAIL <id, 8 hex> <bits, 16 hex>\n".
  */
-static void put_head(Buf *b, const Case *cases, size_t n) {
-    put(b, "(module\n"
+static void put_head(WatBuf *b, const Case *cases, size_t n) {
+    wat_buf_printf(
+        b, "(module\n"
            "  (import \"wasi_snapshot_preview1\" \"fd_write\"\n"
            "    (func $fd_write (param i32 i32 i32 i32) (result i32)))\n"
            "  (import \"wasi_snapshot_preview1\" \"proc_exit\" (func $proc_exit (param i32)))\n"
@@ -262,30 +227,32 @@ static void put_head(Buf *b, const Case *cases, size_t n) {
            "          (else (i64.eq (i64.and (local.get $got) (i64.const 0x7ff8000000000000))\n"
            "                        (i64.const 0x7ff8000000000000)))))))\n"
            "      (then (call $report (local.get $id) (local.get $got)))))\n");
-    put(b, "  (data (i32.const %d) \"", DATA_BASE);
+    wat_buf_printf(b, "  (data (i32.const %d) \"", DATA_BASE);
     for (size_t i = 0; i < n; i++)
         for (int k = 0; k < 16; k++)
-            put(b, "\\%02x",
-                (unsigned)(((k < 8 ? cases[i].a : cases[i].b) >> (8 * (k % 8))) & 0xff));
-    put(b, "\")\n");
+            wat_buf_printf(b, "\\%02x",
+                           (unsigned)(((k < 8 ? cases[i].a : cases[i].b) >> (8 * (k % 8))) & 0xff));
+    wat_buf_printf(b, "\")\n");
 }
 
 /* One check of case `index`, variant `variant`, inside _start. */
-static void put_check(Buf *b, const Case *c, size_t index, unsigned variant) {
-    Buf e = {0};
+static void put_check(WatBuf *b, const Case *c, size_t index, unsigned variant) {
+    WatBuf e = {0};
     WaValType rt = put_expr(&e, c, index, variant);
     unsigned kind = c->want == EXACT ? 0 : c->want == CANON_NAN ? 1 : 2;
     unsigned id = (unsigned)index * 4 + variant;
     if (is_64(rt))
-        put(b,
-            "    (call $check64 (i32.const %u) %s%s%s (i64.const 0x%" PRIx64 ") (i32.const %u))\n",
-            id, rt == WA_VT_F64 ? "(i64.reinterpret_f64 " : "", e.p, rt == WA_VT_F64 ? ")" : "",
-            c->bits, kind);
+        wat_buf_printf(b,
+                       "    (call $check64 (i32.const %u) %s%s%s (i64.const 0x%" PRIx64
+                       ") (i32.const %u))\n",
+                       id, rt == WA_VT_F64 ? "(i64.reinterpret_f64 " : "", e.p,
+                       rt == WA_VT_F64 ? ")" : "", c->bits, kind);
     else
-        put(b,
-            "    (call $check32 (i32.const %u) %s%s%s (i32.const 0x%" PRIx32 ") (i32.const %u))\n",
-            id, rt == WA_VT_F32 ? "(i32.reinterpret_f32 " : "", e.p, rt == WA_VT_F32 ? ")" : "",
-            (uint32_t)c->bits, kind);
+        wat_buf_printf(b,
+                       "    (call $check32 (i32.const %u) %s%s%s (i32.const 0x%" PRIx32
+                       ") (i32.const %u))\n",
+                       id, rt == WA_VT_F32 ? "(i32.reinterpret_f32 " : "", e.p,
+                       rt == WA_VT_F32 ? ")" : "", (uint32_t)c->bits, kind);
     free(e.p);
 }
 
@@ -293,14 +260,14 @@ static const char *const value_flags[] = {"-O2", "-O0", "-O2 --cpu=x86-64", "-O3
 
 /* Runs every non-trapping case of the table in one program per compiler flag set. */
 static void check_values(const Case *cases, size_t n) {
-    Buf b = {0};
+    WatBuf b = {0};
     put_head(&b, cases, n);
-    put(&b, "  (func (export \"_start\")\n");
+    wat_buf_printf(&b, "  (func (export \"_start\")\n");
     for (size_t i = 0; i < n; i++)
         if (cases[i].want != TRAPS)
             for (unsigned v = 0; v < variant_count(&cases[i]); v++)
                 put_check(&b, &cases[i], i, v);
-    put(&b, "    (if (global.get $failed) (then (call $proc_exit (i32.const 1))))))\n");
+    wat_buf_printf(&b, "    (if (global.get $failed) (then (call $proc_exit (i32.const 1))))))\n");
 
     for (size_t f = 0; f < sizeof value_flags / sizeof value_flags[0]; f++) {
         WatRun *r = malloc(sizeof *r);
@@ -337,13 +304,14 @@ static void check_traps(const Case *cases, size_t n) {
         if (c->want != TRAPS)
             continue;
         for (unsigned v = 0; v < variant_count(c); v++) {
-            Buf b = {0};
-            put(&b, "(module (memory 1)\n  (data (i32.const %d) \"", DATA_BASE);
+            WatBuf b = {0};
+            wat_buf_printf(&b, "(module (memory 1)\n  (data (i32.const %d) \"", DATA_BASE);
             for (int k = 0; k < 16; k++)
-                put(&b, "\\%02x", (unsigned)(((k < 8 ? c->a : c->b) >> (8 * (k % 8))) & 0xff));
-            put(&b, "\")\n  (func (export \"_start\") (drop ");
+                wat_buf_printf(&b, "\\%02x",
+                               (unsigned)(((k < 8 ? c->a : c->b) >> (8 * (k % 8))) & 0xff));
+            wat_buf_printf(&b, "\")\n  (func (export \"_start\") (drop ");
             put_expr(&b, c, 0, v);
-            put(&b, ")))\n");
+            wat_buf_printf(&b, ")))\n");
             WatRun *r = malloc(sizeof *r);
             wat_run(b.p, "-O2", true, r);
             cr_assert_eq(r->compile_status, 0, "compile failed: %s", r->compile_err);

@@ -21,6 +21,7 @@
  */
 #include "wasm/instr.h"
 
+#include "float_bits.h"
 #include "wat_run.h"
 
 #include <criterion/criterion.h>
@@ -77,48 +78,8 @@ typedef struct Case {
 } Case;
 
 /* Float bit patterns. */
-#define F32_SNAN 0x7fa00000u
-#define F32_NSNAN 0xffa00000u
-#define F32_QNAN 0x7fc00000u
-#define F32_NQNAN 0xffc00000u
-#define F32_PAYLOAD 0x7fc12345u
-#define F32_INF 0x7f800000u
-#define F32_NINF 0xff800000u
-#define F32_ONE 0x3f800000u
-#define F32_NONE 0xbf800000u
-#define F32_HALF 0x3f000000u
-#define F32_NHALF 0xbf000000u
-#define F32_NZERO 0x80000000u
-#define F64_SNAN 0x7ff4000000000000ull
-#define F64_QNAN 0x7ff8000000000000ull
-#define F64_INF 0x7ff0000000000000ull
-#define F64_NINF 0xfff0000000000000ull
-#define F64_ONE 0x3ff0000000000000ull
-#define F64_NONE 0xbff0000000000000ull
-#define F64_NZERO 0x8000000000000000ull
 
 /* ---- Generating the wasm text ---- */
-
-typedef struct Buf {
-    char *p;
-    size_t len, cap;
-} Buf;
-
-static void put(Buf *b, const char *fmt, ...) {
-    va_list ap;
-    for (;;) {
-        va_start(ap, fmt);
-        int n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-        va_end(ap);
-        if (b->len + (size_t)n < b->cap) {
-            b->len += (size_t)n;
-            return;
-        }
-        b->cap = b->cap * 2 + (size_t)n + 4096;
-        b->p = realloc(b->p, b->cap);
-        cr_assert_not_null(b->p);
-    }
-}
 
 static WaOpcode opcode_named(const char *name, size_t len) {
     for (int op = 0; op < WA_OP_COUNT; op++)
@@ -156,11 +117,11 @@ static void vec_bytes(const Vec *v, uint8_t out[16]) {
             out[i * v->bytes + k] = (uint8_t)(v->lanes[i] >> (8 * k));
 }
 
-static void put_v128_const(Buf *b, const uint8_t bytes[16]) {
-    put(b, "(v128.const i8x16");
+static void put_v128_const(WatBuf *b, const uint8_t bytes[16]) {
+    wat_buf_printf(b, "(v128.const i8x16");
     for (int k = 0; k < 16; k++)
-        put(b, " 0x%02x", bytes[k]);
-    put(b, ")");
+        wat_buf_printf(b, " 0x%02x", bytes[k]);
+    wat_buf_printf(b, ")");
 }
 
 static const char *scalar_name(WaValType t) {
@@ -179,9 +140,9 @@ static const char *scalar_name(WaValType t) {
 }
 
 /* Operand i of a case, of type t: a constant or a load from its data slot. */
-static void put_operand(Buf *b, WaValType t, const Vec *v, bool constant, size_t slot) {
+static void put_operand(WatBuf *b, WaValType t, const Vec *v, bool constant, size_t slot) {
     if (!constant) {
-        put(b, "(%s.load offset=%zu (i32.const 0))", scalar_name(t), slot);
+        wat_buf_printf(b, "(%s.load offset=%zu (i32.const 0))", scalar_name(t), slot);
         return;
     }
     if (t == WA_VT_V128) {
@@ -190,15 +151,15 @@ static void put_operand(Buf *b, WaValType t, const Vec *v, bool constant, size_t
         put_v128_const(b, bytes);
     } else if (t == WA_VT_I32 || t == WA_VT_F32) {
         /* From the bits, so NaN payloads survive: reinterpret an integer. */
-        put(b,
-            t == WA_VT_I32 ? "(i32.const 0x%" PRIx32 ")"
-                           : "(f32.reinterpret_i32 (i32.const 0x%" PRIx32 "))",
-            (uint32_t)v->lanes[0]);
+        wat_buf_printf(b,
+                       t == WA_VT_I32 ? "(i32.const 0x%" PRIx32 ")"
+                                      : "(f32.reinterpret_i32 (i32.const 0x%" PRIx32 "))",
+                       (uint32_t)v->lanes[0]);
     } else {
-        put(b,
-            t == WA_VT_I64 ? "(i64.const 0x%" PRIx64 ")"
-                           : "(f64.reinterpret_i64 (i64.const 0x%" PRIx64 "))",
-            v->lanes[0]);
+        wat_buf_printf(b,
+                       t == WA_VT_I64 ? "(i64.const 0x%" PRIx64 ")"
+                                      : "(f64.reinterpret_i64 (i64.const 0x%" PRIx64 "))",
+                       v->lanes[0]);
     }
 }
 
@@ -206,15 +167,15 @@ static void put_operand(Buf *b, WaValType t, const Vec *v, bool constant, size_t
 #define DATA_BASE 1024
 
 /* The case's expression as a v128 (scalar results splatted). */
-static void put_expr(Buf *b, const Case *c, size_t index, unsigned variant) {
+static void put_expr(WatBuf *b, const Case *c, size_t index, unsigned variant) {
     WaOpcode first = first_op(c), last = last_op(c);
     WaValType rt = (WaValType)wa_op_sig[last][3];
     if (rt != WA_VT_V128)
-        put(b, "(%s%s.splat ", scalar_name(rt),
-            rt == WA_VT_I32   ? "x4"
-            : rt == WA_VT_I64 ? "x2"
-            : rt == WA_VT_F32 ? "x4"
-                              : "x2");
+        wat_buf_printf(b, "(%s%s.splat ", scalar_name(rt),
+                       rt == WA_VT_I32   ? "x4"
+                       : rt == WA_VT_I64 ? "x2"
+                       : rt == WA_VT_F32 ? "x4"
+                                         : "x2");
     /* "a|b|c" -> (c (b (a args))) */
     int nops = 1;
     for (const char *p = c->ops; *p; p++)
@@ -223,17 +184,17 @@ static void put_expr(Buf *b, const Case *c, size_t index, unsigned variant) {
         const char *p = c->ops;
         for (int k = 0; k < i; k++)
             p = strchr(p, '|') + 1;
-        put(b, "(%.*s ", (int)strcspn(p, "|"), p);
+        wat_buf_printf(b, "(%.*s ", (int)strcspn(p, "|"), p);
     }
     for (int i = 0; i < operand_count(first); i++) {
         put_operand(b, (WaValType)wa_op_sig[first][i], &c->args[i], variant & (1u << i),
                     DATA_BASE + index * 48 + (size_t)i * 16);
-        put(b, " ");
+        wat_buf_printf(b, " ");
     }
     for (int i = 0; i < nops; i++)
-        put(b, ")");
+        wat_buf_printf(b, ")");
     if (rt != WA_VT_V128)
-        put(b, ")");
+        wat_buf_printf(b, ")");
 }
 
 /* Expected bytes and the mask of the bits that must match (NaN lanes: see the file comment). */
@@ -270,8 +231,9 @@ static void want_and_mask(const Case *c, uint8_t want[16], uint8_t mask[16]) {
  * Module head: WASI imports, memory with every case's operands, and
  * $check, which prints "FAIL <id, 8 hex> <got, 32 hex>\n" on a mismatch.
  */
-static void put_head(Buf *b, const Case *cases, size_t n) {
-    put(b, "(module\n"
+static void put_head(WatBuf *b, const Case *cases, size_t n) {
+    wat_buf_printf(
+        b, "(module\n"
            "  (import \"wasi_snapshot_preview1\" \"fd_write\"\n"
            "    (func $fd_write (param i32 i32 i32 i32) (result i32)))\n"
            "  (import \"wasi_snapshot_preview1\" \"proc_exit\" (func $proc_exit (param i32)))\n"
@@ -304,40 +266,40 @@ static void put_head(Buf *b, const Case *cases, size_t n) {
            "    (i32.store (i32.const 4) (i32.const 47))\n"
            "    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))\n"
            "    (global.set $failed (i32.const 1)))\n");
-    put(b, "  (data (i32.const %d) \"", DATA_BASE);
+    wat_buf_printf(b, "  (data (i32.const %d) \"", DATA_BASE);
     for (size_t i = 0; i < n; i++)
         for (int a = 0; a < 3; a++) {
             uint8_t bytes[16];
             vec_bytes(&cases[i].args[a], bytes);
             for (int k = 0; k < 16; k++)
-                put(b, "\\%02x", bytes[k]);
+                wat_buf_printf(b, "\\%02x", bytes[k]);
         }
-    put(b, "\")\n");
+    wat_buf_printf(b, "\")\n");
 }
 
-static void put_check(Buf *b, const Case *c, size_t index, unsigned variant) {
+static void put_check(WatBuf *b, const Case *c, size_t index, unsigned variant) {
     uint8_t want[16], mask[16];
     want_and_mask(c, want, mask);
-    put(b, "    (call $check (i32.const %u) ", (unsigned)index * 8 + variant);
+    wat_buf_printf(b, "    (call $check (i32.const %u) ", (unsigned)index * 8 + variant);
     put_expr(b, c, index, variant);
-    put(b, " ");
+    wat_buf_printf(b, " ");
     put_v128_const(b, want);
-    put(b, " ");
+    wat_buf_printf(b, " ");
     put_v128_const(b, mask);
-    put(b, ")\n");
+    wat_buf_printf(b, ")\n");
 }
 
 static const char *const value_flags[] = {"-O2", "-O0", "-O2 --cpu=x86-64", "-O3 --cpu=x86-64-v3"};
 
 /* Runs every case of the table in every operand variant, one program per flag set. */
 static void check_values(const Case *cases, size_t n) {
-    Buf b = {0};
+    WatBuf b = {0};
     put_head(&b, cases, n);
-    put(&b, "  (func (export \"_start\")\n");
+    wat_buf_printf(&b, "  (func (export \"_start\")\n");
     for (size_t i = 0; i < n; i++)
         for (unsigned v = 0; v < 1u << operand_count(first_op(&cases[i])); v++)
             put_check(&b, &cases[i], i, v);
-    put(&b, "    (if (global.get $failed) (then (call $proc_exit (i32.const 1))))))\n");
+    wat_buf_printf(&b, "    (if (global.get $failed) (then (call $proc_exit (i32.const 1))))))\n");
 
     for (size_t f = 0; f < sizeof value_flags / sizeof value_flags[0]; f++) {
         WatRun *r = malloc(sizeof *r);

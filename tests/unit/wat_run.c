@@ -1,6 +1,7 @@
 /* wat_run.c: compile-and-run helper for tests (see wat_run.h). */
 #include "wat_run.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,4 +90,27 @@ void wasm_run(const unsigned char *bytes, unsigned size, const char *extra_flags
     fwrite(bytes, 1, size, f);
     fclose(f);
     compile_and_run(dir, extra_flags, r);
+}
+
+void wat_buf_printf(WatBuf *b, const char *fmt, ...) {
+    va_list ap;
+    for (;;) {
+        va_start(ap, fmt);
+        int n = vsnprintf(b->p ? b->p + b->len : NULL, b->cap - b->len, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            fprintf(stderr, "wat_buf_printf: bad format\n");
+            abort();
+        }
+        if (b->len + (size_t)n < b->cap) {
+            b->len += (size_t)n;
+            return;
+        }
+        b->cap = b->cap * 2 + (size_t)n + 4096;
+        b->p = realloc(b->p, b->cap);
+        if (b->p == NULL) {
+            fprintf(stderr, "wat_buf_printf: out of memory\n");
+            abort();
+        }
+    }
 }

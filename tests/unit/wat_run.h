@@ -9,6 +9,7 @@
 #define WA_TEST_WAT_RUN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 typedef struct WatRun {
     int compile_status;     /* wasmaot's exit status (0 = compiled) */
@@ -27,5 +28,14 @@ void wat_run(const char *wat, const char *extra_flags, bool check, WatRun *r);
 
 /* Same, for a binary module given as bytes. */
 void wasm_run(const unsigned char *bytes, unsigned size, const char *extra_flags, WatRun *r);
+
+/* A growing text buffer, for tests that generate wat. Start from {0}; free p. */
+typedef struct WatBuf {
+    char *p;
+    size_t len, cap;
+} WatBuf;
+
+/* Appends printf-style text to b (aborts the test if memory runs out). */
+void wat_buf_printf(WatBuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif
