@@ -177,24 +177,10 @@ static unsigned variant_count(const Case *c) {
  * checkers. $report prints "FAIL <id, 8 hex> <bits, 16 hex>\n".
  */
 static void put_head(WatBuf *b, const Case *cases, size_t n) {
+    wat_buf_printf(b, "(module\n%s", wat_check_prelude);
     wat_buf_printf(
-        b, "(module\n"
-           "  (import \"wasi_snapshot_preview1\" \"fd_write\"\n"
-           "    (func $fd_write (param i32 i32 i32 i32) (result i32)))\n"
-           "  (import \"wasi_snapshot_preview1\" \"proc_exit\" (func $proc_exit (param i32)))\n"
-           "  (memory (export \"memory\") 1)\n"
+        b, "  (memory (export \"memory\") 1)\n"
            "  (global $failed (mut i32) (i32.const 0))\n"
-           "  (func $hex (param $at i32) (param $v i64) (param $n i32) (local $d i32)\n"
-           "    (block $done (loop $next\n"
-           "      (br_if $done (i32.eqz (local.get $n)))\n"
-           "      (local.set $n (i32.sub (local.get $n) (i32.const 1)))\n"
-           "      (local.set $d (i32.wrap_i64 (i64.and (i64.shr_u (local.get $v)\n"
-           "        (i64.extend_i32_u (i32.mul (local.get $n) (i32.const 4)))) (i64.const 15))))\n"
-           "      (i32.store8 (local.get $at) (i32.add (local.get $d)\n"
-           "        (select (i32.const 48) (i32.const 87) (i32.lt_u (local.get $d) (i32.const "
-           "10)))))\n"
-           "      (local.set $at (i32.add (local.get $at) (i32.const 1)))\n"
-           "      (br $next))))\n"
            "  (func $report (param $id i32) (param $got i64)\n"
            "    (i32.store (i32.const 16) (i32.const 0x4c494146))\n" /* "FAIL" */
            "    (i32.store8 (i32.const 20) (i32.const 32))\n"

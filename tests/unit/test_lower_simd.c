@@ -232,24 +232,10 @@ static void want_and_mask(const Case *c, uint8_t want[16], uint8_t mask[16]) {
  * $check, which prints "FAIL <id, 8 hex> <got, 32 hex>\n" on a mismatch.
  */
 static void put_head(WatBuf *b, const Case *cases, size_t n) {
+    wat_buf_printf(b, "(module\n%s", wat_check_prelude);
     wat_buf_printf(
-        b, "(module\n"
-           "  (import \"wasi_snapshot_preview1\" \"fd_write\"\n"
-           "    (func $fd_write (param i32 i32 i32 i32) (result i32)))\n"
-           "  (import \"wasi_snapshot_preview1\" \"proc_exit\" (func $proc_exit (param i32)))\n"
-           "  (memory (export \"memory\") 2)\n"
+        b, "  (memory (export \"memory\") 2)\n"
            "  (global $failed (mut i32) (i32.const 0))\n"
-           "  (func $hex (param $at i32) (param $v i64) (param $n i32) (local $d i32)\n"
-           "    (block $done (loop $next\n"
-           "      (br_if $done (i32.eqz (local.get $n)))\n"
-           "      (local.set $n (i32.sub (local.get $n) (i32.const 1)))\n"
-           "      (local.set $d (i32.wrap_i64 (i64.and (i64.shr_u (local.get $v)\n"
-           "        (i64.extend_i32_u (i32.mul (local.get $n) (i32.const 4)))) (i64.const 15))))\n"
-           "      (i32.store8 (local.get $at) (i32.add (local.get $d)\n"
-           "        (select (i32.const 48) (i32.const 87) (i32.lt_u (local.get $d) (i32.const "
-           "10)))))\n"
-           "      (local.set $at (i32.add (local.get $at) (i32.const 1)))\n"
-           "      (br $next))))\n"
            "  (func $check (param $id i32) (param $got v128) (param $want v128) (param $mask "
            "v128)\n"
            "    (if (i8x16.all_true (i8x16.eq (v128.and (local.get $got) (local.get $mask))\n"

@@ -38,4 +38,11 @@ typedef struct WatBuf {
 /* Appends printf-style text to b (aborts the test if memory runs out). */
 void wat_buf_printf(WatBuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * The opening fields of generated checking modules: the WASI imports
+ * $fd_write and $proc_exit, and $hex (param $at i32) (param $v i64)
+ * (param $n i32), which writes the low $n hex digits of $v at address $at.
+ */
+extern const char wat_check_prelude[];
+
 #endif
