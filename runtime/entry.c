@@ -140,7 +140,7 @@ int main(int argc, char **argv, char **envp) {
         startup_error("%s", "out of memory creating the WASI context");
     uint32_t fd;
     /* Best effort: if "." cannot be opened, the program just sees no directory. */
-    wa_wasi_ctx_preopen(wasi, ".", ".", &fd);
+    wa_wasi_ctx_preopen(wasi, ".", ".", false, &fd);
 
     wa_rt_extern_t *externs = calloc(m->nimports > 0 ? m->nimports : 1, sizeof *externs);
     wa_rt_func_t *funcs = calloc(m->nimports > 0 ? m->nimports : 1, sizeof *funcs);

@@ -81,16 +81,18 @@ static void free_iovs(host_iovs_t *iovs) {
  * count_out, which is checked before any data moves (data read from a pipe
  * could not be put back).
  */
-static int32_t transfer(wa_wasi_ctx_t *ctx, int32_t fd, int32_t iovs, int32_t iovs_len,
-                        int32_t count_out, ssize_t (*io)(int, const struct iovec *, int)) {
-    wa_fdtab_entry_t *e = wa_fdtab_get(ctx, fd);
-    if (!e)
-        return WA_WASI_EBADF;
+static int32_t transfer(wa_wasi_ctx_t *ctx, int32_t fd, uint64_t right, int32_t iovs,
+                        int32_t iovs_len, int32_t count_out,
+                        ssize_t (*io)(int, const struct iovec *, int)) {
+    wa_fdtab_entry_t *e;
+    int32_t err = wa_fdtab_lookup(ctx, fd, right, &e);
+    if (err != WA_WASI_ESUCCESS)
+        return err;
     uint8_t *result = wa_guest_out(ctx, count_out, 4);
     if (!result)
         return WA_WASI_EFAULT;
     host_iovs_t v;
-    int32_t err = gather_iovs(ctx, iovs, iovs_len, &v);
+    err = gather_iovs(ctx, iovs, iovs_len, &v);
     if (err != WA_WASI_ESUCCESS)
         return err;
     ssize_t n;
@@ -106,19 +108,31 @@ static int32_t transfer(wa_wasi_ctx_t *ctx, int32_t fd, int32_t iovs, int32_t io
 
 int32_t wa_wasi_fd_write(wa_wasi_ctx_t *ctx, int32_t fd, int32_t iovs, int32_t iovs_len,
                          int32_t nwritten_out) {
-    return transfer(ctx, fd, iovs, iovs_len, nwritten_out, writev);
+    return transfer(ctx, fd, WA_WASI_RIGHT_FD_WRITE, iovs, iovs_len, nwritten_out, writev);
 }
 
 int32_t wa_wasi_fd_read(wa_wasi_ctx_t *ctx, int32_t fd, int32_t iovs, int32_t iovs_len,
                         int32_t nread_out) {
-    return transfer(ctx, fd, iovs, iovs_len, nread_out, readv);
+    return transfer(ctx, fd, WA_WASI_RIGHT_FD_READ, iovs, iovs_len, nread_out, readv);
 }
 
 int32_t wa_wasi_fd_seek(wa_wasi_ctx_t *ctx, int32_t fd, int64_t offset, int32_t whence,
                         int32_t newoffset_out) {
-    wa_fdtab_entry_t *e = wa_fdtab_get(ctx, fd);
-    if (!e)
-        return WA_WASI_EBADF;
+    /* Asking where the fd is without moving it needs only fd_tell (witx: fd_tell is fd_seek's). */
+    uint64_t right =
+        offset == 0 && whence == WA_WASI_WHENCE_CUR ? WA_WASI_RIGHT_FD_TELL : WA_WASI_RIGHT_FD_SEEK;
+    wa_fdtab_entry_t *e;
+    int32_t err = wa_fdtab_lookup(ctx, fd, right, &e);
+    /*
+     * Streams (pipes, terminals, sockets) have no seek right because they
+     * cannot seek: say ESPIPE, as the host and other WASI hosts do, so a
+     * guest libc's ftell on a pipe reports what native code reports.
+     */
+    if (err == WA_WASI_ENOTCAPABLE && lseek(wa_fdtab_get(ctx, fd)->host_fd, 0, SEEK_CUR) < 0 &&
+        errno == ESPIPE)
+        return WA_WASI_ESPIPE;
+    if (err != WA_WASI_ESUCCESS)
+        return err;
     int host_whence;
     switch (whence) {
     case WA_WASI_WHENCE_SET:
@@ -197,9 +211,10 @@ int32_t wa_wasi_fd_fdstat_get(wa_wasi_ctx_t *ctx, int32_t fd, int32_t fdstat_out
 int32_t wa_wasi_fd_fdstat_set_flags(wa_wasi_ctx_t *ctx, int32_t fd, int32_t flags) {
     const uint16_t settable = WA_WASI_FDFLAG_APPEND | WA_WASI_FDFLAG_NONBLOCK;
     const uint16_t sync = WA_WASI_FDFLAG_DSYNC | WA_WASI_FDFLAG_RSYNC | WA_WASI_FDFLAG_SYNC;
-    wa_fdtab_entry_t *e = wa_fdtab_get(ctx, fd);
-    if (!e)
-        return WA_WASI_EBADF;
+    wa_fdtab_entry_t *e;
+    int32_t err = wa_fdtab_lookup(ctx, fd, WA_WASI_RIGHT_FD_FDSTAT_SET_FLAGS, &e);
+    if (err != WA_WASI_ESUCCESS)
+        return err;
     /* fdflags is a u16 with five defined bits. */
     if ((uint32_t)flags & ~(uint32_t)(settable | sync))
         return WA_WASI_EINVAL;

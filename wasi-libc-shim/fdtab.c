@@ -13,11 +13,14 @@
  *    is reserved the same way, so no file the guest opens later can land on a
  *    host fd the runtime itself writes messages to.
  *
- * Rights: fd_fdstat_get reports the rights that make sense for the filetype
- * (wasi-libc's isatty() is "character device without seek and tell rights").
- * They are reported, not enforced: as in current preview1 hosts, the host
- * fd's own open mode decides what succeeds, and operations a filetype cannot
- * do fail with the host's errno (lseek on a pipe is ESPIPE).
+ * Rights: an fd's rights are those that make sense for its filetype
+ * (wasi-libc's isatty() is "character device without seek and tell
+ * rights"), narrowed by what it was opened with (path_open's requested
+ * rights within the directory's inheriting rights; a read-only grant's
+ * rights without WA_WASI_RIGHTS_WRITING). They are enforced: every function
+ * looks its fd up with the rights it needs (wa_fdtab_lookup), and a missing
+ * right is NOTCAPABLE. Operations a filetype cannot do although the right is
+ * there fail with the host's errno (lseek on a pipe is ESPIPE).
  */
 #include "wasi_impl.h"
 
@@ -63,16 +66,6 @@
  * "unknown ... or different from any of the other types" (typenames.witx).
  */
 static uint8_t filetype_of(int host_fd, const struct stat *st) {
-    if (S_ISREG(st->st_mode))
-        return WA_WASI_FILETYPE_REGULAR_FILE;
-    if (S_ISDIR(st->st_mode))
-        return WA_WASI_FILETYPE_DIRECTORY;
-    if (S_ISCHR(st->st_mode))
-        return WA_WASI_FILETYPE_CHARACTER_DEVICE;
-    if (S_ISBLK(st->st_mode))
-        return WA_WASI_FILETYPE_BLOCK_DEVICE;
-    if (S_ISLNK(st->st_mode))
-        return WA_WASI_FILETYPE_SYMBOLIC_LINK;
     if (S_ISSOCK(st->st_mode)) {
         int type = 0;
         socklen_t len = sizeof type;
@@ -82,8 +75,9 @@ static uint8_t filetype_of(int host_fd, const struct stat *st) {
             if (type == SOCK_DGRAM)
                 return WA_WASI_FILETYPE_SOCKET_DGRAM;
         }
+        return WA_WASI_FILETYPE_UNKNOWN;
     }
-    return WA_WASI_FILETYPE_UNKNOWN;
+    return wa_filestat_filetype(st->st_mode);
 }
 
 /* Fills filetype and rights of `e` from its host fd; returns a WASI errno. */
@@ -152,7 +146,8 @@ bool wa_fdtab_init(wa_wasi_ctx_t *ctx) {
         return false;
     for (int fd = 0; fd < (int)FIRST_NON_STDIO; fd++) {
         wa_fdtab_entry_t *e = &ctx->fds[fd];
-        if (fcntl(fd, F_GETFD) < 0) {
+        ctx->stdio_flags[fd] = fcntl(fd, F_GETFL);
+        if (ctx->stdio_flags[fd] < 0) {
             /* Closed on the host: closed for the guest too, and the number reserved. */
             park_on_dev_null(fd);
             continue;
@@ -169,6 +164,14 @@ static bool is_stdio(int32_t fd) {
 }
 
 void wa_fdtab_free(wa_wasi_ctx_t *ctx) {
+    for (int fd = 0; fd < (int)FIRST_NON_STDIO && (uint32_t)fd < ctx->nfds; fd++) {
+        /* Only flags the guest could have changed: the parent shares these descriptions. */
+        int now = fcntl(fd, F_GETFL);
+        const int settable = O_APPEND | O_NONBLOCK;
+        if (ctx->stdio_flags[fd] >= 0 && now >= 0 &&
+            (now & settable) != (ctx->stdio_flags[fd] & settable))
+            fcntl(fd, F_SETFL, (now & ~settable) | (ctx->stdio_flags[fd] & settable));
+    }
     for (uint32_t fd = 0; fd < ctx->nfds; fd++) {
         wa_fdtab_entry_t *e = &ctx->fds[fd];
         if (e->kind != WA_FDTAB_FREE && !is_stdio((int32_t)fd))
@@ -180,7 +183,8 @@ void wa_fdtab_free(wa_wasi_ctx_t *ctx) {
     ctx->nfds = ctx->cap_fds = 0;
 }
 
-int32_t wa_fdtab_insert(wa_wasi_ctx_t *ctx, int host_fd, const char *preopen_name, uint32_t *fd) {
+int32_t wa_fdtab_insert(wa_wasi_ctx_t *ctx, int host_fd, const char *preopen_name,
+                        uint64_t base_mask, uint64_t inheriting_mask, uint32_t *fd) {
     uint32_t slot = FIRST_NON_STDIO;
     while (slot < ctx->nfds && ctx->fds[slot].kind != WA_FDTAB_FREE)
         slot++;
@@ -192,6 +196,8 @@ int32_t wa_fdtab_insert(wa_wasi_ctx_t *ctx, int host_fd, const char *preopen_nam
     int32_t err = describe(&e);
     if (err != WA_WASI_ESUCCESS)
         return err;
+    e.rights_base &= base_mask;
+    e.rights_inheriting &= inheriting_mask;
     if (preopen_name && !(e.preopen_name = strdup(preopen_name)))
         return WA_WASI_ENOMEM;
     if (!reserve_slot(ctx, slot)) {
@@ -209,6 +215,16 @@ wa_fdtab_entry_t *wa_fdtab_get(wa_wasi_ctx_t *ctx, int32_t fd) {
     if (index >= ctx->nfds || ctx->fds[index].kind == WA_FDTAB_FREE)
         return NULL;
     return &ctx->fds[index];
+}
+
+int32_t wa_fdtab_lookup(wa_wasi_ctx_t *ctx, int32_t fd, uint64_t rights, wa_fdtab_entry_t **out) {
+    wa_fdtab_entry_t *e = wa_fdtab_get(ctx, fd);
+    if (!e)
+        return WA_WASI_EBADF;
+    if ((e->rights_base & rights) != rights)
+        return WA_WASI_ENOTCAPABLE;
+    *out = e;
+    return WA_WASI_ESUCCESS;
 }
 
 int32_t wa_fdtab_close(wa_wasi_ctx_t *ctx, int32_t fd) {

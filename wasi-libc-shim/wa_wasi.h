@@ -26,6 +26,7 @@
 #include "../runtime/wa_rt.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -53,12 +54,26 @@ void wa_wasi_ctx_set_memory(wa_wasi_ctx_t *ctx, wa_rt_memory_t *memory);
 /*
  * Preopens the host directory `host_dir` under the name `guest_name` (what
  * fd_prestat_dir_name reports, e.g. "." or "/data"): it becomes the lowest
- * free WASI fd, stored in *fd. The directory stays open until the context is
- * freed or the guest closes it. Returns false, with errno set, if the
- * directory cannot be opened or memory runs out.
+ * free WASI fd, stored in *fd. The guest reaches only what lies beneath it.
+ * With `read_only`, the fd and everything opened through it lack every right
+ * that writes (WA_WASI_RIGHTS_WRITING): writing, creating, renaming,
+ * unlinking, linking and changing times or sizes are NOTCAPABLE. The
+ * directory stays open until the context is freed or the guest closes it.
+ * Returns false, with errno set, if the directory cannot be opened or memory
+ * runs out.
  */
 bool wa_wasi_ctx_preopen(wa_wasi_ctx_t *ctx, const char *host_dir, const char *guest_name,
-                         uint32_t *fd);
+                         bool read_only, uint32_t *fd);
+
+/*
+ * Listens on the TCP address `addr` ("HOST:PORT", "[IPv6]:PORT"; HOST may be
+ * a name) and gives the guest the listening socket as the lowest free WASI fd,
+ * stored in *fd, for sock_accept (wasmtime's --tcplisten). Returns false with
+ * a reason in `why` (`why_size` bytes) if the address is malformed or cannot
+ * be bound.
+ */
+bool wa_wasi_ctx_tcplisten(wa_wasi_ctx_t *ctx, const char *addr, uint32_t *fd, char *why,
+                           size_t why_size);
 
 typedef enum wa_wasi_lookup {
     WA_WASI_FOUND,         /* *code is the function */

@@ -22,6 +22,8 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
+#include <time.h>
 
 /*
  * The WASI errno enum, one row per value in typenames.witx order:
@@ -126,6 +128,17 @@ enum {
 #define WA_WASI_RIGHT_SOCK_ACCEPT (UINT64_C(1) << 29)
 #define WA_WASI_RIGHTS_ALL ((UINT64_C(1) << 30) - 1)
 
+/* Rights a read-only grant (--dir HOST::GUEST:ro) removes from base and inheriting rights. */
+#define WA_WASI_RIGHTS_WRITING                                                                     \
+    (WA_WASI_RIGHT_FD_DATASYNC | WA_WASI_RIGHT_FD_WRITE | WA_WASI_RIGHT_FD_ALLOCATE |              \
+     WA_WASI_RIGHT_PATH_CREATE_DIRECTORY | WA_WASI_RIGHT_PATH_CREATE_FILE |                        \
+     WA_WASI_RIGHT_PATH_LINK_SOURCE | WA_WASI_RIGHT_PATH_LINK_TARGET |                             \
+     WA_WASI_RIGHT_PATH_RENAME_SOURCE | WA_WASI_RIGHT_PATH_RENAME_TARGET |                         \
+     WA_WASI_RIGHT_PATH_FILESTAT_SET_SIZE | WA_WASI_RIGHT_PATH_FILESTAT_SET_TIMES |                \
+     WA_WASI_RIGHT_FD_FILESTAT_SET_SIZE | WA_WASI_RIGHT_FD_FILESTAT_SET_TIMES |                    \
+     WA_WASI_RIGHT_PATH_SYMLINK | WA_WASI_RIGHT_PATH_REMOVE_DIRECTORY |                            \
+     WA_WASI_RIGHT_PATH_UNLINK_FILE)
+
 /* clockid (u32), whence (u8), preopentype (u8). */
 enum {
     WA_WASI_CLOCK_REALTIME = 0,
@@ -135,6 +148,47 @@ enum {
 };
 enum { WA_WASI_WHENCE_SET = 0, WA_WASI_WHENCE_CUR = 1, WA_WASI_WHENCE_END = 2 };
 enum { WA_WASI_PREOPENTYPE_DIR = 0 };
+
+/* oflags (u16), lookupflags (u32), fstflags (u16). */
+enum {
+    WA_WASI_OFLAG_CREAT = 1 << 0,
+    WA_WASI_OFLAG_DIRECTORY = 1 << 1,
+    WA_WASI_OFLAG_EXCL = 1 << 2,
+    WA_WASI_OFLAG_TRUNC = 1 << 3,
+    WA_WASI_LOOKUP_SYMLINK_FOLLOW = 1 << 0,
+    WA_WASI_FSTFLAG_ATIM = 1 << 0,
+    WA_WASI_FSTFLAG_ATIM_NOW = 1 << 1,
+    WA_WASI_FSTFLAG_MTIM = 1 << 2,
+    WA_WASI_FSTFLAG_MTIM_NOW = 1 << 3,
+};
+
+/* advice (u8). */
+enum {
+    WA_WASI_ADVICE_NORMAL = 0,
+    WA_WASI_ADVICE_SEQUENTIAL = 1,
+    WA_WASI_ADVICE_RANDOM = 2,
+    WA_WASI_ADVICE_WILLNEED = 3,
+    WA_WASI_ADVICE_DONTNEED = 4,
+    WA_WASI_ADVICE_NOREUSE = 5,
+};
+
+/* eventtype (u8), eventrwflags (u16), subclockflags (u16). */
+enum {
+    WA_WASI_EVENTTYPE_CLOCK = 0,
+    WA_WASI_EVENTTYPE_FD_READ = 1,
+    WA_WASI_EVENTTYPE_FD_WRITE = 2,
+    WA_WASI_EVENT_FD_READWRITE_HANGUP = 1 << 0,
+    WA_WASI_SUBSCRIPTION_CLOCK_ABSTIME = 1 << 0,
+};
+
+/* riflags (u16), roflags (u16), sdflags (u8); siflags has no flags. */
+enum {
+    WA_WASI_RIFLAG_RECV_PEEK = 1 << 0,
+    WA_WASI_RIFLAG_RECV_WAITALL = 1 << 1,
+    WA_WASI_ROFLAG_RECV_DATA_TRUNCATED = 1 << 0,
+    WA_WASI_SDFLAG_RD = 1 << 0,
+    WA_WASI_SDFLAG_WR = 1 << 1,
+};
 
 /* Guest struct sizes and field offsets (docs.md "Size"/"Offset"). */
 enum {
@@ -147,6 +201,35 @@ enum {
     WA_WASI_PRESTAT_SIZE = 8, /* tag u8 @0, prestat_dir.pr_name_len u32 @4 */
     WA_WASI_PRESTAT_TAG = 0,
     WA_WASI_PRESTAT_DIR_NAME_LEN = 4,
+    WA_WASI_FILESTAT_SIZE = 64,
+    WA_WASI_FILESTAT_DEV = 0,
+    WA_WASI_FILESTAT_INO = 8,
+    WA_WASI_FILESTAT_FILETYPE = 16,
+    WA_WASI_FILESTAT_NLINK = 24,
+    WA_WASI_FILESTAT_FILESIZE = 32,
+    WA_WASI_FILESTAT_ATIM = 40,
+    WA_WASI_FILESTAT_MTIM = 48,
+    WA_WASI_FILESTAT_CTIM = 56,
+    WA_WASI_DIRENT_SIZE = 24, /* the header; d_namlen name bytes follow, no NUL */
+    WA_WASI_DIRENT_D_NEXT = 0,
+    WA_WASI_DIRENT_D_INO = 8,
+    WA_WASI_DIRENT_D_NAMLEN = 16,
+    WA_WASI_DIRENT_D_TYPE = 20,
+    /* subscription: userdata @0, then the subscription_u variant (tag @8, payload @16). */
+    WA_WASI_SUBSCRIPTION_SIZE = 48,
+    WA_WASI_SUBSCRIPTION_USERDATA = 0,
+    WA_WASI_SUBSCRIPTION_TAG = 8,
+    WA_WASI_SUBSCRIPTION_CLOCK_ID = 16,
+    WA_WASI_SUBSCRIPTION_CLOCK_TIMEOUT = 24,
+    WA_WASI_SUBSCRIPTION_CLOCK_PRECISION = 32,
+    WA_WASI_SUBSCRIPTION_CLOCK_FLAGS = 40,
+    WA_WASI_SUBSCRIPTION_FD = 16,
+    WA_WASI_EVENT_SIZE = 32,
+    WA_WASI_EVENT_USERDATA = 0,
+    WA_WASI_EVENT_ERROR = 8,
+    WA_WASI_EVENT_TYPE = 10,
+    WA_WASI_EVENT_NBYTES = 16,
+    WA_WASI_EVENT_FLAGS = 24,
 };
 
 /* ---- The context. ---- */
@@ -186,6 +269,13 @@ struct wa_wasi_ctx {
     wa_fdtab_entry_t *fds; /* indexed by WASI fd; nfds slots, FREE ones included */
     uint32_t nfds;
     uint32_t cap_fds;
+    /*
+     * The host's stdio status flags (F_GETFL) at start-up, -1 for a closed
+     * one. Stdio fds share their open file description with the parent
+     * process, so flags the guest sets (O_NONBLOCK, O_APPEND) would outlive
+     * the program: wa_fdtab_free puts these back.
+     */
+    int stdio_flags[3];
 };
 
 /* ---- The fd table (fdtab.c). ---- */
@@ -198,17 +288,43 @@ void wa_fdtab_free(wa_wasi_ctx_t *ctx);
 
 /*
  * Adds the host fd `host_fd` (the table owns it from now on) at the lowest
- * free WASI fd, stored in *fd; filetype and rights come from the host fd.
+ * free WASI fd, stored in *fd. The filetype comes from the host fd; the
+ * rights are those that make sense for the filetype, intersected with
+ * `base_mask` and `inheriting_mask` (WA_WASI_RIGHTS_ALL for no limit).
  * `preopen_name` is NULL for a FILE, else the name of a PREOPEN (copied).
  * Returns a WASI errno; on failure the host fd is left open for the caller.
  */
-int32_t wa_fdtab_insert(wa_wasi_ctx_t *ctx, int host_fd, const char *preopen_name, uint32_t *fd);
+int32_t wa_fdtab_insert(wa_wasi_ctx_t *ctx, int host_fd, const char *preopen_name,
+                        uint64_t base_mask, uint64_t inheriting_mask, uint32_t *fd);
 
 /* The entry for WASI fd `fd`, or NULL if it is not open (EBADF). */
 wa_fdtab_entry_t *wa_fdtab_get(wa_wasi_ctx_t *ctx, int32_t fd);
 
+/*
+ * The entry for WASI fd `fd` in *out, if it is open (else EBADF) and its base
+ * rights include every right in `rights` (else NOTCAPABLE, as the witx
+ * says). Returns a WASI errno. Every fd_* and path_* function starts here.
+ */
+int32_t wa_fdtab_lookup(wa_wasi_ctx_t *ctx, int32_t fd, uint64_t rights, wa_fdtab_entry_t **out);
+
 /* Closes WASI fd `fd`: its slot becomes FREE. Returns a WASI errno. */
 int32_t wa_fdtab_close(wa_wasi_ctx_t *ctx, int32_t fd);
+
+/* ---- File status (filestat.c), shared by the fd_* and path_* functions. ---- */
+
+/* The WASI filetype of a host st_mode (a FIFO is UNKNOWN: WASI has no such type). */
+uint8_t wa_filestat_filetype(unsigned mode);
+
+/* Writes `st` as a WASI filestat (WA_WASI_FILESTAT_SIZE bytes) at `out`. */
+void wa_filestat_store(uint8_t *out, const struct stat *st);
+
+/*
+ * Turns fd/path_filestat_set_times arguments into the `times` array of
+ * futimens/utimensat (UTIME_NOW, UTIME_OMIT or the given time). Returns
+ * EINVAL for a flag outside fstflags or for both X and X_NOW set.
+ */
+int32_t wa_filestat_times(uint64_t atim, uint64_t mtim, uint32_t fst_flags,
+                          struct timespec times[2]);
 
 /* ---- Guest memory. ---- */
 

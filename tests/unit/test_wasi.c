@@ -79,7 +79,8 @@ static void put_iovec(uint32_t at, uint32_t ptr, uint32_t len) {
 /* Adds host fd `host_fd` to the table and returns its WASI fd. */
 static int32_t add_fd(int host_fd) {
     uint32_t fd;
-    cr_assert_eq(wa_fdtab_insert(ctx, host_fd, NULL, &fd), WA_WASI_ESUCCESS);
+    cr_assert_eq(wa_fdtab_insert(ctx, host_fd, NULL, WA_WASI_RIGHTS_ALL, WA_WASI_RIGHTS_ALL, &fd),
+                 WA_WASI_ESUCCESS);
     cr_assert_geq(fd, 3u);
     return (int32_t)fd;
 }
@@ -498,7 +499,7 @@ Test(wasi, prestat_of_preopened_directory) {
     char dir[] = "/tmp/test_wasi_dir_XXXXXX";
     cr_assert_not_null(mkdtemp(dir));
     uint32_t fd;
-    cr_assert(wa_wasi_ctx_preopen(ctx, dir, "/sandbox", &fd));
+    cr_assert(wa_wasi_ctx_preopen(ctx, dir, "/sandbox", false, &fd));
     cr_assert_eq(fd, 3);
     memset(buf, 0xAA, 8);
     cr_assert_eq(wa_wasi_fd_prestat_get(ctx, 3, 0), WA_WASI_ESUCCESS);
@@ -519,7 +520,7 @@ Test(wasi, prestat_of_preopened_directory) {
     cr_assert_neq(load_u64(56) & WA_WASI_RIGHT_PATH_OPEN, 0);
     cr_assert_neq(load_u64(64) & WA_WASI_RIGHT_FD_READ, 0, "files opened beneath can be read");
 
-    cr_assert_not(wa_wasi_ctx_preopen(ctx, "/nonexistent/dir", "x", &fd));
+    cr_assert_not(wa_wasi_ctx_preopen(ctx, "/nonexistent/dir", "x", false, &fd));
     cr_assert_eq(errno, ENOENT);
     cr_assert_eq(wa_wasi_fd_close(ctx, 3), WA_WASI_ESUCCESS);
     cr_assert_eq(wa_wasi_fd_prestat_get(ctx, 3, 0), WA_WASI_EBADF);
