@@ -1,0 +1,27 @@
+/*
+ * copy.c: copies stdin to stdout in 64 KiB reads and writes, as cat does: the
+ * WASI I/O benchmark's streaming half (fd_read/fd_write per 64 KiB).
+ */
+#include <stdio.h>
+#include <unistd.h>
+
+int main(void) {
+    static char buf[1 << 16];
+    for (;;) {
+        ssize_t n = read(0, buf, sizeof buf);
+        if (n == 0)
+            return 0;
+        if (n < 0) {
+            perror("read");
+            return 1;
+        }
+        for (ssize_t done = 0; done < n;) {
+            ssize_t w = write(1, buf + done, (size_t)(n - done));
+            if (w < 0) {
+                perror("write");
+                return 1;
+            }
+            done += w;
+        }
+    }
+}
