@@ -31,6 +31,16 @@
     X(fd_read,             "iiii", "i")                                                            \
     X(fd_seek,             "iIii", "i")                                                            \
     X(fd_write,            "iiii", "i")                                                            \
+    X(path_create_directory, "iii", "i")                                                           \
+    X(path_filestat_get,   "iiiii", "i")                                                           \
+    X(path_filestat_set_times, "iiiiIIi", "i")                                                     \
+    X(path_link,           "iiiiiii", "i")                                                         \
+    X(path_open,           "iiiiiIIii", "i")                                                       \
+    X(path_readlink,       "iiiiii", "i")                                                          \
+    X(path_remove_directory, "iii", "i")                                                           \
+    X(path_rename,         "iiiiii", "i")                                                          \
+    X(path_symlink,        "iiiii", "i")                                                           \
+    X(path_unlink_file,    "iii",  "i")                                                            \
     X(proc_exit,           "i",    "")                                                             \
     X(proc_raise,          "i",    "i")                                                            \
     X(random_get,          "ii",   "i")                                                            \

@@ -276,6 +276,12 @@ struct wa_wasi_ctx {
      * the program: wa_fdtab_free puts these back.
      */
     int stdio_flags[3];
+    /*
+     * Resolve every path with the component-by-component walk, never
+     * openat2 (resolve.c). Off in programs; tests set it to run each sandbox
+     * case under both resolvers.
+     */
+    bool resolve_by_walk;
 };
 
 /* ---- The fd table (fdtab.c). ---- */
@@ -325,6 +331,61 @@ void wa_filestat_store(uint8_t *out, const struct stat *st);
  */
 int32_t wa_filestat_times(uint64_t atim, uint64_t mtim, uint32_t fst_flags,
                           struct timespec times[2]);
+
+/* ---- Paths resolved beneath a directory (resolve.c), for the path_* functions (path.c). ---- */
+
+/*
+ * Copies the guest string of `len` bytes at `ptr` (no NUL terminator) into a
+ * new NUL-terminated string *out, which the caller frees. Returns EFAULT for
+ * a bad range, EINVAL if it holds a NUL byte, EILSEQ if it is not UTF-8, as
+ * wasmtime answers.
+ */
+int32_t wa_resolve_copy_path(wa_wasi_ctx_t *ctx, int32_t ptr, int32_t len, char **out);
+
+/*
+ * Opens `path` beneath the host directory fd `dirfd` with open(2) `flags`
+ * (O_CLOEXEC is added; O_NOFOLLOW means the final component is not
+ * followed) and `mode`, the new host fd in *out. Nothing outside `dirfd` is
+ * reached: an escape ("..", absolute path or symlink target) is PERM, a
+ * symlink loop ELOOP, a dangling one ENOENT. Returns a WASI errno.
+ */
+int32_t wa_resolve_open(wa_wasi_ctx_t *ctx, int dirfd, const char *path, int flags, mode_t mode,
+                        int *out);
+
+/* How wa_resolve_parent treats the final component. */
+enum {
+    /* Follow symlinks in the final component (beneath, like the rest). */
+    WA_RESOLVE_FOLLOW_FINAL = 1 << 0,
+    /*
+     * With a trailing slash the final component must be a directory, which
+     * is followed: for calls the kernel would make follow it (stat,
+     * utimensat, readlinkat, linkat's old path), so it is resolved here.
+     */
+    WA_RESOLVE_FOLLOW_TRAILING = 1 << 1,
+};
+
+/*
+ * A path split for an *at() call on its final component: `fd` is a host
+ * O_PATH fd of the directory holding it, beneath the start, and `name` one
+ * component (no '/' but maybe trailing ones, never "" or ".."): "." when
+ * the path names a directory as a whole (a final "." or "..", or a trailing
+ * slash with WA_RESOLVE_FOLLOW_TRAILING), then `fd` is that directory.
+ */
+typedef struct wa_resolve_parent {
+    int fd;
+    const char *name; /* points into buf, or is "." */
+    char *buf;
+} wa_resolve_parent_t;
+
+/*
+ * Resolves the directory part of `path` beneath host directory fd `dirfd`
+ * into *out (`how`: WA_RESOLVE_* flags). Returns a WASI errno (escapes are
+ * PERM); on success the caller releases *out with wa_resolve_parent_free.
+ */
+int32_t wa_resolve_parent(wa_wasi_ctx_t *ctx, int dirfd, const char *path, unsigned how,
+                          wa_resolve_parent_t *out);
+
+void wa_resolve_parent_free(wa_resolve_parent_t *parent);
 
 /* ---- Guest memory. ---- */
 
