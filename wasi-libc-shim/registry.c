@@ -31,10 +31,15 @@
     X(fd_read,             "iiii", "i")                                                            \
     X(fd_seek,             "iIii", "i")                                                            \
     X(fd_write,            "iiii", "i")                                                            \
+    X(poll_oneoff,         "iiii", "i")                                                            \
     X(proc_exit,           "i",    "")                                                             \
     X(proc_raise,          "i",    "i")                                                            \
     X(random_get,          "ii",   "i")                                                            \
-    X(sched_yield,         "",     "i")
+    X(sched_yield,         "",     "i")                                                            \
+    X(sock_accept,         "iii",  "i")                                                            \
+    X(sock_recv,           "iiiiii", "i")                                                          \
+    X(sock_send,           "iiiii", "i")                                                           \
+    X(sock_shutdown,       "ii",   "i")
 // clang-format on
 
 typedef struct wasi_func {
