@@ -38,6 +38,18 @@ static int32_t lookup_socket(wa_wasi_ctx_t *ctx, int32_t fd, uint64_t rights,
 }
 
 /*
+ * Is the socket a listener? POSIX makes send and shutdown on a socket that
+ * is not connected ENOTCONN; Linux instead answers EPIPE to send, and
+ * shutdown(SHUT_RD) on a listener returns 0 and stops it listening (a way to
+ * wake threads blocked in accept). The guest gets POSIX's answer.
+ */
+static bool is_listening(int host_fd) {
+    int on = 0;
+    socklen_t len = sizeof on;
+    return getsockopt(host_fd, SOL_SOCKET, SO_ACCEPTCONN, &on, &len) == 0 && on;
+}
+
+/*
  * The new connection gets the lowest free fd with the rights of a socket;
  * the only fdflag a fresh socket can take is NONBLOCK (wasmtime's set_fdflags
  * on sockets refuses the others with EINVAL too). accept4 sets it atomically:
@@ -120,6 +132,10 @@ int32_t wa_wasi_sock_send(wa_wasi_ctx_t *ctx, int32_t fd, int32_t si_data, int32
     err = wa_fd_gather_iovs(ctx, si_data, si_data_len, &v);
     if (err != WA_WASI_ESUCCESS)
         return err;
+    if (is_listening(e->host_fd)) {
+        wa_fd_free_iovs(&v);
+        return WA_WASI_ENOTCONN;
+    }
     struct msghdr msg = {.msg_iov = v.v, .msg_iovlen = (size_t)v.n};
     ssize_t n;
     do
@@ -132,7 +148,7 @@ int32_t wa_wasi_sock_send(wa_wasi_ctx_t *ctx, int32_t fd, int32_t si_data, int32
     return err;
 }
 
-/* sdflags: RD, WR or both; none (0) is EINVAL, as in wasmtime. A listener is ENOTCONN (host). */
+/* sdflags: RD, WR or both; none (0) is EINVAL, as in wasmtime. A listener is ENOTCONN. */
 int32_t wa_wasi_sock_shutdown(wa_wasi_ctx_t *ctx, int32_t fd, int32_t how) {
     wa_fdtab_entry_t *e;
     int32_t err = lookup_socket(ctx, fd, WA_WASI_RIGHT_SOCK_SHUTDOWN, &e);
@@ -152,6 +168,8 @@ int32_t wa_wasi_sock_shutdown(wa_wasi_ctx_t *ctx, int32_t fd, int32_t how) {
     default:
         return WA_WASI_EINVAL;
     }
+    if (is_listening(e->host_fd))
+        return WA_WASI_ENOTCONN;
     if (shutdown(e->host_fd, host_how) != 0)
         return wa_errno_from_host(errno);
     return WA_WASI_ESUCCESS;
