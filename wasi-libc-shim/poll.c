@@ -31,12 +31,12 @@
  * UINT64_MAX saturates, and one more than WAIT_FOREVER_S away is waited for
  * with no timeout at all: "forever" never overflows a timespec.
  *
- * Events: error is 0 unless poll(2) reports POLLNVAL (BADF) or POLLERR (the
- * socket's pending error, else IO, as wasmtime's poll did); POLLHUP sets
- * FD_READWRITE_HANGUP. nbytes of an fd_read event is what is left to read:
- * for a regular file the bytes from the current offset to the end, for
- * pipes, sockets and terminals what FIONREAD says; fd_write events say 0
- * (the host gives no capacity).
+ * Events: error is 0 unless poll(2) reports POLLNVAL (BADF) or POLLERR (IO,
+ * as wasmtime's poll did: a socket's own error, SO_ERROR, is not fetched,
+ * because reading it clears it, and the guest's next sock_recv or sock_send
+ * is where it belongs); POLLHUP sets FD_READWRITE_HANGUP. nbytes of an fd_read event is what is
+ * left to read: for a regular file the bytes from the current offset to the end, for pipes, sockets
+ * and terminals what FIONREAD says; fd_write events say 0 (the host gives no capacity).
  */
 #include "wasi_impl.h"
 
@@ -44,7 +44,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 /* Subscriptions up to this many are decoded on the stack; more are malloc'ed. */
@@ -154,7 +153,7 @@ static int32_t read_subscriptions(wa_wasi_ctx_t *ctx, const uint8_t *in, uint32_
 }
 
 /* Bytes left to read on `host_fd`: to the end of a regular file, else FIONREAD's count. */
-static uint64_t readable_bytes(int host_fd, bool regular) {
+static uint64_t count_readable(int host_fd, bool regular) {
     if (regular) {
         struct stat st;
         off_t pos = lseek(host_fd, 0, SEEK_CUR);
@@ -166,20 +165,11 @@ static uint64_t readable_bytes(int host_fd, bool regular) {
     return ioctl(host_fd, FIONREAD, &n) == 0 && n > 0 ? (uint64_t)n : 0;
 }
 
-/* The WASI error a POLLERR stands for: a socket's pending error, else EIO. */
-static uint16_t poll_error(int host_fd) {
-    int err = 0;
-    socklen_t len = sizeof err;
-    if (getsockopt(host_fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err != 0)
-        return (uint16_t)wa_errno_from_host(err);
-    return WA_WASI_EIO;
-}
-
 /*
  * Writes the event of subscription `s` at `out` if it has occurred at `now`
  * (with poll(2)'s results in `pfds`); returns whether it has.
  */
-static bool report(const sub_t *s, const struct pollfd *pfds, uint64_t now, uint8_t *out) {
+static bool store_event(const sub_t *s, const struct pollfd *pfds, uint64_t now, uint8_t *out) {
     uint16_t error = 0, flags = 0;
     uint64_t nbytes = 0;
     if (s->type == WA_WASI_EVENTTYPE_CLOCK) {
@@ -193,11 +183,11 @@ static bool report(const sub_t *s, const struct pollfd *pfds, uint64_t now, uint
         if (revents & POLLNVAL)
             error = WA_WASI_EBADF;
         else if (revents & POLLERR)
-            error = poll_error(s->host_fd);
+            error = WA_WASI_EIO;
         if (revents & POLLHUP)
             flags = WA_WASI_EVENT_FD_READWRITE_HANGUP;
         if (!error && s->type == WA_WASI_EVENTTYPE_FD_READ)
-            nbytes = readable_bytes(s->host_fd, s->pollfd < 0);
+            nbytes = count_readable(s->host_fd, s->pollfd < 0);
     }
     /* Padding (bytes 11-15 and 26-31) is zeroed: the guest never sees stale memory. */
     memset(out, 0, WA_WASI_EVENT_SIZE);
@@ -238,7 +228,7 @@ static int32_t wait_and_report(const sub_t *subs, uint32_t n, struct pollfd *pfd
         now = now_ns(CLOCK_MONOTONIC);
         *count = 0;
         for (uint32_t i = 0; i < n; i++) {
-            if (report(&subs[i], pfds, now, out + (size_t)*count * WA_WASI_EVENT_SIZE))
+            if (store_event(&subs[i], pfds, now, out + (size_t)*count * WA_WASI_EVENT_SIZE))
                 (*count)++;
         }
         /* Nothing yet: ppoll returned early (or a clock it waited for is a hair short). */
