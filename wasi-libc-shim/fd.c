@@ -24,22 +24,8 @@
 #define IOV_MAX 1024
 #endif
 
-/* Iovec arrays up to this length live on the stack; longer ones are malloc'ed. */
-#define SMALL_IOVS 16
-
-/* A guest (c)iovec array translated to host iovecs. */
-typedef struct host_iovs {
-    struct iovec small[SMALL_IOVS];
-    struct iovec *v;
-    int n;
-} host_iovs_t;
-
-/*
- * Translates the guest array of `iovs_len` (c)iovecs at `iovs` into `out`,
- * checking the array and every buffer against the memory. Returns a WASI
- * errno; on success the caller frees with free_iovs.
- */
-static int32_t gather_iovs(wa_wasi_ctx_t *ctx, int32_t iovs, int32_t iovs_len, host_iovs_t *out) {
+/* Shared with sock.c's sock_recv and sock_send (wasi_impl.h). */
+int32_t wa_fd_gather_iovs(wa_wasi_ctx_t *ctx, int32_t iovs, int32_t iovs_len, wa_fd_iovs_t *out) {
     uint32_t count = (uint32_t)iovs_len;
     uint8_t *array;
     if (!wa_guest_range(ctx, (uint32_t)iovs, (uint64_t)count * WA_WASI_CIOVEC_SIZE, &array))
@@ -47,7 +33,7 @@ static int32_t gather_iovs(wa_wasi_ctx_t *ctx, int32_t iovs, int32_t iovs_len, h
     if (count > IOV_MAX)
         count = IOV_MAX;
     out->v = out->small;
-    if (count > SMALL_IOVS && !(out->v = malloc(count * sizeof *out->v)))
+    if (count > WA_FD_SMALL_IOVS && !(out->v = malloc(count * sizeof *out->v)))
         return WA_WASI_ENOMEM;
     uint64_t total = 0;
     out->n = 0;
@@ -70,7 +56,7 @@ static int32_t gather_iovs(wa_wasi_ctx_t *ctx, int32_t iovs, int32_t iovs_len, h
     return WA_WASI_ESUCCESS;
 }
 
-static void free_iovs(host_iovs_t *iovs) {
+void wa_fd_free_iovs(wa_fd_iovs_t *iovs) {
     if (iovs->v != iovs->small)
         free(iovs->v);
 }
@@ -91,8 +77,8 @@ static int32_t transfer(wa_wasi_ctx_t *ctx, int32_t fd, uint64_t right, int32_t 
     uint8_t *result = wa_guest_out(ctx, count_out, 4);
     if (!result)
         return WA_WASI_EFAULT;
-    host_iovs_t v;
-    err = gather_iovs(ctx, iovs, iovs_len, &v);
+    wa_fd_iovs_t v;
+    err = wa_fd_gather_iovs(ctx, iovs, iovs_len, &v);
     if (err != WA_WASI_ESUCCESS)
         return err;
     ssize_t n;
@@ -100,7 +86,7 @@ static int32_t transfer(wa_wasi_ctx_t *ctx, int32_t fd, uint64_t right, int32_t 
         n = io(e->host_fd, v.v, v.n);
     while (n < 0 && errno == EINTR);
     err = n < 0 ? wa_errno_from_host(errno) : WA_WASI_ESUCCESS;
-    free_iovs(&v);
+    wa_fd_free_iovs(&v);
     if (n >= 0)
         wa_guest_store_u32(result, (uint32_t)n);
     return err;

@@ -41,10 +41,15 @@
     X(path_rename,         "iiiiii", "i")                                                          \
     X(path_symlink,        "iiiii", "i")                                                           \
     X(path_unlink_file,    "iii",  "i")                                                            \
+    X(poll_oneoff,         "iiii", "i")                                                            \
     X(proc_exit,           "i",    "")                                                             \
     X(proc_raise,          "i",    "i")                                                            \
     X(random_get,          "ii",   "i")                                                            \
-    X(sched_yield,         "",     "i")
+    X(sched_yield,         "",     "i")                                                            \
+    X(sock_accept,         "iii",  "i")                                                            \
+    X(sock_recv,           "iiiiii", "i")                                                          \
+    X(sock_send,           "iiiii", "i")                                                           \
+    X(sock_shutdown,       "ii",   "i")
 // clang-format on
 
 typedef struct wasi_func {

@@ -135,10 +135,18 @@ int32_t wa_wasi_path_rename(wa_wasi_ctx_t *ctx, int32_t fd, int32_t old_path, in
 int32_t wa_wasi_path_symlink(wa_wasi_ctx_t *ctx, int32_t old_path, int32_t old_path_len,
                              int32_t fd, int32_t new_path, int32_t new_path_len);
 int32_t wa_wasi_path_unlink_file(wa_wasi_ctx_t *ctx, int32_t fd, int32_t path, int32_t path_len);
+int32_t wa_wasi_poll_oneoff(wa_wasi_ctx_t *ctx, int32_t in, int32_t out, int32_t nsubscriptions,
+                            int32_t nevents_out);
 _Noreturn void wa_wasi_proc_exit(wa_wasi_ctx_t *ctx, int32_t rval);
 int32_t wa_wasi_proc_raise(wa_wasi_ctx_t *ctx, int32_t sig);
 int32_t wa_wasi_random_get(wa_wasi_ctx_t *ctx, int32_t buf, int32_t buf_len);
 int32_t wa_wasi_sched_yield(wa_wasi_ctx_t *ctx);
+int32_t wa_wasi_sock_accept(wa_wasi_ctx_t *ctx, int32_t fd, int32_t flags, int32_t fd_out);
+int32_t wa_wasi_sock_recv(wa_wasi_ctx_t *ctx, int32_t fd, int32_t ri_data, int32_t ri_data_len,
+                          int32_t ri_flags, int32_t ro_datalen_out, int32_t ro_flags_out);
+int32_t wa_wasi_sock_send(wa_wasi_ctx_t *ctx, int32_t fd, int32_t si_data, int32_t si_data_len,
+                          int32_t si_flags, int32_t so_datalen_out);
+int32_t wa_wasi_sock_shutdown(wa_wasi_ctx_t *ctx, int32_t fd, int32_t how);
 
 #ifdef __cplusplus
 }

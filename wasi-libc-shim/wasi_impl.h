@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 
 /*
@@ -387,6 +388,29 @@ int32_t wa_resolve_parent(wa_wasi_ctx_t *ctx, int dirfd, const char *path, unsig
 
 void wa_resolve_parent_free(wa_resolve_parent_t *parent);
 
+/* ---- Guest iovec arrays (fd.c), shared by fd_read/fd_write and sock_recv/sock_send. ---- */
+
+/* Iovec arrays up to this length live in the struct; longer ones are malloc'ed. */
+#define WA_FD_SMALL_IOVS 16
+
+/* A guest (c)iovec array translated to host iovecs. */
+typedef struct wa_fd_iovs {
+    struct iovec small[WA_FD_SMALL_IOVS];
+    struct iovec *v; /* small, or a malloc'ed array */
+    int n;
+} wa_fd_iovs_t;
+
+/*
+ * Translates the guest array of `iovs_len` (c)iovecs at `iovs` into `out`,
+ * checking the array and every buffer against the memory (EFAULT). At most
+ * IOV_MAX iovecs are used and the lengths are clipped so the total fits a
+ * u32 result: both only make a transfer shorter. Returns a WASI errno; on
+ * success the caller frees with wa_fd_free_iovs.
+ */
+int32_t wa_fd_gather_iovs(wa_wasi_ctx_t *ctx, int32_t iovs, int32_t iovs_len, wa_fd_iovs_t *out);
+
+void wa_fd_free_iovs(wa_fd_iovs_t *iovs);
+
 /* ---- Guest memory. ---- */
 
 /*
@@ -406,6 +430,14 @@ static inline bool wa_guest_range(const wa_wasi_ctx_t *ctx, uint32_t ptr, uint64
 
 static inline uint32_t wa_guest_load_u32(const uint8_t *p) {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline uint16_t wa_guest_load_u16(const uint8_t *p) {
+    return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static inline uint64_t wa_guest_load_u64(const uint8_t *p) {
+    return (uint64_t)wa_guest_load_u32(p) | (uint64_t)wa_guest_load_u32(p + 4) << 32;
 }
 
 static inline void wa_guest_store_u16(uint8_t *p, uint16_t v) {
