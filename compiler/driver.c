@@ -4,6 +4,7 @@
  */
 #include "driver.h"
 
+#include "codegen/build_info.h"
 #include "codegen/codegen.h"
 #include "link/link.h"
 #include "wasm/decode.h"
@@ -115,7 +116,15 @@ static bool compile_to(const WaCompileOptions *o, const WaModule *m, const char 
         .cpu = o->cpu,
         .embeddable = o->emit == WA_EMIT_SHARED,
     };
-    bool ok = wa_codegen_module(&cg, m, &co, d) && wa_codegen_emit(&cg, &co, kind, obj_path);
+    /* Only an executable has a build record: its start-up code reads it. */
+    char *record = NULL;
+    if (o->emit == WA_EMIT_EXE)
+        WA_TRY(wa_build_info_text(o->cpu, &o->grants, &record, d));
+    bool ok = wa_codegen_module(&cg, m, &co, d);
+    if (ok && record != NULL)
+        wa_build_info_emit(&cg, record);
+    ok = ok && wa_codegen_emit(&cg, &co, kind, obj_path);
+    free(record);
     wa_codegen_dispose(&cg);
     return ok;
 }

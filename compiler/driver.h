@@ -5,6 +5,7 @@
 #ifndef WA_DRIVER_H
 #define WA_DRIVER_H
 
+#include "../runtime/wa_grants.h"
 #include "base/diag.h"
 
 #include <stdbool.h>
@@ -22,8 +23,9 @@ typedef struct WaCompileOptions {
     const char *output; /* the file to write */
     WaEmitKind emit;
     int opt_level;              /* 0..3 */
-    const char *cpu;            /* "native" or an LLVM CPU name */
+    const char *cpu;            /* NULL (the default, cpu.h), "native" or an LLVM CPU name */
     bool allow_unknown_imports; /* compile imports WASI lacks as traps instead of refusing */
+    wa_grants_t grants;         /* baked into an executable's build record (--emit=exe) */
 } WaCompileOptions;
 
 /*

@@ -1,8 +1,12 @@
 /*
  * main.c: the wasmaot command line. Parses arguments into WaCompileOptions
- * and runs the driver; no compilation logic lives here.
+ * and runs the driver, or dispatches a subcommand (`wasmaot inspect`); no
+ * compilation logic lives here. Grant flags are parsed by the runtime's own
+ * parser (runtime/wa_grants.h), so a grant the program would refuse at
+ * start-up is refused here, at compile time.
  */
 #include "driver.h"
+#include "inspect.h"
 
 #include "wa_config.h"
 
@@ -10,21 +14,38 @@
 #include <string.h>
 
 static const char usage[] =
-    "usage: wasmaot INPUT.wasm -o OUTPUT [options]\n"
+    "usage: wasmaot INPUT.wasm -o OUTPUT [options] [grants]\n"
+    "       wasmaot inspect EXECUTABLE\n"
     "\n"
     "Compiles a WebAssembly module (wasm32, WASI preview1) into a native executable.\n"
+    "`inspect` prints what an executable was built with (version, CPU, grants).\n"
     "\n"
     "options:\n"
     "  -o OUTPUT                the file to write\n"
     "  -O0, -O1, -O2, -O3       optimisation level (default -O2)\n"
     "  --emit=KIND              exe (default), obj, llvm-ir, asm, or shared (a shared\n"
     "                           object for the embedding API)\n"
-    "  --cpu=NAME               target CPU: native (default) or an LLVM CPU name\n"
-    "                           such as x86-64 or x86-64-v3\n"
+    "  --cpu=NAME               target CPU: x86-64-v2 (default, any x86-64 CPU since\n"
+    "                           2009), native (this machine's CPU), x86-64, x86-64-v3,\n"
+    "                           x86-64-v4 or an LLVM CPU name such as skylake; the\n"
+    "                           program refuses to start on a CPU lacking its features\n"
     "  --allow-unknown-imports  compile imports that WASI does not provide;\n"
     "                           calling one traps\n"
     "  --version                print the version\n"
-    "  --help                   print this help\n";
+    "  --help                   print this help\n"
+    "\n"
+    "grants (baked into the executable; without any, the program gets its arguments\n"
+    "and stdio only: no directory, no environment variable):\n"
+    "  --dir HOST[::GUEST]      give the program host directory HOST as GUEST (default:\n"
+    "                           HOST); a relative HOST is taken from the directory\n"
+    "                           the program starts in (--dir . is that directory)\n"
+    "  --dir HOST::GUEST:ro     the same, read-only\n"
+    "  --env NAME=VALUE         set an environment variable\n"
+    "  --env NAME               pass the host's NAME (if set when the program starts)\n"
+    "  --inherit-env            pass the whole host environment\n"
+    "  --tcplisten HOST:PORT    a listening TCP socket, for sock_accept\n"
+    "More grants can be given when the program runs, in the environment variable\n"
+    "WASMAOT_OPTIONS (same spelling, shell-style quoting; the program never sees it).\n";
 
 static int fail(const char *fmt, const char *arg) {
     fprintf(stderr, "wasmaot: ");
@@ -51,10 +72,16 @@ static bool parse_emit(const char *kind, WaEmitKind *out) {
     return false;
 }
 
-int main(int argc, char **argv) {
-    WaCompileOptions o = {.emit = WA_EMIT_EXE, .opt_level = 2, .cpu = "native"};
+/* Parses the compile command into *o; returns an exit status, or -1 to go on compiling. */
+static int parse_compile(int argc, char **argv, WaCompileOptions *o) {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        char why[512];
+        wa_grants_arg_t grant = wa_grants_parse_arg(&o->grants, argc, argv, &i, why, sizeof why);
+        if (grant == WA_GRANTS_ARG_ERROR)
+            return fail("%s", why);
+        if (grant == WA_GRANTS_ARG_OK)
+            continue;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage, stdout);
             return 0;
@@ -64,34 +91,49 @@ int main(int argc, char **argv) {
         } else if (strcmp(a, "-o") == 0) {
             if (++i == argc)
                 return fail("%s needs a file name", "-o");
-            o.output = argv[i];
+            o->output = argv[i];
         } else if (strlen(a) == 3 && a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3') {
-            o.opt_level = a[2] - '0';
+            o->opt_level = a[2] - '0';
         } else if (strncmp(a, "--emit=", 7) == 0) {
-            if (!parse_emit(a + 7, &o.emit))
+            if (!parse_emit(a + 7, &o->emit))
                 return fail("unknown output kind '%s' for --emit", a + 7);
         } else if (strncmp(a, "--cpu=", 6) == 0 && a[6] != '\0') {
-            o.cpu = a + 6;
+            o->cpu = a + 6;
         } else if (strcmp(a, "--allow-unknown-imports") == 0) {
-            o.allow_unknown_imports = true;
+            o->allow_unknown_imports = true;
         } else if (a[0] == '-' && a[1] != '\0') {
             return fail("unknown option '%s'", a);
-        } else if (o.input == NULL) {
-            o.input = a;
+        } else if (o->input == NULL) {
+            o->input = a;
         } else {
             return fail("more than one input file ('%s')", a);
         }
     }
-    if (o.input == NULL)
+    if (o->input == NULL)
         return fail("%s", "no input file");
-    if (o.output == NULL)
-        return fail("no output file for %s: use -o OUTPUT", o.input);
+    if (o->output == NULL)
+        return fail("no output file for %s: use -o OUTPUT", o->input);
+    if (o->grants.count > 0 && o->emit != WA_EMIT_EXE)
+        return fail("%s", "grants (--dir, --env, --inherit-env, --tcplisten) are for "
+                          "executables only (--emit=exe)");
+    return -1;
+}
 
-    WaDiag d;
-    wa_diag_init(&d, o.input);
-    if (!wa_driver_compile(&o, &d)) {
-        wa_diag_print(&d, stderr);
-        return 1;
+int main(int argc, char **argv) {
+    if (argc >= 2 && strcmp(argv[1], "inspect") == 0)
+        return wa_inspect_main(argc - 1, argv + 1);
+
+    WaCompileOptions o = {.emit = WA_EMIT_EXE, .opt_level = 2, .cpu = NULL};
+    int status = parse_compile(argc, argv, &o);
+    if (status < 0) {
+        WaDiag d;
+        wa_diag_init(&d, o.input);
+        status = 0;
+        if (!wa_driver_compile(&o, &d)) {
+            wa_diag_print(&d, stderr);
+            status = 1;
+        }
     }
-    return 0;
+    wa_grants_free(&o.grants);
+    return status;
 }

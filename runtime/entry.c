@@ -1,24 +1,36 @@
 /*
  * entry.c: main() of a compiled executable.
  *
- * The generated object defines `wasmaot_module`; this file turns it into a
- * process (WASI command semantics):
- *   1. a WASI context with the program's arguments and environment, and the
- *      current directory preopened as ".", so relative paths resolve as they
- *      would for a native program. Not "/" as well: wasi-libc strips leading
- *      "/" and "./" from preopen names and paths alike, so "/" and "." would
- *      be the same empty prefix, and the one preopened last would take every
- *      path, relative ones included;
- *   2. every import resolved: WASI functions through wa_wasi_lookup; an
+ * The generated object defines `wasmaot_module` and, for executables, the
+ * build record `wasmaot_build_info` (wa_build_info.h); this file turns them
+ * into a process (WASI command semantics):
+ *   1. the CPU check: if the record lists CPU features this processor lacks,
+ *      the program refuses to start, naming them, before any generated code
+ *      runs (never SIGILL half-way through);
+ *   2. the grants: those baked into the record, then those of the
+ *      environment variable WASMAOT_OPTIONS (wa_grants.h); a malformed
+ *      WASMAOT_OPTIONS, a directory that cannot be opened or an address that
+ *      cannot be bound refuses to start with one line. Least privilege, as
+ *      wasmtime: without grants the program has its arguments and stdio, no
+ *      directory and an empty environment. Listening sockets come first
+ *      (fds 3, 4, ...), then preopened directories, each in grant order, as
+ *      wasmtime numbers them. Environment: --inherit-env first (the host's
+ *      whole environment), then every --env in order, a later one replacing
+ *      an earlier one of the same name, so WASMAOT_OPTIONS overrides baked
+ *      values. WASMAOT_OPTIONS itself is never passed on. The program's
+ *      argv is its own: the runtime reads no flags from it;
+ *   3. every import resolved: WASI functions through wa_wasi_lookup; an
  *      import nothing provides (the compiler only lets one through with
  *      --allow-unknown-imports) becomes wa_rt_unknown_import, which traps
  *      when called; memories, tables and globals cannot be imported by an
  *      executable;
- *   3. instantiation (init, then the start function with WASI pointed at the
+ *   4. instantiation (init, then the start function with WASI pointed at the
  *      exported "memory"), then the exported "_start" if there is one;
- *   4. the exit status: 0, the code given to proc_exit, or 134 after a trap,
+ *   5. the exit status: 0, the code given to proc_exit, or 134 after a trap,
  *      which prints exactly one line to stderr (wa_rt_trap_format):
  *          wasm trap: integer divide by zero in function 3 (divide)
+ *      A program that refuses to start exits with status 1 (as wasmtime does
+ *      for a start-up error) and one line "PROGRAM: reason".
  * Start-up does no work proportional to memory size beyond committing the
  * initial pages.
  *
@@ -27,8 +39,12 @@
  * runtime, tests included.
  */
 #include "../wasi-libc-shim/wa_wasi.h"
+#include "wa_build_info.h"
+#include "wa_cpu.h"
+#include "wa_grants.h"
 #include "wa_rt_api.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,12 +56,21 @@
 
 static const char *program_name = "wasm program";
 
+/*
+ * The build record; weak, so that an object from --emit=obj (which has none)
+ * still links: it then runs with no baked grants and no CPU check.
+ */
+extern const char wasmaot_build_info[] __attribute__((weak));
+
 /* What main set up; released before exiting, so leak checkers see a clean exit. */
 static struct {
     wa_wasi_ctx_t *wasi;
     wa_rt_extern_t *externs;
     wa_rt_func_t *funcs;
     wa_rt_instance_t *inst;
+    wa_grants_t grants;
+    char **env; /* "NAME=VALUE" strings, NULL-terminated */
+    size_t nenv;
 } program;
 
 static void release_program(void) {
@@ -54,6 +79,10 @@ static void release_program(void) {
     free(program.funcs);
     if (program.wasi != NULL)
         wa_wasi_ctx_free(program.wasi);
+    wa_grants_free(&program.grants);
+    for (size_t i = 0; i < program.nenv; i++)
+        free(program.env[i]);
+    free(program.env);
     memset(&program, 0, sizeof program);
 }
 
@@ -128,19 +157,132 @@ static void connect_memory(wa_rt_instance_t *inst, void *data) {
         wa_wasi_ctx_set_memory(data, mem.memory);
 }
 
+/* Refuses to start if the record names CPU features this processor lacks. */
+static void check_cpu(const char *record) {
+    size_t len;
+    const char *features = wa_build_info_find(record, "cpu-features", NULL, &len);
+    if (features == NULL)
+        return;
+    char missing[1024];
+    if (wa_cpu_missing(features, len, missing, sizeof missing) == 0)
+        return;
+    size_t cpu_len = 0;
+    const char *cpu = wa_build_info_find(record, "cpu", NULL, &cpu_len);
+    char why[1400];
+    snprintf(why, sizeof why,
+             "this processor lacks CPU features the program was compiled for (--cpu=%.*s): %s",
+             (int)cpu_len, cpu ? cpu : "?", missing);
+    startup_error("%s", why);
+}
+
+/* Reads the grants: the record's, then WASMAOT_OPTIONS's. */
+static void read_grants(const char *record) {
+    char why[512];
+    if (record != NULL && !wa_build_info_grants(record, &program.grants, why, sizeof why))
+        startup_error("malformed grant in the build record: %s", why);
+    const char *options = getenv(WA_GRANTS_OPTIONS_VAR);
+    if (options != NULL && !wa_grants_parse_words(&program.grants, options, why, sizeof why)) {
+        char line[600];
+        snprintf(line, sizeof line, "%s: %s", WA_GRANTS_OPTIONS_VAR, why);
+        startup_error("%s", line);
+    }
+}
+
+/* Sets name=value in the program's environment, replacing an earlier value of name. */
+static void set_env(const char *name, size_t name_len, const char *value) {
+    size_t n = name_len + strlen(value) + 2;
+    char *entry = malloc(n);
+    if (entry == NULL)
+        startup_error("%s", "out of memory building the environment");
+    snprintf(entry, n, "%.*s=%s", (int)name_len, name, value);
+    for (size_t i = 0; i < program.nenv; i++) {
+        if (strncmp(program.env[i], entry, name_len + 1) == 0) {
+            free(program.env[i]);
+            program.env[i] = entry;
+            return;
+        }
+    }
+    char **grown = realloc(program.env, (program.nenv + 2) * sizeof *grown);
+    if (grown == NULL) {
+        free(entry);
+        startup_error("%s", "out of memory building the environment");
+    }
+    program.env = grown;
+    program.env[program.nenv++] = entry;
+    program.env[program.nenv] = NULL;
+}
+
+/* The program's environment, from the grants and the host's environment `envp`. */
+static void build_env(char **envp) {
+    program.env = calloc(1, sizeof *program.env);
+    if (program.env == NULL)
+        startup_error("%s", "out of memory building the environment");
+    const wa_grants_t *g = &program.grants;
+    bool inherit = false;
+    for (size_t i = 0; i < g->count; i++)
+        inherit = inherit || g->items[i].kind == WA_GRANT_INHERIT_ENV;
+    size_t skip_len = strlen(WA_GRANTS_OPTIONS_VAR);
+    for (size_t i = 0; inherit && envp != NULL && envp[i] != NULL; i++) {
+        const char *eq = strchr(envp[i], '=');
+        if (eq == NULL)
+            continue;
+        size_t name_len = (size_t)(eq - envp[i]);
+        if (name_len == skip_len && strncmp(envp[i], WA_GRANTS_OPTIONS_VAR, skip_len) == 0)
+            continue;
+        set_env(envp[i], name_len, eq + 1);
+    }
+    for (size_t i = 0; i < g->count; i++) {
+        const wa_grant_t *gr = &g->items[i];
+        if (gr->kind != WA_GRANT_ENV)
+            continue;
+        /* "--env NAME": the host's value, or nothing if the host has none. */
+        const char *value = gr->value ? gr->value : getenv(gr->name);
+        if (value != NULL)
+            set_env(gr->name, strlen(gr->name), value);
+    }
+}
+
+/* Opens the granted sockets, then the granted directories, in grant order. */
+static void open_grants(wa_wasi_ctx_t *wasi) {
+    const wa_grants_t *g = &program.grants;
+    char why[256], line[800];
+    uint32_t fd;
+    for (size_t i = 0; i < g->count; i++) {
+        const wa_grant_t *gr = &g->items[i];
+        if (gr->kind == WA_GRANT_TCPLISTEN &&
+            !wa_wasi_ctx_tcplisten(wasi, gr->host, &fd, why, sizeof why)) {
+            snprintf(line, sizeof line, "cannot listen on %s (--tcplisten): %s", gr->host, why);
+            startup_error("%s", line);
+        }
+    }
+    for (size_t i = 0; i < g->count; i++) {
+        const wa_grant_t *gr = &g->items[i];
+        if (gr->kind == WA_GRANT_DIR &&
+            !wa_wasi_ctx_preopen(wasi, gr->host, gr->guest, gr->read_only, &fd)) {
+            snprintf(line, sizeof line, "cannot open directory '%s' (--dir): %s", gr->host,
+                     strerror(errno));
+            startup_error("%s", line);
+        }
+    }
+}
+
 int main(int argc, char **argv, char **envp) {
     const wa_rt_module_t *m = &wasmaot_module;
     if (argc > 0 && argv[0] != NULL)
         program_name = argv[0];
 
+    const char *record = wasmaot_build_info;
+    if (record != NULL)
+        check_cpu(record);
+    read_grants(record);
+    build_env(envp);
+
     wa_wasi_ctx_t *wasi =
-        wa_wasi_ctx_new(argc, (const char *const *)argv, (const char *const *)envp);
+        wa_wasi_ctx_new(argc, (const char *const *)argv, (const char *const *)program.env);
     program.wasi = wasi;
     if (wasi == NULL)
         startup_error("%s", "out of memory creating the WASI context");
-    uint32_t fd;
-    /* Best effort: if "." cannot be opened, the program just sees no directory. */
-    wa_wasi_ctx_preopen(wasi, ".", ".", false, &fd);
+    open_grants(wasi);
 
     wa_rt_extern_t *externs = calloc(m->nimports > 0 ? m->nimports : 1, sizeof *externs);
     wa_rt_func_t *funcs = calloc(m->nimports > 0 ? m->nimports : 1, sizeof *funcs);

@@ -2,14 +2,17 @@
  * emit.c: the target machine, the optimisation pipeline and output files.
  *
  * The target is the host (x86-64 Linux today), with position-independent
- * code because the output is linked into a PIE executable. By default the
- * CPU is the host's own, with all its features, as a JIT would use it;
- * `--cpu=generic` (or any LLVM CPU name) builds for other machines.
+ * code because the output is linked into a PIE executable. The CPU comes
+ * from cpu.c: by default the portable baseline WA_CPU_DEFAULT, so an
+ * executable runs on other machines than the one that built it;
+ * `--cpu=native` uses this host's CPU with all its features, as a JIT would;
+ * any LLVM CPU name or x86-64 level builds for that CPU.
  *
  * The module is verified before optimisation: a failure there is a bug in
  * wasmaot, reported as an internal error rather than miscompiled code.
  */
 #include "codegen.h"
+#include "cpu.h"
 
 #include "../base/check.h"
 
@@ -43,21 +46,20 @@ bool wa_codegen_target(WaCodegen *cg, const WaCodegenOptions *o) {
         LLVMDisposeMessage(triple);
         return false;
     }
-    bool native = o->cpu == NULL || strcmp(o->cpu, "native") == 0;
-    char *cpu = native ? LLVMGetHostCPUName() : NULL;
-    char *features = native ? LLVMGetHostCPUFeatures() : NULL;
-    cg->tm =
-        LLVMCreateTargetMachine(target, triple, native ? cpu : o->cpu, native ? features : "",
-                                codegen_level(o->opt_level), LLVMRelocPIC, LLVMCodeModelDefault);
-    if (native) {
-        LLVMDisposeMessage(cpu);
-        LLVMDisposeMessage(features);
+    WaCpu cpu;
+    if (!wa_cpu_resolve(o->cpu, &cpu, cg->d)) {
+        LLVMDisposeMessage(triple);
+        return false;
     }
+    cg->tm =
+        LLVMCreateTargetMachine(target, triple, cpu.name, cpu.features, codegen_level(o->opt_level),
+                                LLVMRelocPIC, LLVMCodeModelDefault);
+    wa_cpu_free(&cpu);
     LLVMSetTarget(cg->mod, triple);
     LLVMDisposeMessage(triple);
     if (cg->tm == NULL)
         return wa_diag_error_no_offset(cg->d, "cannot create an LLVM target machine for CPU %s",
-                                       o->cpu);
+                                       o->cpu ? o->cpu : WA_CPU_DEFAULT);
     LLVMTargetDataRef layout = LLVMCreateTargetDataLayout(cg->tm);
     LLVMSetModuleDataLayout(cg->mod, layout);
     LLVMDisposeTargetData(layout);

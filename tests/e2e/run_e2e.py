@@ -32,6 +32,12 @@ Kinds of test (the first argument):
     imports   unknown imports: refused by default (naming each), accepted
               with --allow-unknown-imports, trapping only when called.
     emit      --emit=obj|llvm-ir|asm produce what they promise.
+    grants    what the sandbox gives a program (tests/e2e/grants/probe.c prints
+              its arguments, environment and fds): nothing by default; --dir,
+              --env, --inherit-env, --tcplisten baked in and from
+              WASMAOT_OPTIONS; refusals to start (malformed WASMAOT_OPTIONS,
+              a missing directory); read-only directories; `wasmaot inspect`;
+              the start-up CPU check. --case picks one (GRANT_CASES).
 
 Programs run in a fixed environment (env -i plus LC_ALL=C and the header's
 variables), with a time limit, so results do not depend on the host.
@@ -44,8 +50,10 @@ import os
 import re
 import shlex
 import shutil
+import socket
 import subprocess
 import sys
+import time
 
 E2E_DIR = os.path.dirname(os.path.abspath(__file__))
 RUN_TIMEOUT = 60
@@ -156,13 +164,21 @@ def fixed_env(header):
     return env
 
 
+def header_env_names(header):
+    """The names of the e2e-env variables, in order."""
+    return [a.partition("=")[0] for item in header.get("env", []) for a in shlex.split(item)]
+
+
 # ---- program: wasm vs. native ------------------------------------------------------------------
 
 def test_program(args):
     header = read_header(args.source)
     work = fresh_workdir(args.workdir, args.name)
     exe = os.path.join(work, args.name)
-    compile_or_fail(args.wasmaot, args.wasm, exe, args.flag or [])
+    # Least privilege: the wasm build sees only the variables it is granted. Grant
+    # each header variable by name (--env NAME: the host's value at start-up).
+    grants = ["--env=" + name for name in header_env_names(header)]
+    compile_or_fail(args.wasmaot, args.wasm, exe, (args.flag or []) + grants)
 
     argv_tail = []
     for item in header.get("args", []):
@@ -316,6 +332,18 @@ def test_usage(args):
         "bad_opt_level": ([args.wasm, "-O7", "-o", out], ["-O7"]),
         "bad_emit": ([args.wasm, "--emit=bogus", "-o", out], ["bogus"]),
         "no_input": (["-o", out], ["input"]),
+        "bad_cpu": ([args.wasm, "--cpu=no-such-cpu", "-o", out], ["no-such-cpu"]),
+        # Grants are parsed by the runtime's parser at compile time: one line, no output.
+        "grant_dir_no_value": ([args.wasm, "-o", out, "--dir"], ["--dir"]),
+        "grant_dir_no_guest": ([args.wasm, "--dir", "data::", "-o", out], ["--dir", "guest"]),
+        "grant_env_no_name": ([args.wasm, "--env==x", "-o", out], ["--env"]),
+        "grant_env_reserved": ([args.wasm, "--env", "WASMAOT_OPTIONS=x", "-o", out],
+                               ["WASMAOT_OPTIONS"]),
+        "grant_tcplisten_bad": ([args.wasm, "--tcplisten", "localhost", "-o", out],
+                                ["--tcplisten", "HOST:PORT"]),
+        "grant_inherit_env_value": ([args.wasm, "--inherit-env=yes", "-o", out],
+                                    ["--inherit-env"]),
+        "grant_not_exe": ([args.wasm, "--dir", ".", "--emit=obj", "-o", out], ["--emit=exe"]),
     }
     argv, needles = cases[args.case]
     line = expect_refusal([args.wasmaot] + argv, out, args.name, cwd=work)
@@ -429,9 +457,354 @@ def test_emit(args):
     print("ok: %s: %d bytes of %s" % (args.name, len(data), args.case))
 
 
+# ---- grants ------------------------------------------------------------------------------------
+
+def run_probe(exe, args=(), env=None, cwd=None, options=None):
+    """Runs the probe; returns (status, stdout lines, stderr text)."""
+    env = dict(env if env is not None else BASE_ENV)
+    if options is not None:
+        env["WASMAOT_OPTIONS"] = options
+    status, out, err = run([exe] + list(args), env=env, cwd=cwd)
+    return status, out.decode("utf-8", "backslashreplace").splitlines(), err.decode(
+        "utf-8", "backslashreplace")
+
+
+def lines_with(lines, prefix):
+    return [l[len(prefix):] for l in lines if l.startswith(prefix)]
+
+
+def expect_equal(what, got, want):
+    if got != want:
+        raise Failure("%s: expected %r, got %r" % (what, want, got))
+
+
+def expect_ok(what, status, err):
+    if status != 0:
+        raise Failure("%s: %s, stderr:\n%s" % (what, describe_status(status), err))
+
+
+def expect_refused_start(what, status, lines, err, needles):
+    """A program that refuses to start: exit 1, no stdout, one stderr line with each needle."""
+    if status != 1:
+        raise Failure("%s: expected exit status 1, got %s (stderr %r)" % (
+            what, describe_status(status), err))
+    if lines:
+        raise Failure("%s: the program ran (stdout %r)" % (what, lines))
+    line = single_line(err.encode(), what)
+    for needle in needles:
+        if needle not in line:
+            raise Failure("%s: the message %r should mention %r" % (what, line, needle))
+    return line
+
+
+def grants_none(args, work, exe):
+    compile_or_fail(args.wasmaot, args.wasm, exe)
+    env = dict(BASE_ENV, HOME="/home/someone", SECRET="s3cret")
+    status, lines, err = run_probe(exe, ["a b", "--dir", "."], env=env, cwd=work)
+    expect_ok("no grants", status, err)
+    expect_equal("arguments", lines_with(lines, "arg="), ["a b", "--dir", "."])
+    expect_equal("environment (no grant: empty)", lines_with(lines, "env="), [])
+    expect_equal("fds from 3 (no grant: none)", lines_with(lines, "fd="), [])
+    return "arguments only: no environment, no fd beyond stdio"
+
+
+def grants_dirs(args, work, exe):
+    for d in ("sub", "sub2"):
+        os.makedirs(os.path.join(work, d))
+    compile_or_fail(args.wasmaot, args.wasm, exe,
+                    ["--dir", ".", "--dir", "sub::/data", "--dir=sub2::other:ro"])
+    status, lines, err = run_probe(exe, cwd=work)
+    expect_ok("--dir", status, err)
+    expect_equal("preopens", lines_with(lines, "fd="),
+                 ["3 dir=.", "4 dir=/data", "5 dir=other (read-only)"])
+    # A relative HOST is resolved where the program starts, not where it was compiled.
+    elsewhere = os.path.join(work, "elsewhere")
+    os.makedirs(elsewhere)
+    status, lines, err = run_probe(exe, cwd=elsewhere)
+    expect_refused_start("relative --dir resolved at start", status, lines, err, ["'sub'"])
+    return "fds 3, 4, 5 in grant order with their guest names"
+
+
+def grants_env(args, work, exe):
+    compile_or_fail(args.wasmaot, args.wasm, exe,
+                    ["--env", "FROM_HOST", "--env=SET=a=b c", "--env", "UNSET_ON_HOST",
+                     "--env", "EMPTY="])
+    env = dict(BASE_ENV, FROM_HOST="host value", OTHER="not granted")
+    status, lines, err = run_probe(exe, env=env, cwd=work)
+    expect_ok("--env", status, err)
+    expect_equal("environment", lines_with(lines, "env="),
+                 ["FROM_HOST=host value", "SET=a=b c", "EMPTY="])
+    return "--env NAME=VALUE and --env NAME (unset on the host: not set)"
+
+
+def grants_inherit_env(args, work, exe):
+    compile_or_fail(args.wasmaot, args.wasm, exe, ["--inherit-env", "--env", "E2E=overridden"])
+    env = dict(BASE_ENV, HOME="/home/someone")
+    status, lines, err = run_probe(exe, env=env, cwd=work, options="--env ADDED=1")
+    expect_ok("--inherit-env", status, err)
+    want = dict(env, E2E="overridden", ADDED="1")
+    got = dict(l.partition("=")[::2] for l in lines_with(lines, "env="))
+    expect_equal("environment (the host's, WASMAOT_OPTIONS removed, --env applied)", got, want)
+    return "the whole host environment except WASMAOT_OPTIONS"
+
+
+def grants_options(args, work, exe):
+    os.makedirs(os.path.join(work, "sub dir"))
+    compile_or_fail(args.wasmaot, args.wasm, exe, ["--dir", ".", "--env", "A=baked",
+                                                    "--env", "B=baked"])
+    options = "--env 'B=from options' --dir \"sub dir\"::/x\\ y\t--env=C=\"q\\\"uote\" --env D"
+    env = dict(BASE_ENV, D="host d")
+    status, lines, err = run_probe(exe, ["WASMAOT_OPTIONS"], env=env, cwd=work, options=options)
+    expect_ok("baked grants plus WASMAOT_OPTIONS", status, err)
+    expect_equal("arguments", lines_with(lines, "arg="), ["WASMAOT_OPTIONS"])
+    expect_equal("environment", lines_with(lines, "env="),
+                 ["A=baked", "B=from options", 'C=q"uote', "D=host d"])
+    expect_equal("preopens", lines_with(lines, "fd="), ["3 dir=.", "4 dir=/x y"])
+    # Without WASMAOT_OPTIONS only the baked grants remain.
+    status, lines, err = run_probe(exe, cwd=work)
+    expect_ok("baked grants alone", status, err)
+    expect_equal("environment", lines_with(lines, "env="), ["A=baked", "B=baked"])
+    expect_equal("preopens", lines_with(lines, "fd="), ["3 dir=."])
+    return "WASMAOT_OPTIONS added to and overrode the baked grants, unseen by the program"
+
+
+def grants_argv(args, work, exe):
+    compile_or_fail(args.wasmaot, args.wasm, exe)
+    argv = ["--dir", ".", "--env", "X=1", "--inherit-env", "--tcplisten", "127.0.0.1:1",
+            "--", "-o"]
+    status, lines, err = run_probe(exe, argv, cwd=work)
+    expect_ok("grant-looking arguments", status, err)
+    expect_equal("arguments", lines_with(lines, "arg="), argv)
+    expect_equal("environment", lines_with(lines, "env="), [])
+    expect_equal("fds", lines_with(lines, "fd="), [])
+    return "the program's argv is the program's"
+
+
+def grants_bad_options(args, work, exe):
+    compile_or_fail(args.wasmaot, args.wasm, exe)
+    cases = {
+        "--dir": "--dir",
+        "--frobnicate": "--frobnicate",
+        "--env 'A=unbalanced": "quote",
+        '--env "A=unbalanced': "quote",
+        "--env A=b\\": "backslash",
+        "program-arg": "program-arg",
+        "--dir ::x": "--dir",
+        "--tcplisten nowhere": "--tcplisten",
+        "--env WASMAOT_OPTIONS=x": "WASMAOT_OPTIONS=x",
+    }
+    seen = []
+    for options, needle in cases.items():
+        status, lines, err = run_probe(exe, cwd=work, options=options)
+        seen.append(expect_refused_start("WASMAOT_OPTIONS=%r" % options, status, lines, err,
+                                         ["WASMAOT_OPTIONS", needle]))
+    return "%d malformed values refused, e.g. %s" % (len(cases), seen[0])
+
+
+def grants_missing_dir(args, work, exe):
+    compile_or_fail(args.wasmaot, args.wasm, exe, ["--dir", "no-such-dir::/d"])
+    status, lines, err = run_probe(exe, cwd=work)
+    line = expect_refused_start("baked --dir of a missing directory", status, lines, err,
+                                ["no-such-dir"])
+    compile_or_fail(args.wasmaot, args.wasm, exe)
+    status, lines, err = run_probe(exe, cwd=work, options="--dir also-missing")
+    expect_refused_start("WASMAOT_OPTIONS --dir of a missing directory", status, lines, err,
+                         ["also-missing"])
+    return line
+
+
+def grants_readonly(args, work, exe):
+    for d in ("ro", "rw"):
+        os.makedirs(os.path.join(work, d, "d"))
+        with open(os.path.join(work, d, "f.txt"), "w") as f:
+            f.write("hi\n")
+    compile_or_fail(args.wasmaot, args.wasm, exe, ["--dir", "ro::/ro:ro", "--dir", "rw::/rw"])
+    status, lines, err = run_probe(exe, cwd=work)
+    if status != 0 or any(l.startswith("FAIL") for l in lines):
+        raise Failure("read-only grant: %s\n%s\nstderr:\n%s" % (
+            describe_status(status), "\n".join(lines), err))
+    listing = sorted(os.listdir(os.path.join(work, "ro")))
+    expect_equal("the read-only directory afterwards", listing, ["d", "f.txt"])
+    return lines[-1] if lines else "ok"
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def grants_tcplisten(args, work, exe):
+    port = free_port()
+    compile_or_fail(args.wasmaot, args.wasm, exe, ["--tcplisten", "127.0.0.1:%d" % port])
+    p = subprocess.Popen([exe], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         stdin=subprocess.DEVNULL, env=dict(BASE_ENV), cwd=work)
+    reply = b""
+    try:
+        deadline = time.time() + 20
+        while True:
+            try:
+                conn = socket.create_connection(("127.0.0.1", port), timeout=5)
+                break
+            except OSError:
+                if time.time() > deadline or p.poll() is not None:
+                    raise Failure("could not connect to 127.0.0.1:%d (program %s)" % (
+                        port, "exited" if p.poll() is not None else "running"))
+                time.sleep(0.05)
+        with conn:
+            conn.sendall(b"hello over tcp\n")
+            while not reply.endswith(b"\n"):
+                chunk = conn.recv(512)
+                if not chunk:
+                    break
+                reply += chunk
+        out, err = p.communicate(timeout=20)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.communicate()
+    expect_equal("echoed line", reply, b"hello over tcp\n")
+    if p.returncode != 0 or b"served 15 bytes" not in out:
+        raise Failure("echo server: %s, stdout %r, stderr %r" % (
+            describe_status(p.returncode), out, err))
+    return "echoed %r through the granted listening socket" % reply
+
+
+def grants_tcplisten_order(args, work, exe):
+    """Sockets before directories, as wasmtime numbers them."""
+    port = free_port()
+    compile_or_fail(args.wasmaot, args.wasm, exe, ["--dir", ".",
+                                                    "--tcplisten", "127.0.0.1:%d" % port])
+    status, lines, err = run_probe(exe, cwd=work)
+    expect_ok("--dir then --tcplisten", status, err)
+    expect_equal("fds", lines_with(lines, "fd="), ["3 filetype=6", "4 dir=."])
+    return "listening socket at fd 3, directory at fd 4"
+
+
+def inspect(args, exe):
+    status, out, err = run([args.wasmaot, "inspect", exe])
+    if status != 0:
+        raise Failure("wasmaot inspect %s: %s\n%s" % (exe, describe_status(status),
+                                                      show_bytes(err)))
+    return out.decode()
+
+
+def grants_inspect(args, work, exe):
+    compile_or_fail(args.wasmaot, args.wasm, exe,
+                    ["--dir", ".", "--dir", "my dir::/d:ro", "--env", "X=it's", "--inherit-env",
+                     "--cpu=x86-64-v3"])
+    text = inspect(args, exe)
+    version = run([args.wasmaot, "--version"])[1].decode().split()[-1]
+    want = [
+        "built by:     wasmaot %s" % version,
+        "cpu:          x86-64-v3 (--cpu=x86-64-v3)",
+    ]
+    lines = text.splitlines()
+    expect_equal("first lines of inspect", lines[:2], want)
+    features = lines[2].split(":", 1)[1].split()
+    for f in ("avx2", "fma", "bmi2", "sse4.2"):
+        if f not in features:
+            raise Failure("inspect: cpu features lack %s: %r" % (f, lines[2]))
+    granted = [l[len("grants:"):].strip() if l.startswith("grants:") else l.strip()
+               for l in lines[3:]]
+    expect_equal("grants", granted,
+                 ["--dir .", "--dir 'my dir::/d:ro'", "--env 'X=it'\\''s'", "--inherit-env"])
+    # The baked grants, read back through WASMAOT_OPTIONS syntax, are what the program gets.
+    os.makedirs(os.path.join(work, "my dir"))
+    status, plines, err = run_probe(exe, cwd=work, options="")
+    expect_ok("the inspected program", status, err)
+    if "X=it's" not in lines_with(plines, "env="):
+        raise Failure("the program lacks X=it's: %r" % plines)
+    # Files without a record: one line, exit 1.
+    notelf = os.path.join(work, "not-elf")
+    with open(notelf, "w") as f:
+        f.write("#!/bin/sh\n")
+    for path, needle in ((notelf, "not an ELF"), (args.native_tool, ".wasmaot_info")):
+        st, so, se = run([args.wasmaot, "inspect", path])
+        line = single_line(se, "inspect %s" % path)
+        if st != 1 or so or needle not in line or path not in line:
+            raise Failure("inspect %s: %s, stdout %r, stderr %r (should name %r)" % (
+                path, describe_status(st), so, se, needle))
+    return "%d lines, grants and CPU as compiled" % len(lines)
+
+
+# LLVM feature name -> the flag Linux shows in /proc/cpuinfo, for the features whose
+# spelling differs or that Linux reports; features missing here are not compared.
+LINUX_FLAG = {
+    "x87": "fpu", "cx8": "cx8", "cmov": "cmov", "mmx": "mmx", "fxsr": "fxsr", "sse": "sse",
+    "sse2": "sse2", "sse3": "pni", "pclmul": "pclmulqdq", "ssse3": "ssse3", "fma": "fma",
+    "cx16": "cx16", "sse4.1": "sse4_1", "sse4.2": "sse4_2", "crc32": "sse4_2", "movbe": "movbe",
+    "popcnt": "popcnt", "aes": "aes", "xsave": "xsave", "avx": "avx", "f16c": "f16c",
+    "rdrnd": "rdrand", "fsgsbase": "fsgsbase", "bmi": "bmi1", "avx2": "avx2", "bmi2": "bmi2",
+    "invpcid": "invpcid", "avx512f": "avx512f", "evex512": "avx512f", "avx512dq": "avx512dq",
+    "rdseed": "rdseed", "adx": "adx", "avx512ifma": "avx512ifma", "clflushopt": "clflushopt",
+    "clwb": "clwb", "avx512cd": "avx512cd", "sha": "sha_ni", "avx512bw": "avx512bw",
+    "avx512vl": "avx512vl", "avx512vbmi": "avx512vbmi", "pku": "ospke", "waitpkg": "waitpkg",
+    "avx512vbmi2": "avx512_vbmi2", "gfni": "gfni", "vaes": "vaes", "vpclmulqdq": "vpclmulqdq",
+    "avx512vnni": "avx512_vnni", "avx512bitalg": "avx512_bitalg",
+    "avx512vpopcntdq": "avx512_vpopcntdq", "rdpid": "rdpid", "cldemote": "cldemote",
+    "movdiri": "movdiri", "movdir64b": "movdir64b", "enqcmd": "enqcmd",
+    "avx512vp2intersect": "avx512_vp2intersect", "serialize": "serialize",
+    "tsxldtrk": "tsxldtrk", "amx-bf16": "amx_bf16", "avx512fp16": "avx512_fp16",
+    "amx-tile": "amx_tile", "amx-int8": "amx_int8", "avxvnni": "avx_vnni",
+    "avx512bf16": "avx512_bf16", "xsaveopt": "xsaveopt", "xsavec": "xsavec", "xsaves": "xsaves",
+    "sahf": "lahf_lm", "lzcnt": "abm", "sse4a": "sse4a", "prfchw": "3dnowprefetch",
+    "xop": "xop", "fma4": "fma4", "tbm": "tbm", "mwaitx": "mwaitx", "64bit": "lm",
+    "clzero": "clzero", "rdpru": "rdpru", "wbnoinvd": "wbnoinvd",
+}
+
+
+def grants_cpu_check(args, work, exe):
+    with open("/proc/cpuinfo") as f:
+        flags = next((l.split(":", 1)[1].split() for l in f if l.startswith("flags")), None)
+    if flags is None:
+        raise Failure("no flags line in /proc/cpuinfo")
+    # --cpu=native always starts: its features are this machine's.
+    compile_or_fail(args.wasmaot, args.wasm, exe, ["--cpu=native"])
+    status, lines, err = run_probe(exe, cwd=work)
+    expect_ok("--cpu=native", status, err)
+    # The first CPU of the list with a recorded feature this machine lacks, by /proc/cpuinfo.
+    for cpu in ("znver4", "graniterapids", "sapphirerapids", "x86-64-v4", "znver1", "bdver4"):
+        compile_or_fail(args.wasmaot, args.wasm, exe, ["--cpu=" + cpu])
+        features = inspect(args, exe).splitlines()[2].split(":", 1)[1].split()
+        lacking = [f for f in features if f in LINUX_FLAG and LINUX_FLAG[f] not in flags]
+        if lacking:
+            break
+    else:
+        print("SKIP: this machine has every feature of every CPU tried")
+        return "skipped"
+    status, lines, err = run_probe(exe, cwd=work)
+    line = expect_refused_start("--cpu=%s on a machine lacking %s" % (cpu, lacking), status, lines,
+                                err, ["--cpu=" + cpu])
+    named = [n.strip() for n in line.rsplit(": ", 1)[1].split(",")]
+    present = [f for f in named if f in LINUX_FLAG and LINUX_FLAG[f] in flags]
+    if sorted(set(lacking) - set(named)) or present:
+        raise Failure("the message %r should name exactly the lacking features: /proc/cpuinfo "
+                      "says %s are missing; named but present: %s" % (line, lacking, present))
+    return line
+
+
+GRANT_CASES = {
+    "none": grants_none, "dirs": grants_dirs, "env": grants_env,
+    "inherit_env": grants_inherit_env, "options": grants_options, "argv": grants_argv,
+    "bad_options": grants_bad_options, "missing_dir": grants_missing_dir,
+    "readonly": grants_readonly, "tcplisten": grants_tcplisten,
+    "tcplisten_order": grants_tcplisten_order, "inspect": grants_inspect,
+    "cpu_check": grants_cpu_check,
+}
+
+
+def test_grants(args):
+    work = fresh_workdir(args.workdir, args.name)
+    exe = os.path.join(work, args.name)
+    result = GRANT_CASES[args.case](args, work, exe)
+    print("ok: %s: %s" % (args.name, result))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("kind", choices=["program", "trap", "bad", "usage", "imports", "emit"])
+    ap.add_argument("kind", choices=["program", "trap", "bad", "usage", "imports", "emit",
+                                     "grants"])
     ap.add_argument("--name", required=True, help="test name (work subdirectory)")
     ap.add_argument("--wasmaot", required=True)
     ap.add_argument("--workdir", required=True)
@@ -440,13 +813,14 @@ def main():
     ap.add_argument("--source", help="file with the e2e-* header lines")
     ap.add_argument("--case", help="sub-case (usage, imports, emit tests)")
     ap.add_argument("--flag", action="append", help="extra wasmaot flag, e.g. -O0")
+    ap.add_argument("--native-tool", help="an ELF file not built by wasmaot (grants inspect)")
     args = ap.parse_args()
     # meson passes paths relative to the build directory; the programs run elsewhere.
-    for attr in ("wasmaot", "workdir", "wasm", "native", "source"):
+    for attr in ("wasmaot", "workdir", "wasm", "native", "source", "native_tool"):
         if getattr(args, attr):
             setattr(args, attr, os.path.abspath(getattr(args, attr)))
     tests = {"program": test_program, "trap": test_trap, "bad": test_bad, "usage": test_usage,
-             "imports": test_imports, "emit": test_emit}
+             "imports": test_imports, "emit": test_emit, "grants": test_grants}
     try:
         tests[args.kind](args)
     except Failure as e:

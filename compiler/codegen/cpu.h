@@ -1,0 +1,50 @@
+/*
+ * cpu.h: the target CPU of the generated code, from the --cpu option.
+ *
+ * The default is WA_CPU_DEFAULT, a portable baseline; "native" is the
+ * host's CPU with every feature it has; any other LLVM CPU name or x86-64
+ * level ("x86-64-v3", "skylake", "znver4") is taken as LLVM defines it. For
+ * each, the compiler knows which instruction-set features the code may use
+ * (LLVM's MCSubtargetInfo, cpu_llvm.cpp), and records those the runtime can
+ * check (runtime/cpu_features.def) in the executable.
+ */
+#ifndef WA_CODEGEN_CPU_H
+#define WA_CODEGEN_CPU_H
+
+#include "../base/diag.h"
+
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The CPU --cpu defaults to: see README.md ("CPU") for why and for the measurements. */
+#define WA_CPU_DEFAULT "x86-64-v2"
+
+typedef struct WaCpu {
+    char *name;     /* the LLVM CPU name; for "native", the host's (e.g. "skylake") */
+    char *features; /* the LLVM feature string for the target machine: "" or "+a,-b,..." */
+    char *usable;   /* the cpu_features.def features the code may use, comma-separated */
+} WaCpu;
+
+/*
+ * Resolves the --cpu option (NULL: WA_CPU_DEFAULT) for the host triple. False
+ * with one line in d if LLVM does not know the CPU name. Free with wa_cpu_free.
+ */
+bool wa_cpu_resolve(const char *option, WaCpu *cpu, WaDiag *d);
+
+void wa_cpu_free(WaCpu *cpu);
+
+/*
+ * Implemented in C++ (cpu_llvm.cpp): every feature LLVM enables for `cpu`
+ * with `features` on `triple`, comma-separated, malloc'ed; NULL if out of
+ * memory or the target is unknown. *valid says whether LLVM knows the CPU.
+ */
+char *wa_cpu_llvm_features(const char *triple, const char *cpu, const char *features, bool *valid);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
