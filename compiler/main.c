@@ -2,7 +2,9 @@
  * main.c: the wasmaot command line. Parses arguments into WaCompileOptions
  * and runs the driver; no compilation logic lives here.
  */
+#include "cache.h"
 #include "driver.h"
+#include "run.h"
 
 #include "wa_config.h"
 
@@ -11,6 +13,8 @@
 
 static const char usage[] =
     "usage: wasmaot INPUT.wasm -o OUTPUT [options]\n"
+    "       wasmaot run [OPTIONS] MODULE.wasm [ARGS...]   (see wasmaot run --help)\n"
+    "       wasmaot cache info | clean\n"
     "\n"
     "Compiles a WebAssembly module (wasm32, WASI preview1) into a native executable.\n"
     "\n"
@@ -52,6 +56,10 @@ static bool parse_emit(const char *kind, WaEmitKind *out) {
 }
 
 int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "run") == 0)
+        return wa_run_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "cache") == 0)
+        return wa_cache_main(argc - 1, argv + 1);
     WaCompileOptions o = {.emit = WA_EMIT_EXE, .opt_level = 2, .cpu = "native"};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
