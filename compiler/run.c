@@ -60,7 +60,8 @@ static const char usage[] =
     "  --inherit-env            give the program this whole environment\n"
     "  --tcplisten HOST:PORT    give the program a listening TCP socket\n"
     "  --argv0=NAME             the program's argv[0] (default: the module's file name)\n"
-    "  -v, --verbose            say on stderr whether the cache had the module\n"
+    "  -v, --verbose            say on stderr whether the cache had the module,\n"
+    "                           and the WASMAOT_OPTIONS the program gets\n"
     "  --help                   print this help\n"
     "\n"
     "The cache is $XDG_CACHE_HOME/wasmaot (default ~/.cache/wasmaot); see\n"
@@ -271,10 +272,13 @@ static char **program_argv(int argc, char **argv, int module, const char *argv0)
 
 /* Becomes the program in fd; returns 1 only if that fails. */
 static int exec_program(int fd, char **args, const RunOptions *r, const char *module) {
-    if (setenv("WASMAOT_OPTIONS", r->grants.data ? r->grants.data : "", 1) != 0) {
+    const char *grants = r->grants.data ? r->grants.data : "";
+    if (setenv("WASMAOT_OPTIONS", grants, 1) != 0) {
         fprintf(stderr, "wasmaot run: cannot set WASMAOT_OPTIONS: %s\n", strerror(errno));
         return 1;
     }
+    if (r->verbose)
+        fprintf(stderr, "wasmaot run: WASMAOT_OPTIONS=%s\n", grants);
     fflush(stdout);
     fflush(stderr);
     fexecve(fd, args, environ);
