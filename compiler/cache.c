@@ -284,7 +284,8 @@ static bool verify_fd(int fd, const WaCacheKey *key) {
 }
 
 int wa_cache_open_entry(const char *path, const WaCacheKey *key, WaCacheLookup *how) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO under an entry's name must not hang the run (verify_fd refuses it). */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         *how = errno == ENOENT ? WA_CACHE_MISSING : WA_CACHE_DAMAGED;
         return -1;
@@ -374,9 +375,9 @@ static bool is_temp_name(const char *name) {
  * "tmp-KEY-PID-...") is gone, or it is older than any compilation?
  */
 static bool is_stray(const char *name, const struct stat *sb) {
-    const char *p = name + strlen(TEMP_PREFIX) + 32;
-    if (*p != '-')
+    if (strlen(name) < strlen(TEMP_PREFIX) + 33 || name[strlen(TEMP_PREFIX) + 32] != '-')
         return true;
+    const char *p = name + strlen(TEMP_PREFIX) + 32;
     char *end;
     long pid = strtol(p + 1, &end, 10);
     if (end == p + 1 || *end != '-' || pid <= 0)

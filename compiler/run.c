@@ -210,7 +210,8 @@ static int parse_options(int argc, char **argv, RunOptions *r, int *status) {
 
 /* Reads the whole module; false with one line in d, as the driver words it. */
 static bool read_module(const char *path, uint8_t **out, size_t *size, WaDiag *d) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer before "not a regular file". */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return wa_diag_error_no_offset(d, "cannot open: %s", strerror(errno));
     struct stat sb;
