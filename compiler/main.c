@@ -1,12 +1,14 @@
 /*
  * main.c: the wasmaot command line. Parses arguments into WaCompileOptions
- * and runs the driver, or dispatches a subcommand (`wasmaot inspect`); no
+ * and runs the driver, or dispatches a subcommand (`run`, `inspect`, `cache`); no
  * compilation logic lives here. Grant flags are parsed by the runtime's own
  * parser (runtime/wa_grants.h), so a grant the program would refuse at
  * start-up is refused here, at compile time.
  */
+#include "cache.h"
 #include "driver.h"
 #include "inspect.h"
+#include "run.h"
 
 #include "wa_config.h"
 
@@ -15,7 +17,9 @@
 
 static const char usage[] =
     "usage: wasmaot INPUT.wasm -o OUTPUT [options] [grants]\n"
+    "       wasmaot run [OPTIONS] MODULE.wasm [ARGS...]   (see wasmaot run --help)\n"
     "       wasmaot inspect EXECUTABLE\n"
+    "       wasmaot cache info | clean\n"
     "\n"
     "Compiles a WebAssembly module (wasm32, WASI preview1) into a native executable.\n"
     "`inspect` prints what an executable was built with (version, CPU, grants).\n"
@@ -122,6 +126,10 @@ static int parse_compile(int argc, char **argv, WaCompileOptions *o) {
 int main(int argc, char **argv) {
     if (argc >= 2 && strcmp(argv[1], "inspect") == 0)
         return wa_inspect_main(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "run") == 0)
+        return wa_run_main(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "cache") == 0)
+        return wa_cache_main(argc - 1, argv + 1);
 
     WaCompileOptions o = {.emit = WA_EMIT_EXE, .opt_level = 2, .cpu = NULL};
     int status = parse_compile(argc, argv, &o);

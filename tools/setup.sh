@@ -10,7 +10,7 @@ packages="
   rustc libstd-rust-dev-wasm32
   wabt binaryen
   libcriterion-dev clang-format-19
-  libjson-c-dev
+  libjson-c-dev libxxhash-dev
 "
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -268,3 +268,12 @@ bool wa_link_shared(const char *object, const char *output, WaDiag *d) {
         return wa_diag_error_no_offset(d, "link failed: %s", err[0] ? err : "ld.lld failed");
     return true;
 }
+
+bool wa_link_runtime_paths(char (*paths)[PATH_MAX], WaDiag *d) {
+    RuntimeLibs libs;
+    WA_TRY(find_runtime(&libs, d));
+    memcpy(paths[0], libs.main, PATH_MAX);
+    memcpy(paths[1], libs.wasi, PATH_MAX);
+    memcpy(paths[2], libs.rt, PATH_MAX);
+    return true;
+}

@@ -11,6 +11,7 @@
 
 #include "../base/diag.h"
 
+#include <limits.h>
 #include <stdbool.h>
 
 /*
@@ -28,5 +29,16 @@ bool wa_link_exe(const char *object, const char *output, WaDiag *d);
  * runtime when it is loaded.
  */
 bool wa_link_shared(const char *object, const char *output, WaDiag *d);
+
+/* The number of runtime archives an executable links. */
+#define WA_LINK_NRUNTIME 3
+
+/*
+ * The paths of the runtime archives wa_link_exe links, found as it finds
+ * them, into paths[0..WA_LINK_NRUNTIME) (PATH_MAX bytes each): for callers
+ * that must notice a rebuilt runtime (the `wasmaot run` cache key). False
+ * with one line in d if they are missing.
+ */
+bool wa_link_runtime_paths(char (*paths)[PATH_MAX], WaDiag *d);
 
 #endif

@@ -1,0 +1,398 @@
+/*
+ * run.c: `wasmaot run [OPTIONS] app.wasm [ARGS...]`.
+ *
+ * Behaves like `wasmtime run`: options come before the module, everything
+ * after it is the program's argv, whose argv[0] is the module's base name
+ * (wasmtime passes the last path component, not to leak the path; --argv0
+ * overrides it). The steps:
+ *   1. read the module and compute its cache key (cache.h);
+ *   2. a verified entry exists: execute it (a hit compiles nothing);
+ *   3. otherwise compile with the driver into a temporary file in the cache
+ *      directory, append the trailer, rename it into place, execute it.
+ * Execution is fexecve of a file descriptor whose bytes were just checked, so
+ * the process becomes the program: its exit status (134 after a trap), its
+ * stdio and its signals are the program's own.
+ *
+ * Grants are not compiled in: --dir, --env, --inherit-env and --tcplisten go
+ * to the program at run time in the environment variable WASMAOT_OPTIONS,
+ * which its start-up code reads and hides from the guest. Each grant is
+ * written as the flag word and its value word, each single-quoted (' becomes
+ * '\''), so any path survives the shell-like word syntax of WASMAOT_OPTIONS.
+ * The variable is always set, empty when there are no grants: a value the
+ * caller had set is replaced, so a program run by `wasmaot run` gets exactly
+ * the grants on its command line, as with wasmtime.
+ *
+ * Without a usable cache directory (no HOME, not creatable, not owned by the
+ * user) the module is compiled into an unlinked temporary file and run from
+ * it, after one warning line on stderr.
+ */
+#include "run.h"
+
+#include "cache.h"
+#include "driver.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static const char usage[] =
+    "usage: wasmaot run [OPTIONS] MODULE.wasm [ARGS...]\n"
+    "\n"
+    "Compiles a WebAssembly module (WASI preview1 command) into the cache, unless it\n"
+    "is there already, and runs it with ARGS. The exit status is the program's\n"
+    "(134 after a trap).\n"
+    "\n"
+    "options (before the module):\n"
+    "  -O0, -O1, -O2, -O3       optimisation level (default -O2)\n"
+    "  --cpu=NAME               target CPU (default native)\n"
+    "  --allow-unknown-imports  compile imports that WASI does not provide;\n"
+    "                           calling one traps\n"
+    "  --dir HOST[::GUEST][:ro] give the program the host directory HOST, as GUEST\n"
+    "                           (default: HOST), read-only with :ro\n"
+    "  --env NAME[=VALUE]       set NAME in the program's environment (without\n"
+    "                           a value: copy it from this environment)\n"
+    "  --inherit-env            give the program this whole environment\n"
+    "  --tcplisten HOST:PORT    give the program a listening TCP socket\n"
+    "  --argv0=NAME             the program's argv[0] (default: the module's file name)\n"
+    "  -v, --verbose            say on stderr whether the cache had the module,\n"
+    "                           and the WASMAOT_OPTIONS the program gets\n"
+    "  --help                   print this help\n"
+    "\n"
+    "The cache is $XDG_CACHE_HOME/wasmaot (default ~/.cache/wasmaot); see\n"
+    "`wasmaot cache info` and `wasmaot cache clean`.\n";
+
+/* A growable string for WASMAOT_OPTIONS. */
+typedef struct Text {
+    char *data;
+    size_t len, cap;
+} Text;
+
+static void append_char(Text *t, char c) {
+    if (t->len + 2 > t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 256;
+        t->data = realloc(t->data, t->cap);
+        if (t->data == NULL) {
+            fputs("wasmaot run: out of memory\n", stderr);
+            exit(1);
+        }
+    }
+    t->data[t->len++] = c;
+    t->data[t->len] = '\0';
+}
+
+/* Appends one word, single-quoted; a ' inside ends the quote, adds \' and reopens it. */
+static void append_word(Text *t, const char *word) {
+    if (t->len > 0)
+        append_char(t, ' ');
+    append_char(t, '\'');
+    for (const char *p = word; *p; p++) {
+        if (*p == '\'') {
+            append_char(t, '\'');
+            append_char(t, '\\');
+            append_char(t, '\'');
+        }
+        append_char(t, *p);
+    }
+    append_char(t, '\'');
+}
+
+typedef struct RunOptions {
+    WaCompileOptions compile;
+    Text grants;       /* the WASMAOT_OPTIONS value */
+    const char *argv0; /* NULL: the module's base name */
+    bool verbose;
+} RunOptions;
+
+static int usage_error(const char *fmt, const char *arg) {
+    fprintf(stderr, "wasmaot run: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, " (see wasmaot run --help)\n");
+    return 2;
+}
+
+/* The grant flags: each takes a value, except --inherit-env. */
+static const struct {
+    const char *flag;
+    bool takes_value;
+} grant_flags[] = {
+    {"--dir", true},
+    {"--env", true},
+    {"--inherit-env", false},
+    {"--tcplisten", true},
+};
+
+/*
+ * Parses argv[*i] if it is a grant flag (--dir X or --dir=X), advancing *i
+ * past its value. Returns 1 if it was one, 0 if not, -1 after a usage error
+ * (already reported, *status set).
+ */
+static int parse_grant(int argc, char **argv, int *i, Text *grants, int *status) {
+    const char *a = argv[*i];
+    for (size_t k = 0; k < sizeof grant_flags / sizeof *grant_flags; k++) {
+        const char *flag = grant_flags[k].flag;
+        size_t n = strlen(flag);
+        if (strncmp(a, flag, n) != 0 || (a[n] != '\0' && a[n] != '='))
+            continue;
+        if (!grant_flags[k].takes_value) {
+            if (a[n] == '=') {
+                *status = usage_error("%s takes no value", flag);
+                return -1;
+            }
+            append_word(grants, flag);
+            return 1;
+        }
+        const char *value;
+        if (a[n] == '=') {
+            value = a + n + 1;
+        } else if (*i + 1 < argc) {
+            value = argv[++*i];
+        } else {
+            *status = usage_error("%s needs a value", flag);
+            return -1;
+        }
+        if (value[0] == '\0' || (strcmp(flag, "--env") == 0 && value[0] == '=')) {
+            *status = usage_error("%s needs a non-empty value", flag);
+            return -1;
+        }
+        append_word(grants, flag);
+        append_word(grants, value);
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * Parses the options before the module. Returns the index of the module in
+ * argv, or -1 with *status the exit status (0 after --help).
+ */
+static int parse_options(int argc, char **argv, RunOptions *r, int *status) {
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int grant = parse_grant(argc, argv, &i, &r->grants, status);
+        if (grant < 0)
+            return -1;
+        if (grant > 0)
+            continue;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage, stdout);
+            *status = 0;
+            return -1;
+        } else if (strlen(a) == 3 && a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3') {
+            r->compile.opt_level = a[2] - '0';
+        } else if (strncmp(a, "--cpu=", 6) == 0 && a[6] != '\0') {
+            r->compile.cpu = a + 6;
+        } else if (strcmp(a, "--allow-unknown-imports") == 0) {
+            r->compile.allow_unknown_imports = true;
+        } else if (strncmp(a, "--argv0=", 8) == 0) {
+            r->argv0 = a + 8;
+        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+            r->verbose = true;
+        } else if (strcmp(a, "--") == 0) {
+            if (i + 1 < argc)
+                return i + 1;
+            break;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            *status = usage_error("unknown option '%s'", a);
+            return -1;
+        } else {
+            return i;
+        }
+    }
+    *status = usage_error("%s", "no module to run");
+    return -1;
+}
+
+/* Reads the whole module; false with one line in d, as the driver words it. */
+static bool read_module(const char *path, uint8_t **out, size_t *size, WaDiag *d) {
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer before "not a regular file". */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return wa_diag_error_no_offset(d, "cannot open: %s", strerror(errno));
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        return wa_diag_error_no_offset(d, "not a regular file");
+    }
+    size_t len = (size_t)sb.st_size;
+    uint8_t *buf = malloc(len ? len : 1);
+    size_t done = 0;
+    while (buf != NULL && done < len) {
+        ssize_t n = read(fd, buf + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        done += (size_t)n;
+    }
+    int e = errno;
+    close(fd);
+    if (buf == NULL || done != len) {
+        free(buf);
+        return wa_diag_error_no_offset(d, "cannot read: %s", strerror(e));
+    }
+    *out = buf;
+    *size = len;
+    return true;
+}
+
+/* Does the module file still hold `bytes` (it could change while it was compiled)? */
+static bool module_unchanged(const char *path, const uint8_t *bytes, size_t size) {
+    WaDiag d;
+    wa_diag_init(&d, path);
+    uint8_t *now;
+    size_t now_size;
+    if (!read_module(path, &now, &now_size, &d))
+        return false;
+    bool same = now_size == size && memcmp(now, bytes, size) == 0;
+    free(now);
+    return same;
+}
+
+/* The program's argv: argv0, then everything after the module. Never returns NULL. */
+static char **program_argv(int argc, char **argv, int module, const char *argv0) {
+    char **args = calloc((size_t)(argc - module) + 1, sizeof *args);
+    if (args == NULL) {
+        fputs("wasmaot run: out of memory\n", stderr);
+        exit(1);
+    }
+    if (argv0 == NULL) {
+        const char *slash = strrchr(argv[module], '/');
+        argv0 = slash && slash[1] ? slash + 1 : argv[module];
+    }
+    args[0] = (char *)argv0;
+    for (int i = module + 1; i < argc; i++)
+        args[i - module] = argv[i];
+    return args;
+}
+
+/* Becomes the program in fd; returns 1 only if that fails. */
+static int exec_program(int fd, char **args, const RunOptions *r, const char *module) {
+    const char *grants = r->grants.data ? r->grants.data : "";
+    if (setenv("WASMAOT_OPTIONS", grants, 1) != 0) {
+        fprintf(stderr, "wasmaot run: cannot set WASMAOT_OPTIONS: %s\n", strerror(errno));
+        return 1;
+    }
+    if (r->verbose)
+        fprintf(stderr, "wasmaot run: WASMAOT_OPTIONS=%s\n", grants);
+    fflush(stdout);
+    fflush(stderr);
+    fexecve(fd, args, environ);
+    fprintf(stderr, "wasmaot run: cannot execute the program compiled from %s: %s\n", module,
+            strerror(errno));
+    close(fd);
+    return 1;
+}
+
+/* Opens the executable at path, removes its name, runs it (a file nobody else will use). */
+static int exec_and_unlink(const char *path, char **args, const RunOptions *r, const char *module) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int e = errno;
+    unlink(path);
+    if (fd < 0) {
+        fprintf(stderr, "wasmaot run: cannot open %s: %s\n", path, strerror(e));
+        return 1;
+    }
+    return exec_program(fd, args, r, module);
+}
+
+/* The fallback without a cache directory: compile into $TMPDIR (or /tmp), run, forget. */
+static int run_uncached(RunOptions *r, char **args, const char *module) {
+    const char *tmpdir = getenv("TMPDIR");
+    if (tmpdir == NULL || tmpdir[0] != '/')
+        tmpdir = "/tmp";
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/wasmaot-run-XXXXXX", tmpdir);
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        fprintf(stderr, "wasmaot run: cannot create a temporary file in %s: %s\n", tmpdir,
+                strerror(errno));
+        return 1;
+    }
+    close(fd);
+    r->compile.output = path;
+    WaDiag d;
+    wa_diag_init(&d, module);
+    if (!wa_driver_compile(&r->compile, &d)) {
+        unlink(path);
+        wa_diag_print(&d, stderr);
+        return 1;
+    }
+    return exec_and_unlink(path, args, r, module);
+}
+
+/* Steps 1-3 of the file comment, for the module at argv[m]. */
+static int run_module(RunOptions *r, char **args, const char *module) {
+    WaDiag d;
+    wa_diag_init(&d, module);
+    uint8_t *bytes;
+    size_t size;
+    WaCacheKey key;
+    if (!read_module(module, &bytes, &size, &d)) {
+        wa_diag_print(&d, stderr);
+        return 1;
+    }
+    if (!wa_cache_key(&r->compile, bytes, size, &key, &d)) {
+        free(bytes);
+        wa_diag_print(&d, stderr);
+        return 1;
+    }
+    char dir[PATH_MAX], why[PATH_MAX + 128];
+    if (!wa_cache_dir(dir, why, sizeof why) || !wa_cache_prepare_dir(dir, why, sizeof why)) {
+        free(bytes);
+        fprintf(stderr, "wasmaot run: warning: not caching (%s)\n", why);
+        return run_uncached(r, args, module);
+    }
+    char entry[PATH_MAX], temp[PATH_MAX];
+    wa_cache_entry_path(dir, &key, entry);
+    WaCacheLookup how;
+    int fd = wa_cache_open_entry(entry, &key, &how);
+    if (fd >= 0) {
+        free(bytes);
+        if (r->verbose)
+            fprintf(stderr, "wasmaot run: cache hit: %s\n", entry);
+        return exec_program(fd, args, r, module);
+    }
+    if (r->verbose)
+        fprintf(stderr, "wasmaot run: cache %s: compiling %s into %s\n",
+                how == WA_CACHE_DAMAGED ? "entry damaged" : "miss", module, entry);
+    wa_cache_temp_path(dir, &key, temp);
+    r->compile.output = temp;
+    if (!wa_driver_compile(&r->compile, &d)) {
+        free(bytes);
+        wa_diag_print(&d, stderr);
+        return 1;
+    }
+    /* The driver read the file again: if it changed, the result does not belong to this key. */
+    bool unchanged = module_unchanged(module, bytes, size);
+    free(bytes);
+    if (!unchanged)
+        return exec_and_unlink(temp, args, r, module);
+    fd = wa_cache_commit(temp, entry, &key, &d);
+    if (fd < 0) {
+        wa_diag_print(&d, stderr);
+        return 1;
+    }
+    return exec_program(fd, args, r, module);
+}
+
+int wa_run_main(int argc, char **argv) {
+    RunOptions r = {.compile = {.emit = WA_EMIT_EXE, .opt_level = 2, .cpu = "native"}};
+    int status = 0;
+    int module = parse_options(argc, argv, &r, &status);
+    if (module < 0) {
+        free(r.grants.data);
+        return status;
+    }
+    r.compile.input = argv[module];
+    char **args = program_argv(argc, argv, module, r.argv0);
+    status = run_module(&r, args, argv[module]);
+    free(args);
+    free(r.grants.data);
+    return status;
+}
