@@ -2,17 +2,24 @@
  * fdtab.c: the per-context table from WASI fds to host fds.
  *
  * Invariants:
- *  - WASI fds 0, 1, 2 are only ever the host's stdin, stdout and stderr, put
- *    there by wa_fdtab_init; every other fd (preopens, later path_open
- *    results) is the lowest free slot from 3 up, as wasi-libc expects when it
- *    scans for preopens from fd 3.
+ *  - wa_fdtab_init puts the host's stdin, stdout and stderr at WASI fds 0, 1,
+ *    2; every fd added later (preopens, path_open results) is the lowest free
+ *    slot from 3 up, as wasi-libc expects when it scans for preopens from fd
+ *    3. Only fd_renumber moves an entry to another number, so after it a WASI
+ *    number says nothing about the host fd: whatever depends on "is this the
+ *    host's stdio" looks at the host fd number (is_host_stdio).
  *  - A closed fd is a FREE slot: every function then answers EBADF for it.
- *  - Host fds 0-2 stay occupied for the whole run: closing a stdio fd points
- *    the host fd at /dev/null instead of closing it (the reader of a pipe
- *    still sees end of file), and a host stdio fd that is closed at start-up
- *    is reserved the same way, so no file the guest opens later can land on a
- *    host fd the runtime itself writes messages to.
- *
+ *  - Each host fd is in at most one slot (nothing duplicates an entry).
+ *  - Host fds 0-2 stay occupied for the whole run: closing the entry that
+ *    holds one points the host fd at /dev/null instead of closing it (the
+ *    reader of a pipe still sees end of file), and a host stdio fd that is
+ *    closed at start-up is reserved the same way, so no file the guest opens
+ *    later can land on a host fd the runtime itself writes messages to.
+ *  - The status flags the guest can set (O_APPEND, O_NONBLOCK) on host fds
+ *    0-2 are put back as they were at start-up before such an fd is parked
+ *    and when the table is freed: the parent process shares those open file
+ *    descriptions.
+
  * Rights: an fd's rights are those that make sense for its filetype
  * (wasi-libc's isatty() is "character device without seek and tell
  * rights"), narrowed by what it was opened with (path_open's requested
@@ -141,6 +148,24 @@ static void park_on_dev_null(int host_fd) {
     }
 }
 
+/* Is `host_fd` one of the host's standard streams, which are never closed? */
+static bool is_host_stdio(int host_fd) {
+    return host_fd >= 0 && host_fd < (int)FIRST_NON_STDIO;
+}
+
+/*
+ * Puts back the O_APPEND and O_NONBLOCK of host stdio fd `host_fd` as they
+ * were at start-up, if the guest changed them: only those two, the flags
+ * fd_fdstat_set_flags can change.
+ */
+static void restore_stdio_flags(const wa_wasi_ctx_t *ctx, int host_fd) {
+    const int settable = O_APPEND | O_NONBLOCK;
+    int was = ctx->stdio_flags[host_fd];
+    int now = fcntl(host_fd, F_GETFL);
+    if (was >= 0 && now >= 0 && (now & settable) != (was & settable))
+        fcntl(host_fd, F_SETFL, (now & ~settable) | (was & settable));
+}
+
 bool wa_fdtab_init(wa_wasi_ctx_t *ctx) {
     if (!reserve_slot(ctx, FIRST_NON_STDIO - 1))
         return false;
@@ -159,25 +184,43 @@ bool wa_fdtab_init(wa_wasi_ctx_t *ctx) {
     return true;
 }
 
-static bool is_stdio(int32_t fd) {
-    return fd >= 0 && fd < (int32_t)FIRST_NON_STDIO;
+/*
+ * Releases what entry `e` holds and makes it FREE. Host stdio fds are parked
+ * (with their flags restored first, or the restoring would later act on
+ * /dev/null and leave the parent's description changed); others are closed.
+ */
+static int32_t release_entry(wa_wasi_ctx_t *ctx, wa_fdtab_entry_t *e) {
+    int32_t err = WA_WASI_ESUCCESS;
+    wa_dir_free(e->dir_stream);
+    if (is_host_stdio(e->host_fd)) {
+        restore_stdio_flags(ctx, e->host_fd);
+        park_on_dev_null(e->host_fd);
+    } else if (close(e->host_fd) != 0 && errno != EINTR) {
+        /* After EINTR Linux has released the fd anyway; retrying could close another one. */
+        err = wa_errno_from_host(errno);
+    }
+    free(e->preopen_name);
+    memset(e, 0, sizeof *e);
+    return err;
 }
 
 void wa_fdtab_free(wa_wasi_ctx_t *ctx) {
-    for (int fd = 0; fd < (int)FIRST_NON_STDIO && (uint32_t)fd < ctx->nfds; fd++) {
-        /* Only flags the guest could have changed: the parent shares these descriptions. */
-        int now = fcntl(fd, F_GETFL);
-        const int settable = O_APPEND | O_NONBLOCK;
-        if (ctx->stdio_flags[fd] >= 0 && now >= 0 &&
-            (now & settable) != (ctx->stdio_flags[fd] & settable))
-            fcntl(fd, F_SETFL, (now & ~settable) | (ctx->stdio_flags[fd] & settable));
-    }
     for (uint32_t fd = 0; fd < ctx->nfds; fd++) {
         wa_fdtab_entry_t *e = &ctx->fds[fd];
-        if (e->kind != WA_FDTAB_FREE && !is_stdio((int32_t)fd))
-            close(e->host_fd);
+        if (e->kind != WA_FDTAB_FREE) {
+            wa_dir_free(e->dir_stream);
+            if (!is_host_stdio(e->host_fd))
+                close(e->host_fd);
+        }
         free(e->preopen_name);
     }
+    /*
+     * Whichever slot holds them now (or none, once parked): the host numbers
+     * count. stdio_flags is only filled once wa_fdtab_init has made the
+     * stdio slots; a context that failed before that has nothing to restore.
+     */
+    for (int host_fd = 0; host_fd < (int)FIRST_NON_STDIO && ctx->nfds >= FIRST_NON_STDIO; host_fd++)
+        restore_stdio_flags(ctx, host_fd);
     free(ctx->fds);
     ctx->fds = NULL;
     ctx->nfds = ctx->cap_fds = 0;
@@ -231,14 +274,23 @@ int32_t wa_fdtab_close(wa_wasi_ctx_t *ctx, int32_t fd) {
     wa_fdtab_entry_t *e = wa_fdtab_get(ctx, fd);
     if (!e)
         return WA_WASI_EBADF;
-    int32_t err = WA_WASI_ESUCCESS;
-    if (is_stdio(fd)) {
-        park_on_dev_null(e->host_fd);
-    } else if (close(e->host_fd) != 0 && errno != EINTR) {
-        /* After EINTR Linux has released the fd anyway; retrying could close another one. */
-        err = wa_errno_from_host(errno);
-    }
-    free(e->preopen_name);
-    memset(e, 0, sizeof *e);
-    return err;
+    return release_entry(ctx, e);
+}
+
+int32_t wa_fdtab_renumber(wa_wasi_ctx_t *ctx, int32_t from, int32_t to) {
+    wa_fdtab_entry_t *src = wa_fdtab_get(ctx, from);
+    wa_fdtab_entry_t *dst = wa_fdtab_get(ctx, to);
+    if (!src || !dst)
+        return WA_WASI_EBADF;
+    if (src == dst)
+        return WA_WASI_ESUCCESS;
+    /*
+     * The old `to` is gone even if closing it reports an error (Linux
+     * releases the fd regardless), so the renumbering goes ahead and
+     * succeeds: failing here would leave `to` closed and `from` unmoved.
+     */
+    release_entry(ctx, dst);
+    *dst = *src;
+    memset(src, 0, sizeof *src);
+    return WA_WASI_ESUCCESS;
 }

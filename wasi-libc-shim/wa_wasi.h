@@ -102,15 +102,34 @@ int32_t wa_wasi_environ_get(wa_wasi_ctx_t *ctx, int32_t environ_ptrs, int32_t en
 int32_t wa_wasi_environ_sizes_get(wa_wasi_ctx_t *ctx, int32_t count_out, int32_t buf_size_out);
 int32_t wa_wasi_clock_res_get(wa_wasi_ctx_t *ctx, int32_t id, int32_t res_out);
 int32_t wa_wasi_clock_time_get(wa_wasi_ctx_t *ctx, int32_t id, int64_t precision, int32_t time_out);
+int32_t wa_wasi_fd_advise(wa_wasi_ctx_t *ctx, int32_t fd, int64_t offset, int64_t len,
+                          int32_t advice);
+int32_t wa_wasi_fd_allocate(wa_wasi_ctx_t *ctx, int32_t fd, int64_t offset, int64_t len);
 int32_t wa_wasi_fd_close(wa_wasi_ctx_t *ctx, int32_t fd);
+int32_t wa_wasi_fd_datasync(wa_wasi_ctx_t *ctx, int32_t fd);
 int32_t wa_wasi_fd_fdstat_get(wa_wasi_ctx_t *ctx, int32_t fd, int32_t fdstat_out);
 int32_t wa_wasi_fd_fdstat_set_flags(wa_wasi_ctx_t *ctx, int32_t fd, int32_t flags);
+int32_t wa_wasi_fd_fdstat_set_rights(wa_wasi_ctx_t *ctx, int32_t fd, int64_t rights_base,
+                                     int64_t rights_inheriting);
+int32_t wa_wasi_fd_filestat_get(wa_wasi_ctx_t *ctx, int32_t fd, int32_t filestat_out);
+int32_t wa_wasi_fd_filestat_set_size(wa_wasi_ctx_t *ctx, int32_t fd, int64_t size);
+int32_t wa_wasi_fd_filestat_set_times(wa_wasi_ctx_t *ctx, int32_t fd, int64_t atim, int64_t mtim,
+                                      int32_t fst_flags);
+int32_t wa_wasi_fd_pread(wa_wasi_ctx_t *ctx, int32_t fd, int32_t iovs, int32_t iovs_len,
+                         int64_t offset, int32_t nread_out);
 int32_t wa_wasi_fd_prestat_get(wa_wasi_ctx_t *ctx, int32_t fd, int32_t prestat_out);
 int32_t wa_wasi_fd_prestat_dir_name(wa_wasi_ctx_t *ctx, int32_t fd, int32_t path, int32_t path_len);
+int32_t wa_wasi_fd_pwrite(wa_wasi_ctx_t *ctx, int32_t fd, int32_t iovs, int32_t iovs_len,
+                          int64_t offset, int32_t nwritten_out);
 int32_t wa_wasi_fd_read(wa_wasi_ctx_t *ctx, int32_t fd, int32_t iovs, int32_t iovs_len,
                         int32_t nread_out);
+int32_t wa_wasi_fd_readdir(wa_wasi_ctx_t *ctx, int32_t fd, int32_t buf, int32_t buf_len,
+                           int64_t cookie, int32_t bufused_out);
+int32_t wa_wasi_fd_renumber(wa_wasi_ctx_t *ctx, int32_t fd, int32_t to);
 int32_t wa_wasi_fd_seek(wa_wasi_ctx_t *ctx, int32_t fd, int64_t offset, int32_t whence,
                         int32_t newoffset_out);
+int32_t wa_wasi_fd_sync(wa_wasi_ctx_t *ctx, int32_t fd);
+int32_t wa_wasi_fd_tell(wa_wasi_ctx_t *ctx, int32_t fd, int32_t offset_out);
 int32_t wa_wasi_fd_write(wa_wasi_ctx_t *ctx, int32_t fd, int32_t iovs, int32_t iovs_len,
                          int32_t nwritten_out);
 int32_t wa_wasi_path_create_directory(wa_wasi_ctx_t *ctx, int32_t fd, int32_t path,

@@ -19,6 +19,7 @@
 
 #include "wa_wasi.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -254,6 +255,21 @@ typedef enum wa_fdtab_kind {
     WA_FDTAB_PREOPEN,
 } wa_fdtab_kind_t;
 
+/*
+ * The stream fd_readdir reads a directory fd with (dir.c explains the
+ * cookies): a DIR on its own open file description of the directory, and
+ * where it stands.
+ */
+typedef struct wa_dir_stream {
+    DIR *dir;
+    /* The cookie (entry number) of `pending` if set, else of the entry readdir returns next. */
+    uint64_t cookie;
+    /* The entry at `cookie`, read but not wholly delivered (valid until the next readdir). */
+    struct dirent *pending;
+    /* Entries readdir has returned: what reading in chunks costs (the tests check it is O(n)). */
+    uint64_t host_reads;
+} wa_dir_stream_t;
+
 typedef struct wa_fdtab_entry {
     wa_fdtab_kind_t kind;
     int host_fd;
@@ -261,6 +277,7 @@ typedef struct wa_fdtab_entry {
     uint64_t rights_base; /* rights reported by fd_fdstat_get */
     uint64_t rights_inheriting;
     char *preopen_name; /* PREOPEN: the name fd_prestat_dir_name reports (owned) */
+    wa_dir_stream_t *dir_stream; /* NULL until the first fd_readdir; owned, freed with the fd */
 } wa_fdtab_entry_t;
 
 struct wa_wasi_ctx {
@@ -316,6 +333,19 @@ int32_t wa_fdtab_lookup(wa_wasi_ctx_t *ctx, int32_t fd, uint64_t rights, wa_fdta
 
 /* Closes WASI fd `fd`: its slot becomes FREE. Returns a WASI errno. */
 int32_t wa_fdtab_close(wa_wasi_ctx_t *ctx, int32_t fd);
+
+/*
+ * fd_renumber: closes WASI fd `to` and moves the entry of `from` (kind,
+ * rights, preopen name, readdir stream) to its number; `from` becomes FREE.
+ * Both must be open (else EBADF, as wasmtime answers); from == to does
+ * nothing. Returns a WASI errno.
+ */
+int32_t wa_fdtab_renumber(wa_wasi_ctx_t *ctx, int32_t from, int32_t to);
+
+/* ---- Directory streams (dir.c). ---- */
+
+/* Closes the stream and frees it; NULL is fine. */
+void wa_dir_free(wa_dir_stream_t *stream);
 
 /* ---- File status (filestat.c), shared by the fd_* and path_* functions. ---- */
 
