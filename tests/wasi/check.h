@@ -1,5 +1,5 @@
 /*
- * check.h: the assertions of the WASI guest tests (tests/wasi/c/*.c), which
+ * check.h: the assertions of the WASI guest tests (tests/wasi/c/ files), which
  * run inside wasm and call the witx functions directly through wasi-libc's
  * <wasi/api.h>, so each errno the host returns is seen as it is.
  *
