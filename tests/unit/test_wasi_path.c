@@ -292,7 +292,8 @@ static int32_t rename_at(int32_t old_dir, const char *old_path, int32_t new_dir,
 
 /* path_readlink into BUF with `len` bytes; the count in *used. */
 static int32_t readlink_at(int32_t dir, const char *path, uint32_t len, uint32_t *used) {
-    int32_t err = wa_wasi_path_readlink(ctx, dir, S(path), (int32_t)BUF, (int32_t)len, (int32_t)OUT);
+    int32_t err =
+        wa_wasi_path_readlink(ctx, dir, S(path), (int32_t)BUF, (int32_t)len, (int32_t)OUT);
     if (err == WA_WASI_ESUCCESS && used)
         *used = load_u32(OUT);
     return err;
@@ -508,7 +509,8 @@ PATH_TEST(dangling_symlink) {
     cr_expect(exists("sandbox/nothing"));
     EXPECT_ERRNO(open_simple(SB, "dangle2", FOLLOW, WA_WASI_OFLAG_CREAT), WA_WASI_ENOENT);
     /* With EXCL the link itself is in the way. */
-    EXPECT_ERRNO(open_simple(SB, "dangle2", FOLLOW, WA_WASI_OFLAG_CREAT | WA_WASI_OFLAG_EXCL), WA_WASI_EEXIST);
+    EXPECT_ERRNO(open_simple(SB, "dangle2", FOLLOW, WA_WASI_OFLAG_CREAT | WA_WASI_OFLAG_EXCL),
+                 WA_WASI_EEXIST);
 }
 
 PATH_TEST(symlink_loops) {
@@ -652,7 +654,8 @@ PATH_TEST(open_create_write_read) {
     cr_assert_eq(stat(host("sandbox/new.txt"), &st), 0);
     cr_expect_eq(st.st_mode & 0077 & ~(mode_t)0066, 0);
 
-    EXPECT_ERRNO(open_simple(SB, "new.txt", 0, WA_WASI_OFLAG_CREAT | WA_WASI_OFLAG_EXCL), WA_WASI_EEXIST);
+    EXPECT_ERRNO(open_simple(SB, "new.txt", 0, WA_WASI_OFLAG_CREAT | WA_WASI_OFLAG_EXCL),
+                 WA_WASI_EEXIST);
     EXPECT_ERRNO(open_simple(SB, "absent.txt", 0, 0), WA_WASI_ENOENT);
     EXPECT_ERRNO(open_simple(SB, "absent/x.txt", 0, WA_WASI_OFLAG_CREAT), WA_WASI_ENOENT);
     EXPECT_ERRNO(open_simple(SB, "new.txt/x", 0, 0), WA_WASI_ENOTDIR);
@@ -684,8 +687,9 @@ PATH_TEST(open_rights_and_modes) {
     cr_expect_eq(rights_of(fd), 0);
     EXPECT_ERRNO(write_fd(fd, "x"), WA_WASI_ENOTCAPABLE);
     /* Flags. */
-    cr_assert_eq(open_at(SB, "f.txt", 0, 0, ALL, WA_WASI_FDFLAG_NONBLOCK | WA_WASI_FDFLAG_SYNC, &fd),
-                 WA_WASI_ESUCCESS);
+    cr_assert_eq(
+        open_at(SB, "f.txt", 0, 0, ALL, WA_WASI_FDFLAG_NONBLOCK | WA_WASI_FDFLAG_SYNC, &fd),
+        WA_WASI_ESUCCESS);
     int fl = fcntl(host_fd_of(fd), F_GETFL);
     cr_expect_neq(fl & O_NONBLOCK, 0);
     cr_expect_eq(fl & O_SYNC, O_SYNC);
@@ -694,11 +698,12 @@ PATH_TEST(open_rights_and_modes) {
     /* A directory: with write it is EISDIR (the host's and wasmtime's answer). */
     put_dir("sandbox/d");
     EXPECT_ERRNO(open_at(SB, "d", 0, WA_WASI_OFLAG_DIRECTORY,
-                         WA_WASI_RIGHT_FD_READ | WA_WASI_RIGHT_FD_WRITE, 0, NULL), WA_WASI_EISDIR);
+                         WA_WASI_RIGHT_FD_READ | WA_WASI_RIGHT_FD_WRITE, 0, NULL),
+                 WA_WASI_EISDIR);
     EXPECT_ERRNO(open_at(SB, "d", 0, 0, WA_WASI_RIGHT_FD_WRITE, 0, NULL), WA_WASI_EISDIR);
-    cr_assert_eq(open_at(SB, "d", 0, WA_WASI_OFLAG_DIRECTORY, ALL & ~WA_WASI_RIGHT_FD_WRITE, 0,
-                         &fd),
-                 WA_WASI_ESUCCESS);
+    cr_assert_eq(
+        open_at(SB, "d", 0, WA_WASI_OFLAG_DIRECTORY, ALL & ~WA_WASI_RIGHT_FD_WRITE, 0, &fd),
+        WA_WASI_ESUCCESS);
     cr_expect_eq(wa_fdtab_get(ctx, fd)->filetype, WA_WASI_FILETYPE_DIRECTORY);
     cr_expect_neq(rights_of(fd) & WA_WASI_RIGHT_PATH_OPEN, 0);
     cr_expect_eq(rights_of(fd) & WA_WASI_RIGHT_FD_READ, 0);
@@ -711,8 +716,8 @@ PATH_TEST(open_inherits_within_the_directory) {
     /* A directory whose files may only be read. */
     cr_assert_eq(wa_wasi_path_open(ctx, SB, 0, S("d"), WA_WASI_OFLAG_DIRECTORY,
                                    (int64_t)(ALL & ~WA_WASI_RIGHT_FD_WRITE),
-                                   (int64_t)(WA_WASI_RIGHT_FD_READ | WA_WASI_RIGHT_FD_SEEK),
-                                   0, (int32_t)OUT),
+                                   (int64_t)(WA_WASI_RIGHT_FD_READ | WA_WASI_RIGHT_FD_SEEK), 0,
+                                   (int32_t)OUT),
                  WA_WASI_ESUCCESS);
     d = (int32_t)load_u32(OUT);
     cr_expect_eq(wa_fdtab_get(ctx, d)->rights_inheriting,
@@ -764,35 +769,43 @@ PATH_TEST(open_bad_arguments) {
     cr_assert_eq(open_at(SB, "f.txt", 0, 0, ALL, 0, &fd), WA_WASI_ESUCCESS);
     /* A file is no directory: it has no path rights (the testsuite accepts NOTCAPABLE). */
     EXPECT_ERRNO(open_simple(fd, "x", 0, 0), WA_WASI_ENOTCAPABLE);
-    EXPECT_ERRNO(open_simple(SB, "d", 0, WA_WASI_OFLAG_DIRECTORY | WA_WASI_OFLAG_CREAT), WA_WASI_EINVAL);
-    EXPECT_ERRNO(open_simple(SB, "f.txt", 0, WA_WASI_OFLAG_DIRECTORY | WA_WASI_OFLAG_TRUNC), WA_WASI_EINVAL);
+    EXPECT_ERRNO(open_simple(SB, "d", 0, WA_WASI_OFLAG_DIRECTORY | WA_WASI_OFLAG_CREAT),
+                 WA_WASI_EINVAL);
+    EXPECT_ERRNO(open_simple(SB, "f.txt", 0, WA_WASI_OFLAG_DIRECTORY | WA_WASI_OFLAG_TRUNC),
+                 WA_WASI_EINVAL);
     EXPECT_ERRNO(open_simple(SB, "f.txt", 0, 1 << 4), WA_WASI_EINVAL);
     EXPECT_ERRNO(open_simple(SB, "f.txt", 2, 0), WA_WASI_EINVAL);
     EXPECT_ERRNO(open_at(SB, "f.txt", 0, 0, ALL, 1 << 5, NULL), WA_WASI_EINVAL);
     /* Bad guest pointers: EFAULT, and nothing is created or left open. */
     uint32_t fds_before = ctx->nfds;
     EXPECT_ERRNO(wa_wasi_path_open(ctx, SB, 0, (int32_t)MEM_SIZE - 2, 3, WA_WASI_OFLAG_CREAT,
-                                   (int64_t)ALL, (int64_t)ALL, 0, (int32_t)OUT), WA_WASI_EFAULT);
+                                   (int64_t)ALL, (int64_t)ALL, 0, (int32_t)OUT),
+                 WA_WASI_EFAULT);
     EXPECT_ERRNO(wa_wasi_path_open(ctx, SB, 0, S("made.txt"), WA_WASI_OFLAG_CREAT, (int64_t)ALL,
-                                   (int64_t)ALL, 0, (int32_t)MEM_SIZE - 3), WA_WASI_EFAULT);
+                                   (int64_t)ALL, 0, (int32_t)MEM_SIZE - 3),
+                 WA_WASI_EFAULT);
     EXPECT_ERRNO(wa_wasi_path_open(ctx, SB, 0, S("made.txt"), WA_WASI_OFLAG_CREAT, (int64_t)ALL,
-                                   (int64_t)ALL, 0, -1), WA_WASI_EFAULT);
+                                   (int64_t)ALL, 0, -1),
+                 WA_WASI_EFAULT);
     cr_expect(!exists("sandbox/made.txt"));
     cr_expect_eq(ctx->nfds, fds_before);
     /* A NUL inside is EINVAL (wasmtime), bytes that are not UTF-8 EILSEQ. */
     memcpy(buf + 3000, "f.txt/garbage", 13);
-    EXPECT_ERRNO_MSG(wa_wasi_path_open(ctx, SB, 0, 3000, 5, 0, (int64_t)ALL, (int64_t)ALL, 0,
-                                       (int32_t)OUT),
-                     WA_WASI_ESUCCESS, "%s", "the length counts, not a terminator");
+    EXPECT_ERRNO_MSG(
+        wa_wasi_path_open(ctx, SB, 0, 3000, 5, 0, (int64_t)ALL, (int64_t)ALL, 0, (int32_t)OUT),
+        WA_WASI_ESUCCESS, "%s", "the length counts, not a terminator");
     memcpy(buf + 3000, "f.txt\0", 6);
-    EXPECT_ERRNO(wa_wasi_path_open(ctx, SB, 0, 3000, 6, 0, (int64_t)ALL, (int64_t)ALL, 0,
-                                   (int32_t)OUT), WA_WASI_EINVAL);
+    EXPECT_ERRNO(
+        wa_wasi_path_open(ctx, SB, 0, 3000, 6, 0, (int64_t)ALL, (int64_t)ALL, 0, (int32_t)OUT),
+        WA_WASI_EINVAL);
     memcpy(buf + 3000, "f\xff.txt", 6);
-    EXPECT_ERRNO(wa_wasi_path_open(ctx, SB, 0, 3000, 6, 0, (int64_t)ALL, (int64_t)ALL, 0,
-                                   (int32_t)OUT), WA_WASI_EILSEQ);
+    EXPECT_ERRNO(
+        wa_wasi_path_open(ctx, SB, 0, 3000, 6, 0, (int64_t)ALL, (int64_t)ALL, 0, (int32_t)OUT),
+        WA_WASI_EILSEQ);
     memcpy(buf + 3000, "\xed\xa0\x80", 3); /* a UTF-16 surrogate */
-    EXPECT_ERRNO(wa_wasi_path_open(ctx, SB, 0, 3000, 3, 0, (int64_t)ALL, (int64_t)ALL, 0,
-                                   (int32_t)OUT), WA_WASI_EILSEQ);
+    EXPECT_ERRNO(
+        wa_wasi_path_open(ctx, SB, 0, 3000, 3, 0, (int64_t)ALL, (int64_t)ALL, 0, (int32_t)OUT),
+        WA_WASI_EILSEQ);
     EXPECT_ERRNO(open_simple(SB, "caf\xc3\xa9", 0, WA_WASI_OFLAG_CREAT), WA_WASI_ESUCCESS);
     cr_expect(exists("sandbox/caf\xc3\xa9"));
 }
@@ -900,8 +913,10 @@ PATH_TEST(filestat_get) {
     EXPECT_ERRNO(stat_at(SB, 2, "f"), WA_WASI_EINVAL);
     EXPECT_ERRNO(stat_at(99, 0, "f"), WA_WASI_EBADF);
     memset(buf + FST, 0xAB, 8);
-    EXPECT_ERRNO(wa_wasi_path_filestat_get(ctx, SB, 0, S("f"), (int32_t)MEM_SIZE - 63), WA_WASI_EFAULT);
-    EXPECT_ERRNO(wa_wasi_path_filestat_get(ctx, SB, 0, (int32_t)MEM_SIZE, 1, (int32_t)FST), WA_WASI_EFAULT);
+    EXPECT_ERRNO(wa_wasi_path_filestat_get(ctx, SB, 0, S("f"), (int32_t)MEM_SIZE - 63),
+                 WA_WASI_EFAULT);
+    EXPECT_ERRNO(wa_wasi_path_filestat_get(ctx, SB, 0, (int32_t)MEM_SIZE, 1, (int32_t)FST),
+                 WA_WASI_EFAULT);
     cr_expect_eq(buf[FST], 0xAB, "nothing written on EFAULT");
 }
 
@@ -909,7 +924,8 @@ PATH_TEST(filestat_set_times) {
     put_file("sandbox/f", "f");
     put_link("f", "sandbox/l");
     EXPECT_ERRNO(wa_wasi_path_filestat_set_times(ctx, SB, 0, S("f"), 3000000001, 2000000002,
-                                                 WA_WASI_FSTFLAG_ATIM | WA_WASI_FSTFLAG_MTIM), WA_WASI_ESUCCESS);
+                                                 WA_WASI_FSTFLAG_ATIM | WA_WASI_FSTFLAG_MTIM),
+                 WA_WASI_ESUCCESS);
     struct stat st;
     cr_assert_eq(stat(host("sandbox/f"), &st), 0);
     cr_expect_eq(st.st_atim.tv_sec, 3);
@@ -926,17 +942,20 @@ PATH_TEST(filestat_set_times) {
     cr_assert_eq(stat(host("sandbox/f"), &st), 0);
     cr_expect_eq(st.st_mtim.tv_sec, 8);
     /* MTIM_NOW. */
-    EXPECT_ERRNO(wa_wasi_path_filestat_set_times(ctx, SB, 0, S("f"), 0, 0,
-                                                 WA_WASI_FSTFLAG_MTIM_NOW), WA_WASI_ESUCCESS);
+    EXPECT_ERRNO(
+        wa_wasi_path_filestat_set_times(ctx, SB, 0, S("f"), 0, 0, WA_WASI_FSTFLAG_MTIM_NOW),
+        WA_WASI_ESUCCESS);
     cr_assert_eq(stat(host("sandbox/f"), &st), 0);
     cr_expect_gt(st.st_mtim.tv_sec, 1000000000);
     EXPECT_ERRNO(wa_wasi_path_filestat_set_times(ctx, SB, 0, S("f"), 0, 0,
-                                                 WA_WASI_FSTFLAG_MTIM | WA_WASI_FSTFLAG_MTIM_NOW), WA_WASI_EINVAL);
+                                                 WA_WASI_FSTFLAG_MTIM | WA_WASI_FSTFLAG_MTIM_NOW),
+                 WA_WASI_EINVAL);
     EXPECT_ERRNO(wa_wasi_path_filestat_set_times(ctx, SB, 0, S("f"), 0, 0, 1 << 4), WA_WASI_EINVAL);
     EXPECT_ERRNO(wa_wasi_path_filestat_set_times(ctx, SB, 4, S("f"), 0, 0, 0), WA_WASI_EINVAL);
     EXPECT_ERRNO(times_at(SB, 0, "absent", 5), WA_WASI_ENOENT);
     EXPECT_ERRNO(times_at(99, 0, "f", 5), WA_WASI_EBADF);
-    EXPECT_ERRNO(wa_wasi_path_filestat_set_times(ctx, SB, 0, (int32_t)MEM_SIZE, 1, 0, 0, 0), WA_WASI_EFAULT);
+    EXPECT_ERRNO(wa_wasi_path_filestat_set_times(ctx, SB, 0, (int32_t)MEM_SIZE, 1, 0, 0, 0),
+                 WA_WASI_EFAULT);
 }
 
 PATH_TEST(link) {
@@ -991,10 +1010,13 @@ PATH_TEST(readlink) {
     EXPECT_ERRNO(readlink_at(SB, "f", 10, NULL), WA_WASI_EINVAL);
     EXPECT_ERRNO(readlink_at(SB, "absent", 10, NULL), WA_WASI_ENOENT);
     EXPECT_ERRNO(readlink_at(99, "l", 10, NULL), WA_WASI_EBADF);
-    EXPECT_ERRNO(wa_wasi_path_readlink(ctx, SB, S("l"), (int32_t)MEM_SIZE - 2, 3, (int32_t)OUT), WA_WASI_EFAULT);
-    EXPECT_ERRNO(wa_wasi_path_readlink(ctx, SB, S("l"), (int32_t)BUF, 10, (int32_t)MEM_SIZE), WA_WASI_EFAULT);
-    EXPECT_ERRNO(wa_wasi_path_readlink(ctx, SB, (int32_t)MEM_SIZE, 1, (int32_t)BUF, 10,
-                                       (int32_t)OUT), WA_WASI_EFAULT);
+    EXPECT_ERRNO(wa_wasi_path_readlink(ctx, SB, S("l"), (int32_t)MEM_SIZE - 2, 3, (int32_t)OUT),
+                 WA_WASI_EFAULT);
+    EXPECT_ERRNO(wa_wasi_path_readlink(ctx, SB, S("l"), (int32_t)BUF, 10, (int32_t)MEM_SIZE),
+                 WA_WASI_EFAULT);
+    EXPECT_ERRNO(
+        wa_wasi_path_readlink(ctx, SB, (int32_t)MEM_SIZE, 1, (int32_t)BUF, 10, (int32_t)OUT),
+        WA_WASI_EFAULT);
     /* A long target is read whole. */
     char long_target[1000];
     memset(long_target, 'a', sizeof long_target - 1);
