@@ -26,10 +26,15 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
 #include <linux/openat2.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -377,6 +382,55 @@ Test(path_openat2, kernel_has_openat2) {
     long fd = syscall(SYS_openat2, AT_FDCWD, ".", &how, sizeof how);
     cr_assert_geq(fd, 0, "openat2 unavailable (errno %d): only the walk is tested", errno);
     close((int)fd);
+}
+
+/*
+ * Makes openat2 fail with `err` in this (forked) test process, as old
+ * kernels (ENOSYS) and some seccomp sandboxes (EPERM) do.
+ */
+static void refuse_openat2(int err) {
+#if defined(__x86_64__)
+    struct sock_filter code[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 3),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat2, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (unsigned)err),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = {.len = sizeof code / sizeof code[0], .filter = code};
+    cr_assert_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+    cr_assert_eq(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog), 0);
+    struct open_how how = {.flags = O_PATH};
+    cr_assert_eq(syscall(SYS_openat2, AT_FDCWD, ".", &how, sizeof how), -1);
+    cr_assert_eq(errno, err);
+#else
+    (void)err;
+    cr_skip_test("the seccomp filter is written for x86-64");
+#endif
+}
+
+/* Without openat2 the walk takes over by itself, and the sandbox holds. */
+static void check_fallback(int err) {
+    refuse_openat2(err);
+    cr_assert(!ctx->resolve_by_walk);
+    put_dir("sandbox/sub");
+    put_file("sandbox/sub/f", "f");
+    put_link("../outside/secret.txt", "sandbox/out");
+    EXPECT_ERRNO(open_simple(SB, "sub/f", 0, 0), WA_WASI_ESUCCESS);
+    EXPECT_ERRNO(open_simple(SB, "sub/../sub/f", 0, WA_WASI_OFLAG_CREAT), WA_WASI_ESUCCESS);
+    EXPECT_ERRNO(stat_at(SB, 0, "sub/f"), WA_WASI_ESUCCESS);
+    expect_every_op("../outside/secret.txt", WA_WASI_EPERM);
+    expect_every_op("sub/../..", WA_WASI_EPERM);
+    EXPECT_ERRNO(open_simple(SB, "out", FOLLOW, 0), WA_WASI_EPERM);
+}
+
+Test(path_openat2, falls_back_to_the_walk_on_enosys, .init = setup_openat2, .fini = teardown) {
+    check_fallback(ENOSYS);
+}
+
+Test(path_openat2, falls_back_to_the_walk_on_eperm, .init = setup_openat2, .fini = teardown) {
+    check_fallback(EPERM);
 }
 
 /* ---- Escapes, under both resolvers. ---- */
@@ -1052,6 +1106,7 @@ PATH_TEST(rename) {
     EXPECT_ERRNO(rename_at(99, "x", SB, "y"), WA_WASI_EBADF);
     EXPECT_ERRNO(rename_at(SB, "x", 99, "y"), WA_WASI_EBADF);
     EXPECT_ERRNO(wa_wasi_path_rename(ctx, SB, S("d"), SB, (int32_t)MEM_SIZE, 1), WA_WASI_EFAULT);
+    EXPECT_ERRNO(wa_wasi_path_rename(ctx, SB, (int32_t)MEM_SIZE, 1, SB, S("e")), WA_WASI_EFAULT);
     cr_expect(exists("sandbox/d"));
 }
 
