@@ -17,7 +17,11 @@
  * directory opened with fd_write is EISDIR (the host's answer); creating a
  * symlink with an absolute target, or reading one, is PERM (cap-std refuses
  * both: such a link could only point outside); path_readlink truncates to
- * buf_len and returns the truncated length.
+ * buf_len and returns the truncated length. Two choices differ from
+ * wasmtime: path_link with lookupflags::symlink_follow follows the old path
+ * (beneath, like every path) where wasmtime answers EINVAL, and the
+ * synchronous fdflags are honoured (O_DSYNC, O_SYNC, O_RSYNC) where
+ * wasmtime answers NOTSUP.
  *
  * Rights: path_open gives the new fd the requested rights within the
  * directory's inheriting rights (and those that fit its filetype,
