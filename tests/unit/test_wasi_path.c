@@ -31,6 +31,8 @@
 #include <linux/filter.h>
 #include <linux/openat2.h>
 #include <linux/seccomp.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -702,6 +704,71 @@ PATH_TEST(trailing_slash_through_links) {
     EXPECT_ERRNO(open_simple(SB, "out_dir/", 0, 0), WA_WASI_EPERM);
     EXPECT_ERRNO(open_simple(SB, "out_dir/", 0, WA_WASI_OFLAG_CREAT), WA_WASI_EISDIR);
     cr_expect(exists("sandbox/out_dir"));
+}
+
+/* Swaps sandbox/x and sandbox/d between links inside and links outside until told to stop. */
+static atomic_int stop_swapping;
+static atomic_uint swaps;
+
+static void *swap_links(void *arg) {
+    (void)arg;
+    char tmp[PATH_MAX], x[PATH_MAX], d[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s/sandbox/.swap", root);
+    snprintf(x, sizeof x, "%s/sandbox/x", root);
+    snprintf(d, sizeof d, "%s/sandbox/d", root);
+    for (unsigned i = 0; !stop_swapping; i++) {
+        bool out = i & 1;
+        unlink(tmp);
+        if (symlink(out ? "../outside/secret.txt" : "in.txt", tmp) == 0)
+            rename(tmp, x);
+        unlink(tmp);
+        if (symlink(out ? "../outside" : "d_real", tmp) == 0)
+            rename(tmp, d);
+        swaps = i + 1;
+    }
+    unlink(tmp);
+    return NULL;
+}
+
+PATH_TEST(links_swapped_during_resolution) {
+    /*
+     * Another process (here a thread) flips links between inside and outside
+     * while paths through them are resolved: every open either fails or
+     * lands inside, never on the secret.
+     */
+    put_file("sandbox/in.txt", "inside\n");
+    put_dir("sandbox/d_real");
+    put_file("sandbox/d_real/secret.txt", "inside\n");
+    put_link("in.txt", "sandbox/x");
+    put_link("d_real", "sandbox/d");
+    pthread_t t;
+    cr_assert_eq(pthread_create(&t, NULL, swap_links, NULL), 0);
+    int opened = 0, refused = 0;
+    /* At least 3000 tries, and on until the swapper has really run alongside (2 busy cores). */
+    for (int i = 0; i < 100000 && (i < 3000 || swaps < 2000); i++) {
+        const char *path = i & 1 ? "x" : "d/secret.txt";
+        int32_t fd;
+        int32_t err = open_at(SB, path, FOLLOW, 0, WA_WASI_RIGHT_FD_READ, 0, &fd);
+        if (err == WA_WASI_ESUCCESS) {
+            char text[16] = "";
+            cr_expect_eq(pread(host_fd_of(fd), text, sizeof text - 1, 0), 7);
+            cr_expect_str_eq(text, "inside\n", "%s reached outside", path);
+            cr_assert_eq(wa_wasi_fd_close(ctx, fd), WA_WASI_ESUCCESS);
+            opened++;
+        } else {
+            /* PERM for an escape; ENOENT or ELOOP when caught between two renames. */
+            cr_expect(err == WA_WASI_EPERM || err == WA_WASI_ENOENT || err == WA_WASI_ELOOP,
+                      "errno %d", err);
+            refused++;
+        }
+        if (stat_at(SB, FOLLOW, path) == WA_WASI_ESUCCESS)
+            cr_expect_neq(load_u64(FST + WA_WASI_FILESTAT_INO), (uint64_t)secret_before.st_ino);
+    }
+    stop_swapping = 1;
+    pthread_join(t, NULL);
+    cr_log_info("links_swapped_during_resolution: %d opened, %d refused, %u swaps", opened, refused,
+                swaps);
+    cr_expect_geq(swaps, 2000u, "the swapper hardly ran");
 }
 
 /* ---- path_open. ---- */
