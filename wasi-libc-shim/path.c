@@ -17,7 +17,11 @@
  * directory opened with fd_write is EISDIR (the host's answer); creating a
  * symlink with an absolute target, or reading one, is PERM (cap-std refuses
  * both: such a link could only point outside); path_readlink truncates to
- * buf_len and returns the truncated length.
+ * buf_len and returns the truncated length. Two choices differ from
+ * wasmtime: path_link with lookupflags::symlink_follow follows the old path
+ * (beneath, like every path) where wasmtime answers EINVAL, and the
+ * synchronous fdflags are honoured (O_DSYNC, O_SYNC, O_RSYNC) where
+ * wasmtime answers NOTSUP.
  *
  * Rights: path_open gives the new fd the requested rights within the
  * directory's inheriting rights (and those that fit its filetype,
@@ -80,19 +84,27 @@ static int32_t open_parent(wa_wasi_ctx_t *ctx, int32_t fd, uint64_t rights, int3
     return err;
 }
 
-/* The result of a host call that returns 0 or -1 with errno, as a WASI errno. */
-static int32_t host_result(int rc) {
-    return rc == 0 ? WA_WASI_ESUCCESS : wa_errno_from_host(errno);
-}
+/*
+ * Runs `call` (a host call returning 0 or -1 with errno) again while it is
+ * interrupted by a signal, and sets `err` to its WASI errno. Linux answers EINTR only
+ * when nothing was done, so the retry cannot do anything twice.
+ */
+#define HOST_CALL(err, call)                                                                       \
+    do {                                                                                           \
+        int rc_;                                                                                   \
+        do                                                                                         \
+            rc_ = (call);                                                                          \
+        while (rc_ < 0 && errno == EINTR);                                                         \
+        (err) = rc_ == 0 ? WA_WASI_ESUCCESS : wa_errno_from_host(errno);                           \
+    } while (0)
 
 int32_t wa_wasi_path_create_directory(wa_wasi_ctx_t *ctx, int32_t fd, int32_t path,
                                       int32_t path_len) {
     wa_resolve_parent_t p;
-    int32_t err =
-        open_parent(ctx, fd, WA_WASI_RIGHT_PATH_CREATE_DIRECTORY, path, path_len, 0, &p);
+    int32_t err = open_parent(ctx, fd, WA_WASI_RIGHT_PATH_CREATE_DIRECTORY, path, path_len, 0, &p);
     if (err != WA_WASI_ESUCCESS)
         return err;
-    err = host_result(mkdirat(p.fd, p.name, MKDIR_MODE));
+    HOST_CALL(err, mkdirat(p.fd, p.name, MKDIR_MODE));
     wa_resolve_parent_free(&p);
     return err;
 }
@@ -115,20 +127,20 @@ int32_t wa_wasi_path_filestat_get(wa_wasi_ctx_t *ctx, int32_t fd, int32_t flags,
     if (!out)
         return WA_WASI_EFAULT;
     wa_resolve_parent_t p;
-    err = open_parent(ctx, fd, WA_WASI_RIGHT_PATH_FILESTAT_GET, path, path_len, stat_how(flags),
-                      &p);
+    err =
+        open_parent(ctx, fd, WA_WASI_RIGHT_PATH_FILESTAT_GET, path, path_len, stat_how(flags), &p);
     if (err != WA_WASI_ESUCCESS)
         return err;
     struct stat st;
-    err = host_result(fstatat(p.fd, p.name, &st, AT_SYMLINK_NOFOLLOW));
+    HOST_CALL(err, fstatat(p.fd, p.name, &st, AT_SYMLINK_NOFOLLOW));
     wa_resolve_parent_free(&p);
     if (err == WA_WASI_ESUCCESS)
         wa_filestat_store(out, &st);
     return err;
 }
 
-int32_t wa_wasi_path_filestat_set_times(wa_wasi_ctx_t *ctx, int32_t fd, int32_t flags,
-                                        int32_t path, int32_t path_len, int64_t atim, int64_t mtim,
+int32_t wa_wasi_path_filestat_set_times(wa_wasi_ctx_t *ctx, int32_t fd, int32_t flags, int32_t path,
+                                        int32_t path_len, int64_t atim, int64_t mtim,
                                         int32_t fst_flags) {
     if ((uint32_t)flags & ~(uint32_t)LOOKUPFLAGS_ALL)
         return WA_WASI_EINVAL;
@@ -141,7 +153,7 @@ int32_t wa_wasi_path_filestat_set_times(wa_wasi_ctx_t *ctx, int32_t fd, int32_t 
                       stat_how(flags), &p);
     if (err != WA_WASI_ESUCCESS)
         return err;
-    err = host_result(utimensat(p.fd, p.name, times, AT_SYMLINK_NOFOLLOW));
+    HOST_CALL(err, utimensat(p.fd, p.name, times, AT_SYMLINK_NOFOLLOW));
     wa_resolve_parent_free(&p);
     return err;
 }
@@ -170,7 +182,7 @@ int32_t wa_wasi_path_link(wa_wasi_ctx_t *ctx, int32_t old_fd, int32_t old_flags,
         return err;
     err = open_parent(ctx, new_fd, WA_WASI_RIGHT_PATH_LINK_TARGET, new_path, new_path_len, 0, &to);
     if (err == WA_WASI_ESUCCESS) {
-        err = host_result(linkat(from.fd, from.name, to.fd, to.name, 0));
+        HOST_CALL(err, linkat(from.fd, from.name, to.fd, to.name, 0));
         wa_resolve_parent_free(&to);
     }
     wa_resolve_parent_free(&from);
@@ -254,8 +266,8 @@ int32_t wa_wasi_path_open(wa_wasi_ctx_t *ctx, int32_t fd, int32_t dirflags, int3
     uint64_t inheriting = (uint64_t)fs_rights_inheriting & dir->rights_inheriting;
     int flags = host_open_flags(dirflags, oflags, base, fdflags);
     int host_fd;
-    err = wa_resolve_open(ctx, dir->host_fd, host_path, flags,
-                          (flags & O_CREAT) ? CREATE_MODE : 0, &host_fd);
+    err = wa_resolve_open(ctx, dir->host_fd, host_path, flags, (flags & O_CREAT) ? CREATE_MODE : 0,
+                          &host_fd);
     free(host_path);
     if (err != WA_WASI_ESUCCESS)
         return err;
@@ -336,11 +348,10 @@ int32_t wa_wasi_path_readlink(wa_wasi_ctx_t *ctx, int32_t fd, int32_t path, int3
 int32_t wa_wasi_path_remove_directory(wa_wasi_ctx_t *ctx, int32_t fd, int32_t path,
                                       int32_t path_len) {
     wa_resolve_parent_t p;
-    int32_t err =
-        open_parent(ctx, fd, WA_WASI_RIGHT_PATH_REMOVE_DIRECTORY, path, path_len, 0, &p);
+    int32_t err = open_parent(ctx, fd, WA_WASI_RIGHT_PATH_REMOVE_DIRECTORY, path, path_len, 0, &p);
     if (err != WA_WASI_ESUCCESS)
         return err;
-    err = host_result(unlinkat(p.fd, p.name, AT_REMOVEDIR));
+    HOST_CALL(err, unlinkat(p.fd, p.name, AT_REMOVEDIR));
     wa_resolve_parent_free(&p);
     return err;
 }
@@ -357,18 +368,18 @@ int32_t wa_wasi_path_rename(wa_wasi_ctx_t *ctx, int32_t fd, int32_t old_path, in
     err = open_parent(ctx, fd, WA_WASI_RIGHT_PATH_RENAME_SOURCE, old_path, old_path_len, 0, &from);
     if (err != WA_WASI_ESUCCESS)
         return err;
-    err = open_parent(ctx, new_fd, WA_WASI_RIGHT_PATH_RENAME_TARGET, new_path, new_path_len, 0,
-                      &to);
+    err =
+        open_parent(ctx, new_fd, WA_WASI_RIGHT_PATH_RENAME_TARGET, new_path, new_path_len, 0, &to);
     if (err == WA_WASI_ESUCCESS) {
-        err = host_result(renameat(from.fd, from.name, to.fd, to.name));
+        HOST_CALL(err, renameat(from.fd, from.name, to.fd, to.name));
         wa_resolve_parent_free(&to);
     }
     wa_resolve_parent_free(&from);
     return err;
 }
 
-int32_t wa_wasi_path_symlink(wa_wasi_ctx_t *ctx, int32_t old_path, int32_t old_path_len,
-                             int32_t fd, int32_t new_path, int32_t new_path_len) {
+int32_t wa_wasi_path_symlink(wa_wasi_ctx_t *ctx, int32_t old_path, int32_t old_path_len, int32_t fd,
+                             int32_t new_path, int32_t new_path_len) {
     wa_fdtab_entry_t *dir;
     int32_t err = wa_fdtab_lookup(ctx, fd, WA_WASI_RIGHT_PATH_SYMLINK, &dir);
     if (err != WA_WASI_ESUCCESS)
@@ -389,7 +400,7 @@ int32_t wa_wasi_path_symlink(wa_wasi_ctx_t *ctx, int32_t old_path, int32_t old_p
     wa_resolve_parent_t p;
     err = open_parent(ctx, fd, WA_WASI_RIGHT_PATH_SYMLINK, new_path, new_path_len, 0, &p);
     if (err == WA_WASI_ESUCCESS) {
-        err = host_result(symlinkat(target, p.fd, p.name));
+        HOST_CALL(err, symlinkat(target, p.fd, p.name));
         wa_resolve_parent_free(&p);
     }
     free(target);
@@ -401,7 +412,7 @@ int32_t wa_wasi_path_unlink_file(wa_wasi_ctx_t *ctx, int32_t fd, int32_t path, i
     int32_t err = open_parent(ctx, fd, WA_WASI_RIGHT_PATH_UNLINK_FILE, path, path_len, 0, &p);
     if (err != WA_WASI_ESUCCESS)
         return err;
-    err = host_result(unlinkat(p.fd, p.name, 0));
+    HOST_CALL(err, unlinkat(p.fd, p.name, 0));
     wa_resolve_parent_free(&p);
     return err;
 }

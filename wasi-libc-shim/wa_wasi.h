@@ -136,8 +136,8 @@ int32_t wa_wasi_path_create_directory(wa_wasi_ctx_t *ctx, int32_t fd, int32_t pa
                                       int32_t path_len);
 int32_t wa_wasi_path_filestat_get(wa_wasi_ctx_t *ctx, int32_t fd, int32_t flags, int32_t path,
                                   int32_t path_len, int32_t filestat_out);
-int32_t wa_wasi_path_filestat_set_times(wa_wasi_ctx_t *ctx, int32_t fd, int32_t flags,
-                                        int32_t path, int32_t path_len, int64_t atim, int64_t mtim,
+int32_t wa_wasi_path_filestat_set_times(wa_wasi_ctx_t *ctx, int32_t fd, int32_t flags, int32_t path,
+                                        int32_t path_len, int64_t atim, int64_t mtim,
                                         int32_t fst_flags);
 int32_t wa_wasi_path_link(wa_wasi_ctx_t *ctx, int32_t old_fd, int32_t old_flags, int32_t old_path,
                           int32_t old_path_len, int32_t new_fd, int32_t new_path,
@@ -151,8 +151,8 @@ int32_t wa_wasi_path_remove_directory(wa_wasi_ctx_t *ctx, int32_t fd, int32_t pa
                                       int32_t path_len);
 int32_t wa_wasi_path_rename(wa_wasi_ctx_t *ctx, int32_t fd, int32_t old_path, int32_t old_path_len,
                             int32_t new_fd, int32_t new_path, int32_t new_path_len);
-int32_t wa_wasi_path_symlink(wa_wasi_ctx_t *ctx, int32_t old_path, int32_t old_path_len,
-                             int32_t fd, int32_t new_path, int32_t new_path_len);
+int32_t wa_wasi_path_symlink(wa_wasi_ctx_t *ctx, int32_t old_path, int32_t old_path_len, int32_t fd,
+                             int32_t new_path, int32_t new_path_len);
 int32_t wa_wasi_path_unlink_file(wa_wasi_ctx_t *ctx, int32_t fd, int32_t path, int32_t path_len);
 int32_t wa_wasi_poll_oneoff(wa_wasi_ctx_t *ctx, int32_t in, int32_t out, int32_t nsubscriptions,
                             int32_t nevents_out);
