@@ -625,6 +625,8 @@ def grants_readonly(args, work, exe):
             describe_status(status), "\n".join(lines), err))
     listing = sorted(os.listdir(os.path.join(work, "ro")))
     expect_equal("the read-only directory afterwards", listing, ["d", "f.txt"])
+    with open(os.path.join(work, "ro", "f.txt")) as f:
+        expect_equal("ro/f.txt afterwards", f.read(), "hi\n")
     return lines[-1] if lines else "ok"
 
 
