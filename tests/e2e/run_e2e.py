@@ -610,6 +610,14 @@ def grants_missing_dir(args, work, exe):
     status, lines, err = run_probe(exe, cwd=work, options="--dir also-missing")
     expect_refused_start("WASMAOT_OPTIONS --dir of a missing directory", status, lines, err,
                          ["also-missing"])
+    # An address that cannot be bound refuses to start too.
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        addr = "127.0.0.1:%d" % busy.getsockname()[1]
+        status, lines, err = run_probe(exe, cwd=work, options="--tcplisten " + addr)
+        expect_refused_start("--tcplisten of a busy address", status, lines, err,
+                             [addr, "--tcplisten"])
     return line
 
 
