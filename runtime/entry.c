@@ -164,7 +164,7 @@ static void check_cpu(const char *record) {
     if (features == NULL)
         return;
     char missing[1024];
-    if (wa_cpu_missing(features, len, missing, sizeof missing) == 0)
+    if (wa_cpu_check_missing(features, len, missing, sizeof missing) == 0)
         return;
     /* Say what the program was compiled with: "--cpu=x86-64-v3", or "--cpu=native: znver4". */
     size_t opt_len = 0, cpu_len = 0;

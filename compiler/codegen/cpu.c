@@ -28,7 +28,7 @@ static char *checkable(const char *all) {
     size_t used = 0;
     for (const char *p = all; *p;) {
         size_t n = strcspn(p, ",");
-        if (n > 0 && wa_cpu_feature_known(p, n)) {
+        if (n > 0 && wa_cpu_check_known(p, n)) {
             if (used > 0)
                 out[used++] = ',';
             memcpy(out + used, p, n);
