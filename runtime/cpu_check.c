@@ -28,16 +28,20 @@ enum { REG_EAX, REG_EBX, REG_ECX, REG_EDX };
 #define STATE_AVX512 0xe6u
 #define STATE_AMX 0x60006u
 
+#define USE_CODE true
+#define USE_INTRINSIC false
+
 typedef struct feature {
     const char *name;
     uint32_t leaf, subleaf;
     int reg, bit;
     uint32_t xcr0_mask;
+    bool generated; /* USE is CODE */
 } feature_t;
 
 static const feature_t features[] = {
-#define WA_CPU_FEATURE(name, leaf, subleaf, reg, bit, state)                                       \
-    {name, leaf, subleaf, REG_##reg, bit, STATE_##state},
+#define WA_CPU_FEATURE(name, leaf, subleaf, reg, bit, state, use)                                  \
+    {name, leaf, subleaf, REG_##reg, bit, STATE_##state, USE_##use},
 #include "cpu_features.def"
 #undef WA_CPU_FEATURE
 };
@@ -52,6 +56,11 @@ static const feature_t *find(const char *name, size_t len) {
 
 bool wa_cpu_check_known(const char *name, size_t len) {
     return find(name, len) != NULL;
+}
+
+bool wa_cpu_check_generated(const char *name, size_t len) {
+    const feature_t *f = find(name, len);
+    return f != NULL && f->generated;
 }
 
 #ifdef HAVE_CPUID

@@ -21,6 +21,9 @@ extern "C" {
 /* Is `name` (len bytes, not NUL-terminated) a feature of cpu_features.def? */
 bool wa_cpu_check_known(const char *name, size_t len);
 
+/* Is `name` a feature generated code may use (its USE column is CODE)? */
+bool wa_cpu_check_generated(const char *name, size_t len);
+
 /* Does this processor (and its OS, for register state) support feature `name`? */
 bool wa_cpu_check_has(const char *name, size_t len);
 

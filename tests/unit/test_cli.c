@@ -344,6 +344,15 @@ Test(cpu, lacking_and_unknown_features_are_named) {
     cr_expect(wa_cpu_check_known("avx2", 4));
 }
 
+Test(cpu, only_features_generated_code_can_use_are_recorded) {
+    cr_expect(wa_cpu_check_generated("avx2", 4));
+    cr_expect(wa_cpu_check_generated("sse4a", 5));
+    cr_expect(wa_cpu_check_known("pku", 3));
+    cr_expect(!wa_cpu_check_generated("pku", 3), "protection keys are intrinsic-only");
+    cr_expect(!wa_cpu_check_generated("aes", 3), "AES is intrinsic-only");
+    cr_expect(!wa_cpu_check_generated("made-up", 7));
+}
+
 Test(cpu, a_record_from_a_newer_cpu_refuses_to_start, .init = make_dir, .fini = remove_dir) {
     const char *lacking = a_lacking_feature();
     if (lacking == NULL)
