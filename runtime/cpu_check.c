@@ -28,16 +28,20 @@ enum { REG_EAX, REG_EBX, REG_ECX, REG_EDX };
 #define STATE_AVX512 0xe6u
 #define STATE_AMX 0x60006u
 
+#define USE_CODE true
+#define USE_INTRINSIC false
+
 typedef struct feature {
     const char *name;
     uint32_t leaf, subleaf;
     int reg, bit;
     uint32_t xcr0_mask;
+    bool generated; /* USE is CODE */
 } feature_t;
 
 static const feature_t features[] = {
-#define WA_CPU_FEATURE(name, leaf, subleaf, reg, bit, state)                                       \
-    {name, leaf, subleaf, REG_##reg, bit, STATE_##state},
+#define WA_CPU_FEATURE(name, leaf, subleaf, reg, bit, state, use)                                  \
+    {name, leaf, subleaf, REG_##reg, bit, STATE_##state, USE_##use},
 #include "cpu_features.def"
 #undef WA_CPU_FEATURE
 };
@@ -50,8 +54,13 @@ static const feature_t *find(const char *name, size_t len) {
     return NULL;
 }
 
-bool wa_cpu_feature_known(const char *name, size_t len) {
+bool wa_cpu_check_known(const char *name, size_t len) {
     return find(name, len) != NULL;
+}
+
+bool wa_cpu_check_generated(const char *name, size_t len) {
+    const feature_t *f = find(name, len);
+    return f != NULL && f->generated;
 }
 
 #ifdef HAVE_CPUID
@@ -81,7 +90,7 @@ static uint64_t os_saved_state(void) {
 }
 #endif
 
-bool wa_cpu_has(const char *name, size_t len) {
+bool wa_cpu_check_has(const char *name, size_t len) {
     const feature_t *f = find(name, len);
     if (f == NULL)
         return false;
@@ -96,7 +105,7 @@ bool wa_cpu_has(const char *name, size_t len) {
 #endif
 }
 
-size_t wa_cpu_missing(const char *list, size_t len, char *missing, size_t size) {
+size_t wa_cpu_check_missing(const char *list, size_t len, char *missing, size_t size) {
     size_t count = 0, used = 0;
     if (size > 0)
         missing[0] = '\0';
@@ -104,7 +113,7 @@ size_t wa_cpu_missing(const char *list, size_t len, char *missing, size_t size) 
     for (const char *p = list; p < end;) {
         const char *comma = memchr(p, ',', (size_t)(end - p));
         size_t n = comma ? (size_t)(comma - p) : (size_t)(end - p);
-        if (n > 0 && !wa_cpu_has(p, n)) {
+        if (n > 0 && !wa_cpu_check_has(p, n)) {
             if (used < size) {
                 int w =
                     snprintf(missing + used, size - used, "%s%.*s", count ? ", " : "", (int)n, p);

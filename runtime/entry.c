@@ -164,14 +164,21 @@ static void check_cpu(const char *record) {
     if (features == NULL)
         return;
     char missing[1024];
-    if (wa_cpu_missing(features, len, missing, sizeof missing) == 0)
+    if (wa_cpu_check_missing(features, len, missing, sizeof missing) == 0)
         return;
-    size_t cpu_len = 0;
+    /* Say what the program was compiled with: "--cpu=x86-64-v3", or "--cpu=native: znver4". */
+    size_t opt_len = 0, cpu_len = 0;
+    const char *option = wa_build_info_find(record, "cpu-option", NULL, &opt_len);
     const char *cpu = wa_build_info_find(record, "cpu", NULL, &cpu_len);
+    bool same = option == NULL || (opt_len == cpu_len && memcmp(option, cpu, cpu_len) == 0);
+    char built[200];
+    snprintf(built, sizeof built, "--cpu=%.*s%s%.*s", option ? (int)opt_len : (int)cpu_len,
+             option ? option : (cpu ? cpu : "?"), same ? "" : ": ", same ? 0 : (int)cpu_len,
+             cpu ? cpu : "");
     char why[1400];
     snprintf(why, sizeof why,
-             "this processor lacks CPU features the program was compiled for (--cpu=%.*s): %s",
-             (int)cpu_len, cpu ? cpu : "?", missing);
+             "this processor lacks CPU features the program was compiled for (%s): %s", built,
+             missing);
     startup_error("%s", why);
 }
 

@@ -19,10 +19,13 @@ extern "C" {
 #endif
 
 /* Is `name` (len bytes, not NUL-terminated) a feature of cpu_features.def? */
-bool wa_cpu_feature_known(const char *name, size_t len);
+bool wa_cpu_check_known(const char *name, size_t len);
+
+/* Is `name` a feature generated code may use (its USE column is CODE)? */
+bool wa_cpu_check_generated(const char *name, size_t len);
 
 /* Does this processor (and its OS, for register state) support feature `name`? */
-bool wa_cpu_has(const char *name, size_t len);
+bool wa_cpu_check_has(const char *name, size_t len);
 
 /*
  * Checks the comma-separated feature list `features` (`len` bytes) against
@@ -30,7 +33,7 @@ bool wa_cpu_has(const char *name, size_t len);
  * `missing` (", "-separated, truncated to `size` bytes). A name the table
  * lacks counts as missing: it cannot be shown to be there.
  */
-size_t wa_cpu_missing(const char *features, size_t len, char *missing, size_t size);
+size_t wa_cpu_check_missing(const char *features, size_t len, char *missing, size_t size);
 
 #ifdef __cplusplus
 }

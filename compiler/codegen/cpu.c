@@ -7,8 +7,9 @@
  * the name alone, also turns off what a CPU model has but this processor or
  * its OS lacks, e.g. AVX-512 on a VM that hides it). The recorded list is
  * what MCSubtargetInfo enables for that name and feature string, filtered
- * through runtime/cpu_features.def: tuning features are not instruction sets
- * and have no row.
+ * through runtime/cpu_features.def: the rows whose USE is CODE (tuning
+ * features are not instruction sets and have no row; intrinsic-only ones
+ * are never emitted by wasmaot's lowering).
  */
 #include "cpu.h"
 
@@ -20,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The features of the comma-separated `all` that cpu_features.def has, comma-separated. */
+/* The features of the comma-separated `all` that generated code may use (cpu_features.def). */
 static char *checkable(const char *all) {
     char *out = malloc(strlen(all) + 1);
     if (out == NULL)
@@ -28,7 +29,7 @@ static char *checkable(const char *all) {
     size_t used = 0;
     for (const char *p = all; *p;) {
         size_t n = strcspn(p, ",");
-        if (n > 0 && wa_cpu_feature_known(p, n)) {
+        if (n > 0 && wa_cpu_check_generated(p, n)) {
             if (used > 0)
                 out[used++] = ',';
             memcpy(out + used, p, n);

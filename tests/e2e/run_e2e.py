@@ -610,6 +610,14 @@ def grants_missing_dir(args, work, exe):
     status, lines, err = run_probe(exe, cwd=work, options="--dir also-missing")
     expect_refused_start("WASMAOT_OPTIONS --dir of a missing directory", status, lines, err,
                          ["also-missing"])
+    # An address that cannot be bound refuses to start too.
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        addr = "127.0.0.1:%d" % busy.getsockname()[1]
+        status, lines, err = run_probe(exe, cwd=work, options="--tcplisten " + addr)
+        expect_refused_start("--tcplisten of a busy address", status, lines, err,
+                             [addr, "--tcplisten"])
     return line
 
 
@@ -625,6 +633,8 @@ def grants_readonly(args, work, exe):
             describe_status(status), "\n".join(lines), err))
     listing = sorted(os.listdir(os.path.join(work, "ro")))
     expect_equal("the read-only directory afterwards", listing, ["d", "f.txt"])
+    with open(os.path.join(work, "ro", "f.txt")) as f:
+        expect_equal("ro/f.txt afterwards", f.read(), "hi\n")
     return lines[-1] if lines else "ok"
 
 

@@ -313,7 +313,7 @@ static const char *a_lacking_feature(void) {
         "sse4a",  "xop",    "fma4",         "tbm", "avx512vp2intersect", "amx-complex", "usermsr",
         "clzero", "mwaitx", "avxvnniint16", "sm4"};
     for (size_t k = 0; k < sizeof candidates / sizeof *candidates; k++) {
-        if (!wa_cpu_has(candidates[k], strlen(candidates[k])))
+        if (!wa_cpu_check_has(candidates[k], strlen(candidates[k])))
             return candidates[k];
     }
     return NULL;
@@ -322,9 +322,10 @@ static const char *a_lacking_feature(void) {
 Test(cpu, the_baseline_is_always_there) {
     const char *base = "64bit,cmov,cx8,fxsr,mmx,sse,sse2,x87";
     char missing[256];
-    cr_expect_eq(wa_cpu_missing(base, strlen(base), missing, sizeof missing), 0, "%s", missing);
+    cr_expect_eq(wa_cpu_check_missing(base, strlen(base), missing, sizeof missing), 0, "%s",
+                 missing);
     cr_expect_str_eq(missing, "");
-    cr_expect_eq(wa_cpu_missing("", 0, missing, sizeof missing), 0);
+    cr_expect_eq(wa_cpu_check_missing("", 0, missing, sizeof missing), 0);
 }
 
 Test(cpu, lacking_and_unknown_features_are_named) {
@@ -333,14 +334,23 @@ Test(cpu, lacking_and_unknown_features_are_named) {
         cr_skip_test("this machine has every candidate feature");
     char list[256], missing[256];
     snprintf(list, sizeof list, "sse2,%s,made-up-feature,cx8", lacking);
-    cr_expect_eq(wa_cpu_missing(list, strlen(list), missing, sizeof missing), 2);
+    cr_expect_eq(wa_cpu_check_missing(list, strlen(list), missing, sizeof missing), 2);
     char want[256];
     snprintf(want, sizeof want, "%s, made-up-feature", lacking);
     cr_expect_str_eq(missing, want);
     /* Only `len` bytes count: the list need not be NUL-terminated. */
-    cr_expect_eq(wa_cpu_missing(list, strlen("sse2"), missing, sizeof missing), 0);
-    cr_expect(!wa_cpu_feature_known("made-up-feature", strlen("made-up-feature")));
-    cr_expect(wa_cpu_feature_known("avx2", 4));
+    cr_expect_eq(wa_cpu_check_missing(list, strlen("sse2"), missing, sizeof missing), 0);
+    cr_expect(!wa_cpu_check_known("made-up-feature", strlen("made-up-feature")));
+    cr_expect(wa_cpu_check_known("avx2", 4));
+}
+
+Test(cpu, only_features_generated_code_can_use_are_recorded) {
+    cr_expect(wa_cpu_check_generated("avx2", 4));
+    cr_expect(wa_cpu_check_generated("sse4a", 5));
+    cr_expect(wa_cpu_check_known("pku", 3));
+    cr_expect(!wa_cpu_check_generated("pku", 3), "protection keys are intrinsic-only");
+    cr_expect(!wa_cpu_check_generated("aes", 3), "AES is intrinsic-only");
+    cr_expect(!wa_cpu_check_generated("made-up", 7));
 }
 
 Test(cpu, a_record_from_a_newer_cpu_refuses_to_start, .init = make_dir, .fini = remove_dir) {
