@@ -275,7 +275,7 @@ typedef struct wa_fdtab_entry {
     uint8_t filetype;     /* WA_WASI_FILETYPE_*, from fstat when the fd was added */
     uint64_t rights_base; /* rights reported by fd_fdstat_get */
     uint64_t rights_inheriting;
-    char *preopen_name; /* PREOPEN: the name fd_prestat_dir_name reports (owned) */
+    char *preopen_name;          /* PREOPEN: the name fd_prestat_dir_name reports (owned) */
     wa_dir_stream_t *dir_stream; /* NULL until the first fd_readdir; owned, freed with the fd */
 } wa_fdtab_entry_t;
 
