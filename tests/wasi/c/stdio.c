@@ -46,6 +46,10 @@ int main(void) {
     /* A directory is not written to. */
     CHECK_ERRNO(__wasi_fd_write(3, &iov, 1, &n), __WASI_ERRNO_NOTCAPABLE);
 
+    /* stdout is the pipe's write end: no read right (its access mode). */
+    CHECK_OK(__wasi_fd_fdstat_get(1, &st));
+    CHECK(!(st.fs_rights_base & __WASI_RIGHTS_FD_READ));
+    CHECK_ERRNO(__wasi_fd_read(1, &in, 1, &n), __WASI_ERRNO_NOTCAPABLE);
     /* A pipe cannot seek: every positioned call is ESPIPE, as on the host. */
     CHECK_ERRNO(__wasi_fd_tell(1, &pos), __WASI_ERRNO_SPIPE);
     CHECK_ERRNO(__wasi_fd_pwrite(1, &iov, 1, 0, &n), __WASI_ERRNO_SPIPE);
