@@ -19,7 +19,7 @@
  *    0-2 are put back as they were at start-up before such an fd is parked
  *    and when the table is freed: the parent process shares those open file
  *    descriptions.
-
+ *
  * Rights: an fd's rights are those that make sense for its filetype
  * (wasi-libc's isatty() is "character device without seek and tell
  * rights"), narrowed by what it was opened with (path_open's requested
