@@ -9,9 +9,9 @@
  * are in the sequence; wasmtime makes up its own "." and ".." in front, at
  * cookies 0 and 1). Cookie 0 is the start, and an entry's d_next is its
  * number plus one: the cookie of the entry after it. That is also how
- * wasmtime counts, and it needs nothing from the host: telldir values are
- * not promised to survive a rewind, and getdents offsets are not promised
- * to be non-zero.
+ * wasmtime counts, and it needs nothing from the host: telldir values and
+ * getdents offsets are opaque 64-bit values, and nothing keeps one from
+ * being 0, which WASI reserves for the start.
  *
  * The buffer is filled completely, the last entry truncated if it does not
  * fit (witx): the guest sees bufused == buf_len, keeps the whole entries and
@@ -23,9 +23,8 @@
  * entry that did not fit stays pending in it. A call at that cookie goes on
  * from there (a later cookie skips forward from there); an earlier cookie
  * rewinds and skips (O(cookie)), and cookie 0 always rewinds, so a guest's
- * rewinddir sees entries created since. The
- * stream belongs to the fd entry: fd_close frees it, fd_renumber moves it
- * with the entry.
+ * rewinddir sees entries created since. The stream belongs to the fd
+ * entry: fd_close frees it, fd_renumber moves it with the entry.
  */
 #include "wasi_impl.h"
 

@@ -19,15 +19,16 @@
  *    0-2 are put back as they were at start-up before such an fd is parked
  *    and when the table is freed: the parent process shares those open file
  *    descriptions.
-
+ *
  * Rights: an fd's rights are those that make sense for its filetype
  * (wasi-libc's isatty() is "character device without seek and tell
  * rights"), narrowed by what it was opened with (path_open's requested
  * rights within the directory's inheriting rights; a read-only grant's
  * rights without WA_WASI_RIGHTS_WRITING). They are enforced: every function
  * looks its fd up with the rights it needs (wa_fdtab_lookup), and a missing
- * right is NOTCAPABLE. Operations a filetype cannot do although the right is
- * there fail with the host's errno (lseek on a pipe is ESPIPE).
+ * right is NOTCAPABLE. The host fd's access mode takes away FD_READ or
+ * FD_WRITE (a pipe's read end cannot be written). Operations a filetype
+ * cannot do although the right is there fail with the host's errno.
  */
 #include "wasi_impl.h"
 
@@ -115,6 +116,17 @@ static int32_t describe(wa_fdtab_entry_t *e) {
         e->rights_base = RIGHTS_STREAM;
         break;
     }
+    /*
+     * What the host fd was opened for: no write right on a read-only fd (a
+     * pipe's read end, stdin redirected from a file), no read right on a
+     * write-only one, as wasmtime reports them. Otherwise writing would be
+     * the host's EBADF, which to the guest reads as "not open".
+     */
+    int fl = fcntl(e->host_fd, F_GETFL);
+    if (fl >= 0 && (fl & O_ACCMODE) == O_RDONLY)
+        e->rights_base &= ~WA_WASI_RIGHT_FD_WRITE;
+    if (fl >= 0 && (fl & O_ACCMODE) == O_WRONLY)
+        e->rights_base &= ~(WA_WASI_RIGHT_FD_READ | WA_WASI_RIGHT_FD_READDIR);
     return WA_WASI_ESUCCESS;
 }
 

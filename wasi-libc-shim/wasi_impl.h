@@ -307,7 +307,11 @@ struct wa_wasi_ctx {
 /* Makes the table with WASI fds 0, 1, 2 for whichever host stdio fds are open. */
 bool wa_fdtab_init(wa_wasi_ctx_t *ctx);
 
-/* Closes every host fd the table holds (stdio ones are left open) and frees it. */
+/*
+ * Closes every host fd the table holds (the host's stdio fds 0-2 are left
+ * open, whichever WASI number holds them), puts back the O_APPEND and
+ * O_NONBLOCK the host stdio fds had at start-up, and frees the table.
+ */
 void wa_fdtab_free(wa_wasi_ctx_t *ctx);
 
 /*

@@ -653,6 +653,34 @@ Test(wasi_fd, fdstat_set_flags_needs_its_right) {
     close(p[0]);
 }
 
+/* ---- rights from the host fd's access mode ---- */
+
+Test(wasi_fd, access_mode_narrows_rights) {
+    int p[2];
+    cr_assert_eq(pipe(p), 0);
+    int32_t rd = add_fd(p[0]), wr = add_fd(p[1]);
+    put_iovec(0, 100, 1);
+    /* Writing a read end is NOTCAPABLE, not the host's EBADF ("not open"), and vice versa. */
+    cr_assert_eq(wa_wasi_fd_write(ctx, rd, 0, 1, 40), WA_WASI_ENOTCAPABLE);
+    cr_assert_eq(wa_wasi_fd_read(ctx, wr, 0, 1, 40), WA_WASI_ENOTCAPABLE);
+    cr_assert_eq(wa_wasi_fd_write(ctx, wr, 0, 1, 40), WA_WASI_ESUCCESS);
+    cr_assert_eq(wa_wasi_fd_read(ctx, rd, 0, 1, 40), WA_WASI_ESUCCESS);
+    close(make_file("f", "abc", 0));
+    int32_t ro = add_fd(open(in_tmp("f"), O_RDONLY | O_CLOEXEC));
+    int32_t wo = add_fd(open(in_tmp("f"), O_WRONLY | O_CLOEXEC));
+    int32_t rw = add_fd(open(in_tmp("f"), O_RDWR | O_CLOEXEC));
+    const uint64_t read_write = WA_WASI_RIGHT_FD_READ | WA_WASI_RIGHT_FD_WRITE;
+    cr_assert_eq(wa_wasi_fd_fdstat_get(ctx, ro, 0), WA_WASI_ESUCCESS);
+    cr_assert_eq(load_u64(WA_WASI_FDSTAT_RIGHTS_BASE) & read_write, WA_WASI_RIGHT_FD_READ);
+    cr_assert_eq(wa_wasi_fd_fdstat_get(ctx, wo, 0), WA_WASI_ESUCCESS);
+    cr_assert_eq(load_u64(WA_WASI_FDSTAT_RIGHTS_BASE) & read_write, WA_WASI_RIGHT_FD_WRITE);
+    cr_assert_eq(wa_wasi_fd_fdstat_get(ctx, rw, 0), WA_WASI_ESUCCESS);
+    cr_assert_eq(load_u64(WA_WASI_FDSTAT_RIGHTS_BASE) & read_write, read_write);
+    cr_assert_eq(wa_wasi_fd_pwrite(ctx, ro, 0, 1, 0, 40), WA_WASI_ENOTCAPABLE);
+    cr_assert_eq(wa_wasi_fd_pread(ctx, wo, 0, 1, 0, 40), WA_WASI_ENOTCAPABLE);
+    cr_assert_str_eq(content_of(ctx->fds[rw].host_fd), "abc");
+}
+
 /* ---- directories: what they cannot do ---- */
 
 Test(wasi_fd, directory_io_is_notcapable) {

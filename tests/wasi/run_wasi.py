@@ -21,21 +21,30 @@ source (as run_e2e.py's):
     wasi-stdin: TEXT          text fed to stdin (default: /dev/null)
     wasi-exit: N              expected exit status (default 0)
     wasi-stdout: TEXT         a line stdout must contain (repeatable)
+    wasi-stdout-bytes: N      stdout must be exactly N bytes of data: it is streamed and
+                              counted, not kept (for transfers of gigabytes); the program
+                              then reports on stderr, which is checked for FAIL lines too
+    wasi-after: COMMAND       a shell command run right after the program, on the same
+                              stdin/stdout/stderr (so it sees what the program left on the
+                              open file descriptions it shared); its output counts as the
+                              program's, the program's exit status is kept
     wasi-check: COMMAND       a shell command run in sandbox/ afterwards that must succeed
 
 Exit status: 0 pass, 1 fail (with what was seen).
 """
 
 import argparse
+import fcntl
 import os
 import re
 import shlex
 import shutil
 import subprocess
 import sys
+import threading
 
 RUN_TIMEOUT = 120
-HEADER_RE = re.compile(r"wasi-([a-z]+):[ \t]?(.*)$")
+HEADER_RE = re.compile(r"wasi-([a-z]+(?:-[a-z]+)*):[ \t]?(.*)$")
 
 
 def read_header(path):
@@ -59,6 +68,44 @@ def shell(command, cwd, what):
     if p.returncode != 0:
         fail("%s %r failed (%d):\n%s" % (what, command, p.returncode,
                                           p.stdout.decode("utf-8", "replace")))
+
+
+def run_counting(argv, cwd, env, stdin_data):
+    """Runs argv with stdout streamed and counted (the last bytes kept); returns
+    (returncode, stdout byte count, stdout tail, stderr)."""
+    p = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE,
+                         stdin=subprocess.PIPE if stdin_data else subprocess.DEVNULL)
+    err_chunks = []
+    err_reader = threading.Thread(target=lambda: err_chunks.append(p.stderr.read()))
+    err_reader.start()
+    timer = threading.Timer(RUN_TIMEOUT, p.kill)
+    timer.start()
+    if stdin_data:
+        p.stdin.write(stdin_data)
+        p.stdin.close()
+    # A bigger pipe and one preallocated buffer: fewer, cheaper reads (1 GiB in ~1 s).
+    fd = p.stdout.fileno()
+    try:
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except OSError:
+        pass
+    block = bytearray(1 << 20)
+    view = memoryview(block)
+    count, tail = 0, b""
+    while True:
+        n = os.readv(fd, [block])
+        if n == 0:
+            break
+        count += n
+        tail = (tail + bytes(view[max(0, n - 6000):n]))[-6000:]
+    returncode = p.wait()
+    timed_out = not timer.is_alive()
+    timer.cancel()
+    err_reader.join()
+    if timed_out:
+        fail("timed out after %d s" % RUN_TIMEOUT)
+    return returncode, count, tail, b"".join(err_chunks)
 
 
 def main():
@@ -103,28 +150,48 @@ def main():
     argv = [exe]
     for item in header.get("args", []):
         argv += shlex.split(item)
+    after = header.get("after", [])
+    if after:
+        # The program keeps exactly its environment (env -i); the commands after it get the
+        # runner's, and the program's exit status is what the shell exits with.
+        script = "env -i %s %s; status=$?; %s; exit $status" % (
+            " ".join(shlex.quote("%s=%s" % kv) for kv in env.items()),
+            " ".join(shlex.quote(a) for a in argv), "; ".join(after))
+        argv, env = ["sh", "-c", script], None
     stdin = header.get("stdin")
-    try:
-        p = subprocess.run(argv, cwd=sandbox, env=env, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, timeout=RUN_TIMEOUT,
-                           input=(stdin[-1] + "\n").encode() if stdin else None,
-                           stdin=None if stdin else subprocess.DEVNULL)
-    except subprocess.TimeoutExpired:
-        fail("timed out after %d s" % RUN_TIMEOUT)
-    out = p.stdout.decode("utf-8", "backslashreplace")
-    err = p.stderr.decode("utf-8", "backslashreplace")
-    seen = "stdout:\n%s\nstderr:\n%s" % (out[-6000:], err[-3000:])
+    stdin_data = (stdin[-1] + "\n").encode() if stdin else None
+    stdout_bytes = header.get("stdout-bytes")
+    if stdout_bytes:
+        returncode, count, tail, err_raw = run_counting(argv, sandbox, env, stdin_data)
+        out = tail.decode("utf-8", "backslashreplace")
+        err = err_raw.decode("utf-8", "backslashreplace")
+        seen = "stdout: %d bytes, ending:\n%s\nstderr:\n%s" % (count, out[-2000:], err[-6000:])
+        if count != int(stdout_bytes[-1]):
+            fail("stdout had %d bytes, expected %s\n%s" % (count, stdout_bytes[-1], seen))
+        report = err
+    else:
+        try:
+            p = subprocess.run(argv, cwd=sandbox, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, timeout=RUN_TIMEOUT, input=stdin_data,
+                               stdin=None if stdin else subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            fail("timed out after %d s" % RUN_TIMEOUT)
+        returncode = p.returncode
+        out = p.stdout.decode("utf-8", "backslashreplace")
+        err = p.stderr.decode("utf-8", "backslashreplace")
+        seen = "stdout:\n%s\nstderr:\n%s" % (out[-6000:], err[-3000:])
+        report = out
     expected_exit = int(header.get("exit", ["0"])[-1])
-    if p.returncode != expected_exit:
-        fail("exit status %d, expected %d\n%s" % (p.returncode, expected_exit, seen))
-    if re.search(r"^FAIL", out, re.M):
+    if returncode != expected_exit:
+        fail("exit status %d, expected %d\n%s" % (returncode, expected_exit, seen))
+    if re.search(r"^FAIL", out, re.M) or (stdout_bytes and re.search(r"^FAIL", err, re.M)):
         fail("the program reported failures\n" + seen)
     for want in header.get("stdout", []):
         if want not in out:
             fail("stdout lacks %r\n%s" % (want, seen))
     for command in header.get("check", []):
         shell(command, sandbox, "check")
-    last = out.strip().splitlines()[-1] if out.strip() else "(no output)"
+    last = report.strip().splitlines()[-1] if report.strip() else "(no output)"
     print("ok: %s: %s" % (args.name, last))
 
 
