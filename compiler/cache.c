@@ -340,8 +340,6 @@ int wa_cache_commit(const char *temp, const char *path, const WaCacheKey *key, W
             fd = -1;
         }
     }
-    if (fd < 0)
-        unlink(temp);
     return fd;
 }
 

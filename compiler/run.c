@@ -24,7 +24,8 @@
  *
  * Without a usable cache directory (no HOME, not creatable, not owned by the
  * user) the module is compiled into an unlinked temporary file and run from
- * it, after one warning line on stderr.
+ * it, after one warning line on stderr; the same when the finished entry
+ * cannot be sealed and renamed (a full disk).
  */
 #include "run.h"
 
@@ -373,10 +374,15 @@ static int run_module(RunOptions *r, char **args, const char *module) {
     free(bytes);
     if (!unchanged)
         return exec_and_unlink(temp, args, r, module);
-    fd = wa_cache_commit(temp, entry, &key, &d);
+    /* A full disk can refuse the trailer: the program is compiled, so run it uncached. */
+    WaDiag cd;
+    wa_diag_init(&cd, NULL);
+    fd = wa_cache_commit(temp, entry, &key, &cd);
     if (fd < 0) {
-        wa_diag_print(&d, stderr);
-        return 1;
+        char line[1024];
+        fprintf(stderr, "wasmaot run: warning: not caching (%s)\n",
+                wa_diag_format(&cd, line, sizeof line));
+        return exec_and_unlink(temp, args, r, module);
     }
     return exec_program(fd, args, r, module);
 }

@@ -446,6 +446,32 @@ def case_no_cache_dir(e):
     return "uncached fallback with one warning"
 
 
+def case_commit_fails(e):
+    # The trailer cannot be written (a full disk, here RLIMIT_FSIZE at the
+    # executable's size): one warning, the program runs, nothing stays.
+    import resource
+    expect(e.run(["run", e.probe, "args"]), 0)
+    (entry,) = e.entries()
+    size = os.path.getsize(e.entry_path(entry)) - 48
+    os.unlink(e.entry_path(entry))
+
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+    proc = subprocess.run([e.args.wasmaot, "run", e.probe, "exit", "3"], cwd=e.sandbox,
+                          env=e.environ(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          stdin=subprocess.DEVNULL, preexec_fn=limit, timeout=TIMEOUT)
+    out, err = proc.stdout.decode(), proc.stderr.decode()
+    check(proc.returncode == 3 and out == "exiting 3\n",
+          "exit %d\nstdout:\n%s\nstderr:\n%s" % (proc.returncode, out, err))
+    lines = err.splitlines()
+    check(len(lines) == 1 and lines[0].startswith("wasmaot run: warning: not caching") and
+          "File too large" in lines[0], "expected one warning line, saw:\n" + err)
+    check(os.listdir(e.cache_dir) == [], "left: %r" % os.listdir(e.cache_dir))
+    return lines[0]
+
+
 def options_words(p):
     m = re.search(r"^wasmaot run: WASMAOT_OPTIONS=(.*)$", p.err, re.M)
     check(m is not None, "no WASMAOT_OPTIONS line\n" + seen(p))
