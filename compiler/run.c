@@ -243,7 +243,7 @@ static bool read_module(const char *path, uint8_t **out, size_t *size, WaDiag *d
 }
 
 /* Does the module file still hold `bytes` (it could change while it was compiled)? */
-static bool module_unchanged(const char *path, const uint8_t *bytes, size_t size) {
+static bool is_module_unchanged(const char *path, const uint8_t *bytes, size_t size) {
     WaDiag d;
     wa_diag_init(&d, path);
     uint8_t *now;
@@ -256,7 +256,7 @@ static bool module_unchanged(const char *path, const uint8_t *bytes, size_t size
 }
 
 /* The program's argv: argv0, then everything after the module. Never returns NULL. */
-static char **program_argv(int argc, char **argv, int module, const char *argv0) {
+static char **make_program_argv(int argc, char **argv, int module, const char *argv0) {
     char **args = calloc((size_t)(argc - module) + 1, sizeof *args);
     if (args == NULL) {
         fputs("wasmaot run: out of memory\n", stderr);
@@ -327,7 +327,7 @@ static int run_uncached(RunOptions *r, char **args, const char *module) {
     return exec_and_unlink(path, args, r, module);
 }
 
-/* Steps 1-3 of the file comment, for the module at argv[m]. */
+/* Steps 1-3 of the file comment, for the module at path `module`. */
 static int run_module(RunOptions *r, char **args, const char *module) {
     WaDiag d;
     wa_diag_init(&d, module);
@@ -370,7 +370,7 @@ static int run_module(RunOptions *r, char **args, const char *module) {
         return 1;
     }
     /* The driver read the file again: if it changed, the result does not belong to this key. */
-    bool unchanged = module_unchanged(module, bytes, size);
+    bool unchanged = is_module_unchanged(module, bytes, size);
     free(bytes);
     if (!unchanged)
         return exec_and_unlink(temp, args, r, module);
@@ -396,7 +396,7 @@ int wa_run_main(int argc, char **argv) {
         return status;
     }
     r.compile.input = argv[module];
-    char **args = program_argv(argc, argv, module, r.argv0);
+    char **args = make_program_argv(argc, argv, module, r.argv0);
     status = run_module(&r, args, argv[module]);
     free(args);
     free(r.grants.data);
