@@ -372,8 +372,11 @@ static int run_module(RunOptions *r, char **args, const char *module) {
     /* The driver read the file again: if it changed, the result does not belong to this key. */
     bool unchanged = is_module_unchanged(module, bytes, size);
     free(bytes);
-    if (!unchanged)
+    if (!unchanged) {
+        if (r->verbose)
+            fprintf(stderr, "wasmaot run: %s changed while it was compiled: not caching\n", module);
         return exec_and_unlink(temp, args, r, module);
+    }
     /* A full disk can refuse the trailer: the program is compiled, so run it uncached. */
     WaDiag cd;
     wa_diag_init(&cd, NULL);
