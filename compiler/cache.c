@@ -130,9 +130,9 @@ bool wa_cache_key(const WaCompileOptions *o, const uint8_t *module, size_t size,
     char opt[8];
     snprintf(opt, sizeof opt, "%d", o->opt_level);
     add_string(st, "opt", opt);
-    const char *cpu = o->cpu ? o->cpu : "native";
-    add_string(st, "cpu", cpu);
-    if (strcmp(cpu, "native") == 0) {
+    /* NULL is the compiler's default CPU, whatever that is: the compiler's hash covers it. */
+    add_string(st, "cpu", o->cpu ? o->cpu : "(default)");
+    if (o->cpu != NULL && strcmp(o->cpu, "native") == 0) {
         /* What codegen asks LLVM for "native" (codegen/emit.c): the same two strings. */
         char *name = LLVMGetHostCPUName();
         char *features = LLVMGetHostCPUFeatures();
