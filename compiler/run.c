@@ -54,7 +54,7 @@ static const char usage[] =
     "  --cpu=NAME               target CPU (default native)\n"
     "  --allow-unknown-imports  compile imports that WASI does not provide;\n"
     "                           calling one traps\n"
-    "  --dir HOST[::GUEST][:ro] give the program the host directory HOST, as GUEST\n"
+    "  --dir HOST[::GUEST[:ro]] give the program the host directory HOST, as GUEST\n"
     "                           (default: HOST), read-only with :ro\n"
     "  --env NAME[=VALUE]       set NAME in the program's environment (without\n"
     "                           a value: copy it from this environment)\n"
