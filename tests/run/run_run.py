@@ -169,6 +169,17 @@ def case_trap(e):
     return lines[0]
 
 
+def case_stdio(e):
+    # The program's stdin, stdout and stderr are the caller's, untouched (a hit and a miss).
+    data = b"line one\n\x00binary\xff\nlast line without newline"
+    for want in ("miss", "hit"):
+        p = e.run(["run", e.probe, "stdio"], stdin=data)
+        expect(p, 0)
+        check(p.stdout == data, "stdout %r, expected %r" % (p.stdout, data))
+        check(p.err == "to stderr\n", "stderr %r (%s)" % (p.err, want))
+    return "stdin to stdout byte for byte, stderr separate"
+
+
 def case_exec(e):
     # The process becomes the program: its /proc/PID/exe is the cache entry,
     # and a signal sent to the pid wasmaot started as ends the program.
