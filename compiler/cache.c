@@ -130,9 +130,9 @@ bool wa_cache_key(const WaCompileOptions *o, const uint8_t *module, size_t size,
     char opt[8];
     snprintf(opt, sizeof opt, "%d", o->opt_level);
     add_string(st, "opt", opt);
-    const char *cpu = o->cpu ? o->cpu : "native";
-    add_string(st, "cpu", cpu);
-    if (strcmp(cpu, "native") == 0) {
+    /* NULL is the compiler's default CPU, whatever that is: the compiler's hash covers it. */
+    add_string(st, "cpu", o->cpu ? o->cpu : "(default)");
+    if (o->cpu != NULL && strcmp(o->cpu, "native") == 0) {
         /* What codegen asks LLVM for "native" (codegen/emit.c): the same two strings. */
         char *name = LLVMGetHostCPUName();
         char *features = LLVMGetHostCPUFeatures();
@@ -340,8 +340,6 @@ int wa_cache_commit(const char *temp, const char *path, const WaCacheKey *key, W
             fd = -1;
         }
     }
-    if (fd < 0)
-        unlink(temp);
     return fd;
 }
 
@@ -434,7 +432,7 @@ static bool scan(const char *dir, bool clean, CacheCount *c, char *why, size_t w
     return ok;
 }
 
-static double mib(unsigned long long bytes) {
+static double to_mib(unsigned long long bytes) {
     return (double)bytes / (1024.0 * 1024.0);
 }
 
@@ -469,12 +467,12 @@ int wa_cache_main(int argc, char **argv) {
         bool exists = stat(dir, &sb) == 0;
         printf("cache directory: %s%s\n", dir, exists ? "" : " (not created yet)");
         printf("entries: %lu\n", c.entries);
-        printf("total size: %llu bytes (%.1f MiB)\n", c.entry_bytes, mib(c.entry_bytes));
+        printf("total size: %llu bytes (%.1f MiB)\n", c.entry_bytes, to_mib(c.entry_bytes));
         if (c.temps > 0)
             printf("temporary files: %lu (%llu bytes)\n", c.temps, c.temp_bytes);
     } else {
         printf("removed %lu entr%s (%.1f MiB)", c.entries, c.entries == 1 ? "y" : "ies",
-               mib(c.entry_bytes));
+               to_mib(c.entry_bytes));
         if (c.temps > 0)
             printf(" and %lu temporary file%s", c.temps, c.temps == 1 ? "" : "s");
         printf(" from %s\n", dir);

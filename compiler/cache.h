@@ -80,7 +80,7 @@ int wa_cache_open_entry(const char *path, const WaCacheKey *key, WaCacheLookup *
  * trailer, then renames. Returns a read-only, close-on-exec fd of the entry,
  * opened before the rename, so it stays the program just compiled even if
  * another process replaces or removes the entry meanwhile. Returns -1 with
- * one line in d (temp is then removed).
+ * one line in d, leaving temp (still a working executable) to the caller.
  */
 int wa_cache_commit(const char *temp, const char *path, const WaCacheKey *key, WaDiag *d);
 

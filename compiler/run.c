@@ -24,7 +24,8 @@
  *
  * Without a usable cache directory (no HOME, not creatable, not owned by the
  * user) the module is compiled into an unlinked temporary file and run from
- * it, after one warning line on stderr.
+ * it, after one warning line on stderr; the same when the finished entry
+ * cannot be sealed and renamed (a full disk).
  */
 #include "run.h"
 
@@ -53,7 +54,7 @@ static const char usage[] =
     "  --cpu=NAME               target CPU (default native)\n"
     "  --allow-unknown-imports  compile imports that WASI does not provide;\n"
     "                           calling one traps\n"
-    "  --dir HOST[::GUEST][:ro] give the program the host directory HOST, as GUEST\n"
+    "  --dir HOST[::GUEST[:ro]] give the program the host directory HOST, as GUEST\n"
     "                           (default: HOST), read-only with :ro\n"
     "  --env NAME[=VALUE]       set NAME in the program's environment (without\n"
     "                           a value: copy it from this environment)\n"
@@ -242,7 +243,7 @@ static bool read_module(const char *path, uint8_t **out, size_t *size, WaDiag *d
 }
 
 /* Does the module file still hold `bytes` (it could change while it was compiled)? */
-static bool module_unchanged(const char *path, const uint8_t *bytes, size_t size) {
+static bool is_module_unchanged(const char *path, const uint8_t *bytes, size_t size) {
     WaDiag d;
     wa_diag_init(&d, path);
     uint8_t *now;
@@ -255,7 +256,7 @@ static bool module_unchanged(const char *path, const uint8_t *bytes, size_t size
 }
 
 /* The program's argv: argv0, then everything after the module. Never returns NULL. */
-static char **program_argv(int argc, char **argv, int module, const char *argv0) {
+static char **make_program_argv(int argc, char **argv, int module, const char *argv0) {
     char **args = calloc((size_t)(argc - module) + 1, sizeof *args);
     if (args == NULL) {
         fputs("wasmaot run: out of memory\n", stderr);
@@ -326,7 +327,7 @@ static int run_uncached(RunOptions *r, char **args, const char *module) {
     return exec_and_unlink(path, args, r, module);
 }
 
-/* Steps 1-3 of the file comment, for the module at argv[m]. */
+/* Steps 1-3 of the file comment, for the module at path `module`. */
 static int run_module(RunOptions *r, char **args, const char *module) {
     WaDiag d;
     wa_diag_init(&d, module);
@@ -369,14 +370,22 @@ static int run_module(RunOptions *r, char **args, const char *module) {
         return 1;
     }
     /* The driver read the file again: if it changed, the result does not belong to this key. */
-    bool unchanged = module_unchanged(module, bytes, size);
+    bool unchanged = is_module_unchanged(module, bytes, size);
     free(bytes);
-    if (!unchanged)
+    if (!unchanged) {
+        if (r->verbose)
+            fprintf(stderr, "wasmaot run: %s changed while it was compiled: not caching\n", module);
         return exec_and_unlink(temp, args, r, module);
-    fd = wa_cache_commit(temp, entry, &key, &d);
+    }
+    /* A full disk can refuse the trailer: the program is compiled, so run it uncached. */
+    WaDiag cd;
+    wa_diag_init(&cd, NULL);
+    fd = wa_cache_commit(temp, entry, &key, &cd);
     if (fd < 0) {
-        wa_diag_print(&d, stderr);
-        return 1;
+        char line[1024];
+        fprintf(stderr, "wasmaot run: warning: not caching (%s)\n",
+                wa_diag_format(&cd, line, sizeof line));
+        return exec_and_unlink(temp, args, r, module);
     }
     return exec_program(fd, args, r, module);
 }
@@ -390,7 +399,7 @@ int wa_run_main(int argc, char **argv) {
         return status;
     }
     r.compile.input = argv[module];
-    char **args = program_argv(argc, argv, module, r.argv0);
+    char **args = make_program_argv(argc, argv, module, r.argv0);
     status = run_module(&r, args, argv[module]);
     free(args);
     free(r.grants.data);

@@ -169,6 +169,17 @@ def case_trap(e):
     return lines[0]
 
 
+def case_stdio(e):
+    # The program's stdin, stdout and stderr are the caller's, untouched (a hit and a miss).
+    data = b"line one\n\x00binary\xff\nlast line without newline"
+    for want in ("miss", "hit"):
+        p = e.run(["run", e.probe, "stdio"], stdin=data)
+        expect(p, 0)
+        check(p.stdout == data, "stdout %r, expected %r" % (p.stdout, data))
+        check(p.err == "to stderr\n", "stderr %r (%s)" % (p.err, want))
+    return "stdin to stdout byte for byte, stderr separate"
+
+
 def case_exec(e):
     # The process becomes the program: its /proc/PID/exe is the cache entry,
     # and a signal sent to the pid wasmaot started as ends the program.
@@ -444,6 +455,32 @@ def case_no_cache_dir(e):
           "expected the entry in %s" % home_cache)
     check(stat.S_IMODE(os.stat(home_cache).st_mode) == 0o700, "the cache should be mode 0700")
     return "uncached fallback with one warning"
+
+
+def case_commit_fails(e):
+    # The trailer cannot be written (a full disk, here RLIMIT_FSIZE at the
+    # executable's size): one warning, the program runs, nothing stays.
+    import resource
+    expect(e.run(["run", e.probe, "args"]), 0)
+    (entry,) = e.entries()
+    size = os.path.getsize(e.entry_path(entry)) - 48
+    os.unlink(e.entry_path(entry))
+
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+    proc = subprocess.run([e.args.wasmaot, "run", e.probe, "exit", "3"], cwd=e.sandbox,
+                          env=e.environ(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          stdin=subprocess.DEVNULL, preexec_fn=limit, timeout=TIMEOUT)
+    out, err = proc.stdout.decode(), proc.stderr.decode()
+    check(proc.returncode == 3 and out == "exiting 3\n",
+          "exit %d\nstdout:\n%s\nstderr:\n%s" % (proc.returncode, out, err))
+    lines = err.splitlines()
+    check(len(lines) == 1 and lines[0].startswith("wasmaot run: warning: not caching") and
+          "File too large" in lines[0], "expected one warning line, saw:\n" + err)
+    check(os.listdir(e.cache_dir) == [], "left: %r" % os.listdir(e.cache_dir))
+    return lines[0]
 
 
 def options_words(p):

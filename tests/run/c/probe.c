@@ -10,6 +10,7 @@
  *   env             the whole environment, one "env: NAME=VALUE" per line
  *   preopens        every preopened fd: "preopen: FD NAME" or "socket: FD"
  *   work N          a deterministic computation of N rounds: "work: HASH"
+ *   stdio           copy stdin to stdout, then write "to stderr" to stderr
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -70,6 +71,13 @@ int main(int argc, char **argv) {
     }
     if (strcmp(what, "preopens") == 0)
         return list_preopens();
+    if (strcmp(what, "stdio") == 0) {
+        int c;
+        while ((c = getchar()) != EOF)
+            putchar(c);
+        fputs("to stderr\n", stderr);
+        return 0;
+    }
     if (strcmp(what, "work") == 0 && argc > 2)
         return work(atoll(argv[2]));
     fprintf(stderr, "probe: unknown command %s\n", what);
