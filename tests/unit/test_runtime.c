@@ -1631,8 +1631,20 @@ static const char preopen_program[] =
     "                                         {\"memory\", 6, 2, 0}};\n"
     "#define NEXPORTS 2\n";
 
-Test(entry, the_current_directory_is_the_only_preopen) {
+/* Least privilege: without a grant the program has no directory at all (fd 3 is EBADF). */
+Test(entry, no_grant_no_preopen) {
     run_result_t r;
+    unsetenv("WASMAOT_OPTIONS");
+    run_module(preopen_program, "", &r);
+    cr_assert_str_eq(r.err, "");
+    cr_assert_eq(r.status, 10, "fd_prestat_get(3) succeeded without a grant");
+    cr_assert_str_eq(r.out, "");
+}
+
+/* A run-time grant of the working directory is fd 3, named as granted, and the only preopen. */
+Test(entry, granted_directory_is_the_only_preopen) {
+    run_result_t r;
+    setenv("WASMAOT_OPTIONS", "--dir .", 1);
     run_module(preopen_program, "", &r);
     cr_assert_str_eq(r.err, "");
     cr_assert_eq(r.status, 0);
