@@ -109,6 +109,22 @@ static void print_value(const char *record, const char *key, FILE *out) {
     fprintf(out, "%.*s", v ? (int)len : 1, v ? v : "?");
 }
 
+/* Prints `s` with control bytes escaped (\\n, \\r, \\t, \\xNN): one grant stays one line. */
+static void print_escaped(const char *s, FILE *out) {
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '\n')
+            fputs("\\n", out);
+        else if (*p == '\r')
+            fputs("\\r", out);
+        else if (*p == '\t')
+            fputs("\\t", out);
+        else if (*p < 0x20 || *p == 0x7f)
+            fprintf(out, "\\x%02x", *p);
+        else
+            fputc(*p, out);
+    }
+}
+
 void wa_inspect_print(const char *record, FILE *out) {
     fputs("built by:     wasmaot ", out);
     print_value(record, "version", out);
@@ -127,7 +143,10 @@ void wa_inspect_print(const char *record, FILE *out) {
         fputs("none (the program gets its arguments and stdio only)", out);
     /* One grant a line, in WASMAOT_OPTIONS spelling. */
     for (bool first = true; g != NULL; first = false) {
-        fprintf(out, "%s%.*s", first ? "" : "\n              ", (int)len, g);
+        fputs(first ? "" : "\n              ", out);
+        char *grant = wa_build_info_value(g, len);
+        print_escaped(grant ? grant : "(out of memory)", out);
+        free(grant);
         g = wa_build_info_find(record, "grant", g + len, &len);
     }
     fputc('\n', out);

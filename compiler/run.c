@@ -15,9 +15,10 @@
  *
  * Grants are not compiled in: --dir, --env, --inherit-env and --tcplisten go
  * to the program at run time in the environment variable WASMAOT_OPTIONS,
- * which its start-up code reads and hides from the guest. Each grant is
- * written as the flag word and its value word, each single-quoted (' becomes
- * '\''), so any path survives the shell-like word syntax of WASMAOT_OPTIONS.
+ * which its start-up code reads and hides from the guest. They are parsed
+ * and written back by the runtime's own grant code (runtime/wa_grants.h), so
+ * `run` refuses exactly what the program would, and any path survives the
+ * shell-like word syntax of WASMAOT_OPTIONS.
  * The variable is always set, empty when there are no grants: a value the
  * caller had set is replaced, so a program run by `wasmaot run` gets exactly
  * the grants on its command line, as with wasmtime.
@@ -31,6 +32,8 @@
 
 #include "cache.h"
 #include "driver.h"
+
+#include "../runtime/wa_grants.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -68,45 +71,10 @@ static const char usage[] =
     "The cache is $XDG_CACHE_HOME/wasmaot (default ~/.cache/wasmaot); see\n"
     "`wasmaot cache info` and `wasmaot cache clean`.\n";
 
-/* A growable string for WASMAOT_OPTIONS. */
-typedef struct Text {
-    char *data;
-    size_t len, cap;
-} Text;
-
-static void append_char(Text *t, char c) {
-    if (t->len + 2 > t->cap) {
-        t->cap = t->cap ? 2 * t->cap : 256;
-        t->data = realloc(t->data, t->cap);
-        if (t->data == NULL) {
-            fputs("wasmaot run: out of memory\n", stderr);
-            exit(1);
-        }
-    }
-    t->data[t->len++] = c;
-    t->data[t->len] = '\0';
-}
-
-/* Appends one word, single-quoted; a ' inside ends the quote, adds \' and reopens it. */
-static void append_word(Text *t, const char *word) {
-    if (t->len > 0)
-        append_char(t, ' ');
-    append_char(t, '\'');
-    for (const char *p = word; *p; p++) {
-        if (*p == '\'') {
-            append_char(t, '\'');
-            append_char(t, '\\');
-            append_char(t, '\'');
-        }
-        append_char(t, *p);
-    }
-    append_char(t, '\'');
-}
-
 typedef struct RunOptions {
     WaCompileOptions compile;
-    Text grants;       /* the WASMAOT_OPTIONS value */
-    const char *argv0; /* NULL: the module's base name */
+    wa_grants_t grants; /* given to the program in WASMAOT_OPTIONS */
+    const char *argv0;  /* NULL: the module's base name */
     bool verbose;
 } RunOptions;
 
@@ -117,57 +85,6 @@ static int usage_error(const char *fmt, const char *arg) {
     return 2;
 }
 
-/* The grant flags: each takes a value, except --inherit-env. */
-static const struct {
-    const char *flag;
-    bool takes_value;
-} grant_flags[] = {
-    {"--dir", true},
-    {"--env", true},
-    {"--inherit-env", false},
-    {"--tcplisten", true},
-};
-
-/*
- * Parses argv[*i] if it is a grant flag (--dir X or --dir=X), advancing *i
- * past its value. Returns 1 if it was one, 0 if not, -1 after a usage error
- * (already reported, *status set).
- */
-static int parse_grant(int argc, char **argv, int *i, Text *grants, int *status) {
-    const char *a = argv[*i];
-    for (size_t k = 0; k < sizeof grant_flags / sizeof *grant_flags; k++) {
-        const char *flag = grant_flags[k].flag;
-        size_t n = strlen(flag);
-        if (strncmp(a, flag, n) != 0 || (a[n] != '\0' && a[n] != '='))
-            continue;
-        if (!grant_flags[k].takes_value) {
-            if (a[n] == '=') {
-                *status = usage_error("%s takes no value", flag);
-                return -1;
-            }
-            append_word(grants, flag);
-            return 1;
-        }
-        const char *value;
-        if (a[n] == '=') {
-            value = a + n + 1;
-        } else if (*i + 1 < argc) {
-            value = argv[++*i];
-        } else {
-            *status = usage_error("%s needs a value", flag);
-            return -1;
-        }
-        if (value[0] == '\0' || (strcmp(flag, "--env") == 0 && value[0] == '=')) {
-            *status = usage_error("%s needs a non-empty value", flag);
-            return -1;
-        }
-        append_word(grants, flag);
-        append_word(grants, value);
-        return 1;
-    }
-    return 0;
-}
-
 /*
  * Parses the options before the module. Returns the index of the module in
  * argv, or -1 with *status the exit status (0 after --help).
@@ -175,10 +92,14 @@ static int parse_grant(int argc, char **argv, int *i, Text *grants, int *status)
 static int parse_options(int argc, char **argv, RunOptions *r, int *status) {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        int grant = parse_grant(argc, argv, &i, &r->grants, status);
-        if (grant < 0)
+        /* The runtime's own parser: a grant the program would refuse is refused here. */
+        char why[512];
+        wa_grants_arg_t grant = wa_grants_parse_arg(&r->grants, argc, argv, &i, why, sizeof why);
+        if (grant == WA_GRANTS_ARG_ERROR) {
+            *status = usage_error("%s", why);
             return -1;
-        if (grant > 0)
+        }
+        if (grant == WA_GRANTS_ARG_OK)
             continue;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage, stdout);
@@ -272,15 +193,39 @@ static char **make_program_argv(int argc, char **argv, int module, const char *a
     return args;
 }
 
+/*
+ * The WASMAOT_OPTIONS value for `g`: each grant as the runtime's formatter
+ * writes it (wa_grants_format quotes what needs quoting), blank-separated.
+ * malloc'ed; NULL if out of memory.
+ */
+static char *format_grants(const wa_grants_t *g) {
+    size_t total = 1;
+    for (size_t i = 0; i < g->count; i++)
+        total += wa_grants_format(&g->items[i], NULL, 0) + 1;
+    char *text = malloc(total);
+    if (text == NULL)
+        return NULL;
+    size_t len = 0;
+    text[0] = '\0';
+    for (size_t i = 0; i < g->count; i++) {
+        if (len > 0)
+            text[len++] = ' ';
+        len += wa_grants_format(&g->items[i], text + len, total - len);
+    }
+    return text;
+}
+
 /* Becomes the program in fd; returns 1 only if that fails. */
 static int exec_program(int fd, char **args, const RunOptions *r, const char *module) {
-    const char *grants = r->grants.data ? r->grants.data : "";
-    if (setenv("WASMAOT_OPTIONS", grants, 1) != 0) {
+    char *grants = format_grants(&r->grants);
+    if (grants == NULL || setenv(WA_GRANTS_OPTIONS_VAR, grants, 1) != 0) {
         fprintf(stderr, "wasmaot run: cannot set WASMAOT_OPTIONS: %s\n", strerror(errno));
+        free(grants);
         return 1;
     }
     if (r->verbose)
         fprintf(stderr, "wasmaot run: WASMAOT_OPTIONS=%s\n", grants);
+    free(grants);
     fflush(stdout);
     fflush(stderr);
     fexecve(fd, args, environ);
@@ -395,13 +340,13 @@ int wa_run_main(int argc, char **argv) {
     int status = 0;
     int module = parse_options(argc, argv, &r, &status);
     if (module < 0) {
-        free(r.grants.data);
+        wa_grants_free(&r.grants);
         return status;
     }
     r.compile.input = argv[module];
     char **args = make_program_argv(argc, argv, module, r.argv0);
     status = run_module(&r, args, argv[module]);
     free(args);
-    free(r.grants.data);
+    wa_grants_free(&r.grants);
     return status;
 }

@@ -27,11 +27,28 @@ const char *wa_build_info_find(const char *record, const char *key, const char *
     return NULL;
 }
 
+char *wa_build_info_value(const char *value, size_t len) {
+    char *out = malloc(len + 1);
+    if (out == NULL)
+        return NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = value[i];
+        if (c == '\\' && i + 1 < len) {
+            c = value[++i];
+            c = c == 'n' ? '\n' : c == 'r' ? '\r' : c;
+        }
+        out[n++] = c;
+    }
+    out[n] = '\0';
+    return out;
+}
+
 bool wa_build_info_grants(const char *record, wa_grants_t *g, char *why, size_t why_size) {
     size_t len;
     for (const char *v = wa_build_info_find(record, "grant", NULL, &len); v != NULL;
          v = wa_build_info_find(record, "grant", v + len, &len)) {
-        char *line = strndup(v, len);
+        char *line = wa_build_info_value(v, len);
         if (line == NULL) {
             snprintf(why, why_size, "out of memory");
             return false;

@@ -14,8 +14,10 @@
  *   grant=--dir data::/data  one line per grant given at compile time, in
  *                            WASMAOT_OPTIONS syntax (wa_grants.h)
  *
- * Unknown keys are ignored by readers, so later versions may add some. Values
- * never contain a newline: the compiler refuses grants that would need one.
+ * Unknown keys are ignored by readers, so later versions may add some. In a
+ * value, a backslash, newline or carriage return is written "\\\\", "\\n" or
+ * "\\r" (so a grant of `--env 'A=two\nlines'` is one line);
+ * wa_build_info_value undoes that.
  * The runtime reads the record at start-up (entry.c) and `wasmaot inspect`
  * reads it back from the ELF file.
  */
@@ -37,6 +39,12 @@
  * Call again with from = the returned pointer + *len for the next one.
  */
 const char *wa_build_info_find(const char *record, const char *key, const char *from, size_t *len);
+
+/*
+ * The value at `value` (`len` bytes, as wa_build_info_find returns it) with
+ * its escapes undone, as a malloc'ed string; NULL if out of memory.
+ */
+char *wa_build_info_value(const char *value, size_t len);
 
 /* Appends the grants of every "grant=" line of record to g; false with the reason in why. */
 bool wa_build_info_grants(const char *record, wa_grants_t *g, char *why, size_t why_size);

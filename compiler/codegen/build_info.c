@@ -29,6 +29,28 @@ static bool append(char **buf, size_t *len, const char *fmt, const char *arg) {
     return true;
 }
 
+/*
+ * A record value with '\\', newline and carriage return written as "\\\\",
+ * "\\n", "\\r" (wa_build_info_value undoes it), so that a grant whose value
+ * holds a line break still fits one line. malloc'ed; NULL if out of memory.
+ */
+static char *escape_value(const char *value) {
+    char *out = malloc(2 * strlen(value) + 1);
+    if (out == NULL)
+        return NULL;
+    char *o = out;
+    for (const char *p = value; *p; p++) {
+        if (*p == '\\' || *p == '\n' || *p == '\r') {
+            *o++ = '\\';
+            *o++ = *p == '\n' ? 'n' : *p == '\r' ? 'r' : '\\';
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
 bool wa_build_info_text(const char *cpu_option, const wa_grants_t *grants, char **text, WaDiag *d) {
     WaCpu cpu;
     WA_TRY(wa_cpu_resolve(cpu_option, &cpu, d));
@@ -45,13 +67,10 @@ bool wa_build_info_text(const char *cpu_option, const wa_grants_t *grants, char 
         ok = line != NULL;
         if (ok)
             wa_grants_format(&grants->items[i], line, n + 1);
-        if (ok && strpbrk(line, "\n\r") != NULL) {
-            free(line);
-            free(buf);
-            return wa_diag_error_no_offset(
-                d, "a grant with a line break cannot be baked into the executable: pass it "
-                   "in WASMAOT_OPTIONS when the program runs");
-        }
+        char *escaped = ok ? escape_value(line) : NULL;
+        free(line);
+        line = escaped;
+        ok = line != NULL;
         ok = ok && append(&buf, &len, "grant=%s\n", line);
         free(line);
     }
