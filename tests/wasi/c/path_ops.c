@@ -4,13 +4,10 @@
  * from the sandbox (.., absolute paths, symlinks the setup planted pointing
  * outside, a chain that steps out and back in), and the same operations
  * through wasi-libc (fopen, stat, lstat, access, mkdir, rename, unlink,
- * rmdir, symlink, readlink, link, and opendir's path_open). The checks
- * afterwards make sure outside/ is as it was. Unknown imports are allowed
- * because wasi-libc's opendir pulls in fd_readdir, which this test never
- * reaches (each opendir here fails in path_open).
+ * rmdir, symlink, readlink, link, opendir/readdir). The checks afterwards
+ * make sure outside/ is as it was.
  *
  * wasi-options: --dir .
- * wasi-compile: --allow-unknown-imports
  * wasi-setup: printf 'hello\n' > file.txt
  * wasi-setup: mkdir sub
  * wasi-setup: ln -s ../outside/secret.txt escape_link
@@ -199,7 +196,13 @@ static void libc_calls(void) {
     CHECK(unlink("made_by_libc/renamed.txt") == 0);
     CHECK(rmdir("made_by_libc") == 0);
     CHECK(mkdir("made_by_libc", 0755) == 0);
-    /* opendir's path_open (a successful opendir also reads a first batch: fd_readdir). */
+    /* opendir: path_open with O_DIRECTORY, then fd_readdir. */
+    DIR *d = opendir("sub");
+    int seen = 0;
+    for (struct dirent *e; d != NULL && (e = readdir(d)) != NULL;)
+        seen += strcmp(e->d_name, "back_in") == 0;
+    CHECK(d != NULL && seen == 1);
+    CHECK(d == NULL || closedir(d) == 0);
     CHECK(opendir("file.txt") == NULL && errno == ENOTDIR);
     CHECK(opendir("escape_dir") == NULL && errno == EPERM);
     /* Escapes through libc: the errno is EPERM, nothing is read or made. */
