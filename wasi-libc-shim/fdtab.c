@@ -47,6 +47,11 @@
      WA_WASI_RIGHT_FD_FILESTAT_GET | WA_WASI_RIGHT_FD_FILESTAT_SET_SIZE |                          \
      WA_WASI_RIGHT_FD_FILESTAT_SET_TIMES | WA_WASI_RIGHT_POLL_FD_READWRITE)
 
+/* The rights of a file's own fd that change the file: not on a read-only host fd. */
+#define RIGHTS_FD_MODIFYING                                                                        \
+    (WA_WASI_RIGHT_FD_DATASYNC | WA_WASI_RIGHT_FD_ALLOCATE | WA_WASI_RIGHT_FD_FILESTAT_SET_SIZE |  \
+     WA_WASI_RIGHT_FD_FILESTAT_SET_TIMES)
+
 /* Rights of a directory: the path_* operations beneath it, readdir, no read/write. */
 #define RIGHTS_DIRECTORY                                                                           \
     (WA_WASI_RIGHT_FD_FDSTAT_SET_FLAGS | WA_WASI_RIGHT_FD_SYNC | WA_WASI_RIGHT_FD_ADVISE |         \
@@ -120,11 +125,16 @@ static int32_t describe(wa_fdtab_entry_t *e) {
      * What the host fd was opened for: no write right on a read-only fd (a
      * pipe's read end, stdin redirected from a file), no read right on a
      * write-only one, as wasmtime reports them. Otherwise writing would be
-     * the host's EBADF, which to the guest reads as "not open".
+     * the host's EBADF, which to the guest reads as "not open". A read-only
+     * file also cannot change its size, allocation or times (futimens would
+     * work on it: `prog < file` must not touch the file); directories are
+     * always open read-only and keep theirs.
      */
     int fl = fcntl(e->host_fd, F_GETFL);
     if (fl >= 0 && (fl & O_ACCMODE) == O_RDONLY)
-        e->rights_base &= ~WA_WASI_RIGHT_FD_WRITE;
+        e->rights_base &= e->filetype == WA_WASI_FILETYPE_DIRECTORY
+                              ? ~WA_WASI_RIGHT_FD_WRITE
+                              : ~(WA_WASI_RIGHT_FD_WRITE | RIGHTS_FD_MODIFYING);
     if (fl >= 0 && (fl & O_ACCMODE) == O_WRONLY)
         e->rights_base &= ~(WA_WASI_RIGHT_FD_READ | WA_WASI_RIGHT_FD_READDIR);
     return WA_WASI_ESUCCESS;

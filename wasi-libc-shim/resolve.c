@@ -41,7 +41,8 @@
  * Guest path strings are (pointer, length) without a NUL. They are copied
  * (wa_resolve_copy_path) and checked as wasmtime checks them: a NUL inside is
  * EINVAL (cap-std cannot make a C string: InvalidInput), bytes that are not
- * UTF-8 are EILSEQ (wiggle's InvalidUtf8).
+ * UTF-8 are EILSEQ (wiggle's InvalidUtf8); PATH_MAX bytes or more are
+ * NAMETOOLONG before anything is copied.
  */
 #include "wasi_impl.h"
 
@@ -104,6 +105,13 @@ int32_t wa_resolve_copy_path(wa_wasi_ctx_t *ctx, int32_t ptr, int32_t len, char 
     if (!wa_guest_range(ctx, (uint32_t)ptr, (uint32_t)len, &host))
         return WA_WASI_EFAULT;
     size_t n = (uint32_t)len;
+    /*
+     * No host path is that long (the kernel would answer ENAMETOOLONG, and
+     * so does the walk): refuse before copying, so a guest cannot make the
+     * host allocate and scan gigabytes for one call.
+     */
+    if (n >= PATH_MAX)
+        return WA_WASI_ENAMETOOLONG;
     if (memchr(host, '\0', n))
         return WA_WASI_EINVAL;
     if (!is_utf8(host, n))

@@ -537,9 +537,13 @@ Test(wasi_fd, filestat_set_size) {
     cr_assert_eq(wa_wasi_fd_filestat_set_size(ctx, narrow, 0), WA_WASI_ENOTCAPABLE);
     cr_assert_eq(size_of(host), 1);
     cr_assert_eq(wa_wasi_fd_filestat_set_size(ctx, open_tmp_dir(ALL), 0), WA_WASI_ENOTCAPABLE);
-    /* A read-only host fd with the right: the host's answer (EINVAL for ftruncate). */
+    /* A read-only host fd has no right to change the file: size nor times (`prog < file`). */
     int32_t ro = add_fd(open(in_tmp("f"), O_RDONLY | O_CLOEXEC));
-    cr_assert_eq(wa_wasi_fd_filestat_set_size(ctx, ro, 0), WA_WASI_EINVAL);
+    cr_assert_eq(wa_wasi_fd_filestat_set_size(ctx, ro, 0), WA_WASI_ENOTCAPABLE);
+    cr_assert_eq(wa_wasi_fd_filestat_set_times(ctx, ro, 0, 0, WA_WASI_FSTFLAG_MTIM),
+                 WA_WASI_ENOTCAPABLE);
+    cr_assert_eq(wa_wasi_fd_allocate(ctx, ro, 0, 10), WA_WASI_ENOTCAPABLE);
+    cr_assert_eq(size_of(host), 1);
     cr_assert_eq(wa_wasi_fd_filestat_set_size(ctx, 99, 0), WA_WASI_EBADF);
 }
 

@@ -959,6 +959,18 @@ PATH_TEST(open_bad_arguments) {
         WA_WASI_EILSEQ);
     EXPECT_ERRNO(open_simple(SB, "caf\xc3\xa9", 0, WA_WASI_OFLAG_CREAT), WA_WASI_ESUCCESS);
     cr_expect(exists("sandbox/caf\xc3\xa9"));
+    /* PATH_MAX bytes and more: NAMETOOLONG from both resolvers, before anything is copied. */
+    memset(buf + 8192, 'a', PATH_MAX);
+    for (uint32_t i = 8192 + 200; i < 8192 + PATH_MAX; i += 200)
+        buf[i] = '/';
+    EXPECT_ERRNO(wa_wasi_path_filestat_get(ctx, SB, 0, 8192, PATH_MAX, (int32_t)FST),
+                 WA_WASI_ENAMETOOLONG);
+    EXPECT_ERRNO(wa_wasi_path_open(ctx, SB, 0, 8192, PATH_MAX, WA_WASI_OFLAG_CREAT, (int64_t)ALL,
+                                   (int64_t)ALL, 0, (int32_t)OUT),
+                 WA_WASI_ENAMETOOLONG);
+    EXPECT_ERRNO(wa_wasi_path_open(ctx, SB, 0, 8192, (int32_t)(MEM_SIZE - 8192), 0, (int64_t)ALL,
+                                   (int64_t)ALL, 0, (int32_t)OUT),
+                 WA_WASI_ENAMETOOLONG);
 }
 
 PATH_TEST(open_symlinks) {
