@@ -21,26 +21,35 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Reads the whole file into a malloc'ed buffer. */
-static bool read_file(const char *path, uint8_t **out, size_t *size, WaDiag *d) {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
+bool wa_driver_read_module(const char *path, uint8_t **out, size_t *size, WaDiag *d) {
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer before "not a regular file". */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
         return wa_diag_error_no_offset(d, "cannot open: %s", strerror(errno));
-    struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(f);
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
         return wa_diag_error_no_offset(d, "not a regular file");
     }
-    uint8_t *buf = malloc(st.st_size ? (size_t)st.st_size : 1);
-    size_t n = buf ? fread(buf, 1, (size_t)st.st_size, f) : 0;
-    bool ok = buf != NULL && n == (size_t)st.st_size && !ferror(f);
-    fclose(f);
-    if (!ok) {
+    size_t len = (size_t)sb.st_size;
+    uint8_t *buf = malloc(len ? len : 1);
+    size_t done = 0;
+    while (buf != NULL && done < len) {
+        ssize_t n = read(fd, buf + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        done += (size_t)n;
+    }
+    int e = errno;
+    close(fd);
+    if (buf == NULL || done != len) {
         free(buf);
-        return wa_diag_error_no_offset(d, "cannot read: %s", strerror(errno));
+        return wa_diag_error_no_offset(d, "cannot read: %s", strerror(e));
     }
     *out = buf;
-    *size = n;
+    *size = len;
     return true;
 }
 
@@ -156,7 +165,7 @@ static bool produce_output(const WaCompileOptions *o, const WaModule *m, WaDiag 
 bool wa_driver_compile(const WaCompileOptions *o, WaDiag *d) {
     uint8_t *bytes = NULL;
     size_t size = 0;
-    WA_TRY(read_file(o->input, &bytes, &size, d));
+    WA_TRY(wa_driver_read_module(o->input, &bytes, &size, d));
     WaModule m;
     bool ok = wa_decode_module(bytes, size, o->input, &m, d);
     if (ok) {

@@ -9,6 +9,8 @@
 #include "base/diag.h"
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 typedef enum WaEmitKind {
     WA_EMIT_EXE,     /* a native executable (default) */
@@ -27,6 +29,13 @@ typedef struct WaCompileOptions {
     bool allow_unknown_imports; /* compile imports WASI lacks as traps instead of refusing */
     wa_grants_t grants;         /* baked into an executable's build record (--emit=exe) */
 } WaCompileOptions;
+
+/*
+ * Reads the module file at `path` whole into a malloc'ed *out of *size
+ * bytes. False with one line in d if it cannot be opened or read or is not
+ * a regular file (a FIFO is refused at once, never waited on).
+ */
+bool wa_driver_read_module(const char *path, uint8_t **out, size_t *size, WaDiag *d);
 
 /*
  * Compiles o->input into o->output. On failure returns false with one line

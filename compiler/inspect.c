@@ -109,10 +109,23 @@ static void print_value(const char *record, const char *key, FILE *out) {
     fprintf(out, "%.*s", v ? (int)len : 1, v ? v : "?");
 }
 
-/* Prints `s` with control bytes escaped (\\n, \\r, \\t, \\xNN): one grant stays one line. */
+/*
+ * Prints `s`; one with control bytes is printed with them escaped (\\n,
+ * \\r, \\t, \\xNN), its backslashes doubled and a note saying so, so a
+ * grant stays one line and two different grants never print alike.
+ */
 static void print_escaped(const char *s, FILE *out) {
+    bool plain = true;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        plain = plain && *p >= 0x20 && *p != 0x7f;
+    if (plain) {
+        fputs(s, out);
+        return;
+    }
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '\n')
+        if (*p == '\\')
+            fputs("\\\\", out);
+        else if (*p == '\n')
             fputs("\\n", out);
         else if (*p == '\r')
             fputs("\\r", out);
@@ -123,6 +136,7 @@ static void print_escaped(const char *s, FILE *out) {
         else
             fputc(*p, out);
     }
+    fputs("   (escaped: \\n is a line break, \\\\ a backslash)", out);
 }
 
 void wa_inspect_print(const char *record, FILE *out) {

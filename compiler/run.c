@@ -130,46 +130,13 @@ static int parse_options(int argc, char **argv, RunOptions *r, int *status) {
     return -1;
 }
 
-/* Reads the whole module; false with one line in d, as the driver words it. */
-static bool read_module(const char *path, uint8_t **out, size_t *size, WaDiag *d) {
-    /* O_NONBLOCK: opening a FIFO must not wait for a writer before "not a regular file". */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0)
-        return wa_diag_error_no_offset(d, "cannot open: %s", strerror(errno));
-    struct stat sb;
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        close(fd);
-        return wa_diag_error_no_offset(d, "not a regular file");
-    }
-    size_t len = (size_t)sb.st_size;
-    uint8_t *buf = malloc(len ? len : 1);
-    size_t done = 0;
-    while (buf != NULL && done < len) {
-        ssize_t n = read(fd, buf + done, len - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        done += (size_t)n;
-    }
-    int e = errno;
-    close(fd);
-    if (buf == NULL || done != len) {
-        free(buf);
-        return wa_diag_error_no_offset(d, "cannot read: %s", strerror(e));
-    }
-    *out = buf;
-    *size = len;
-    return true;
-}
-
 /* Does the module file still hold `bytes` (it could change while it was compiled)? */
 static bool is_module_unchanged(const char *path, const uint8_t *bytes, size_t size) {
     WaDiag d;
     wa_diag_init(&d, path);
     uint8_t *now;
     size_t now_size;
-    if (!read_module(path, &now, &now_size, &d))
+    if (!wa_driver_read_module(path, &now, &now_size, &d))
         return false;
     bool same = now_size == size && memcmp(now, bytes, size) == 0;
     free(now);
@@ -279,7 +246,7 @@ static int run_module(RunOptions *r, char **args, const char *module) {
     uint8_t *bytes;
     size_t size;
     WaCacheKey key;
-    if (!read_module(module, &bytes, &size, &d)) {
+    if (!wa_driver_read_module(module, &bytes, &size, &d)) {
         wa_diag_print(&d, stderr);
         return 1;
     }

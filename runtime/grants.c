@@ -87,7 +87,9 @@ static bool parse_dir(const char *v, wa_grant_t *gr, char *why, size_t why_size)
         guest_len -= 3;
     }
     if (host_len == 0) {
-        set_why(why, why_size, "--dir %s: no host directory before '::'", v, NULL);
+        set_why(why, why_size,
+                sep ? "--dir %s: no host directory before '::'" : "--dir%s needs a host directory",
+                v, NULL);
         return false;
     }
     if (guest_len == 0) {

@@ -345,6 +345,13 @@ def test_usage(args):
                                     ["--inherit-env"]),
         "grant_not_exe": ([args.wasm, "--dir", ".", "--emit=obj", "-o", out], ["--emit=exe"]),
     }
+    # A FIFO as input: refused at once ("not a regular file"), never waited on for a writer.
+    fifo = work + ".fifo"
+    if args.case == "fifo_input":
+        if os.path.exists(fifo):
+            os.unlink(fifo)
+        os.mkfifo(fifo)
+    cases["fifo_input"] = ([fifo, "-o", out], ["not a regular file"])
     argv, needles = cases[args.case]
     line = expect_refusal([args.wasmaot] + argv, out, args.name, cwd=work)
     for needle in needles:

@@ -408,3 +408,33 @@ Test(inspect, reads_the_record_of_a_compiled_program, .init = make_dir, .fini = 
     cr_expect_null(wa_inspect_read_record(EXAMPLE, why, sizeof why));
     cr_expect_str_eq(why, "not an ELF file");
 }
+
+/*
+ * A grant holding a line break is baked (the record escapes it) and given to
+ * the program intact; inspect shows it escaped, and never like a grant that
+ * holds a backslash and an "n".
+ */
+Test(inspect, grants_with_line_breaks, .init = make_dir, .fini = remove_dir) {
+    char path[128], why[256];
+    cr_assert_eq(
+        sh("cd %s && '%s' '%s' -o hello --env 'A=x\ny' --env 'B=a\\nb'", dir, WA_WASMAOT, EXAMPLE),
+        0);
+    snprintf(path, sizeof path, "%s/hello", dir);
+    char *record = wa_inspect_read_record(path, why, sizeof why);
+    cr_assert_not_null(record, "%s", why);
+    wa_grants_t g = {0};
+    cr_assert(wa_build_info_grants(record, &g, why, sizeof why), "%s", why);
+    cr_assert_eq(g.count, 2);
+    cr_expect_str_eq(g.items[0].value, "x\ny");
+    cr_expect_str_eq(g.items[1].value, "a\\nb");
+    wa_grants_free(&g);
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    wa_inspect_print(record, out);
+    fclose(out);
+    cr_expect(strstr(text, "--env 'A=x\\ny'   (escaped: ") != NULL, "%s", text);
+    cr_expect(strstr(text, "--env 'B=a\\nb'\n") != NULL, "%s", text);
+    free(text);
+    free(record);
+}
