@@ -367,7 +367,8 @@ int32_t wa_wasi_fd_fdstat_get(wa_wasi_ctx_t *ctx, int32_t fd, int32_t fdstat_out
     uint8_t *out = wa_guest_out(ctx, fdstat_out, WA_WASI_FDSTAT_SIZE);
     if (!out)
         return WA_WASI_EFAULT;
-    int fl = fcntl(e->host_fd, F_GETFL);
+    int fl = e->host_fd > STDERR_FILENO && e->status_flags >= 0 ? e->status_flags
+                                                                : fcntl(e->host_fd, F_GETFL);
     if (fl < 0)
         return wa_errno_from_host(errno);
     /* Padding bytes (1 and 4-7) are zeroed so the guest never sees stale memory as data. */
@@ -408,6 +409,7 @@ int32_t wa_wasi_fd_fdstat_set_flags(wa_wasi_ctx_t *ctx, int32_t fd, int32_t flag
         fl |= O_NONBLOCK;
     if (fcntl(e->host_fd, F_SETFL, fl) < 0)
         return wa_errno_from_host(errno);
+    e->status_flags = fcntl(e->host_fd, F_GETFL);
     return WA_WASI_ESUCCESS;
 }
 

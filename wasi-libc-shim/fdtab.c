@@ -131,6 +131,7 @@ static int32_t describe(wa_fdtab_entry_t *e) {
      * always open read-only and keep theirs.
      */
     int fl = fcntl(e->host_fd, F_GETFL);
+    e->status_flags = fl;
     if (fl >= 0 && (fl & O_ACCMODE) == O_RDONLY)
         e->rights_base &= e->filetype == WA_WASI_FILETYPE_DIRECTORY
                               ? ~WA_WASI_RIGHT_FD_WRITE

@@ -126,14 +126,34 @@ int32_t wa_wasi_path_filestat_get(wa_wasi_ctx_t *ctx, int32_t fd, int32_t flags,
     uint8_t *out = wa_guest_out(ctx, filestat_out, WA_WASI_FILESTAT_SIZE);
     if (!out)
         return WA_WASI_EFAULT;
-    wa_resolve_parent_t p;
-    err =
-        open_parent(ctx, fd, WA_WASI_RIGHT_PATH_FILESTAT_GET, path, path_len, stat_how(flags), &p);
-    if (err != WA_WASI_ESUCCESS)
-        return err;
     struct stat st;
-    HOST_CALL(err, fstatat(p.fd, p.name, &st, AT_SYMLINK_NOFOLLOW));
-    wa_resolve_parent_free(&p);
+    if (flags & WA_WASI_LOOKUP_SYMLINK_FOLLOW) {
+        /*
+         * Following the final component: the file itself, opened O_PATH beneath
+         * (one open and an fstat, where the parent route needs a readlinkat
+         * more), with stat's own answers for trailing slashes and "."/"..".
+         */
+        char *host_path;
+        err = open_dir_path(ctx, fd, WA_WASI_RIGHT_PATH_FILESTAT_GET, path, path_len, &dir,
+                            &host_path);
+        if (err != WA_WASI_ESUCCESS)
+            return err;
+        int file;
+        err = wa_resolve_open(ctx, dir->host_fd, host_path, O_PATH, 0, &file);
+        free(host_path);
+        if (err != WA_WASI_ESUCCESS)
+            return err;
+        HOST_CALL(err, fstat(file, &st));
+        close(file);
+    } else {
+        wa_resolve_parent_t p;
+        err = open_parent(ctx, fd, WA_WASI_RIGHT_PATH_FILESTAT_GET, path, path_len, stat_how(flags),
+                          &p);
+        if (err != WA_WASI_ESUCCESS)
+            return err;
+        HOST_CALL(err, fstatat(p.fd, p.name, &st, AT_SYMLINK_NOFOLLOW));
+        wa_resolve_parent_free(&p);
+    }
     if (err == WA_WASI_ESUCCESS)
         wa_filestat_store(out, &st);
     return err;

@@ -419,8 +419,17 @@ static bool is_dots(const char *s, size_t n) {
     return (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.');
 }
 
+/* Closes the parent's fd unless it is the caller's directory fd. */
+static void release_fd(wa_resolve_parent_t *parent) {
+    if (parent->fd >= 0 && !parent->borrowed)
+        close(parent->fd);
+    parent->fd = -1;
+    parent->borrowed = false;
+}
+
 int32_t wa_resolve_parent(wa_wasi_ctx_t *ctx, int dirfd, const char *path, unsigned how,
                           wa_resolve_parent_t *out) {
+    out->borrowed = false;
     out->fd = -1;
     out->name = NULL;
     out->buf = strdup(path);
@@ -456,13 +465,19 @@ int32_t wa_resolve_parent(wa_wasi_ctx_t *ctx, int dirfd, const char *path, unsig
             out->name = ".";
             return WA_WASI_ESUCCESS;
         }
-        char saved = p[base];
-        p[base] = '\0';
-        err = wa_resolve_open(ctx, dirfd, base ? p : ".", O_PATH | O_DIRECTORY, 0, &out->fd);
-        p[base] = saved;
-        if (err != WA_WASI_ESUCCESS) {
-            wa_resolve_parent_free(out);
-            return err;
+        if (base == 0) {
+            /* One component: its directory is dirfd itself, no need to open "." beneath it. */
+            out->fd = dirfd;
+            out->borrowed = true;
+        } else {
+            char saved = p[base];
+            p[base] = '\0';
+            err = wa_resolve_open(ctx, dirfd, p, O_PATH | O_DIRECTORY, 0, &out->fd);
+            p[base] = saved;
+            if (err != WA_WASI_ESUCCESS) {
+                wa_resolve_parent_free(out);
+                return err;
+            }
         }
         out->name = p + base;
         if (!(how & WA_RESOLVE_FOLLOW_FINAL) || trailing)
@@ -492,18 +507,15 @@ int32_t wa_resolve_parent(wa_wasi_ctx_t *ctx, int dirfd, const char *path, unsig
         memcpy(spliced, p, base);
         memcpy(spliced + base, target, (size_t)n);
         spliced[base + (size_t)n] = '\0';
-        close(out->fd);
-        out->fd = -1;
+        release_fd(out);
         free(out->buf);
         out->buf = spliced;
     }
 }
 
 void wa_resolve_parent_free(wa_resolve_parent_t *parent) {
-    if (parent->fd >= 0)
-        close(parent->fd);
+    release_fd(parent);
     free(parent->buf);
-    parent->fd = -1;
     parent->buf = NULL;
     parent->name = NULL;
 }

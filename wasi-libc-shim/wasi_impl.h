@@ -276,6 +276,14 @@ typedef struct wa_fdtab_entry {
     uint8_t filetype;     /* WA_WASI_FILETYPE_*, from fstat when the fd was added */
     uint64_t rights_base; /* rights reported by fd_fdstat_get */
     uint64_t rights_inheriting;
+    /*
+     * The host fd's status flags (F_GETFL) when it was added or last changed
+     * by fd_fdstat_set_flags. Only this process changes them for fds it
+     * opened itself, so fd_fdstat_get (which wasi-libc calls on the
+     * directory before every open) reads them from here; host stdio fds,
+     * shared with the parent, are always asked.
+     */
+    int status_flags;
     char *preopen_name;          /* PREOPEN: the name fd_prestat_dir_name reports (owned) */
     wa_dir_stream_t *dir_stream; /* NULL until the first fd_readdir; owned, freed with the fd */
 } wa_fdtab_entry_t;
@@ -407,7 +415,8 @@ enum {
  * slash with WA_RESOLVE_FOLLOW_TRAILING), then `fd` is that directory.
  */
 typedef struct wa_resolve_parent {
-    int fd;
+    int fd;           /* the directory; for a one-component path, the caller's dirfd itself */
+    bool borrowed;    /* fd is the caller's dirfd: wa_resolve_parent_free leaves it open */
     const char *name; /* points into buf, or is "." */
     char *buf;
 } wa_resolve_parent_t;
