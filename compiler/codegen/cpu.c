@@ -74,6 +74,18 @@ bool wa_cpu_is_tuning(const char *name, size_t len) {
     return false;
 }
 
+/* Does the comma-separated `all` contain `name`? */
+static bool has_feature(const char *all, const char *name) {
+    size_t len = strlen(name);
+    for (const char *p = all; *p;) {
+        size_t n = strcspn(p, ",");
+        if (n == len && memcmp(p, name, n) == 0)
+            return true;
+        p += n + (p[n] == ',');
+    }
+    return false;
+}
+
 char *wa_cpu_recorded(const char *all) {
     char *out = malloc(strlen(all) + 1);
     if (out == NULL)
@@ -112,6 +124,8 @@ bool wa_cpu_resolve(const char *option, WaCpu *cpu, WaDiag *d) {
                     : NULL;
     LLVMDisposeMessage(triple);
     cpu->usable = all ? wa_cpu_recorded(all) : NULL;
+    /* A 32-bit CPU (i386, pentium4, lakemont): LLVM would abort on 64-bit code for it. */
+    bool has_64bit = all && has_feature(all, "64bit");
     free(all);
     if (cpu->usable == NULL) {
         wa_cpu_free(cpu);
@@ -122,6 +136,14 @@ bool wa_cpu_resolve(const char *option, WaCpu *cpu, WaDiag *d) {
         return wa_diag_error_no_offset(d,
                                        "unknown CPU '%s' for --cpu (use native, x86-64, "
                                        "x86-64-v2, x86-64-v3, x86-64-v4 or an LLVM CPU name)",
+                                       name);
+    }
+    if (!has_64bit) {
+        wa_cpu_free(cpu);
+        return wa_diag_error_no_offset(d,
+                                       "CPU '%s' for --cpu is not a 64-bit x86 CPU (use native, "
+                                       "x86-64, x86-64-v2, x86-64-v3, x86-64-v4 or a 64-bit "
+                                       "LLVM CPU name)",
                                        name);
     }
     return true;

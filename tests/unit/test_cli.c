@@ -406,6 +406,25 @@ Test(cpu, a_native_executable_records_only_what_this_machine_has) {
     wa_cpu_free(&cpu);
 }
 
+Test(cpu, a_32_bit_cpu_is_refused) {
+    const char *names[] = {"i386", "pentium4", "athlon-xp", "lakemont"};
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+        WaCpu cpu;
+        WaDiag d;
+        wa_diag_init(&d, NULL);
+        cr_expect(!wa_cpu_resolve(names[k], &cpu, &d), "%s", names[k]);
+        char want[64];
+        snprintf(want, sizeof want, "CPU '%s' for --cpu is not a 64-bit x86 CPU", names[k]);
+        cr_expect(strstr(d.message, want) != NULL, "%s", d.message);
+        cr_expect_null(cpu.name);
+    }
+    WaCpu cpu;
+    WaDiag d;
+    wa_diag_init(&d, NULL);
+    cr_expect(wa_cpu_resolve("x86-64", &cpu, &d), "%s", d.message);
+    wa_cpu_free(&cpu);
+}
+
 Test(cpu, a_record_from_a_newer_cpu_refuses_to_start, .init = make_dir, .fini = remove_dir) {
     const char *lacking = a_lacking_feature();
     if (lacking == NULL)
