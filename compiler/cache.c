@@ -11,7 +11,9 @@
  *     32      16    XXH3-128 of the executable's bytes (canonical, big-endian)
  *
  * ELF loaders read only what the headers point at, so the trailer does not
- * change the program. Every run checks the whole trailer and digest on the
+ * change the program. A sealed entry has mode 0500, and an entry that is not
+ * the user's or that group or others may write is damaged: the digest only
+ * detects accidents, it does not authenticate. Every run checks the whole trailer and digest on the
  * open file before executing it: a truncated entry (a crash or a full disk
  * while writing, a file system that lost the data after the rename) or a
  * corrupted one is recompiled, never executed. That is also why nothing is
@@ -47,6 +49,8 @@
 #define TRAILER_MAGIC "WAOTEXE1"
 #define TRAILER_SIZE 48
 #define TEMP_PREFIX "tmp-"
+/* A sealed entry: its owner reads and executes it; nobody writes it. */
+#define ENTRY_MODE 0500
 /* `cache clean` leaves younger temporaries of live processes alone (a compile in progress). */
 #define STRAY_AGE_SECONDS (24 * 60 * 60)
 
@@ -268,10 +272,16 @@ static bool read_at(int fd, void *buf, size_t len, off_t offset) {
     return true;
 }
 
-/* Does the open file carry a valid trailer for key over intact bytes? */
+/*
+ * Does the open file carry a valid trailer for key over intact bytes, and
+ * could only the user have written it? XXH3 is not a MAC: whoever can write
+ * the file can also write a valid trailer, so an entry another user owns or
+ * that group or others may write is damaged, whatever its trailer says.
+ */
 static bool verify_fd(int fd, const WaCacheKey *key) {
     struct stat sb;
     if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || (sb.st_mode & S_IXUSR) == 0 ||
+        sb.st_uid != geteuid() || (sb.st_mode & (S_IWGRP | S_IWOTH)) != 0 ||
         sb.st_size < TRAILER_SIZE)
         return false;
     uint64_t len = (uint64_t)sb.st_size - TRAILER_SIZE;
@@ -317,6 +327,14 @@ static bool seal(const char *temp, const WaCacheKey *key, WaDiag *d) {
         make_trailer(t, len, key, &digest);
         ok = pwrite(fd, t, sizeof t, (off_t)len) == (ssize_t)sizeof t;
     }
+    /*
+     * The linker made it under the user's umask (002 gives a group-writable
+     * file): the entry is read and executed by its owner only, and written by
+     * nobody once sealed (wa_cache_open_entry refuses one group or others can
+     * write).
+     */
+    if (ok)
+        ok = fchmod(fd, ENTRY_MODE) == 0;
     int e = errno;
     /* Closed before anyone executes it: exec refuses a file open for writing (ETXTBSY). */
     if (close(fd) != 0 && ok) {

@@ -68,7 +68,8 @@ void wa_cache_temp_path(const char *dir, const WaCacheKey *key, char *path);
 
 /*
  * Opens the entry at path read-only and close-on-exec, after checking its
- * trailer against key and the XXH3 digest of its bytes. Returns the fd with
+ * trailer against key and the XXH3 digest of its bytes, and that the user
+ * owns it and group and others cannot write it (else it is damaged). Returns the fd with
  * *how = WA_CACHE_HIT, or -1 with *how = WA_CACHE_MISSING or WA_CACHE_DAMAGED.
  * The bytes checked are the bytes of the open file, so executing the fd runs
  * exactly what was checked, whatever is renamed over path meanwhile.
@@ -77,7 +78,7 @@ int wa_cache_open_entry(const char *path, const WaCacheKey *key, WaCacheLookup *
 
 /*
  * Turns the finished executable at temp into the entry at path: appends the
- * trailer, then renames. Returns a read-only, close-on-exec fd of the entry,
+ * trailer, sets mode 0500, then renames. Returns a read-only, close-on-exec fd of the entry,
  * opened before the rename, so it stays the program just compiled even if
  * another process replaces or removes the entry meanwhile. Returns -1 with
  * one line in d, leaving temp (still a working executable) to the caller.
