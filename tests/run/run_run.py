@@ -407,12 +407,19 @@ def case_entry_mode(e):
     p = e.run(["run", "-v", e.probe, "work", "1000"])
     check(cache_state(p) == "hit" and p.out == "impostor\n",
           "the forged entry should verify (the test forges it wrong)\n" + seen(p))
+    # A symbolic link to a valid entry of the user's elsewhere is no entry (O_NOFOLLOW).
+    elsewhere = os.path.join(e.tmp, "elsewhere")
+    plant(0o500)
+    os.rename(path, elsewhere)
+    os.symlink(elsewhere, path)
     cases = [("group-writable", 0o570, None), ("writable by others", 0o502, None),
              ("writable by all", 0o777, None)]
     if os.geteuid() == 0:
         cases.append(("owned by another user", 0o500, 65534))
+    cases.insert(0, ("a symbolic link", None, None))
     for what, mode, uid in cases:
-        plant(mode, uid)
+        if mode is not None:
+            plant(mode, uid)
         p = e.run(["run", "-v", e.probe, "work", "1000"])
         expect(p, 0, good)
         check(cache_state(p) == "damaged", "%s: should be recompiled\n%s" % (what, seen(p)))
@@ -423,7 +430,7 @@ def case_entry_mode(e):
         check(cache_state(p) == "hit" and p.out == good,
               "%s: the new entry should hit\n%s" % (what, seen(p)))
     check(e.entries() == [entry] and e.temps() == [], "left: %r" % os.listdir(e.cache_dir))
-    return "%d kinds of writable or foreign entry recompiled" % len(cases)
+    return "%d kinds of linked, writable or foreign entry recompiled" % len(cases)
 
 
 def case_cache_info_clean(e):
@@ -521,6 +528,14 @@ def case_no_cache_dir(e):
     check("warning: not caching" in p.err and "writable by others" in p.err,
           "a world-writable cache should be refused\n" + seen(p))
     os.chmod(e.cache_dir, 0o700)
+    # Nor a symbolic link to one (the directory is opened O_NOFOLLOW, then used by descriptor).
+    linked = os.path.join(e.work, "linked")
+    os.makedirs(linked)
+    os.symlink(e.cache_dir, os.path.join(linked, "wasmaot"))
+    p = e.run(["run", e.probe, "args"], {"XDG_CACHE_HOME": linked})
+    expect(p, 0)
+    check("warning: not caching" in p.err and "symbolic link" in p.err,
+          "a symbolic link as the cache directory should be refused\n" + seen(p))
     # A relative XDG_CACHE_HOME is invalid (XDG): ~/.cache/wasmaot is used.
     p = e.run(["run", e.probe, "args"], {"XDG_CACHE_HOME": "relative"})
     expect(p, 0)
