@@ -11,7 +11,9 @@
  *     32      16    XXH3-128 of the executable's bytes (canonical, big-endian)
  *
  * ELF loaders read only what the headers point at, so the trailer does not
- * change the program. Every run checks the whole trailer and digest on the
+ * change the program. A sealed entry has mode 0500, and an entry that is not
+ * the user's or that group or others may write is damaged: the digest only
+ * detects accidents, it does not authenticate. Every run checks the whole trailer and digest on the
  * open file before executing it: a truncated entry (a crash or a full disk
  * while writing, a file system that lost the data after the rename) or a
  * corrupted one is recompiled, never executed. That is also why nothing is
@@ -47,6 +49,8 @@
 #define TRAILER_MAGIC "WAOTEXE1"
 #define TRAILER_SIZE 48
 #define TEMP_PREFIX "tmp-"
+/* A sealed entry: its owner reads and executes it; nobody writes it. */
+#define ENTRY_MODE 0500
 /* `cache clean` leaves younger temporaries of live processes alone (a compile in progress). */
 #define STRAY_AGE_SECONDS (24 * 60 * 60)
 
@@ -177,7 +181,7 @@ bool wa_cache_dir(char *dir, char *why, size_t why_size) {
     return true;
 }
 
-bool wa_cache_prepare_dir(const char *dir, char *why, size_t why_size) {
+int wa_cache_open_dir(const char *dir, char *why, size_t why_size) {
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s", dir);
     /* mkdir -p, each missing component with mode 0700 (as XDG asks). */
@@ -188,27 +192,43 @@ bool wa_cache_prepare_dir(const char *dir, char *why, size_t why_size) {
         *p = '\0';
         if (mkdir(path, 0700) != 0 && errno != EEXIST) {
             snprintf(why, why_size, "cannot create %s: %s", path, strerror(errno));
-            return false;
+            return -1;
         }
         *p = saved;
         if (saved == '\0')
             break;
     }
-    struct stat sb;
-    if (stat(dir, &sb) != 0) {
-        snprintf(why, why_size, "cannot use %s: %s", dir, strerror(errno));
-        return false;
+    /*
+     * Checked and used through one descriptor: renaming another directory
+     * over the path afterwards (by whoever may write a parent) changes
+     * neither what was checked nor where entries are read and written.
+     */
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        struct stat lsb;
+        /* Linux says ENOTDIR, not ELOOP, for a symbolic link opened O_DIRECTORY | O_NOFOLLOW. */
+        if ((e == ENOTDIR || e == ELOOP) && lstat(dir, &lsb) == 0 && S_ISLNK(lsb.st_mode))
+            snprintf(why, why_size, "%s is a symbolic link", dir);
+        else if (e == ENOTDIR)
+            snprintf(why, why_size, "%s is not a directory", dir);
+        else
+            snprintf(why, why_size, "cannot use %s: %s", dir, strerror(e));
+        return -1;
     }
-    if (!S_ISDIR(sb.st_mode)) {
-        snprintf(why, why_size, "%s is not a directory", dir);
-        return false;
+    struct stat sb;
+    if (fstat(fd, &sb) != 0) {
+        snprintf(why, why_size, "cannot use %s: %s", dir, strerror(errno));
+        close(fd);
+        return -1;
     }
     /* Anyone who can write here can choose what `wasmaot run` executes. */
     if (sb.st_uid != geteuid() || (sb.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
         snprintf(why, why_size, "%s is not owned by you or is writable by others", dir);
-        return false;
+        close(fd);
+        return -1;
     }
-    return true;
+    return fd;
 }
 
 static void format_key(const WaCacheKey *key, char hex[33]) {
@@ -222,15 +242,15 @@ void wa_cache_entry_path(const char *dir, const WaCacheKey *key, char *path) {
     snprintf(path, PATH_MAX, "%s/%s", dir, hex);
 }
 
-void wa_cache_temp_path(const char *dir, const WaCacheKey *key, char *path) {
+void wa_cache_temp_path(int dirfd, const WaCacheKey *key, char *path) {
     /* The pid makes it unique on this host; the clock, across hosts sharing the directory. */
     static unsigned counter;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     char hex[33];
     format_key(key, hex);
-    snprintf(path, PATH_MAX, "%s/" TEMP_PREFIX "%s-%ld-%lx%x", dir, hex, (long)getpid(),
-             (unsigned long)ts.tv_nsec ^ (unsigned long)ts.tv_sec, counter++);
+    snprintf(path, PATH_MAX, "/proc/self/fd/%d/" TEMP_PREFIX "%s-%ld-%lx%x", dirfd, hex,
+             (long)getpid(), (unsigned long)ts.tv_nsec ^ (unsigned long)ts.tv_sec, counter++);
 }
 
 /* The trailer for a payload of `len` bytes with digest `digest`. */
@@ -268,10 +288,16 @@ static bool read_at(int fd, void *buf, size_t len, off_t offset) {
     return true;
 }
 
-/* Does the open file carry a valid trailer for key over intact bytes? */
+/*
+ * Does the open file carry a valid trailer for key over intact bytes, and
+ * could only the user have written it? XXH3 is not a MAC: whoever can write
+ * the file can also write a valid trailer, so an entry another user owns or
+ * that group or others may write is damaged, whatever its trailer says.
+ */
 static bool verify_fd(int fd, const WaCacheKey *key) {
     struct stat sb;
     if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || (sb.st_mode & S_IXUSR) == 0 ||
+        sb.st_uid != geteuid() || (sb.st_mode & (S_IWGRP | S_IWOTH)) != 0 ||
         sb.st_size < TRAILER_SIZE)
         return false;
     uint64_t len = (uint64_t)sb.st_size - TRAILER_SIZE;
@@ -283,9 +309,14 @@ static bool verify_fd(int fd, const WaCacheKey *key) {
     return memcmp(found, expected, TRAILER_SIZE) == 0;
 }
 
-int wa_cache_open_entry(const char *path, const WaCacheKey *key, WaCacheLookup *how) {
-    /* O_NONBLOCK: a FIFO under an entry's name must not hang the run (verify_fd refuses it). */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+int wa_cache_open_entry(int dirfd, const WaCacheKey *key, WaCacheLookup *how) {
+    char name[33];
+    format_key(key, name);
+    /*
+     * O_NONBLOCK: a FIFO under an entry's name must not hang the run (verify_fd
+     * refuses it). O_NOFOLLOW: a symbolic link is no entry (ELOOP: damaged).
+     */
+    int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
     if (fd < 0) {
         *how = errno == ENOENT ? WA_CACHE_MISSING : WA_CACHE_DAMAGED;
         return -1;
@@ -299,9 +330,10 @@ int wa_cache_open_entry(const char *path, const WaCacheKey *key, WaCacheLookup *
     return fd;
 }
 
-/* Appends the trailer to the executable at temp; false with one line in d. */
-static bool seal(const char *temp, const WaCacheKey *key, WaDiag *d) {
-    int fd = open(temp, O_RDWR | O_CLOEXEC);
+/* Appends the trailer to the executable `name` in dirfd (temp: its path); false with one line in d.
+ */
+static bool seal(int dirfd, const char *name, const char *temp, const WaCacheKey *key, WaDiag *d) {
+    int fd = openat(dirfd, name, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
     struct stat sb;
     if (fd < 0 || fstat(fd, &sb) != 0) {
         int e = errno;
@@ -317,6 +349,14 @@ static bool seal(const char *temp, const WaCacheKey *key, WaDiag *d) {
         make_trailer(t, len, key, &digest);
         ok = pwrite(fd, t, sizeof t, (off_t)len) == (ssize_t)sizeof t;
     }
+    /*
+     * The linker made it under the user's umask (002 gives a group-writable
+     * file): the entry is read and executed by its owner only, and written by
+     * nobody once sealed (wa_cache_open_entry refuses one group or others can
+     * write).
+     */
+    if (ok)
+        ok = fchmod(fd, ENTRY_MODE) == 0;
     int e = errno;
     /* Closed before anyone executes it: exec refuses a file open for writing (ETXTBSY). */
     if (close(fd) != 0 && ok) {
@@ -328,14 +368,18 @@ static bool seal(const char *temp, const WaCacheKey *key, WaDiag *d) {
     return true;
 }
 
-int wa_cache_commit(const char *temp, const char *path, const WaCacheKey *key, WaDiag *d) {
+int wa_cache_commit(int dirfd, const char *temp, const WaCacheKey *key, WaDiag *d) {
+    const char *slash = strrchr(temp, '/');
+    const char *name = slash ? slash + 1 : temp;
+    char entry[33];
+    format_key(key, entry);
     int fd = -1;
-    if (seal(temp, key, d)) {
-        fd = open(temp, O_RDONLY | O_CLOEXEC);
+    if (seal(dirfd, name, temp, key, d)) {
+        fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
         if (fd < 0) {
             wa_diag_error_no_offset(d, "cannot open %s: %s", temp, strerror(errno));
-        } else if (rename(temp, path) != 0) {
-            wa_diag_error_no_offset(d, "cannot rename %s to %s: %s", temp, path, strerror(errno));
+        } else if (renameat(dirfd, name, dirfd, entry) != 0) {
+            wa_diag_error_no_offset(d, "cannot rename %s to %s: %s", name, entry, strerror(errno));
             close(fd);
             fd = -1;
         }

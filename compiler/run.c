@@ -256,15 +256,18 @@ static int run_module(RunOptions *r, char **args, const char *module) {
         return 1;
     }
     char dir[PATH_MAX], why[PATH_MAX + 128];
-    if (!wa_cache_dir(dir, why, sizeof why) || !wa_cache_prepare_dir(dir, why, sizeof why)) {
+    int dirfd = -1;
+    if (!wa_cache_dir(dir, why, sizeof why) ||
+        (dirfd = wa_cache_open_dir(dir, why, sizeof why)) < 0) {
         free(bytes);
         fprintf(stderr, "wasmaot run: warning: not caching (%s)\n", why);
         return run_uncached(r, args, module);
     }
+    /* dirfd stays open (close-on-exec) until the program replaces this process. */
     char entry[PATH_MAX], temp[PATH_MAX];
     wa_cache_entry_path(dir, &key, entry);
     WaCacheLookup how;
-    int fd = wa_cache_open_entry(entry, &key, &how);
+    int fd = wa_cache_open_entry(dirfd, &key, &how);
     if (fd >= 0) {
         free(bytes);
         if (r->verbose)
@@ -274,9 +277,13 @@ static int run_module(RunOptions *r, char **args, const char *module) {
     if (r->verbose)
         fprintf(stderr, "wasmaot run: cache %s: compiling %s into %s\n",
                 how == WA_CACHE_DAMAGED ? "entry damaged" : "miss", module, entry);
-    wa_cache_temp_path(dir, &key, temp);
+    wa_cache_temp_path(dirfd, &key, temp);
     r->compile.output = temp;
-    if (!wa_driver_compile(&r->compile, &d)) {
+    /* The linker writes temp through /proc/self/fd/DIRFD: it inherits dirfd while compiling. */
+    fcntl(dirfd, F_SETFD, 0);
+    bool compiled = wa_driver_compile(&r->compile, &d);
+    fcntl(dirfd, F_SETFD, FD_CLOEXEC);
+    if (!compiled) {
         free(bytes);
         wa_diag_print(&d, stderr);
         return 1;
@@ -292,7 +299,7 @@ static int run_module(RunOptions *r, char **args, const char *module) {
     /* A full disk can refuse the trailer: the program is compiled, so run it uncached. */
     WaDiag cd;
     wa_diag_init(&cd, NULL);
-    fd = wa_cache_commit(temp, entry, &key, &cd);
+    fd = wa_cache_commit(dirfd, temp, &key, &cd);
     if (fd < 0) {
         char line[1024];
         fprintf(stderr, "wasmaot run: warning: not caching (%s)\n",

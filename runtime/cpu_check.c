@@ -22,11 +22,15 @@
 
 enum { REG_EAX, REG_EBX, REG_ECX, REG_EDX };
 
-/* XCR0 bits: 1 SSE, 2 AVX (YMM), 5-7 opmask and ZMM state, 17-18 AMX tile config and data. */
+/*
+ * XCR0 bits: 1 SSE, 2 AVX (YMM), 5-7 opmask and ZMM state, 17-18 AMX tile
+ * config and data, 19 APX (the extended general-purpose registers R16-R31).
+ */
 #define STATE_NONE 0u
 #define STATE_AVX 0x6u
 #define STATE_AVX512 0xe6u
 #define STATE_AMX 0x60006u
+#define STATE_APX 0x80000u
 
 #define USE_CODE true
 #define USE_INTRINSIC false

@@ -7,9 +7,12 @@
  * the name alone, also turns off what a CPU model has but this processor or
  * its OS lacks, e.g. AVX-512 on a VM that hides it). The recorded list is
  * what MCSubtargetInfo enables for that name and feature string, filtered
- * through runtime/cpu_features.def: the rows whose USE is CODE (tuning
- * features are not instruction sets and have no row; intrinsic-only ones
- * are never emitted by wasmaot's lowering).
+ * through runtime/cpu_features.def: the rows whose USE is CODE are recorded,
+ * intrinsic-only rows are not (wasmaot's lowering never emits them), and so
+ * are not the tuning features below, which need nothing of the processor.
+ * Every other enabled name is recorded too: it is a feature this table does
+ * not know yet (a newer LLVM's), the runtime cannot show it is there, so the
+ * program refuses to start rather than die of SIGILL.
  */
 #include "cpu.h"
 
@@ -21,15 +24,77 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The features of the comma-separated `all` that generated code may use (cpu_features.def). */
-static char *checkable(const char *all) {
+/*
+ * The LLVM 19 x86 features that need nothing of the processor beyond what
+ * every x86-64 has (and so are not recorded): they choose among instructions
+ * all of them run, or pick a mode or an ABI. Exact names, no patterns: a name
+ * a newer LLVM adds is recorded until someone reads what it does and lists it
+ * here or gives it a row in cpu_features.def (test_cli's cpu tests fail until
+ * then).
+ */
+// clang-format off
+static const char *const tuning[] = {
+    /* Modes and ABI, set from the triple or by options wasmaot never passes. */
+    "16bit-mode", "32bit-mode", "64bit-mode", "soft-float", "tagged-globals",
+    /* NOPL (0F 1F): every x86-64 processor has it. */
+    "nopl",
+    /* Cost models and instruction choice: which of two instructions both always there. */
+    "allow-light-256-bit", "branchfusion", "ermsb", "fast-11bytenop", "fast-15bytenop",
+    "fast-7bytenop", "fast-bextr", "fast-dpwssd", "fast-gather", "fast-hops", "fast-imm16",
+    "fast-lzcnt", "fast-movbe", "fast-scalar-fsqrt", "fast-scalar-shift-masks", "fast-shld-rotate",
+    "fast-variable-crosslane-shuffle", "fast-variable-perlane-shuffle", "fast-vector-fsqrt",
+    "fast-vector-shift-masks", "faster-shift-than-shuffle", "fsrm", "idivl-to-divb",
+    "idivq-to-divl", "lea-sp", "lea-uses-ag", "macrofusion", "no-bypass-delay",
+    "no-bypass-delay-blend", "no-bypass-delay-mov", "no-bypass-delay-shuffle",
+    "pad-short-functions", "prefer-128-bit", "prefer-256-bit", "prefer-mask-registers",
+    "prefer-movmsk-over-vtest", "prefer-no-gather", "prefer-no-scatter", "sbb-dep-breaking",
+    "slow-3ops-lea", "slow-incdec", "slow-lea", "slow-pmaddwd", "slow-pmulld", "slow-shld",
+    "slow-two-mem-ops", "slow-unaligned-mem-16", "slow-unaligned-mem-32",
+    "tuning-fast-imm-vector-shift", "use-glm-div-sqrt-costs", "use-slm-arith-costs",
+    "vzeroupper",
+    /* Breaking false dependencies: an extra XOR before an instruction the code uses anyway. */
+    "false-deps-getmant", "false-deps-lzcnt-tzcnt", "false-deps-mulc", "false-deps-mullq",
+    "false-deps-perm", "false-deps-popcnt", "false-deps-range",
+    /* Branch-hint prefixes (2E/3E on Jcc): older processors ignore them. */
+    "branch-hint",
+    /* Hardening: LFENCE, INT3 and thunks, all baseline instructions. */
+    "harden-sls-ijmp", "harden-sls-ret", "lvi-cfi", "lvi-load-hardening", "retpoline",
+    "retpoline-external-thunk", "retpoline-indirect-branches", "retpoline-indirect-calls",
+    "seses",
+    /* Inline assembly only, which wasmaot never emits. */
+    "inline-asm-use-gpr32",
+};
+// clang-format on
+
+bool wa_cpu_is_tuning(const char *name, size_t len) {
+    for (size_t i = 0; i < sizeof tuning / sizeof *tuning; i++) {
+        if (strlen(tuning[i]) == len && memcmp(tuning[i], name, len) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Does the comma-separated `all` contain `name`? */
+static bool has_feature(const char *all, const char *name) {
+    size_t len = strlen(name);
+    for (const char *p = all; *p;) {
+        size_t n = strcspn(p, ",");
+        if (n == len && memcmp(p, name, n) == 0)
+            return true;
+        p += n + (p[n] == ',');
+    }
+    return false;
+}
+
+char *wa_cpu_recorded(const char *all) {
     char *out = malloc(strlen(all) + 1);
     if (out == NULL)
         return NULL;
     size_t used = 0;
     for (const char *p = all; *p;) {
         size_t n = strcspn(p, ",");
-        if (n > 0 && wa_cpu_check_generated(p, n)) {
+        bool known = wa_cpu_check_known(p, n);
+        if (n > 0 && (known ? wa_cpu_check_generated(p, n) : !wa_cpu_is_tuning(p, n))) {
             if (used > 0)
                 out[used++] = ',';
             memcpy(out + used, p, n);
@@ -58,7 +123,9 @@ bool wa_cpu_resolve(const char *option, WaCpu *cpu, WaDiag *d) {
                     ? wa_cpu_llvm_features(triple, cpu->name, cpu->features, &valid)
                     : NULL;
     LLVMDisposeMessage(triple);
-    cpu->usable = all ? checkable(all) : NULL;
+    cpu->usable = all ? wa_cpu_recorded(all) : NULL;
+    /* A 32-bit CPU (i386, pentium4, lakemont): LLVM would abort on 64-bit code for it. */
+    bool has_64bit = all && has_feature(all, "64bit");
     free(all);
     if (cpu->usable == NULL) {
         wa_cpu_free(cpu);
@@ -69,6 +136,14 @@ bool wa_cpu_resolve(const char *option, WaCpu *cpu, WaDiag *d) {
         return wa_diag_error_no_offset(d,
                                        "unknown CPU '%s' for --cpu (use native, x86-64, "
                                        "x86-64-v2, x86-64-v3, x86-64-v4 or an LLVM CPU name)",
+                                       name);
+    }
+    if (!has_64bit) {
+        wa_cpu_free(cpu);
+        return wa_diag_error_no_offset(d,
+                                       "CPU '%s' for --cpu is not a 64-bit x86 CPU (use native, "
+                                       "x86-64, x86-64-v2, x86-64-v3, x86-64-v4 or a 64-bit "
+                                       "LLVM CPU name)",
                                        name);
     }
     return true;

@@ -14,6 +14,7 @@
 #include "../base/diag.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -37,11 +38,36 @@ bool wa_cpu_resolve(const char *option, WaCpu *cpu, WaDiag *d);
 void wa_cpu_free(WaCpu *cpu);
 
 /*
+ * The features of the comma-separated LLVM feature list `all` to record in
+ * the executable (WaCpu.usable): the cpu_features.def rows whose USE is CODE,
+ * and every name neither that table nor wa_cpu_is_tuning knows (the runtime
+ * counts those as missing). Comma-separated, malloc'ed; NULL if out of memory.
+ */
+char *wa_cpu_recorded(const char *all);
+
+/*
  * Implemented in C++ (cpu_llvm.cpp): every feature LLVM enables for `cpu`
  * with `features` on `triple`, comma-separated, malloc'ed; NULL if out of
  * memory or the target is unknown. *valid says whether LLVM knows the CPU.
  */
 char *wa_cpu_llvm_features(const char *triple, const char *cpu, const char *features, bool *valid);
+
+/*
+ * Implemented in C++ (cpu_llvm.cpp): every feature name LLVM knows for
+ * `triple`, enabled or not, comma-separated, malloc'ed; NULL if out of
+ * memory or the target is unknown. Each is either a row of
+ * runtime/cpu_features.def or one wa_cpu_is_tuning accepts (a unit test
+ * checks it).
+ */
+char *wa_cpu_llvm_all_features(const char *triple);
+
+/*
+ * Is `name` (len bytes, not NUL-terminated) an LLVM feature that needs
+ * nothing of the processor beyond what every x86-64 has: tuning, a mode,
+ * hardening? Such a feature is not recorded; every other one the target
+ * enables and cpu_features.def lacks is (and then refuses to start).
+ */
+bool wa_cpu_is_tuning(const char *name, size_t len);
 
 #ifdef __cplusplus
 }

@@ -333,6 +333,10 @@ def test_usage(args):
         "bad_emit": ([args.wasm, "--emit=bogus", "-o", out], ["bogus"]),
         "no_input": (["-o", out], ["input"]),
         "bad_cpu": ([args.wasm, "--cpu=no-such-cpu", "-o", out], ["no-such-cpu"]),
+        # A 32-bit CPU: refused with one line (LLVM itself would abort on 64-bit code for it).
+        "cpu_32bit": ([args.wasm, "--cpu=i386", "-o", out], ["'i386'", "not a 64-bit x86 CPU"]),
+        "run_cpu_32bit": (["run", "--cpu=pentium4", args.wasm],
+                          ["'pentium4'", "not a 64-bit x86 CPU"]),
         # Grants are parsed by the runtime's parser at compile time: one line, no output.
         "grant_dir_no_value": ([args.wasm, "-o", out, "--dir"], ["--dir"]),
         "grant_dir_no_guest": ([args.wasm, "--dir", "data::", "-o", out], ["--dir", "guest"]),

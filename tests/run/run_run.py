@@ -311,10 +311,12 @@ def case_damaged(e):
     size = os.path.getsize(path)
 
     def truncate(n):
+        os.chmod(path, 0o700)  # sealed entries are 0500
         with open(path, "r+b") as f:
             f.truncate(n)
 
     def flip(offset):
+        os.chmod(path, 0o700)
         with open(path, "r+b") as f:
             f.seek(offset)
             b = f.read(1)
@@ -349,6 +351,86 @@ def case_damaged(e):
         check(cache_state(p) == "hit", "%s: the new entry should hit\n%s" % (what, seen(p)))
     check(e.entries() == [entry] and e.temps() == [], "left: %r" % os.listdir(e.cache_dir))
     return "%d kinds of damage recompiled" % len(damages)
+
+
+def xxh3_128(data):
+    """XXH3-128 of data in canonical (big-endian) form, from the libxxhash wasmaot links."""
+    import ctypes
+
+    class Hash128(ctypes.Structure):
+        _fields_ = [("low64", ctypes.c_uint64), ("high64", ctypes.c_uint64)]
+
+    lib = ctypes.CDLL("libxxhash.so.0")
+    lib.XXH3_128bits.restype = Hash128
+    lib.XXH3_128bits.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
+    h = lib.XXH3_128bits(data, len(data))
+    return h.high64.to_bytes(8, "big") + h.low64.to_bytes(8, "big")
+
+
+def seal_like_wasmaot(program, key_hex):
+    """program's bytes with the trailer cache.c writes for key: a forged but valid entry."""
+    return (program + b"WAOTEXE1" + len(program).to_bytes(8, "little") + bytes.fromhex(key_hex) +
+            xxh3_128(program))
+
+
+def case_entry_mode(e):
+    # XXH3 is not a MAC: anyone who may write an entry can forge a valid trailer
+    # for another program. Entries are sealed 0500, and one group or others may
+    # write (or another user owns) is damaged: recompiled and replaced, never run.
+    os.umask(0o002)
+    p = e.run(["run", e.probe, "work", "1000"])
+    expect(p, 0)
+    good = p.out
+    (entry,) = e.entries()
+    path = e.entry_path(entry)
+    mode = stat.S_IMODE(os.stat(path).st_mode)
+    check(mode == 0o500, "a new entry under umask 002 should be mode 0500, is %o" % mode)
+    # An impostor: a native program, trailer and all, where the entry was.
+    src = os.path.join(e.tmp, "impostor.c")
+    with open(src, "w") as f:
+        f.write('#include <stdio.h>\nint main(void) { puts("impostor"); return 0; }\n')
+    impostor = os.path.join(e.tmp, "impostor")
+    subprocess.run([e.args.clang, src, "-o", impostor], check=True, timeout=TIMEOUT)
+    with open(impostor, "rb") as f:
+        forged = seal_like_wasmaot(f.read(), entry)
+
+    def plant(mode, uid=None):
+        os.unlink(path)
+        with open(path, "wb") as f:
+            f.write(forged)
+        os.chmod(path, mode)
+        if uid is not None:
+            os.chown(path, uid, -1)
+
+    # The control: the forged trailer is valid, so a 0500 impostor of the user's is run.
+    plant(0o500)
+    p = e.run(["run", "-v", e.probe, "work", "1000"])
+    check(cache_state(p) == "hit" and p.out == "impostor\n",
+          "the forged entry should verify (the test forges it wrong)\n" + seen(p))
+    # A symbolic link to a valid entry of the user's elsewhere is no entry (O_NOFOLLOW).
+    elsewhere = os.path.join(e.tmp, "elsewhere")
+    plant(0o500)
+    os.rename(path, elsewhere)
+    os.symlink(elsewhere, path)
+    cases = [("group-writable", 0o570, None), ("writable by others", 0o502, None),
+             ("writable by all", 0o777, None)]
+    if os.geteuid() == 0:
+        cases.append(("owned by another user", 0o500, 65534))
+    cases.insert(0, ("a symbolic link", None, None))
+    for what, mode, uid in cases:
+        if mode is not None:
+            plant(mode, uid)
+        p = e.run(["run", "-v", e.probe, "work", "1000"])
+        expect(p, 0, good)
+        check(cache_state(p) == "damaged", "%s: should be recompiled\n%s" % (what, seen(p)))
+        st = os.stat(path)
+        check(stat.S_IMODE(st.st_mode) == 0o500 and st.st_uid == os.geteuid() and
+              os.path.getsize(path) != len(forged), "%s: the entry was not replaced" % what)
+        p = e.run(["run", "-v", e.probe, "work", "1000"])
+        check(cache_state(p) == "hit" and p.out == good,
+              "%s: the new entry should hit\n%s" % (what, seen(p)))
+    check(e.entries() == [entry] and e.temps() == [], "left: %r" % os.listdir(e.cache_dir))
+    return "%d kinds of linked, writable or foreign entry recompiled" % len(cases)
 
 
 def case_cache_info_clean(e):
@@ -446,6 +528,14 @@ def case_no_cache_dir(e):
     check("warning: not caching" in p.err and "writable by others" in p.err,
           "a world-writable cache should be refused\n" + seen(p))
     os.chmod(e.cache_dir, 0o700)
+    # Nor a symbolic link to one (the directory is opened O_NOFOLLOW, then used by descriptor).
+    linked = os.path.join(e.work, "linked")
+    os.makedirs(linked)
+    os.symlink(e.cache_dir, os.path.join(linked, "wasmaot"))
+    p = e.run(["run", e.probe, "args"], {"XDG_CACHE_HOME": linked})
+    expect(p, 0)
+    check("warning: not caching" in p.err and "symbolic link" in p.err,
+          "a symbolic link as the cache directory should be refused\n" + seen(p))
     # A relative XDG_CACHE_HOME is invalid (XDG): ~/.cache/wasmaot is used.
     p = e.run(["run", e.probe, "args"], {"XDG_CACHE_HOME": "relative"})
     expect(p, 0)

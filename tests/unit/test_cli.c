@@ -7,6 +7,7 @@
  * (wa_cpu.h) and `wasmaot inspect`'s reader. (Usage errors, --emit kinds and
  * grants through real executables: tests/e2e.)
  */
+#include "codegen/cpu.h"
 #include "inspect.h"
 #include "wa_build_info.h"
 #include "wa_config.h"
@@ -14,6 +15,7 @@
 #include "wa_grants.h"
 
 #include <criterion/criterion.h>
+#include <llvm-c/Target.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -351,6 +353,76 @@ Test(cpu, only_features_generated_code_can_use_are_recorded) {
     cr_expect(!wa_cpu_check_generated("pku", 3), "protection keys are intrinsic-only");
     cr_expect(!wa_cpu_check_generated("aes", 3), "AES is intrinsic-only");
     cr_expect(!wa_cpu_check_generated("made-up", 7));
+}
+
+/*
+ * Every x86 feature LLVM knows is a row of cpu_features.def or on cpu.c's
+ * list of tuning features, never both: a feature a newer LLVM adds fails here
+ * until someone reads what it does (meanwhile it is recorded and refuses to
+ * start, the safe default).
+ */
+Test(cpu, every_llvm_feature_is_a_row_or_tuning) {
+    LLVMInitializeNativeTarget();
+    char *all = wa_cpu_llvm_all_features("x86_64-unknown-linux-gnu");
+    cr_assert_not_null(all);
+    char wrong[4096] = "";
+    size_t used = 0, seen = 0;
+    for (const char *p = all; *p;) {
+        size_t n = strcspn(p, ",");
+        bool row = wa_cpu_check_known(p, n), tuning = wa_cpu_is_tuning(p, n);
+        if (row == tuning && used < sizeof wrong) {
+            int w = snprintf(wrong + used, sizeof wrong - used, " %.*s (%s)", (int)n, p,
+                             row ? "both a row and tuning" : "neither a row nor tuning");
+            used += w > 0 ? (size_t)w : 0;
+        }
+        seen++;
+        p += n + (p[n] == ',');
+    }
+    free(all);
+    cr_expect_gt(seen, 150, "LLVM listed only %zu features", seen);
+    cr_expect_str_eq(wrong, "", "unclassified LLVM features:%s", wrong);
+    /* APX and AVX10, which LLVM 19 can enable, have rows: code using them is checked. */
+    const char *needed[] = {"egpr",      "ndd", "ccmp", "cf",          "ppx",
+                            "push2pop2", "nf",  "zu",   "avx10.1-256", "avx10.1-512"};
+    for (size_t k = 0; k < sizeof needed / sizeof *needed; k++)
+        cr_expect(wa_cpu_check_generated(needed[k], strlen(needed[k])), "%s", needed[k]);
+}
+
+Test(cpu, unknown_features_are_recorded_tuning_and_intrinsics_are_not) {
+    char *rec = wa_cpu_recorded("sse2,fast-gather,pku,egpr,64bit-mode,made-up-isa,slow-incdec");
+    cr_assert_not_null(rec);
+    cr_expect_str_eq(rec, "sse2,egpr,made-up-isa");
+    free(rec);
+}
+
+Test(cpu, a_native_executable_records_only_what_this_machine_has) {
+    WaCpu cpu;
+    WaDiag d;
+    wa_diag_init(&d, NULL);
+    cr_assert(wa_cpu_resolve("native", &cpu, &d), "%s", d.message);
+    char missing[1024];
+    cr_expect_eq(wa_cpu_check_missing(cpu.usable, strlen(cpu.usable), missing, sizeof missing), 0,
+                 "native (%s) lacks %s", cpu.name, missing);
+    wa_cpu_free(&cpu);
+}
+
+Test(cpu, a_32_bit_cpu_is_refused) {
+    const char *names[] = {"i386", "pentium4", "athlon-xp", "lakemont"};
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+        WaCpu cpu;
+        WaDiag d;
+        wa_diag_init(&d, NULL);
+        cr_expect(!wa_cpu_resolve(names[k], &cpu, &d), "%s", names[k]);
+        char want[64];
+        snprintf(want, sizeof want, "CPU '%s' for --cpu is not a 64-bit x86 CPU", names[k]);
+        cr_expect(strstr(d.message, want) != NULL, "%s", d.message);
+        cr_expect_null(cpu.name);
+    }
+    WaCpu cpu;
+    WaDiag d;
+    wa_diag_init(&d, NULL);
+    cr_expect(wa_cpu_resolve("x86-64", &cpu, &d), "%s", d.message);
+    wa_cpu_free(&cpu);
 }
 
 Test(cpu, a_record_from_a_newer_cpu_refuses_to_start, .init = make_dir, .fini = remove_dir) {
