@@ -144,11 +144,13 @@ LLVMValueRef wa_fg_load_ctx_field_hoisted(WaFuncGen *fg, size_t offset, LLVMType
                                           const char *name);
 
 /*
- * Called on a value that `drop` discards: the loads it was computed from
- * become volatile, so they still happen (and trap if out of bounds) although
- * nothing uses their result (memory.c).
+ * Every access to a wasm linear memory, scalar or SIMD, is built by these two
+ * (memory.c): `type` bytes at `ptr` (from wa_fg_effective_address), alignment
+ * 1, in a form the optimiser may not delete, so that an out-of-bounds access
+ * faults on the guard pages even when its value or its bytes are never used.
  */
-void wa_fg_keep_dropped_loads(WaFuncGen *fg, LLVMValueRef value);
+LLVMValueRef wa_fg_load_memory(WaFuncGen *fg, LLVMTypeRef type, LLVMValueRef ptr);
+void wa_fg_store_memory(WaFuncGen *fg, LLVMValueRef value, LLVMValueRef ptr);
 
 /* The wa_rt_memory_t of memory `index` (memory.c). */
 LLVMValueRef wa_fg_memory(WaFuncGen *fg, uint32_t index);

@@ -268,16 +268,6 @@ static LLVMValueRef pop_address(WaFuncGen *fg, const WaInstr *in) {
     return wa_fg_effective_address(fg, &in->imm.memarg, wa_fg_pop(fg));
 }
 
-static LLVMValueRef load(WaCodegen *cg, LLVMTypeRef t, LLVMValueRef ptr) {
-    LLVMValueRef v = LLVMBuildLoad2(cg->b, t, ptr, "");
-    LLVMSetAlignment(v, 1);
-    return v;
-}
-
-static void store(WaCodegen *cg, LLVMValueRef v, LLVMValueRef ptr) {
-    LLVMSetAlignment(LLVMBuildStore(cg->b, v, ptr), 1);
-}
-
 /* The integer shape whose lanes are 2^memlog2 bytes: the lane of a splat/zero/lane access. */
 static Shape access_shape(const WaInstr *in) {
     unsigned bits = 8u << wa_op_memlog2[in->op];
@@ -303,9 +293,9 @@ static bool lower_memory(WaFuncGen *fg, const WaInstr *in, WaAux aux) {
     case WA_AUX_PLAIN:
         if (in->op == WA_OP_V128_STORE) {
             LLVMValueRef v = wa_fg_pop(fg);
-            store(cg, v, pop_address(fg, in));
+            wa_fg_store_memory(fg, v, pop_address(fg, in));
         } else {
-            push_v128(fg, load(cg, cg->t_v128, pop_address(fg, in)));
+            push_v128(fg, wa_fg_load_memory(fg, cg->t_v128, pop_address(fg, in)));
         }
         return true;
     case WA_AUX_SEXT:
@@ -313,18 +303,18 @@ static bool lower_memory(WaFuncGen *fg, const WaInstr *in, WaAux aux) {
         /* "v128.load16x4_s": N = 16 is the number after "load". */
         unsigned bits = (unsigned)strtoul(wa_op_name[in->op] + strlen("v128.load"), NULL, 10);
         Shape narrow = int_shape(bits, 64 / bits);
-        LLVMValueRef v = load(cg, vector_type(cg, narrow), pop_address(fg, in));
+        LLVMValueRef v = wa_fg_load_memory(fg, vector_type(cg, narrow), pop_address(fg, in));
         push_v128(fg, widen(cg, v, 2 * bits, aux == WA_AUX_SEXT));
         return true;
     }
     case WA_AUX_LOAD_SPLAT: {
         Shape s = access_shape(in);
-        push_v128(fg, splat(cg, s, load(cg, lane_type(cg, s), pop_address(fg, in))));
+        push_v128(fg, splat(cg, s, wa_fg_load_memory(fg, lane_type(cg, s), pop_address(fg, in))));
         return true;
     }
     case WA_AUX_LOAD_ZERO: {
         Shape s = access_shape(in);
-        LLVMValueRef x = load(cg, lane_type(cg, s), pop_address(fg, in));
+        LLVMValueRef x = wa_fg_load_memory(fg, lane_type(cg, s), pop_address(fg, in));
         push_v128(fg, LLVMBuildInsertElement(b, LLVMConstNull(vector_type(cg, s)), x,
                                              LLVMConstInt(cg->t_i32, 0, false), ""));
         return true;
@@ -332,7 +322,7 @@ static bool lower_memory(WaFuncGen *fg, const WaInstr *in, WaAux aux) {
     case WA_AUX_LOAD_LANE: {
         Shape s = access_shape(in);
         LLVMValueRef v = pop_shape(fg, s);
-        LLVMValueRef x = load(cg, lane_type(cg, s), pop_address(fg, in));
+        LLVMValueRef x = wa_fg_load_memory(fg, lane_type(cg, s), pop_address(fg, in));
         push_v128(fg,
                   LLVMBuildInsertElement(b, v, x, LLVMConstInt(cg->t_i32, in->lane, false), ""));
         return true;
@@ -342,7 +332,7 @@ static bool lower_memory(WaFuncGen *fg, const WaInstr *in, WaAux aux) {
         LLVMValueRef v = pop_shape(fg, s);
         LLVMValueRef x =
             LLVMBuildExtractElement(b, v, LLVMConstInt(cg->t_i32, in->lane, false), "");
-        store(cg, x, pop_address(fg, in));
+        wa_fg_store_memory(fg, x, pop_address(fg, in));
         return true;
     }
     default:

@@ -60,7 +60,7 @@ bool wa_lower_variable(WaFuncGen *fg, const WaInstr *in) {
 bool wa_lower_parametric(WaFuncGen *fg, const WaInstr *in) {
     WaCodegen *cg = fg->cg;
     if (in->op == WA_OP_DROP) {
-        wa_fg_keep_dropped_loads(fg, wa_fg_pop(fg));
+        wa_fg_pop(fg);
         return true;
     }
     /* select and typed select: the condition is on top, then the false and true operands. */

@@ -277,6 +277,34 @@ Test(embed, link_errors_name_the_import) {
     wa_rt_host_func_free(f);
 }
 
+/*
+ * A trap leaves memory as it was at the faulting access (spec 4.4.7): an
+ * out-of-bounds store that a later store overwrites still traps first, so
+ * the in-bounds store between the two never happens, and a dead
+ * out-of-bounds load traps before the store after it (memory.c: volatile).
+ */
+Test(embed, dead_out_of_bounds_accesses_trap_before_later_stores) {
+    const wa_rt_module_t *m = load_wat("(module (memory (export \"memory\") 1)"
+                                       " (func (export \"stores\")"
+                                       "  (i32.store (i32.const 0x7fff0000) (i32.const 1))"
+                                       "  (i32.store (i32.const 0) (i32.const 2))"
+                                       "  (i32.store (i32.const 0x7fff0000) (i32.const 3)))"
+                                       " (func (export \"load\")"
+                                       "  (drop (i32.load (i32.const 0x7fff0000)))"
+                                       "  (i32.store (i32.const 4) (i32.const 5))))");
+    wa_rt_instance_t *inst = instantiate(m, NULL, 0);
+    wa_rt_extern_t mem;
+    cr_assert(wa_rt_instance_export_any(inst, "memory", 6, &mem));
+    wa_rt_value_t v[1];
+    cr_expect_eq(wa_rt_call(func(inst, "stores"), v), WA_RT_TRAP_MEMORY_OUT_OF_BOUNDS);
+    cr_expect_eq(wa_rt_call(func(inst, "load"), v), WA_RT_TRAP_MEMORY_OUT_OF_BOUNDS);
+    uint32_t words[2] = {1, 1};
+    cr_assert(wa_rt_memory_read(mem.memory, 0, words, sizeof words));
+    cr_expect_eq(words[0], 0, "the store between the two out-of-bounds ones happened");
+    cr_expect_eq(words[1], 0, "the store after the dead load happened");
+    wa_rt_instance_free(inst);
+}
+
 Test(embed, trap_in_start_keeps_the_instance_for_the_caller) {
     const wa_rt_module_t *m =
         load_wat("(module (memory (export \"m\") 1) (data (i32.const 0) \"hi\")"

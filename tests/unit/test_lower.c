@@ -226,6 +226,37 @@ Test(memory, huge_offset_traps) {
                 "out of bounds memory access");
 }
 
+/*
+ * A load or store whose value or bytes are dead still accesses memory
+ * (memory.c, wa_fg_load_memory): at the last in-bounds address it returns
+ * normally, one byte further it traps, at every optimisation level.
+ */
+Test(memory, dead_accesses_trap_exactly_past_the_end) {
+    static const char *const flags[] = {"-O0", "-O1", "-O2", "-O3"};
+    /* %u is the address: 65532 is the last i32 (and v128.load32_*) in one page. */
+    static const char *const bodies[] = {
+        "(func $test (result i32) (local i32)"
+        "  (local.set 0 (i32.load (i32.const %u))) (i32.const 0))",
+        "(func $test (result i32) (i32.and (i32.load (i32.const %u)) (i32.const 0)))",
+        "(func $test (result i32) (i32.store (i32.const %u) (i32.const 1))"
+        "  (i32.store (i32.const %u) (i32.const 2)) (i32.const 0))",
+        "(func $test (result i32)"
+        "  (i32x4.extract_lane 0 (i32x4.replace_lane 0 (v128.load32_splat (i32.const %u))"
+        "  (i32.const 0))))",
+    };
+    for (size_t f = 0; f < sizeof flags / sizeof flags[0]; f++) {
+        for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+            for (unsigned addr = 65532; addr <= 65533; addr++) {
+                char body[512];
+                snprintf(body, sizeof body, bodies[i], addr, addr);
+                int status = run_module(body, flags[f], true, &run);
+                cr_expect_eq(status, addr == 65532 ? 0 : 134, "%s at %s: status %d, %s", body,
+                             flags[f], status, run.err);
+            }
+        }
+    }
+}
+
 Test(memory, grown_memory_is_accessible) {
     EXPECT_EXIT("(func $test (result i32)"
                 "  (drop (memory.grow (i32.const 1)))"

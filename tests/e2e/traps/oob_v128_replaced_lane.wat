@@ -1,0 +1,13 @@
+;; oob_v128_replaced_lane.wat: a v128.load whose only read lane replace_lane overwrote.
+;; The trap is the access's observable effect (spec 4.4.7), so it must
+;; happen although the value (or the stored bytes) never matters.
+;;
+;; e2e-trap: out of bounds memory access
+;; e2e-trap-func: 1 touch
+(module
+  (memory (export "memory") 1)
+  (global $g (mut i32) (i32.const 1))
+  (func $_start (export "_start")
+    (call $touch))
+  (func $touch
+    (global.set $g (i32x4.extract_lane 0 (i32x4.replace_lane 0 (v128.load (i32.const 0x7fff0000)) (i32.const 5))))))
