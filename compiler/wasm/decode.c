@@ -440,11 +440,14 @@ static bool read_body(Decoder *dc, WaReader *r, WaFunc *f) {
         WaLocalRun *run = &f->local_runs[i];
         WA_TRY(wa_read_u32(&body, &run->count));
         total += run->count;
-        if (total > UINT32_MAX || total > WA_MAX_LOCALS)
-            return wa_diag_error(r->d, runs_at, "too many locals: more than wasmaot's limit of %d",
-                                 WA_MAX_LOCALS);
+        if (total > UINT32_MAX)
+            return wa_diag_error(r->d, runs_at, "too many locals");
         WA_TRY(wa_read_valtype(&body, &run->type));
     }
+    if (total > WA_MAX_LOCALS)
+        return wa_diag_error(r->d, runs_at,
+                             "too many locals: %" PRIu64 ", more than wasmaot's limit of %d", total,
+                             WA_MAX_LOCALS);
     f->nlocals = (uint32_t)total;
     f->code = body.p;
     f->code_size = wa_reader_left(&body);
