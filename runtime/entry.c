@@ -114,7 +114,6 @@ static _Noreturn void finish(wa_rt_trap_t kind, const wa_rt_trap_info_t *info) {
     exit(status);
 }
 
-/* Is s[0..len) free of NUL bytes, so that s can serve as a C string? */
 /* An import's "module.name" for a message, both parts escaped (wa_escape.h). */
 static void import_name(const wa_rt_import_t *imp, char *buf, size_t size) {
     size_t n = wa_rt_escape(buf, size, imp->module, imp->module_len);
@@ -124,6 +123,7 @@ static void import_name(const wa_rt_import_t *imp, char *buf, size_t size) {
     }
 }
 
+/* Is s[0..len) free of NUL bytes, so that s can serve as a C string? */
 static bool is_c_string(const char *s, uint32_t len) {
     return strlen(s) == len;
 }
