@@ -10,11 +10,13 @@
 #include "wasm/decode.h"
 #include "wasm/validate.h"
 
+#include "../runtime/wa_escape.h"
 #include "../wasi-libc-shim/wa_wasi.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,10 +55,13 @@ bool wa_driver_read_module(const char *path, uint8_t **out, size_t *size, WaDiag
     return true;
 }
 
-/* A printable copy of an import's "module.name", for messages. */
+/* A printable copy of an import's "module.name", both parts escaped (wa_escape.h), for messages. */
 static void import_name(const WaImport *imp, char *buf, size_t size) {
-    snprintf(buf, size, "%.*s.%.*s", (int)imp->module.len, (const char *)imp->module.data,
-             (int)imp->name.len, (const char *)imp->name.data);
+    size_t n = wa_rt_escape(buf, size, (const char *)imp->module.data, imp->module.len);
+    if (n + 1 < size) {
+        buf[n] = '.';
+        wa_rt_escape(buf + n + 1, size - n - 1, (const char *)imp->name.data, imp->name.len);
+    }
 }
 
 /*
@@ -109,6 +114,51 @@ static bool check_imports(const WaModule *m, bool allow_unknown, WaDiag *d) {
     return true;
 }
 
+/*
+ * Temporary files removed when a signal kills the compile. The output is
+ * written to OUTPUT.PID.tmp (and, for an executable, the object to
+ * OUTPUT.PID.tmp.o) and renamed at the end, so a compile that fails leaves
+ * nothing; one that SIGINT, SIGTERM or SIGHUP ends must not leave them
+ * either. The handler unlinks the paths recorded here (unlink is
+ * async-signal-safe) and re-raises the signal with its default action
+ * (SA_RESETHAND), so the exit status still says which signal it was. A path
+ * is recorded before its file can exist and cleared before it is freed.
+ */
+enum { NTEMPS = 2 };
+static const char *volatile temp_paths[NTEMPS];
+static const int cleanup_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
+static void remove_temps_and_die(int sig) {
+    int saved = errno;
+    for (int i = 0; i < NTEMPS; i++)
+        if (temp_paths[i] != NULL)
+            unlink(temp_paths[i]);
+    errno = saved;
+    raise(sig); /* blocked until this handler returns; then the default action */
+}
+
+/* Installs the handler, saving the previous actions in `old`. */
+static void catch_signals(struct sigaction old[3]) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = remove_temps_and_die;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    for (int i = 0; i < 3; i++)
+        sigaddset(&sa.sa_mask, cleanup_signals[i]);
+    for (int i = 0; i < 3; i++) {
+        sigaction(cleanup_signals[i], NULL, &old[i]);
+        /* A signal the caller ignores (nohup) stays ignored. */
+        if (old[i].sa_handler != SIG_IGN)
+            sigaction(cleanup_signals[i], &sa, NULL);
+    }
+}
+
+static void restore_signals(const struct sigaction old[3]) {
+    for (int i = 0; i < 3; i++)
+        sigaction(cleanup_signals[i], &old[i], NULL);
+}
+
 /* A temporary file name beside `path` (so the final rename stays on one file system). */
 static char *temp_beside(const char *path, const char *suffix) {
     size_t n = strlen(path) + strlen(suffix) + 32;
@@ -139,14 +189,19 @@ static bool compile_to(const WaCompileOptions *o, const WaModule *m, const char 
 }
 
 static bool produce_output(const WaCompileOptions *o, const WaModule *m, WaDiag *d) {
+    struct sigaction old[3];
     char *tmp_out = temp_beside(o->output, "");
+    temp_paths[0] = tmp_out;
+    catch_signals(old);
     bool ok;
     if (o->emit == WA_EMIT_EXE || o->emit == WA_EMIT_SHARED) {
         char *tmp_obj = temp_beside(o->output, ".o");
+        temp_paths[1] = tmp_obj;
         ok = compile_to(o, m, tmp_obj, WA_OUTPUT_OBJECT, d) &&
              (o->emit == WA_EMIT_EXE ? wa_link_exe(tmp_obj, tmp_out, d)
                                      : wa_link_shared(tmp_obj, tmp_out, d));
         unlink(tmp_obj);
+        temp_paths[1] = NULL;
         free(tmp_obj);
     } else {
         WaOutputKind kind = o->emit == WA_EMIT_OBJ       ? WA_OUTPUT_OBJECT
@@ -158,6 +213,8 @@ static bool produce_output(const WaCompileOptions *o, const WaModule *m, WaDiag 
         ok = wa_diag_error_no_offset(d, "cannot write %s: %s", o->output, strerror(errno));
     if (!ok)
         unlink(tmp_out);
+    temp_paths[0] = NULL;
+    restore_signals(old);
     free(tmp_out);
     return ok;
 }

@@ -41,6 +41,7 @@
 #include "../wasi-libc-shim/wa_wasi.h"
 #include "wa_build_info.h"
 #include "wa_cpu.h"
+#include "wa_escape.h"
 #include "wa_grants.h"
 #include "wa_rt_api.h"
 
@@ -113,6 +114,15 @@ static _Noreturn void finish(wa_rt_trap_t kind, const wa_rt_trap_info_t *info) {
     exit(status);
 }
 
+/* An import's "module.name" for a message, both parts escaped (wa_escape.h). */
+static void import_name(const wa_rt_import_t *imp, char *buf, size_t size) {
+    size_t n = wa_rt_escape(buf, size, imp->module, imp->module_len);
+    if (n + 1 < size) {
+        buf[n] = '.';
+        wa_rt_escape(buf + n + 1, size - n - 1, imp->name, imp->name_len);
+    }
+}
+
 /* Is s[0..len) free of NUL bytes, so that s can serve as a C string? */
 static bool is_c_string(const char *s, uint32_t len) {
     return strlen(s) == len;
@@ -137,7 +147,7 @@ static void resolve_func(const wa_rt_module_t *m, uint32_t i, wa_wasi_ctx_t *was
         break;
     case WA_WASI_TYPE_MISMATCH: {
         char what[256];
-        snprintf(what, sizeof what, "%s.%s", imp->module, imp->name);
+        import_name(imp, what, sizeof what);
         startup_error("incompatible import type: %s does not have the WASI signature", what);
     }
     case WA_WASI_UNKNOWN: {
@@ -301,7 +311,7 @@ int main(int argc, char **argv, char **envp) {
         const wa_rt_import_t *imp = &m->imports[i];
         if (imp->kind != WA_RT_EXTERN_FUNC) {
             char what[256];
-            snprintf(what, sizeof what, "%s.%s", imp->module, imp->name);
+            import_name(imp, what, sizeof what);
             startup_error("unsupported import: %s (an executable can import only functions)", what);
         }
         resolve_func(m, i, wasi, &funcs[i]);

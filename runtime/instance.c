@@ -19,6 +19,7 @@
  * be mapped to its module and function, even from the fault handler.
  */
 #include "rt_internal.h"
+#include "wa_escape.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -112,8 +113,11 @@ static void set_error(wa_rt_error_t *err, wa_rt_error_kind_t kind, const char *f
 static void link_error(wa_rt_error_t *err, const wa_rt_module_t *m, uint32_t i, const char *what,
                        const char *detail) {
     const wa_rt_import_t *imp = &m->imports[i];
-    set_error(err, WA_RT_ERROR_LINK, "%s: import %u \"%.*s\".\"%.*s\" (%s)%s", what, i,
-              (int)imp->module_len, imp->module, (int)imp->name_len, imp->name,
+    /* Names are arbitrary bytes: escaped, so the message stays one printable line. */
+    char module[128], name[128];
+    wa_rt_escape(module, sizeof module, imp->module, imp->module_len);
+    wa_rt_escape(name, sizeof name, imp->name, imp->name_len);
+    set_error(err, WA_RT_ERROR_LINK, "%s: import %u \"%s\".\"%s\" (%s)%s", what, i, module, name,
               kind_name(imp->kind), detail);
     if (err != NULL)
         err->import_index = i;

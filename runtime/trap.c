@@ -18,6 +18,7 @@
  * Messages are the spec reference interpreter's (WA_RT_TRAP_LIST in wa_rt.h).
  */
 #include "rt_internal.h"
+#include "wa_escape.h"
 
 #include <setjmp.h>
 #include <stdio.h>
@@ -177,15 +178,17 @@ typedef struct out {
 } out_t;
 
 static void put_bytes(out_t *o, const char *s, size_t n) {
-    for (size_t i = 0; i < n; i++, o->len++) {
-        if (o->len + 1 < o->size) {
-            /* Names are arbitrary bytes: keep the line one printable line. */
-            unsigned char c = (unsigned char)s[i];
-            o->buf[o->len] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-        }
-    }
+    for (size_t i = 0; i < n; i++, o->len++)
+        if (o->len + 1 < o->size)
+            o->buf[o->len] = s[i];
     if (o->size > 0)
         o->buf[o->len < o->size ? o->len : o->size - 1] = '\0';
+}
+
+/* Names are arbitrary bytes: escaped (wa_escape.h), so the message stays one printable line. */
+static void put_name(out_t *o, const char *s, size_t n) {
+    size_t room = o->len < o->size ? o->size - o->len : 0;
+    o->len += wa_rt_escape(room > 0 ? o->buf + o->len : NULL, room, s, n);
 }
 
 static void put_str(out_t *o, const char *s) {
@@ -217,9 +220,9 @@ size_t wa_rt_trap_format(const wa_rt_trap_info_t *info, char *buf, size_t size) 
     }
     if (info->kind == WA_RT_TRAP_UNKNOWN_IMPORT && info->import != NULL) {
         put_str(&o, " ");
-        put_bytes(&o, info->import->module, info->import->module_len);
+        put_name(&o, info->import->module, info->import->module_len);
         put_str(&o, ".");
-        put_bytes(&o, info->import->name, info->import->name_len);
+        put_name(&o, info->import->name, info->import->name_len);
     }
     const wa_rt_module_t *m = info->pc != 0 ? wa_rt_module_at(info->pc) : NULL;
     int64_t func = m == NULL        ? -1
@@ -231,7 +234,7 @@ size_t wa_rt_trap_format(const wa_rt_trap_info_t *info, char *buf, size_t size) 
         const char *name = m->func_names != NULL ? m->func_names[func] : NULL;
         if (name != NULL) {
             put_str(&o, " (");
-            put_str(&o, name);
+            put_name(&o, name, strlen(name));
             put_str(&o, ")");
         }
     }

@@ -1,6 +1,8 @@
 /* Diagnostics: records the first error and formats it as one line. */
 #include "diag.h"
 
+#include "../../runtime/wa_escape.h"
+
 #include <stdarg.h>
 #include <string.h>
 
@@ -43,8 +45,9 @@ void wa_diag_set_func(WaDiag *d, uint32_t func_index, const char *func_name) {
         return;
     d->func_index = func_index;
     d->has_func_name = func_name != NULL;
+    /* Names are arbitrary bytes: escaped, so the message stays one printable line. */
     if (func_name)
-        snprintf(d->func_name, sizeof d->func_name, "%s", func_name);
+        wa_rt_escape(d->func_name, sizeof d->func_name, func_name, strlen(func_name));
 }
 
 char *wa_diag_format(const WaDiag *d, char *buf, size_t size) {

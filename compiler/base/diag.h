@@ -28,7 +28,7 @@ typedef struct WaDiag {
     size_t offset;       /* byte offset in the input */
     uint32_t func_index; /* function the error is in, or WA_NO_FUNC */
     bool has_func_name;  /* func_name holds the function's name-section name */
-    char func_name[128]; /* a copy (the module may be freed before the message is printed) */
+    char func_name[128]; /* an escaped copy (wa_escape.h; the module may be freed by then) */
     char message[512];   /* the reason */
 } WaDiag;
 
@@ -42,7 +42,10 @@ bool wa_diag_error(WaDiag *d, size_t offset, const char *fmt, ...)
 /* Records an error that has no input offset (a missing file, a link failure). Returns false. */
 bool wa_diag_error_no_offset(WaDiag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Names the function the recorded error is in, if it does not name one yet. */
+/*
+ * Names the function the recorded error is in, if it does not name one yet.
+ * func_name (or NULL) is escaped (wa_escape.h) into the record.
+ */
 void wa_diag_set_func(WaDiag *d, uint32_t func_index, const char *func_name);
 
 /* Writes the one-line message, with a newline, to `out`. */

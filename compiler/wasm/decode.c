@@ -34,6 +34,7 @@
 #include "../base/vec.h"
 #include "instr.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 /* Section ids (spec 5.5.2). */
@@ -262,6 +263,7 @@ static bool read_import_section(Decoder *dc, WaReader *r) {
 
 /* Function section (spec 5.5.6): the type of each defined function; bodies come later. */
 static bool read_function_section(Decoder *dc, WaReader *r) {
+    size_t at = wa_reader_offset(r);
     WA_TRY(read_length(dc, r, &dc->nfunc_decls));
     dc->has_function_section = true;
     for (uint32_t i = 0; i < dc->nfunc_decls; i++) {
@@ -269,6 +271,10 @@ static bool read_function_section(Decoder *dc, WaReader *r) {
         WA_TRY(wa_read_u32(r, &f.type_index));
         wa_vec_push(&dc->funcs, f);
     }
+    /* Checked once the section is read, so a malformed one gets the spec's message. */
+    if (dc->funcs.len > WA_MAX_FUNCS)
+        return wa_diag_error(r->d, at, "too many functions: %zu, more than wasmaot's limit of %d",
+                             dc->funcs.len, WA_MAX_FUNCS);
     return true;
 }
 
@@ -406,7 +412,8 @@ static bool read_data_count_section(Decoder *dc, WaReader *r) {
 /*
  * One function body (spec 5.5.13): its size, local runs, then code. The
  * local total must fit in u32 (the spec's rule) and in WA_MAX_LOCALS (ours);
- * both are "too many locals". The code is not read here.
+ * both are "too many locals". The size must be at most WA_MAX_BODY_SIZE. The
+ * code is not read here.
  */
 static bool read_body(Decoder *dc, WaReader *r, WaFunc *f) {
     WaModule *m = dc->m;
@@ -417,6 +424,11 @@ static bool read_body(Decoder *dc, WaReader *r, WaFunc *f) {
         r->p = r->end;
         return wa_diag_error(r->d, wa_reader_offset(r), section_end_message);
     }
+    if (size > WA_MAX_BODY_SIZE)
+        return wa_diag_error(r->d, wa_reader_offset(r),
+                             "function body too large: %" PRIu32
+                             " bytes, more than wasmaot's limit of %d",
+                             size, WA_MAX_BODY_SIZE);
     WaReader body = wa_reader_sub(r, size);
     r->p += size;
 
@@ -428,10 +440,14 @@ static bool read_body(Decoder *dc, WaReader *r, WaFunc *f) {
         WaLocalRun *run = &f->local_runs[i];
         WA_TRY(wa_read_u32(&body, &run->count));
         total += run->count;
-        if (total > UINT32_MAX || total > WA_MAX_LOCALS)
+        if (total > UINT32_MAX)
             return wa_diag_error(r->d, runs_at, "too many locals");
         WA_TRY(wa_read_valtype(&body, &run->type));
     }
+    if (total > WA_MAX_LOCALS)
+        return wa_diag_error(r->d, runs_at,
+                             "too many locals: %" PRIu64 ", more than wasmaot's limit of %d", total,
+                             WA_MAX_LOCALS);
     f->nlocals = (uint32_t)total;
     f->code = body.p;
     f->code_size = wa_reader_left(&body);

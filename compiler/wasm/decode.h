@@ -28,7 +28,15 @@
 bool wa_decode_module(const uint8_t *bytes, size_t size, const char *filename, WaModule *m,
                       WaDiag *d);
 
-/* Most locals a function may declare (beyond its parameters): an implementation limit. */
-#define WA_MAX_LOCALS 50000
+/*
+ * Implementation limits: a module beyond one is refused with one line saying
+ * which ("too many functions: N, more than wasmaot's limit of M"), because
+ * compiling it would take memory beyond reason (a 10 MB body takes 2.9 GB at
+ * -O0). They are the limits Web engines enforce (the JS API spec's
+ * "Implementation-defined limits"), so no module a browser runs is refused.
+ */
+#define WA_MAX_LOCALS 50000      /* locals a function may declare beyond its parameters */
+#define WA_MAX_FUNCS 1000000     /* functions, imported and defined */
+#define WA_MAX_BODY_SIZE 7654321 /* bytes in one function body */
 
 #endif

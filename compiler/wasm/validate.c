@@ -38,6 +38,8 @@
 #include "../base/arena.h"
 #include "../base/check.h"
 #include "../base/vec.h"
+
+#include "../../runtime/wa_escape.h"
 #include "instr.h"
 
 #include <stdlib.h>
@@ -356,10 +358,12 @@ static bool check_exports(const ModCheck *mc, WaArena *scratch) {
         sorted[i] = &m->exports[i];
     qsort(sorted, m->nexports, sizeof *sorted, compare_export_names);
     for (uint32_t i = 1; i < m->nexports; i++) {
-        if (compare_export_names(&sorted[i - 1], &sorted[i]) == 0)
-            return wa_diag_error_no_offset(d, "duplicate export name \"%.*s\"",
-                                           (int)sorted[i]->name.len,
-                                           (const char *)sorted[i]->name.data);
+        if (compare_export_names(&sorted[i - 1], &sorted[i]) == 0) {
+            char name[128];
+            wa_rt_escape(name, sizeof name, (const char *)sorted[i]->name.data,
+                         sorted[i]->name.len);
+            return wa_diag_error_no_offset(d, "duplicate export name \"%s\"", name);
+        }
     }
     return true;
 }

@@ -429,7 +429,7 @@ Test(decode, rejects_locals_over_implementation_limit) {
     SEC(&b, 3, 0x01, 0x00);
     /* WA_MAX_LOCALS + 1 = 50001 = 0xd1 0x86 0x03 */
     SEC(&b, 10, 0x01, 0x06, 0x01, 0xd1, 0x86, 0x03, 0x7f, 0x0b);
-    decode_fails(&b, "too many locals", 22);
+    decode_fails(&b, "too many locals: 50001, more than wasmaot's limit of 50000", 22);
     /* Exactly at the limit is fine. */
     header(&b);
     SEC(&b, 1, 0x01, 0x60, 0x00, 0x00);
