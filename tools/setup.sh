@@ -5,7 +5,7 @@ set -eu
 
 packages="
   build-essential meson ninja-build pkg-config python3
-  llvm-19-dev clang-19 lld-19
+  llvm-19-dev clang-19 lld-19 libclang-rt-19-dev
   libclang-rt-19-dev-wasm32 wasi-libc
   rustc libstd-rust-dev-wasm32
   wabt binaryen

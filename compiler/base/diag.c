@@ -71,6 +71,16 @@ char *wa_diag_format(const WaDiag *d, char *buf, size_t size) {
     }
     APPEND("%s", d->failed ? d->message : "no error");
 #undef APPEND
+    /*
+     * Names from the input (exports, imports, the name section) and the file
+     * name are arbitrary bytes: keep the message one printable line, as the
+     * runtime's trap messages do (trap.c).
+     */
+    for (char *p = buf; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x20 || c == 0x7f)
+            *p = '?';
+    }
     return buf;
 }
 

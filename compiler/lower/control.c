@@ -52,11 +52,19 @@ static LLVMValueRef *make_phis(WaFuncGen *fg, LLVMBasicBlockRef block, uint32_t 
     return phis;
 }
 
+/*
+ * The top n stack values. NULL when n is 0: an empty stack has no array yet,
+ * and NULL + 0 is undefined behaviour in C (UBSan reports it).
+ */
+static WaStackValue *stack_top(WaFuncGen *fg, uint32_t n) {
+    WA_CHECK(fg->stack.len >= n);
+    return n == 0 ? NULL : fg->stack.data + fg->stack.len - n;
+}
+
 /* Adds the top n stack values as incoming values from the current block. */
 static void add_incoming(WaFuncGen *fg, LLVMValueRef *phis, uint32_t n) {
     LLVMBasicBlockRef from = LLVMGetInsertBlock(fg->cg->b);
-    WA_CHECK(fg->stack.len >= n);
-    WaStackValue *top = fg->stack.data + fg->stack.len - n;
+    WaStackValue *top = stack_top(fg, n);
     for (uint32_t i = 0; i < n; i++) {
         LLVMValueRef v = top[i].value;
         LLVMAddIncoming(phis[i], &v, &from, 1);
@@ -67,8 +75,7 @@ static void add_incoming(WaFuncGen *fg, LLVMValueRef *phis, uint32_t n) {
 static void build_return(WaFuncGen *fg) {
     WaCodegen *cg = fg->cg;
     uint32_t n = fg->type->nresults;
-    WA_CHECK(fg->stack.len >= n);
-    WaStackValue *top = fg->stack.data + fg->stack.len - n;
+    WaStackValue *top = stack_top(fg, n);
     if (n == 0) {
         LLVMBuildRetVoid(cg->b);
     } else if (n == 1) {

@@ -343,6 +343,33 @@ Test(validate, rejects_segment_errors) {
                   "type mismatch", WA_NO_FUNC);
 }
 
+/*
+ * Names are arbitrary bytes; the message stays one printable line (found by
+ * tools/fuzz: a duplicate export name with a newline in it made two lines).
+ */
+Test(validate, names_in_messages_stay_one_line) {
+    char buf[1024];
+    Outcome o = expect_invalid_outcome(
+        run_wat("(module (func) (export \"a\\0ab\" (func 0)) (export \"a\\0ab\" (func 0)))"),
+        "duplicate export name");
+    cr_expect_str_eq(wa_diag_format(&o.d, buf, sizeof buf),
+                     "test.wasm: duplicate export name \"a?b\"");
+    free(o.bytes);
+    /* A type error in a function the name section calls "f\n\x1b". */
+    static const uint8_t named[] = {
+        0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00,
+        0x03, 0x02, 0x01, 0x00, 0x0a, 0x06, 0x01, 0x04, 0x00, 0x41, 0x00, 0x0b, 0x00, 0x0d,
+        0x04, 0x6e, 0x61, 0x6d, 0x65, 0x01, 0x06, 0x01, 0x00, 0x03, 0x66, 0x0a, 0x1b,
+    };
+    o = expect_invalid_outcome(run_bytes(named, sizeof named), "type mismatch");
+    wa_diag_format(&o.d, buf, sizeof buf);
+    cr_expect(strstr(buf, "func 0 (f?"
+                          "?): type mismatch") != NULL,
+              "%s", buf);
+    cr_expect(strpbrk(buf, "\n\x1b") == NULL, "%s", buf);
+    free(o.bytes);
+}
+
 Test(validate, rejects_export_and_start_errors) {
     check_invalid("(module (func) (export \"a\" (func 0)) (export \"a\" (func 0)))",
                   "duplicate export name", WA_NO_FUNC);

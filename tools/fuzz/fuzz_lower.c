@@ -1,0 +1,60 @@
+/*
+ * fuzz_lower.c: libFuzzer target for decoding, validation, lowering and LLVM
+ * code generation at -O0.
+ *
+ * Each input is decoded and validated as in fuzz_decode.c; a valid module is
+ * then lowered into an LLVM module (wa_codegen_module, with the trampolines
+ * and host thunks of an embeddable module, so that code is covered too), the
+ * LLVM verifier must accept it (an invalid IR module is a wasmaot bug), and
+ * it is compiled to an object file in memory at -O0: nothing is written to
+ * disk. Build and run with tools/fuzz/libfuzzer.sh lower SECONDS.
+ */
+#include "check.h"
+
+#include "codegen/codegen.h"
+#include "wasm/decode.h"
+#include "wasm/validate.h"
+
+#include <llvm-c/Analysis.h>
+#include <llvm-c/TargetMachine.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void compile(const WaModule *m, WaDiag *d) {
+    WaCodegenOptions o = {.opt_level = 0, .cpu = NULL, .embeddable = true};
+    WaCodegen cg;
+    bool ok = wa_codegen_module(&cg, m, &o, d);
+    wa_fuzz_check_diag(d, ok, "codegen");
+    if (ok) {
+        char *message = NULL;
+        if (LLVMVerifyModule(cg.mod, LLVMReturnStatusAction, &message)) {
+            fprintf(stderr, "fuzz: invalid LLVM IR generated: %s\n", message);
+            abort();
+        }
+        LLVMDisposeMessage(message);
+        char *error = NULL;
+        LLVMMemoryBufferRef obj = NULL;
+        if (LLVMTargetMachineEmitToMemoryBuffer(cg.tm, cg.mod, LLVMObjectFile, &error, &obj)) {
+            fprintf(stderr, "fuzz: LLVM code generation failed: %s\n", error ? error : "");
+            abort();
+        }
+        LLVMDisposeMemoryBuffer(obj);
+    }
+    wa_codegen_dispose(&cg);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    WaDiag d;
+    wa_diag_init(&d, "fuzz.wasm");
+    WaModule m;
+    bool ok = wa_decode_module(data, size, "fuzz.wasm", &m, &d);
+    wa_fuzz_check_diag(&d, ok, "decode");
+    if (!ok)
+        return 0;
+    ok = wa_validate_module(&m, &d);
+    wa_fuzz_check_diag(&d, ok, "validate");
+    if (ok)
+        compile(&m, &d);
+    wa_module_free(&m);
+    return 0;
+}
