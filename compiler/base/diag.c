@@ -72,9 +72,9 @@ char *wa_diag_format(const WaDiag *d, char *buf, size_t size) {
     APPEND("%s", d->failed ? d->message : "no error");
 #undef APPEND
     /*
-     * Names from the input (exports, imports, the name section) and the file
-     * name are arbitrary bytes: keep the message one printable line, as the
-     * runtime's trap messages do (trap.c).
+     * Names from the module are escaped where they enter a message
+     * (wa_rt_escape); this is the last guard for what is not, such as a file
+     * name given on the command line: the message stays one printable line.
      */
     for (char *p = buf; *p; p++) {
         unsigned char c = (unsigned char)*p;
