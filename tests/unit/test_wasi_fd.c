@@ -13,6 +13,8 @@
 
 #include <criterion/criterion.h>
 
+#include "fd_count.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -123,17 +125,6 @@ static off_t size_of(int fd) {
     struct stat st;
     cr_assert_eq(fstat(fd, &st), 0);
     return st.st_size;
-}
-
-/* Open fds of this process: leaks show as a difference. */
-static int open_fd_count(void) {
-    DIR *d = opendir("/proc/self/fd");
-    cr_assert_not_null(d);
-    int n = 0;
-    while (readdir(d))
-        n++;
-    closedir(d);
-    return n;
 }
 
 static int32_t open_tmp_dir(uint64_t base_mask) {
@@ -758,7 +749,7 @@ Test(wasi_fd, renumber_over_stdout_follows_host_fds) {
     int reader = stdout_pipe(&keep);
     close(keep);
     wa_wasi_ctx_free(ctx);
-    int fds_before = open_fd_count();
+    int fds_before = open_host_fds();
     new_ctx();
     int host = make_file("f", "", 0);
     int32_t file = add_fd(host);
@@ -793,7 +784,7 @@ Test(wasi_fd, renumber_over_stdout_follows_host_fds) {
     cr_assert_eq(wa_wasi_fd_renumber(ctx, 2, again), WA_WASI_ESUCCESS);
     wa_wasi_ctx_free(ctx);
     cr_assert_geq(fcntl(2, F_GETFD), 0);
-    cr_assert_eq(open_fd_count(), fds_before);
+    cr_assert_eq(open_host_fds(), fds_before);
     new_ctx();
 }
 
@@ -1055,13 +1046,13 @@ Test(wasi_fd, readdir_10000_entries_in_chunks_is_linear, .timeout = 120) {
 
 Test(wasi_fd, readdir_stream_freed_with_fd) {
     close(make_file("a", "", 0));
-    int before = open_fd_count();
+    int before = open_host_fds();
     int32_t dir = open_tmp_dir(ALL);
     cr_assert_eq(wa_wasi_fd_readdir(ctx, dir, 100, 30, 0, 0), WA_WASI_ESUCCESS);
     cr_assert_not_null(ctx->fds[dir].dir_stream);
-    cr_assert_eq(open_fd_count(), before + 2, "the fd and its stream's own description");
+    cr_assert_eq(open_host_fds(), before + 2, "the fd and its stream's own description");
     cr_assert_eq(wa_wasi_fd_close(ctx, dir), WA_WASI_ESUCCESS);
-    cr_assert_eq(open_fd_count(), before);
+    cr_assert_eq(open_host_fds(), before);
 
     /* Renumbering moves the stream with the fd; the one it replaces is freed. */
     int32_t d1 = open_tmp_dir(ALL), d2 = open_tmp_dir(ALL);
@@ -1069,15 +1060,15 @@ Test(wasi_fd, readdir_stream_freed_with_fd) {
     uint32_t full = load_u32(0);
     cr_assert_eq(wa_wasi_fd_readdir(ctx, d1, 100, 30, 0, 0), WA_WASI_ESUCCESS);
     cr_assert_eq(wa_wasi_fd_readdir(ctx, d2, 100, 30, 0, 0), WA_WASI_ESUCCESS);
-    cr_assert_eq(open_fd_count(), before + 4);
+    cr_assert_eq(open_host_fds(), before + 4);
     cr_assert_eq(wa_wasi_fd_renumber(ctx, d1, d2), WA_WASI_ESUCCESS);
-    cr_assert_eq(open_fd_count(), before + 2);
+    cr_assert_eq(open_host_fds(), before + 2);
     cr_assert_eq(wa_wasi_fd_readdir(ctx, d2, 2000, 4000, 0, 0), WA_WASI_ESUCCESS);
     cr_assert_eq(load_u32(0), full);
     cr_assert_eq(memcmp(buf + 2000, buf + 1000, full), 0);
     /* Freeing the context frees it too (teardown would not see a leak: check here). */
     wa_wasi_ctx_free(ctx);
-    cr_assert_eq(open_fd_count(), before);
+    cr_assert_eq(open_host_fds(), before);
     new_ctx();
 }
 

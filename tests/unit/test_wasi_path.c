@@ -23,6 +23,8 @@
 
 #include <criterion/criterion.h>
 
+#include "fd_count.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -114,17 +116,6 @@ static void preopen(const char *rel, bool read_only, int32_t want_fd) {
     uint32_t fd;
     cr_assert(wa_wasi_ctx_preopen(ctx, host(rel), rel, read_only, &fd), "preopen %s", rel);
     cr_assert_eq(fd, (uint32_t)want_fd);
-}
-
-/* The number of host fds this process has open (fd leaks on error paths show here). */
-static int open_host_fds(void) {
-    DIR *d = opendir("/proc/self/fd");
-    cr_assert_not_null(d);
-    int n = 0;
-    while (readdir(d))
-        n++;
-    closedir(d);
-    return n;
 }
 
 static void setup(bool walk) {
