@@ -84,7 +84,14 @@ LLVMValueRef wa_fg_call_runtime(WaFuncGen *fg, const char *name, LLVMTypeRef ret
         params[i] = LLVMTypeOf(args[i]);
     LLVMTypeRef type = LLVMFunctionType(ret, params, nargs, false);
     LLVMValueRef fn = wa_cg_runtime_fn(cg, name, type);
-    return LLVMBuildCall2(cg->b, type, fn, args, nargs, "");
+    LLVMValueRef call = LLVMBuildCall2(cg->b, type, fn, args, nargs, "");
+    /*
+     * Never a tail call: a helper that traps (table.copy out of bounds, ...)
+     * names the wasm function by its return address, which a tail call would
+     * replace by the return address of the caller's caller.
+     */
+    LLVMSetTailCallKind(call, LLVMTailCallKindNoTail);
+    return call;
 }
 
 LLVMValueRef wa_fg_call_runtime_op(WaFuncGen *fg, const char *name, LLVMTypeRef ret,

@@ -29,6 +29,9 @@ source (as run_e2e.py's):
                               open file descriptions it shared); its output counts as the
                               program's, the program's exit status is kept
     wasi-check: COMMAND       a shell command run in sandbox/ afterwards that must succeed
+    wasi-host-fds: N...       host fds the program is started with, opened read-write on
+                              outside/secret.txt, that no grant gives the guest (it must see
+                              them as not open)
 
 Exit status: 0 pass, 1 fail (with what was seen).
 """
@@ -150,6 +153,13 @@ def main():
     argv = [exe]
     for item in header.get("args", []):
         argv += shlex.split(item)
+    host_fds = [int(n) for item in header.get("host-fds", []) for n in item.split()]
+    if host_fds:
+        # A shell opens them and execs the program; the shell adds PWD to its environment,
+        # which the guest sees only with --inherit-env.
+        secret = shlex.quote(os.path.join(outside, "secret.txt"))
+        redirs = " ".join("%d<>%s" % (n, secret) for n in host_fds)
+        argv = ["/bin/sh", "-c", 'exec %s "$@"' % redirs, "sh"] + argv
     after = header.get("after", [])
     if after:
         # The program keeps exactly its environment (env -i); the commands after it get the
