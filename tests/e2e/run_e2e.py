@@ -72,12 +72,13 @@ class Failure(Exception):
     """A test expectation that did not hold; the message says which and how."""
 
 
-def read_header(path):
-    """The e2e-* header lines of a source file, as a dict of key -> list of values."""
+def read_header(path, header_re=HEADER_RE):
+    """The header lines of a source file (e2e-KEY: by default; another harness passes its own
+    pattern, whose groups are the key and the value), as a dict of key -> list of values."""
     header = {}
     with open(path, "rb") as f:
         for raw in f:
-            m = HEADER_RE.search(raw.decode("utf-8", "replace").rstrip("\r\n"))
+            m = header_re.search(raw.decode("utf-8", "replace").rstrip("\r\n"))
             if m:
                 header.setdefault(m.group(1), []).append(m.group(2).strip())
     return header

@@ -46,18 +46,16 @@ import subprocess
 import sys
 import threading
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+import run_e2e  # noqa: E402  (its header reader)
+
 RUN_TIMEOUT = 120
 HEADER_RE = re.compile(r"wasi-([a-z]+(?:-[a-z]+)*):[ \t]?(.*)$")
 
 
 def read_header(path):
-    header = {}
-    with open(path, "rb") as f:
-        for raw in f:
-            m = HEADER_RE.search(raw.decode("utf-8", "replace").rstrip("\r\n"))
-            if m:
-                header.setdefault(m.group(1), []).append(m.group(2).strip())
-    return header
+    """The wasi-* header lines, read by the e2e harness's reader with this pattern."""
+    return run_e2e.read_header(path, HEADER_RE)
 
 
 def fail(message):
