@@ -8,6 +8,7 @@
 #include "inspect.h"
 
 #include "../runtime/wa_build_info.h"
+#include "../runtime/wa_escape.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -110,9 +111,10 @@ static void print_value(const char *record, const char *key, FILE *out) {
 }
 
 /*
- * Prints `s`; one with control bytes is printed with them escaped (\\n,
- * \\r, \\t, \\xNN), its backslashes doubled and a note saying so, so a
- * grant stays one line and two different grants never print alike.
+ * Prints `s`; one with control bytes is printed as wa_rt_escape writes it
+ * (\\n, \\xNN, backslashes doubled) with a note saying so, so a grant stays
+ * one line and two different grants never print alike. A plain one is
+ * printed as it is: its quoting backslashes stay single.
  */
 static void print_escaped(const char *s, FILE *out) {
     bool plain = true;
@@ -122,20 +124,16 @@ static void print_escaped(const char *s, FILE *out) {
         fputs(s, out);
         return;
     }
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '\\')
-            fputs("\\\\", out);
-        else if (*p == '\n')
-            fputs("\\n", out);
-        else if (*p == '\r')
-            fputs("\\r", out);
-        else if (*p == '\t')
-            fputs("\\t", out);
-        else if (*p < 0x20 || *p == 0x7f)
-            fprintf(out, "\\x%02x", *p);
-        else
-            fputc(*p, out);
+    size_t n = strlen(s);
+    size_t need = wa_rt_escape(NULL, 0, s, n) + 1;
+    char *escaped = malloc(need);
+    if (escaped == NULL) {
+        fputs("(out of memory)", out);
+        return;
     }
+    wa_rt_escape(escaped, need, s, n);
+    fputs(escaped, out);
+    free(escaped);
     fputs("   (escaped: \\n is a line break, \\\\ a backslash)", out);
 }
 
