@@ -1,0 +1,27 @@
+;; Dead out-of-bounds v128 loads of every kind must trap (issue 8): plain,
+;; splat, zero-extending and lane loads, at the edge of memory.
+(module
+ (import "fuzzing-support" "log-i32" (func $log (param i32)))
+ (memory 1 1)
+ (func (export "extract_of_replaced_lane")
+  (call $log (i32x4.extract_lane 0
+   (i32x4.replace_lane 0 (v128.load (i32.const 2147418112)) (i32.const 1)))))
+ (func (export "v128_load_edge")
+  (drop (v128.load (i32.const 65521)))
+  (call $log (i32.const 2)))
+ (func (export "load32_splat")
+  (drop (v128.load32_splat (i32.const 65533)))
+  (call $log (i32.const 3)))
+ (func (export "load64_zero")
+  (drop (v128.load64_zero offset=65529 (i32.const 0)))
+  (call $log (i32.const 4)))
+ (func (export "load8x8_s")
+  (drop (v128.load8x8_s (i32.const -8)))
+  (call $log (i32.const 5)))
+ (func (export "load16_lane")
+  (drop (v128.load16_lane 3 (i32.const 65535) (v128.const i32x4 0 0 0 0)))
+  (call $log (i32.const 6)))
+ (func (export "v128_in_bounds_still_runs")
+  (drop (v128.load (i32.const 65520)))
+  (call $log (i32.const 7)))
+)
