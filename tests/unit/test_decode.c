@@ -742,7 +742,8 @@ static void read_fails(const uint8_t *bytes, size_t n, const char *message, size
 static const struct {
     unsigned prefix, code;
 } rows[WA_OP_COUNT] = {
-#define WA_OP(NAME, PREFIX, CODE, TEXT, IMM, CLASS, T1, T2, T3, TR, MEMLOG2, AUX)                  \
+#define WA_OP(NAME, PREFIX, CODE, TEXT, IMM, CLASS, T1, T2, T3, TR, MEMLOG2, AUX, SHAPE, NEST,     \
+              CONST)                                                                               \
     [WA_OP_##NAME] = {PREFIX, CODE},
 #include "wasm/opcodes.def"
 #undef WA_OP
