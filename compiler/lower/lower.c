@@ -257,9 +257,9 @@ static const LowerFn lower_by_class[] = {
 };
 
 /*
- * In dead code, tracks nesting (the NEST column) so that the `else` or `end` of the dead
- * block's own frame still reaches the control handler. Returns whether the
- * instruction must be lowered.
+ * In dead code, tracks nesting (the NEST column) so that the `else` or `end`
+ * of the dead block's own frame still reaches the control handler. Returns
+ * whether the instruction must be lowered.
  */
 static bool live_or_frame_boundary(WaFuncGen *fg, const WaInstr *in, uint32_t *dead_depth) {
     if (!wa_vec_last(&fg->control).unreachable)
