@@ -531,8 +531,8 @@ static bool check_memarg(FuncCheck *fc, const WaInstr *in) {
 }
 
 /*
- * The lane count of a SIMD lane instruction (extract/replace_lane, load/store
- * lane), from its SHAPE column.
+ * The lane count of a SIMD instruction with lane immediates (extract/replace
+ * lane, load/store lane, shuffle), from its SHAPE column.
  */
 static unsigned lane_count(WaOpcode op) {
     unsigned n = wa_op_shape[op].lanes;
@@ -562,7 +562,7 @@ static bool check_plain_immediates(FuncCheck *fc, const WaInstr *in) {
     case WA_IMM_SHUFFLE:
         /* i8x16.shuffle picks from the 32 lanes of its two operands. */
         for (unsigned i = 0; i < 16; i++)
-            WA_TRY(check_lane(fc, in, in->imm.bytes[i], 32));
+            WA_TRY(check_lane(fc, in, in->imm.bytes[i], 2 * lane_count(in->op)));
         return true;
     case WA_IMM_DATA:
         return need_data(fc, in->imm.index);
