@@ -141,7 +141,7 @@ typedef enum WaNesting {
     WA_NEST_CLOSE,     /* ends the innermost block: end */
 } WaNesting;
 
-/* Per-opcode facts, indexed by WaOpcode: one array per column of opcodes.def. */
+/* Per-opcode facts, indexed by WaOpcode, each expanded from a column of opcodes.def. */
 extern const char *const wa_op_name[WA_OP_COUNT];
 extern const uint8_t wa_op_imm[WA_OP_COUNT];       /* WaImmKind */
 extern const uint8_t wa_op_class[WA_OP_COUNT];     /* WaOpClass */
