@@ -257,29 +257,29 @@ static const LowerFn lower_by_class[] = {
 };
 
 /*
- * In dead code, tracks nesting so that the `else` or `end` of the dead
- * block's own frame still reaches the control handler. Returns whether the
- * instruction must be lowered.
+ * In dead code, tracks nesting (the NEST column) so that the `else` or `end`
+ * of the dead block's own frame still reaches the control handler. Returns
+ * whether the instruction must be lowered.
  */
 static bool live_or_frame_boundary(WaFuncGen *fg, const WaInstr *in, uint32_t *dead_depth) {
     if (!wa_vec_last(&fg->control).unreachable)
         return true;
-    switch (in->op) {
-    case WA_OP_BLOCK:
-    case WA_OP_LOOP:
-    case WA_OP_IF:
+    switch ((WaNesting)wa_op_nest[in->op]) {
+    case WA_NEST_OPEN:
+    case WA_NEST_OPEN_ARMS:
         (*dead_depth)++;
         return false;
-    case WA_OP_ELSE:
+    case WA_NEST_ELSE:
         return *dead_depth == 0;
-    case WA_OP_END:
+    case WA_NEST_CLOSE:
         if (*dead_depth == 0)
             return true;
         (*dead_depth)--;
         return false;
-    default:
+    case WA_NEST__:
         return false;
     }
+    WA_UNREACHABLE();
 }
 
 /* Lowers instructions from r until the outermost frame's `end`. */
@@ -326,7 +326,7 @@ bool wa_fg_lower_const_expr(WaFuncGen *fg, const WaConstExpr *e, WaStackValue *o
     for (;;) {
         WaInstr in;
         WA_TRY(wa_instr_read(&r, &cg->scratch, &in));
-        if (in.op == WA_OP_END)
+        if (wa_op_nest[in.op] == WA_NEST_CLOSE)
             break;
         if (!live_or_frame_boundary(fg, &in, &dead_depth))
             continue;

@@ -5,10 +5,10 @@
  * A v128 lives on the operand stack as <2 x i64> (cg->t_v128). Each handler
  * bitcasts its operands to the lane shape of the operation (<16 x i8>,
  * <8 x i16>, <4 x i32>, <2 x i64>, <4 x float>, <2 x double>), works on LLVM
- * vectors, and bitcasts the result back. The shape is the prefix of the
- * opcode's name in opcodes_simd.def ("i16x8.add"); for the widening,
- * narrowing and converting operations it is the shape of the result and the
- * operand shape follows from the operation.
+ * vectors, and bitcasts the result back. The shape is the SHAPE column of
+ * opcodes_simd.def (i16x8 for "i16x8.add"); for the widening, narrowing and
+ * converting operations it is the shape of the result and the operand shape
+ * follows from the operation.
  *
  * Dispatch is on the AUX column. The lane-uniform operations (arithmetic,
  * saturating arithmetic, integer min/max, comparisons, float rounding) map
@@ -44,41 +44,31 @@
 
 #include "../base/check.h"
 
-#include <stdlib.h>
-#include <string.h>
-
-/* The lanes of a v128 as an operation sees them. */
+/*
+ * The lanes of an LLVM vector an operation works on: a v128 as its SHAPE
+ * column sees it, or a narrower or wider vector of intermediate values.
+ */
 typedef struct Shape {
     unsigned lane_bits; /* 8, 16, 32 or 64 */
-    unsigned lanes;     /* 128 / lane_bits */
+    unsigned lanes;     /* 128 / lane_bits for a v128 */
     bool is_float;
 } Shape;
-
-/*
- * Shape per name prefix. "v128." operations are bitwise or memory accesses
- * whose lanes do not matter (or are given by the access); they use i64x2.
- */
-static const struct {
-    const char *prefix;
-    Shape shape;
-} shape_prefixes[] = {
-    {"i8x16.", {8, 16, false}}, {"i16x8.", {16, 8, false}}, {"i32x4.", {32, 4, false}},
-    {"i64x2.", {64, 2, false}}, {"f32x4.", {32, 4, true}},  {"f64x2.", {64, 2, true}},
-    {"v128.", {64, 2, false}},
-};
-
-/* The shape of an opcode, from the prefix of its name (see the file comment). */
-static Shape shape_of(WaOpcode op) {
-    const char *name = wa_op_name[op];
-    for (size_t i = 0; i < sizeof shape_prefixes / sizeof shape_prefixes[0]; i++)
-        if (strncmp(name, shape_prefixes[i].prefix, strlen(shape_prefixes[i].prefix)) == 0)
-            return shape_prefixes[i].shape;
-    WA_UNREACHABLE();
-}
 
 /* An integer shape of `lanes` lanes of `bits` bits (not necessarily 128 bits wide in total). */
 static Shape int_shape(unsigned bits, unsigned lanes) {
     return (Shape){bits, lanes, false};
+}
+
+/*
+ * The shape of an opcode, from its SHAPE column. The operations without one
+ * work on the whole vector (bitwise, any_true, v128.load/store/const) and see
+ * it as the stack does, <2 x i64>.
+ */
+static Shape shape_of(WaOpcode op) {
+    WaLaneShape s = wa_op_shape[op];
+    if (s.lanes == 0)
+        return int_shape(64, 2);
+    return (Shape){s.lane_bits, s.lanes, s.is_float};
 }
 
 static LLVMTypeRef lane_type(WaCodegen *cg, Shape s) {
@@ -268,12 +258,6 @@ static LLVMValueRef pop_address(WaFuncGen *fg, const WaInstr *in) {
     return wa_fg_effective_address(fg, &in->imm.memarg, wa_fg_pop(fg));
 }
 
-/* The integer shape whose lanes are 2^memlog2 bytes: the lane of a splat/zero/lane access. */
-static Shape access_shape(const WaInstr *in) {
-    unsigned bits = 8u << wa_op_memlog2[in->op];
-    return int_shape(bits, 128 / bits);
-}
-
 /* A vector of shape s with lane 0 set to x and the others copies of it (splat) or zero. */
 static LLVMValueRef splat(WaCodegen *cg, Shape s, LLVMValueRef x) {
     LLVMValueRef v = LLVMBuildInsertElement(cg->b, LLVMGetPoison(vector_type(cg, s)), x,
@@ -284,9 +268,11 @@ static LLVMValueRef splat(WaCodegen *cg, Shape s, LLVMValueRef x) {
 
 /*
  * v128.load, v128.store, v128.loadNxM_s/u (8 bytes, each N-bit lane
- * extended to 2N bits), load splat, load zero, load lane, store lane.
+ * extended to 2N bits), load splat, load zero, load lane, store lane. The
+ * shape s is the lanes of the result (of the stored vector for store lane):
+ * a splat, zero or lane access moves one lane of it.
  */
-static bool lower_memory(WaFuncGen *fg, const WaInstr *in, WaAux aux) {
+static bool lower_memory(WaFuncGen *fg, const WaInstr *in, WaAux aux, Shape s) {
     WaCodegen *cg = fg->cg;
     LLVMBuilderRef b = cg->b;
     switch (aux) {
@@ -300,27 +286,23 @@ static bool lower_memory(WaFuncGen *fg, const WaInstr *in, WaAux aux) {
         return true;
     case WA_AUX_SEXT:
     case WA_AUX_ZEXT: {
-        /* "v128.load16x4_s": N = 16 is the number after "load". */
-        unsigned bits = (unsigned)strtoul(wa_op_name[in->op] + strlen("v128.load"), NULL, 10);
-        Shape narrow = int_shape(bits, 64 / bits);
+        /* v128.load16x4_s: 4 lanes of 16 bits, each extended to the 32 bits of an i32x4 lane. */
+        Shape narrow = int_shape(s.lane_bits / 2, s.lanes);
         LLVMValueRef v = wa_fg_load_memory(fg, vector_type(cg, narrow), pop_address(fg, in));
-        push_v128(fg, widen(cg, v, 2 * bits, aux == WA_AUX_SEXT));
+        push_v128(fg, widen(cg, v, s.lane_bits, aux == WA_AUX_SEXT));
         return true;
     }
     case WA_AUX_LOAD_SPLAT: {
-        Shape s = access_shape(in);
         push_v128(fg, splat(cg, s, wa_fg_load_memory(fg, lane_type(cg, s), pop_address(fg, in))));
         return true;
     }
     case WA_AUX_LOAD_ZERO: {
-        Shape s = access_shape(in);
         LLVMValueRef x = wa_fg_load_memory(fg, lane_type(cg, s), pop_address(fg, in));
         push_v128(fg, LLVMBuildInsertElement(b, LLVMConstNull(vector_type(cg, s)), x,
                                              LLVMConstInt(cg->t_i32, 0, false), ""));
         return true;
     }
     case WA_AUX_LOAD_LANE: {
-        Shape s = access_shape(in);
         LLVMValueRef v = pop_shape(fg, s);
         LLVMValueRef x = wa_fg_load_memory(fg, lane_type(cg, s), pop_address(fg, in));
         push_v128(fg,
@@ -328,7 +310,6 @@ static bool lower_memory(WaFuncGen *fg, const WaInstr *in, WaAux aux) {
         return true;
     }
     case WA_AUX_STORE_LANE: {
-        Shape s = access_shape(in);
         LLVMValueRef v = pop_shape(fg, s);
         LLVMValueRef x =
             LLVMBuildExtractElement(b, v, LLVMConstInt(cg->t_i32, in->lane, false), "");
@@ -758,9 +739,9 @@ static bool lower_convert(WaFuncGen *fg, WaAux aux, Shape s) {
 bool wa_lower_simd(WaFuncGen *fg, const WaInstr *in) {
     WaAux aux = wa_op_aux[in->op];
     const uint8_t *sig = wa_op_sig[in->op];
-    if (lower_memory(fg, in, aux))
-        return true;
     Shape s = shape_of(in->op);
+    if (lower_memory(fg, in, aux, s))
+        return true;
     bool binary =
         sig[0] == WA_VT_V128 && sig[1] == WA_VT_V128 && sig[2] == WA_VT_X && sig[3] == WA_VT_V128;
     bool unary = sig[0] == WA_VT_V128 && sig[1] == WA_VT_X && sig[3] == WA_VT_V128;

@@ -162,8 +162,9 @@ static bool read_global_type(WaReader *r, WaGlobalType *out) {
 
 /*
  * A constant expression (spec 5.4.9): instructions up to the `end` that
- * closes it. Nested blocks are tracked so that a (later invalid) block inside
- * does not end it early; what the instructions are is checked by the validator.
+ * closes it. Nested blocks are tracked (the NEST column) so that a (later
+ * invalid) block inside does not end it early; what the instructions are is
+ * checked by the validator.
  */
 static bool read_const_expr(Decoder *dc, WaReader *r, WaConstExpr *out) {
     out->offset = wa_reader_offset(r);
@@ -172,9 +173,10 @@ static bool read_const_expr(Decoder *dc, WaReader *r, WaConstExpr *out) {
     for (;;) {
         WaInstr in;
         WA_TRY(wa_instr_read(r, &dc->scratch, &in));
-        if (in.op == WA_OP_BLOCK || in.op == WA_OP_LOOP || in.op == WA_OP_IF)
+        WaNesting nest = (WaNesting)wa_op_nest[in.op];
+        if (nest == WA_NEST_OPEN || nest == WA_NEST_OPEN_ARMS)
             depth++;
-        else if (in.op == WA_OP_END && depth-- == 0)
+        else if (nest == WA_NEST_CLOSE && depth-- == 0)
             break;
     }
     wa_arena_reset(&dc->scratch);

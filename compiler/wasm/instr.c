@@ -20,38 +20,64 @@
 
 // clang-format off
 const char *const wa_op_name[WA_OP_COUNT] = {
-#define WA_OP(NAME, PREFIX, CODE, TEXT, IMM, CLASS, T1, T2, T3, TR, MEMLOG2, AUX) [WA_OP_##NAME] = TEXT,
+#define WA_OP(NAME, PREFIX, CODE, TEXT, IMM, CLASS, T1, T2, T3, TR, MEMLOG2, AUX, SHAPE, NEST, CONST) \
+    [WA_OP_##NAME] = TEXT,
 #include "opcodes.def"
 #undef WA_OP
 };
 
 const uint8_t wa_op_imm[WA_OP_COUNT] = {
-#define WA_OP(NAME, PREFIX, CODE, TEXT, IMM, CLASS, T1, T2, T3, TR, MEMLOG2, AUX) [WA_OP_##NAME] = WA_IMM_##IMM,
+#define WA_OP(NAME, PREFIX, CODE, TEXT, IMM, CLASS, T1, T2, T3, TR, MEMLOG2, AUX, SHAPE, NEST, CONST) \
+    [WA_OP_##NAME] = WA_IMM_##IMM,
 #include "opcodes.def"
 #undef WA_OP
 };
 
 const uint8_t wa_op_class[WA_OP_COUNT] = {
-#define WA_OP(NAME, PREFIX, CODE, TEXT, IMM, CLASS, T1, T2, T3, TR, MEMLOG2, AUX) [WA_OP_##NAME] = WA_CLASS_##CLASS,
+#define WA_OP(NAME, PREFIX, CODE, TEXT, IMM, CLASS, T1, T2, T3, TR, MEMLOG2, AUX, SHAPE, NEST, CONST) \
+    [WA_OP_##NAME] = WA_CLASS_##CLASS,
 #include "opcodes.def"
 #undef WA_OP
 };
 
 const uint8_t wa_op_sig[WA_OP_COUNT][4] = {
-#define WA_OP(NAME, PREFIX, CODE, TEXT, IMM, CLASS, T1, T2, T3, TR, MEMLOG2, AUX) \
+#define WA_OP(NAME, PREFIX, CODE, TEXT, IMM, CLASS, T1, T2, T3, TR, MEMLOG2, AUX, SHAPE, NEST, CONST) \
     [WA_OP_##NAME] = {WA_VT_##T1, WA_VT_##T2, WA_VT_##T3, WA_VT_##TR},
 #include "opcodes.def"
 #undef WA_OP
 };
 
 const uint8_t wa_op_memlog2[WA_OP_COUNT] = {
-#define WA_OP(NAME, PREFIX, CODE, TEXT, IMM, CLASS, T1, T2, T3, TR, MEMLOG2, AUX) [WA_OP_##NAME] = MEMLOG2,
+#define WA_OP(NAME, PREFIX, CODE, TEXT, IMM, CLASS, T1, T2, T3, TR, MEMLOG2, AUX, SHAPE, NEST, CONST) \
+    [WA_OP_##NAME] = MEMLOG2,
 #include "opcodes.def"
 #undef WA_OP
 };
 
 const uint8_t wa_op_aux[WA_OP_COUNT] = {
-#define WA_OP(NAME, PREFIX, CODE, TEXT, IMM, CLASS, T1, T2, T3, TR, MEMLOG2, AUX) [WA_OP_##NAME] = WA_AUX_##AUX,
+#define WA_OP(NAME, PREFIX, CODE, TEXT, IMM, CLASS, T1, T2, T3, TR, MEMLOG2, AUX, SHAPE, NEST, CONST) \
+    [WA_OP_##NAME] = WA_AUX_##AUX,
+#include "opcodes.def"
+#undef WA_OP
+};
+
+const WaLaneShape wa_op_shape[WA_OP_COUNT] = {
+#define WA_OP(NAME, PREFIX, CODE, TEXT, IMM, CLASS, T1, T2, T3, TR, MEMLOG2, AUX, SHAPE, NEST, CONST) \
+    [WA_OP_##NAME] = WA_SHAPE_##SHAPE,
+#include "opcodes.def"
+#undef WA_OP
+};
+
+const uint8_t wa_op_nest[WA_OP_COUNT] = {
+#define WA_OP(NAME, PREFIX, CODE, TEXT, IMM, CLASS, T1, T2, T3, TR, MEMLOG2, AUX, SHAPE, NEST, CONST) \
+    [WA_OP_##NAME] = WA_NEST_##NEST,
+#include "opcodes.def"
+#undef WA_OP
+};
+
+const bool wa_op_const[WA_OP_COUNT] = {
+#define WA_OP(NAME, PREFIX, CODE, TEXT, IMM, CLASS, T1, T2, T3, TR, MEMLOG2, AUX, SHAPE, NEST, CONST) \
+    [WA_OP_##NAME] = CONST,
 #include "opcodes.def"
 #undef WA_OP
 };
@@ -64,7 +90,7 @@ enum { SPACE_PLAIN, SPACE_FC, SPACE_FD, SPACE_COUNT };
 #define SPACE_OF(PREFIX) ((PREFIX) == 0 ? SPACE_PLAIN : (PREFIX) == 0xFC ? SPACE_FC : SPACE_FD)
 
 static const uint16_t opcode_map[SPACE_COUNT][256] = {
-#define WA_OP(NAME, PREFIX, CODE, TEXT, IMM, CLASS, T1, T2, T3, TR, MEMLOG2, AUX) \
+#define WA_OP(NAME, PREFIX, CODE, TEXT, IMM, CLASS, T1, T2, T3, TR, MEMLOG2, AUX, SHAPE, NEST, CONST) \
     [SPACE_OF(PREFIX)][CODE] = WA_OP_##NAME + 1,
 #include "opcodes.def"
 #undef WA_OP

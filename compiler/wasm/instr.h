@@ -4,8 +4,9 @@
  *
  * Each instruction is read into a WaInstr: its opcode (one enum value per row
  * of opcodes.def) and its decoded immediates. Facts about an opcode (name,
- * immediates, lowering class, signature, memory access width, operation) come
- * from the table through the wa_op_* arrays.
+ * immediates, lowering class, signature, memory access width, operation, SIMD
+ * lane shape, block nesting, constant-ness) come from the table through the
+ * wa_op_* arrays.
  */
 #ifndef WA_WASM_INSTR_H
 #define WA_WASM_INSTR_H
@@ -18,7 +19,9 @@
 #include <stdint.h>
 
 typedef enum WaOpcode {
-#define WA_OP(NAME, PREFIX, CODE, TEXT, IMM, CLASS, T1, T2, T3, TR, MEMLOG2, AUX) WA_OP_##NAME,
+#define WA_OP(NAME, PREFIX, CODE, TEXT, IMM, CLASS, T1, T2, T3, TR, MEMLOG2, AUX, SHAPE, NEST,     \
+              CONST)                                                                               \
+    WA_OP_##NAME,
 #include "opcodes.def"
 #undef WA_OP
     WA_OP_COUNT
@@ -87,7 +90,7 @@ typedef enum WaOpClass {
     X(WRAP) X(EXTEND_S) X(EXTEND_U) X(TRUNC_S) X(TRUNC_U) X(TRUNC_SAT_S) X(TRUNC_SAT_U)            \
     X(CONVERT_S) X(CONVERT_U) X(DEMOTE) X(PROMOTE) X(REINTERPRET)                                  \
     X(EXTEND8_S) X(EXTEND16_S) X(EXTEND32_S)                                                       \
-    /* SIMD only (opcodes_simd.def); the lane shape is the prefix of the opcode's name */          \
+    /* SIMD only (opcodes_simd.def); the lane shape is the SHAPE column */                         \
     X(NOT) X(ANDNOT) X(BITSELECT) X(ANY_TRUE) X(ALL_TRUE) X(BITMASK)                               \
     X(SPLAT) X(EXTRACT) X(EXTRACT_S) X(EXTRACT_U) X(REPLACE) X(SHUFFLE) X(SWIZZLE)                 \
     X(ADD_SAT_S) X(ADD_SAT_U) X(SUB_SAT_S) X(SUB_SAT_U) X(MIN_S) X(MIN_U) X(MAX_S) X(MAX_U)        \
@@ -104,13 +107,50 @@ typedef enum WaAux {
 #undef X
 } WaAux;
 
-/* Per-opcode facts, indexed by WaOpcode. */
+/*
+ * The lanes of a v128 as a SIMD operation sees them (the SHAPE column).
+ * WA_SHAPE_<SHAPE> is the initialiser of each token, so the column expands
+ * straight into wa_op_shape; `_` (no lanes) is all zero.
+ */
+typedef struct WaLaneShape {
+    uint8_t lane_bits; /* 8, 16, 32 or 64; 0: no lanes */
+    uint8_t lanes;     /* 128 / lane_bits; 0: no lanes */
+    bool is_float;     /* f32x4, f64x2 */
+} WaLaneShape;
+
+// clang-format off
+#define WA_SHAPE__     {0, 0, false}
+#define WA_SHAPE_I8X16 {8, 16, false}
+#define WA_SHAPE_I16X8 {16, 8, false}
+#define WA_SHAPE_I32X4 {32, 4, false}
+#define WA_SHAPE_I64X2 {64, 2, false}
+#define WA_SHAPE_F32X4 {32, 4, true}
+#define WA_SHAPE_F64X2 {64, 2, true}
+// clang-format on
+
+/*
+ * How an instruction changes block nesting (the NEST column). The decoder
+ * (finding the end of a constant expression), the validator (block structure)
+ * and the lowering (skipping dead code) all track nesting with this.
+ */
+typedef enum WaNesting {
+    WA_NEST__,         /* none */
+    WA_NEST_OPEN,      /* opens a block: block, loop */
+    WA_NEST_OPEN_ARMS, /* opens a block that an ELSE may split into two arms: if */
+    WA_NEST_ELSE,      /* ends the first arm of the innermost OPEN_ARMS block, starts the second */
+    WA_NEST_CLOSE,     /* ends the innermost block: end */
+} WaNesting;
+
+/* Per-opcode facts, indexed by WaOpcode, each expanded from a column of opcodes.def. */
 extern const char *const wa_op_name[WA_OP_COUNT];
-extern const uint8_t wa_op_imm[WA_OP_COUNT];     /* WaImmKind */
-extern const uint8_t wa_op_class[WA_OP_COUNT];   /* WaOpClass */
-extern const uint8_t wa_op_sig[WA_OP_COUNT][4];  /* WaValType T1, T2, T3, TR */
-extern const uint8_t wa_op_memlog2[WA_OP_COUNT]; /* natural alignment, log2 bytes */
-extern const uint8_t wa_op_aux[WA_OP_COUNT];     /* WaAux */
+extern const uint8_t wa_op_imm[WA_OP_COUNT];       /* WaImmKind */
+extern const uint8_t wa_op_class[WA_OP_COUNT];     /* WaOpClass */
+extern const uint8_t wa_op_sig[WA_OP_COUNT][4];    /* WaValType T1, T2, T3, TR */
+extern const uint8_t wa_op_memlog2[WA_OP_COUNT];   /* natural alignment, log2 bytes */
+extern const uint8_t wa_op_aux[WA_OP_COUNT];       /* WaAux */
+extern const WaLaneShape wa_op_shape[WA_OP_COUNT]; /* SIMD lanes; all zero for none */
+extern const uint8_t wa_op_nest[WA_OP_COUNT];      /* WaNesting */
+extern const bool wa_op_const[WA_OP_COUNT];        /* allowed in a constant expression */
 
 /* A block type (spec 5.4.1): empty, one value type, or a type index. */
 typedef struct WaBlockType {

@@ -131,10 +131,11 @@ static bool check_limits(WaDiag *d, const WaLimits *l, uint64_t range, const cha
 
 /*
  * A constant expression (spec 3.3.10, Wasm 2.0) of result type `want`: only
- * t.const, v128.const, ref.null, ref.func and global.get of an imported
- * immutable global. Only imported globals are visible (spec 3.4.10: the
- * context C' of globals and segments), so naming a defined one is "unknown
- * global". ref.func here declares its function for use in bodies.
+ * the instructions of the CONST column (t.const, v128.const, ref.null,
+ * ref.func, global.get), and global.get only of an imported immutable global.
+ * Only imported globals are visible (spec 3.4.10: the context C' of globals
+ * and segments), so naming a defined one is "unknown global". ref.func here
+ * declares its function for use in bodies.
  */
 static bool check_const_expr(const ModCheck *mc, const WaConstExpr *e, WaValType want,
                              WaArena *scratch) {
@@ -153,16 +154,13 @@ static bool check_const_expr(const ModCheck *mc, const WaConstExpr *e, WaValType
         WaInstr in;
         WA_TRY(wa_instr_read(&r, scratch, &in));
         last = in.offset;
+        if (wa_op_nest[in.op] == WA_NEST_CLOSE)
+            break;
+        if (!wa_op_const[in.op])
+            return wa_diag_error(d, in.offset, "constant expression required: %s is not constant",
+                                 wa_op_name[in.op]);
         uint8_t t;
-        if (in.op == WA_OP_END)
-            break;
         switch (in.op) {
-        case WA_OP_I32_CONST:
-        case WA_OP_I64_CONST:
-        case WA_OP_F32_CONST:
-        case WA_OP_F64_CONST:
-            t = wa_op_sig[in.op][3];
-            break;
         case WA_OP_REF_NULL:
             t = (uint8_t)in.imm.index;
             break;
@@ -182,13 +180,10 @@ static bool check_const_expr(const ModCheck *mc, const WaConstExpr *e, WaValType
             t = m->globals[in.imm.index].type.type;
             break;
         default:
-            /* v128.const is the only instruction with a 16-byte immediate. */
-            if (wa_op_imm[in.op] == WA_IMM_V128) {
-                t = WA_VT_V128;
-                break;
-            }
-            return wa_diag_error(d, in.offset, "constant expression required: %s is not constant",
-                                 wa_op_name[in.op]);
+            /* t.const, v128.const: no operands, the row's result type. */
+            WA_CHECK(wa_op_sig[in.op][0] == WA_VT_X);
+            t = wa_op_sig[in.op][3];
+            break;
         }
         /* More than one value is a type mismatch; a few slots suffice to say so. */
         if (depth == sizeof stack)
@@ -465,6 +460,15 @@ static void set_unreachable(FuncCheck *fc) {
     f->unreachable = true;
 }
 
+/*
+ * Whether an else may come in a frame opened by op: an if's frame before its
+ * else (the frame becomes an ELSE frame at the else). Frames of block, loop,
+ * else and the function's own are ended by end only.
+ */
+static bool else_may_come(WaOpcode op) {
+    return wa_op_nest[op] == WA_NEST_OPEN_ARMS;
+}
+
 /* The frame of label `l` (0 = innermost), or an "unknown label" error. */
 static bool get_label(FuncCheck *fc, uint32_t l, const Frame **out) {
     if (l >= fc->ctrls.len)
@@ -527,19 +531,12 @@ static bool check_memarg(FuncCheck *fc, const WaInstr *in) {
 }
 
 /*
- * The lane count of a SIMD lane instruction. Loads and stores of one lane
- * touch 2^memlog2 bytes, so a vector holds 16 >> memlog2 such lanes; the
- * extract/replace instructions name their shape in the text name
- * ("i16x8.extract_lane_s"), whose number after the 'x' is the lane count.
+ * The lane count of a SIMD instruction with lane immediates (extract/replace
+ * lane, load/store lane, shuffle), from its SHAPE column.
  */
 static unsigned lane_count(WaOpcode op) {
-    if (wa_op_imm[op] == WA_IMM_MEMARG_LANE)
-        return 16u >> wa_op_memlog2[op];
-    const char *name = wa_op_name[op];
-    const char *x = strchr(name, 'x');
-    WA_CHECK(x != NULL);
-    unsigned n = (unsigned)strtoul(x + 1, NULL, 10);
-    WA_CHECK(n == 2 || n == 4 || n == 8 || n == 16);
+    unsigned n = wa_op_shape[op].lanes;
+    WA_CHECK(n != 0);
     return n;
 }
 
@@ -565,7 +562,7 @@ static bool check_plain_immediates(FuncCheck *fc, const WaInstr *in) {
     case WA_IMM_SHUFFLE:
         /* i8x16.shuffle picks from the 32 lanes of its two operands. */
         for (unsigned i = 0; i < 16; i++)
-            WA_TRY(check_lane(fc, in, in->imm.bytes[i], 32));
+            WA_TRY(check_lane(fc, in, in->imm.bytes[i], 2 * lane_count(in->op)));
         return true;
     case WA_IMM_DATA:
         return need_data(fc, in->imm.index);
@@ -760,7 +757,7 @@ static bool check_special(FuncCheck *fc, const WaInstr *in) {
         return check_block(fc, in);
     case WA_OP_ELSE: {
         /* In the binary format an else outside an if ends nothing: the reader wanted an end. */
-        if (wa_vec_last(&fc->ctrls).op != WA_OP_IF)
+        if (!else_may_come(wa_vec_last(&fc->ctrls).op))
             return wa_diag_error(fc->d, fc->at, "END opcode expected (else without if)");
         Frame fr;
         WA_TRY(pop_ctrl(fc, &fr));
@@ -945,29 +942,27 @@ static bool check_instr(FuncCheck *fc, const WaInstr *in) {
  * lies beyond the body ("section size mismatch").
  */
 
-typedef WA_VEC(uint8_t) OpenFrames; /* per open frame: WA_OP_IF before its else, else 0 */
+typedef WA_VEC(bool) OpenFrames; /* per open frame: whether an else may still come */
 
-/* The structural effect of one instruction on the open frames. */
+/* The structural effect of one instruction on the open frames (the NEST column). */
 static bool nest(OpenFrames *open, WaOpcode op, size_t at, WaDiag *d) {
-    switch (op) {
-    case WA_OP_BLOCK:
-    case WA_OP_LOOP:
-        wa_vec_push(open, 0);
+    switch ((WaNesting)wa_op_nest[op]) {
+    case WA_NEST_OPEN:
+    case WA_NEST_OPEN_ARMS:
+        wa_vec_push(open, else_may_come(op));
         return true;
-    case WA_OP_IF:
-        wa_vec_push(open, WA_OP_IF);
-        return true;
-    case WA_OP_ELSE:
-        if (open->len == 0 || wa_vec_last(open) != WA_OP_IF)
+    case WA_NEST_ELSE:
+        if (open->len == 0 || !wa_vec_last(open))
             return wa_diag_error(d, at, "END opcode expected (else without if)");
-        wa_vec_last(open) = 0;
+        wa_vec_last(open) = false;
         return true;
-    case WA_OP_END:
+    case WA_NEST_CLOSE:
         open->len--;
         return true;
-    default:
+    case WA_NEST__:
         return true;
     }
+    WA_UNREACHABLE();
 }
 
 /*
@@ -1037,7 +1032,7 @@ static void prefer_malformed_bodies(FuncCheck *fc, uint32_t first) {
         wa_diag_init(&found, NULL);
         WaReader r = body_reader(m, f, &found);
         open.len = 0;
-        wa_vec_push(&open, 0);
+        wa_vec_push(&open, false);
         bool ok = scan_structure(&r, f->code + f->code_size, input_end(m, f), &open, &fc->scratch);
         wa_arena_reset(&fc->scratch);
         if (!ok) {
@@ -1059,7 +1054,7 @@ static void prefer_malformed(FuncCheck *fc, uint32_t index, const WaReader *r, c
     wa_diag_init(&found, NULL);
     OpenFrames open = {0};
     for (size_t i = 0; i < fc->ctrls.len; i++)
-        wa_vec_push(&open, fc->ctrls.data[i].op == WA_OP_IF ? WA_OP_IF : 0);
+        wa_vec_push(&open, else_may_come(fc->ctrls.data[i].op));
     WaReader rest = *r;
     rest.d = &found;
     bool ok = nest(&open, in->op, in->offset, &found) &&
@@ -1107,7 +1102,7 @@ static bool check_body(FuncCheck *fc, uint32_t index) {
             /* The final end is missing: find out what the reference decoder would meet. */
             OpenFrames open = {0};
             for (size_t i = 0; i < fc->ctrls.len; i++)
-                wa_vec_push(&open, fc->ctrls.data[i].op == WA_OP_IF ? WA_OP_IF : 0);
+                wa_vec_push(&open, else_may_come(fc->ctrls.data[i].op));
             bool ok = scan_structure(&r, r.end, input_end(m, f), &open, &fc->scratch);
             wa_vec_free(&open);
             WA_CHECK(!ok);

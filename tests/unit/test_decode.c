@@ -11,6 +11,7 @@
 #include "wasm/instr.h"
 
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 /* ---- byte builder ---- */
@@ -742,7 +743,8 @@ static void read_fails(const uint8_t *bytes, size_t n, const char *message, size
 static const struct {
     unsigned prefix, code;
 } rows[WA_OP_COUNT] = {
-#define WA_OP(NAME, PREFIX, CODE, TEXT, IMM, CLASS, T1, T2, T3, TR, MEMLOG2, AUX)                  \
+#define WA_OP(NAME, PREFIX, CODE, TEXT, IMM, CLASS, T1, T2, T3, TR, MEMLOG2, AUX, SHAPE, NEST,     \
+              CONST)                                                                               \
     [WA_OP_##NAME] = {PREFIX, CODE},
 #include "wasm/opcodes.def"
 #undef WA_OP
@@ -855,6 +857,73 @@ Test(instr, tables_have_expected_facts) {
     cr_assert_eq(wa_op_imm[WA_OP_V128_STORE], WA_IMM_MEMARG);
     cr_assert_eq(wa_op_class[WA_OP_F32X4_PMIN], WA_CLASS_SIMD);
     cr_assert_eq(wa_op_aux[WA_OP_I16X8_ADD_SAT_U], WA_AUX_ADD_SAT_U);
+}
+
+/*
+ * The SHAPE column against the names: a row whose name starts with a shape
+ * ("i16x8.") has that shape; a "v128." row has one only if it moves lanes
+ * (a lane, splat or zero access of 2^MEMLOG2-byte lanes, or loadNxM_s/u,
+ * whose 8 bytes widen into the shape's lanes); other rows have none.
+ */
+Test(instr, lane_shapes_match_names) {
+    for (int op = 0; op < WA_OP_COUNT; op++) {
+        const char *name = wa_op_name[op];
+        WaLaneShape s = wa_op_shape[op];
+        if (s.lanes == 0) {
+            cr_assert(s.lane_bits == 0 && !s.is_float, "%s: lane bits without lanes", name);
+            cr_assert(rows[op].prefix != 0xFD || strncmp(name, "v128.", 5) == 0, "%s has no shape",
+                      name);
+            cr_assert(wa_op_imm[op] != WA_IMM_LANE && wa_op_imm[op] != WA_IMM_MEMARG_LANE,
+                      "%s takes a lane index but has no lanes", name);
+            continue;
+        }
+        cr_assert_eq(rows[op].prefix, 0xFD, "%s is not SIMD but has a shape", name);
+        cr_assert_eq(s.lane_bits * s.lanes, 128, "%s: %u x %u bits", name, s.lanes, s.lane_bits);
+        char prefix[16];
+        snprintf(prefix, sizeof prefix, "%c%ux%u.", s.is_float ? 'f' : 'i', s.lane_bits, s.lanes);
+        if (strncmp(name, "v128.", 5) != 0) {
+            cr_assert_eq(strncmp(name, prefix, strlen(prefix)), 0, "%s has shape %s", name, prefix);
+            continue;
+        }
+        cr_assert_not(s.is_float, "%s", name);
+        if (wa_op_aux[op] == WA_AUX_SEXT || wa_op_aux[op] == WA_AUX_ZEXT)
+            cr_assert_eq(s.lanes * s.lane_bits / 2, 8u << wa_op_memlog2[op], "%s", name);
+        else
+            cr_assert_eq(s.lane_bits, 8u << wa_op_memlog2[op], "%s", name);
+    }
+    WaLaneShape s = wa_op_shape[WA_OP_V128_LOAD8X8_S];
+    cr_assert(s.lane_bits == 16 && s.lanes == 8 && !s.is_float);
+    s = wa_op_shape[WA_OP_V128_STORE16_LANE];
+    cr_assert(s.lane_bits == 16 && s.lanes == 8);
+    s = wa_op_shape[WA_OP_F64X2_PROMOTE_LOW_F32X4];
+    cr_assert(s.lane_bits == 64 && s.lanes == 2 && s.is_float);
+    cr_assert_eq(wa_op_shape[WA_OP_V128_AND].lanes, 0);
+    cr_assert_eq(wa_op_shape[WA_OP_I32_ADD].lanes, 0);
+}
+
+/* The NEST column: block and loop open, if opens with arms, else and end; nothing else nests. */
+Test(instr, nesting) {
+    for (int op = 0; op < WA_OP_COUNT; op++) {
+        WaNesting want = op == WA_OP_BLOCK || op == WA_OP_LOOP ? WA_NEST_OPEN
+                         : op == WA_OP_IF                      ? WA_NEST_OPEN_ARMS
+                         : op == WA_OP_ELSE                    ? WA_NEST_ELSE
+                         : op == WA_OP_END                     ? WA_NEST_CLOSE
+                                                               : WA_NEST__;
+        cr_assert_eq(wa_op_nest[op], want, "%s nests as %d", wa_op_name[op], wa_op_nest[op]);
+    }
+}
+
+/* The CONST column: exactly the instructions of Wasm 2.0 constant expressions (spec 3.3.10). */
+Test(instr, constant_instructions) {
+    static const WaOpcode constant[] = {WA_OP_I32_CONST, WA_OP_I64_CONST,  WA_OP_F32_CONST,
+                                        WA_OP_F64_CONST, WA_OP_V128_CONST, WA_OP_REF_NULL,
+                                        WA_OP_REF_FUNC,  WA_OP_GLOBAL_GET};
+    for (int op = 0; op < WA_OP_COUNT; op++) {
+        bool want = false;
+        for (size_t i = 0; i < sizeof constant / sizeof constant[0]; i++)
+            want |= constant[i] == (WaOpcode)op;
+        cr_assert_eq(wa_op_const[op], want, "%s", wa_op_name[op]);
+    }
 }
 
 Test(instr, rejects_illegal_opcodes) {

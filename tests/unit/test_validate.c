@@ -301,6 +301,56 @@ Test(validate, rejects_simd_lane_errors) {
                   "invalid lane index", 0);
 }
 
+/* Each shape's last lane is valid and the next one is not, for lane operations and accesses. */
+Test(validate, lane_index_bounds_follow_the_shape) {
+    static const struct {
+        const char *op;  /* instruction with its lane index as %u */
+        const char *arg; /* operands after the vector */
+        unsigned lanes;
+    } cases[] = {
+        {"i8x16.extract_lane_u %u", "", 16},
+        {"i16x8.extract_lane_s %u", "", 8},
+        {"i16x8.replace_lane %u", " (i32.const 0)", 8},
+        {"i32x4.replace_lane %u", " (i32.const 0)", 4},
+        {"i64x2.extract_lane %u", "", 2},
+        {"f32x4.extract_lane %u", "", 4},
+        {"f64x2.replace_lane %u", " (f64.const 0)", 2},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        for (unsigned lane = cases[i].lanes - 1; lane <= cases[i].lanes; lane++) {
+            char op[64], wat[256];
+            snprintf(op, sizeof op, cases[i].op, lane);
+            snprintf(wat, sizeof wat, "(module (func (drop (%s (v128.const i64x2 0 0)%s))))", op,
+                     cases[i].arg);
+            if (lane < cases[i].lanes)
+                expect_valid(wat);
+            else
+                check_invalid(wat, "invalid lane index", 0);
+        }
+    }
+    static const struct {
+        const char *access; /* with its lane index as %u */
+        unsigned lanes;
+    } accesses[] = {
+        {"v128.load8_lane %u", 16},  {"v128.load64_lane %u", 2},  {"v128.store8_lane %u", 16},
+        {"v128.store16_lane %u", 8}, {"v128.store32_lane %u", 4}, {"v128.load16_lane %u", 8},
+    };
+    for (size_t i = 0; i < sizeof accesses / sizeof accesses[0]; i++) {
+        for (unsigned lane = accesses[i].lanes - 1; lane <= accesses[i].lanes; lane++) {
+            char op[64], wat[256];
+            snprintf(op, sizeof op, accesses[i].access, lane);
+            bool store = strstr(op, "store") != NULL;
+            snprintf(wat, sizeof wat,
+                     "(module (memory 1) (func %s(%s (i32.const 0) (v128.const i64x2 0 0))%s))",
+                     store ? "" : "(drop ", op, store ? "" : ")");
+            if (lane < accesses[i].lanes)
+                expect_valid(wat);
+            else
+                check_invalid(wat, "invalid lane index", 0);
+        }
+    }
+}
+
 /* ---- Module level -----------------------------------------------------------------------------
  */
 
@@ -332,6 +382,20 @@ Test(validate, rejects_constant_expression_errors) {
     check_invalid("(module (table 1 funcref) (elem (i32.const 0) 5))", "unknown function 5",
                   WA_NO_FUNC);
     check_invalid("(module (global funcref (ref.func 3)))", "unknown function 3", WA_NO_FUNC);
+    check_invalid("(module (global v128 (i8x16.splat (i32.const 1))))",
+                  "constant expression required: i8x16.splat is not constant", WA_NO_FUNC);
+    check_invalid("(module (global i32 (block (result i32) (i32.const 1))))",
+                  "constant expression required: block is not constant", WA_NO_FUNC);
+}
+
+/* Every instruction of the CONST column is accepted in a constant expression of its type. */
+Test(validate, accepts_every_constant_instruction) {
+    expect_valid("(module (import \"a\" \"g\" (global i64))"
+                 "  (global i32 (i32.const 1)) (global i64 (i64.const 2))"
+                 "  (global f32 (f32.const 3)) (global f64 (f64.const 4))"
+                 "  (global v128 (v128.const i32x4 1 2 3 4)) (global i64 (global.get 0))"
+                 "  (global externref (ref.null extern)) (global funcref (ref.func $f))"
+                 "  (func $f))");
 }
 
 Test(validate, rejects_segment_errors) {
@@ -445,6 +509,28 @@ Test(validate, rejects_else_outside_if) {
     static const uint8_t body[] = {0x00, 0x02, 0x40, 0x05, 0x0B, 0x0B}; /* block else end end */
     Outcome o = expect_invalid_outcome(run_body(body, sizeof body, false), "END opcode expected");
     cr_assert_eq(byte_at_error(&o), 0x05);
+    free(o.bytes);
+}
+
+/*
+ * An else is allowed once per if: a second else, and an else while scanning
+ * for structure after a validation error, want an end too.
+ */
+Test(validate, rejects_second_else_and_else_outside_if_after_an_error) {
+    static const uint8_t twice[] = {0x00, 0x41, 0x00, 0x04, 0x40, 0x05, 0x05, 0x0B, 0x0B};
+    Outcome o = expect_invalid_outcome(run_body(twice, sizeof twice, false), "END opcode expected");
+    cr_assert_eq(byte_at_error(&o), 0x05);
+    cr_assert_eq(o.d.offset, o.size - 3); /* the second else: the body ends the module */
+    free(o.bytes);
+    /* i32.add on an empty stack is invalid; the block's else after it is malformed and wins. */
+    static const uint8_t after[] = {0x00, 0x6A, 0x02, 0x40, 0x05, 0x0B, 0x0B};
+    o = expect_invalid_outcome(run_body(after, sizeof after, false), "END opcode expected");
+    cr_assert_eq(byte_at_error(&o), 0x05);
+    free(o.bytes);
+    /* After an error inside an if, its else is still fine: the type mismatch stays. */
+    static const uint8_t in_if[] = {0x00, 0x41, 0x00, 0x04, 0x40, 0x6A, 0x05, 0x0B, 0x0B};
+    o = expect_invalid_outcome(run_body(in_if, sizeof in_if, false), "type mismatch");
+    cr_assert_eq(byte_at_error(&o), 0x6A);
     free(o.bytes);
 }
 
