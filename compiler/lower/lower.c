@@ -35,46 +35,6 @@ LLVMValueRef wa_fg_pop(WaFuncGen *fg) {
     return wa_fg_pop_typed(fg).value;
 }
 
-LLVMTypeRef wa_cg_type(WaCodegen *cg, WaValType t) {
-    switch (t) {
-    case WA_VT_I32:
-        return cg->t_i32;
-    case WA_VT_I64:
-        return cg->t_i64;
-    case WA_VT_F32:
-        return cg->t_f32;
-    case WA_VT_F64:
-        return cg->t_f64;
-    case WA_VT_V128:
-        return cg->t_v128;
-    case WA_VT_FUNCREF:
-    case WA_VT_EXTERNREF:
-        return cg->t_ptr;
-    default:
-        WA_UNREACHABLE();
-    }
-}
-
-LLVMValueRef wa_cg_zero(WaCodegen *cg, WaValType t) {
-    return LLVMConstNull(wa_cg_type(cg, t));
-}
-
-LLVMValueRef wa_cg_call_intrinsic(WaCodegen *cg, const char *name, LLVMTypeRef *overload,
-                                  unsigned noverload, LLVMValueRef *args, unsigned nargs) {
-    unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
-    WA_CHECK(id != 0);
-    LLVMValueRef fn = LLVMGetIntrinsicDeclaration(cg->mod, id, overload, noverload);
-    LLVMTypeRef fn_type = LLVMIntrinsicGetType(cg->llvm, id, overload, noverload);
-    return LLVMBuildCall2(cg->b, fn_type, fn, args, nargs, "");
-}
-
-LLVMValueRef wa_cg_runtime_fn(WaCodegen *cg, const char *name, LLVMTypeRef type) {
-    LLVMValueRef fn = LLVMGetNamedFunction(cg->mod, name);
-    if (fn == NULL)
-        fn = LLVMAddFunction(cg->mod, name, type);
-    return fn;
-}
-
 LLVMValueRef wa_fg_call_runtime(WaFuncGen *fg, const char *name, LLVMTypeRef ret,
                                 LLVMValueRef *args, unsigned nargs) {
     WaCodegen *cg = fg->cg;
