@@ -83,10 +83,3 @@ LLVMValueRef wa_cg_call_intrinsic(WaCodegen *cg, const char *name, LLVMTypeRef *
     LLVMTypeRef fn_type = LLVMIntrinsicGetType(cg->llvm, id, overload, noverload);
     return LLVMBuildCall2(cg->b, fn_type, fn, args, nargs, "");
 }
-
-LLVMValueRef wa_cg_runtime_fn(WaCodegen *cg, const char *name, LLVMTypeRef type) {
-    LLVMValueRef fn = LLVMGetNamedFunction(cg->mod, name);
-    if (fn == NULL)
-        fn = LLVMAddFunction(cg->mod, name, type);
-    return fn;
-}

@@ -3,7 +3,8 @@
  *
  * One WaCodegen per module: the LLVM context, module, builder and target
  * machine, the LLVM types every function shares, the native signature per
- * wasm type and the LLVM function per wasm function. codegen.c creates it
+ * wasm type, the LLVM function per wasm function, and the runtime's
+ * functions and structs as LLVM declarations and types (rt_abi.h). codegen.c creates it
  * and drives the lowering loop; lower/ builds each function's body into it
  * (per-function state is lower/'s WaFuncGen).
  */
@@ -14,6 +15,7 @@
 #include "../base/arena.h"
 #include "../base/diag.h"
 #include "../wasm/module.h"
+#include "rt_abi.h"
 
 #include <llvm-c/Core.h>
 #include <llvm-c/TargetMachine.h>
@@ -31,11 +33,12 @@ typedef struct WaCodegen {
     /* Frequently used LLVM types. */
     LLVMTypeRef t_void, t_i1, t_i8, t_i16, t_i32, t_i64, t_f32, t_f64, t_v128, t_ptr;
 
-    LLVMTypeRef *fn_types; /* native signature per module type index */
-    LLVMValueRef *funcs;   /* LLVM function per function index; NULL for imports */
-    LLVMValueRef trap_fn;  /* declaration of wa_rt_trap */
-    WaArena arena;         /* data that lives as long as the codegen */
-    WaArena scratch;       /* per-function data, reset after each function */
+    LLVMTypeRef *fn_types;                  /* native signature per module type index */
+    LLVMValueRef *funcs;                    /* LLVM function per function index; NULL for imports */
+    LLVMValueRef rt_fns[WA_RT_NFNS];        /* runtime function declarations, or NULL */
+    LLVMTypeRef rt_structs[WA_RT_NSTRUCTS]; /* shared struct types, or NULL */
+    WaArena arena;                          /* data that lives as long as the codegen */
+    WaArena scratch;                        /* per-function data, reset after each function */
 } WaCodegen;
 
 /* Options that choose the target and what is emitted. */
@@ -67,11 +70,5 @@ LLVMValueRef wa_cg_zero(WaCodegen *cg, WaValType t);
  */
 LLVMValueRef wa_cg_call_intrinsic(WaCodegen *cg, const char *name, LLVMTypeRef *overload,
                                   unsigned noverload, LLVMValueRef *args, unsigned nargs);
-
-/*
- * Declares (once) and returns a runtime function `name` of type `type`,
- * e.g. wa_rt_memory_grow.
- */
-LLVMValueRef wa_cg_runtime_fn(WaCodegen *cg, const char *name, LLVMTypeRef type);
 
 #endif

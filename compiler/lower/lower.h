@@ -84,27 +84,19 @@ WaStackValue wa_fg_pop_typed(WaFuncGen *fg);
 /* ---- Types and helpers shared by the handlers ---- */
 
 /*
- * Calls runtime function `name` (declared on first use with parameter types
- * taken from the arguments) and returns its result (of type `ret`).
- */
-LLVMValueRef wa_fg_call_runtime(WaFuncGen *fg, const char *name, LLVMTypeRef ret,
-                                LLVMValueRef *args, unsigned nargs);
-
-/*
  * The shape of the bulk and table instructions that the runtime implements:
- * calls runtime function `name` with the instance, the immediates
+ * calls runtime function `fn` with the instance, the immediates
  * imms[0..nimms) as i32 constants, then the top `noperands` operands (popped;
  * the deepest first), and returns its result.
  */
-LLVMValueRef wa_fg_call_runtime_op(WaFuncGen *fg, const char *name, LLVMTypeRef ret,
-                                   const uint32_t *imms, unsigned nimms, unsigned noperands);
+LLVMValueRef wa_fg_call_rt_op(WaFuncGen *fg, WaRtFn fn, const uint32_t *imms, unsigned nimms,
+                              unsigned noperands);
 
-/* Loads a field at byte `offset` of the instance struct (use offsetof on wa_rt_instance_t). */
-LLVMValueRef wa_fg_load_ctx_field(WaFuncGen *fg, size_t offset, LLVMTypeRef type, const char *name);
+/* Loads field `field` (WA_RT_INSTANCE_*) of the instance, with the type its row gives. */
+LLVMValueRef wa_fg_load_ctx_field(WaFuncGen *fg, unsigned field, const char *name);
 
 /* Same, but emitted once in the entry block (for fields that never change, like mem0_base). */
-LLVMValueRef wa_fg_load_ctx_field_hoisted(WaFuncGen *fg, size_t offset, LLVMTypeRef type,
-                                          const char *name);
+LLVMValueRef wa_fg_load_ctx_field_hoisted(WaFuncGen *fg, unsigned field, const char *name);
 
 /*
  * Every access to a wasm linear memory, scalar or SIMD, is built by these two
