@@ -170,13 +170,17 @@ uint64_t wa_codegen_rt_size(WaCodegen *cg, WaRtStruct s) {
     return LLVMABISizeOfType(LLVMGetModuleDataLayout(cg->mod), wa_codegen_rt_struct(cg, s));
 }
 
+LLVMValueRef wa_codegen_rt_field_ptr(WaCodegen *cg, LLVMBuilderRef b, LLVMValueRef base,
+                                     WaRtStruct s, unsigned field) {
+    uint64_t offset = wa_codegen_rt_offset(cg, s, field);
+    if (offset == 0)
+        return base;
+    LLVMValueRef off = LLVMConstInt(cg->t_i64, offset, false);
+    return LLVMBuildGEP2(b, cg->t_i8, base, &off, 1, "");
+}
+
 LLVMValueRef wa_codegen_rt_load(WaCodegen *cg, LLVMValueRef base, WaRtStruct s, unsigned field,
                                 const char *name) {
-    LLVMValueRef ptr = base;
-    uint64_t offset = wa_codegen_rt_offset(cg, s, field);
-    if (offset != 0) {
-        LLVMValueRef off = LLVMConstInt(cg->t_i64, offset, false);
-        ptr = LLVMBuildGEP2(cg->b, cg->t_i8, base, &off, 1, "");
-    }
+    LLVMValueRef ptr = wa_codegen_rt_field_ptr(cg, cg->b, base, s, field);
     return LLVMBuildLoad2(cg->b, wa_codegen_rt_field_type(cg, s, field), ptr, name);
 }

@@ -84,6 +84,13 @@ uint64_t wa_codegen_rt_offset(WaCodegen *cg, WaRtStruct s, unsigned field);
 uint64_t wa_codegen_rt_size(WaCodegen *cg, WaRtStruct s);
 
 /*
+ * The address of field `field` of the struct `s` at `base`, built with
+ * builder `b`: `base` itself for the field at offset 0, else an i8 GEP.
+ */
+LLVMValueRef wa_codegen_rt_field_ptr(WaCodegen *cg, LLVMBuilderRef b, LLVMValueRef base,
+                                     WaRtStruct s, unsigned field);
+
+/*
  * Loads field `field` of the struct `s` at `base`, at cg's builder, with the
  * field's type; the load is named `name`.
  */

@@ -39,8 +39,6 @@
  */
 #include "lower.h"
 
-#include "../base/check.h"
-
 /* The base address of memory `index`, loaded once per function. */
 static LLVMValueRef memory_base(WaFuncGen *fg, uint32_t index) {
     WaCodegen *cg = fg->cg;
@@ -56,11 +54,11 @@ static LLVMValueRef memory_base(WaFuncGen *fg, uint32_t index) {
         LLVMValueRef idx = LLVMConstInt(cg->t_i64, index, false);
         LLVMValueRef mem =
             LLVMBuildLoad2(b, cg->t_ptr, LLVMBuildGEP2(b, cg->t_ptr, mems, &idx, 1, ""), "");
-        /* Built here, not at cg->b: wa_codegen_rt_load without its offset, which is 0. */
-        WA_CHECK(wa_codegen_rt_offset(cg, WA_RT_STRUCT_MEMORY, WA_RT_MEMORY_BASE) == 0);
+        LLVMValueRef base_ptr =
+            wa_codegen_rt_field_ptr(cg, b, mem, WA_RT_STRUCT_MEMORY, WA_RT_MEMORY_BASE);
         base =
             LLVMBuildLoad2(b, wa_codegen_rt_field_type(cg, WA_RT_STRUCT_MEMORY, WA_RT_MEMORY_BASE),
-                           mem, "mem_base");
+                           base_ptr, "mem_base");
         LLVMDisposeBuilder(b);
     }
     fg->memory_bases[index] = base;
