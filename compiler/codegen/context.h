@@ -4,9 +4,9 @@
  * One WaCodegen per module: the LLVM context, module, builder and target
  * machine, the LLVM types every function shares, the native signature per
  * wasm type, the LLVM function per wasm function, and the runtime's
- * functions and structs as LLVM declarations and types (rt_abi.h). codegen.c creates it
- * and drives the lowering loop; lower/ builds each function's body into it
- * (per-function state is lower/'s WaFuncGen).
+ * functions and structs as LLVM declarations and types (rt_abi.h).
+ * codegen.c creates it and drives the lowering loop; lower/ builds each
+ * function's body into it (per-function state is lower/'s WaFuncGen).
  */
 #ifndef WA_CODEGEN_CONTEXT_H
 #define WA_CODEGEN_CONTEXT_H
