@@ -1,8 +1,10 @@
 /*
  * wa_rt.h: THE ABI between code that wasmaot generates and the runtime it
- * links with. It is the only header the compiler and the runtime share; the
- * compiler reads field offsets from these structs with offsetof, so generated
- * code and runtime always agree.
+ * links with. It is the only header the compiler and the runtime share. The
+ * facts both sides must agree on are tables the compiler expands too: the
+ * runtime functions generated code calls (wa_rt_calls.def) and the fields of
+ * the structs it emits or reads (wa_rt_layout.def); this header expands them
+ * into C prototypes and structs.
  *
  * Naming: functions wa_rt_*, types wa_rt_*_t, macros WA_RT_*: generated code
  * and embedders see these names, so they follow C-library style.
@@ -97,6 +99,55 @@ typedef enum wa_rt_trap {
 /* The spec's message for a trap kind. */
 const char *wa_rt_trap_message(wa_rt_trap_t kind);
 
+/*
+ * ABI type codes: the types of the values that cross between generated code
+ * and the runtime, as the tables wa_rt_calls.def and wa_rt_layout.def name
+ * them. Each code is a macro WA_RT_ABI_<CODE>(V) that expands to
+ * V(CODE, C type, KIND) for a view V. KIND is what generated code makes of
+ * it: VOID (no value; results only), INT (an integer of the C type's size),
+ * PTR (a pointer), STRUCT (the struct of the same NAME in wa_rt_layout.def,
+ * by value).
+ */
+// clang-format off
+#define WA_RT_ABI_VOID(V)   V(VOID,   void,               VOID)
+#define WA_RT_ABI_U8(V)     V(U8,     uint8_t,            INT)
+#define WA_RT_ABI_I32(V)    V(I32,    int32_t,            INT)
+#define WA_RT_ABI_U32(V)    V(U32,    uint32_t,           INT)
+#define WA_RT_ABI_I64(V)    V(I64,    int64_t,            INT)
+#define WA_RT_ABI_U64(V)    V(U64,    uint64_t,           INT)
+#define WA_RT_ABI_UPTR(V)   V(UPTR,   uintptr_t,          INT)
+#define WA_RT_ABI_TRAP(V)   V(TRAP,   wa_rt_trap_t,       INT)
+#define WA_RT_ABI_PTR(V)    V(PTR,    void *,             PTR)
+#define WA_RT_ABI_INST(V)   V(INST,   wa_rt_instance_t *, PTR)
+#define WA_RT_ABI_MEMORY(V) V(MEMORY, wa_rt_memory_t *,   PTR)
+#define WA_RT_ABI_LIMITS(V) V(LIMITS, wa_rt_limits_t,     STRUCT)
+// clang-format on
+
+/*
+ * For the views of parenthesised lists such as the PARAMS of
+ * wa_rt_calls.def (1 to 6 elements): WA_RT_MAP(F, (a, b)) is F(a), F(b) and
+ * WA_RT_COUNT((a, b)) is 2.
+ */
+#define WA_RT_UNPAREN(...) __VA_ARGS__
+#define WA_RT_NARGS(...) WA_RT_NARGS_(__VA_ARGS__, 6, 5, 4, 3, 2, 1, 0)
+#define WA_RT_NARGS_(a1, a2, a3, a4, a5, a6, n, ...) n
+#define WA_RT_CAT(a, b) WA_RT_CAT_(a, b)
+#define WA_RT_CAT_(a, b) a##b
+#define WA_RT_COUNT(list) WA_RT_COUNT_(WA_RT_UNPAREN list)
+#define WA_RT_COUNT_(...) WA_RT_NARGS(__VA_ARGS__)
+#define WA_RT_MAP(F, list) WA_RT_MAP_LIST(F, WA_RT_UNPAREN list)
+#define WA_RT_MAP_LIST(F, ...) WA_RT_CAT(WA_RT_MAP_, WA_RT_NARGS(__VA_ARGS__))(F, __VA_ARGS__)
+#define WA_RT_MAP_1(F, a) F(a)
+#define WA_RT_MAP_2(F, a, ...) F(a), WA_RT_MAP_1(F, __VA_ARGS__)
+#define WA_RT_MAP_3(F, a, ...) F(a), WA_RT_MAP_2(F, __VA_ARGS__)
+#define WA_RT_MAP_4(F, a, ...) F(a), WA_RT_MAP_3(F, __VA_ARGS__)
+#define WA_RT_MAP_5(F, a, ...) F(a), WA_RT_MAP_4(F, __VA_ARGS__)
+#define WA_RT_MAP_6(F, a, ...) F(a), WA_RT_MAP_5(F, __VA_ARGS__)
+
+/* The C type of ABI type code `code`. */
+#define WA_RT_CTYPE(code) WA_RT_ABI_##code(WA_RT_CTYPE_)
+#define WA_RT_CTYPE_(CODE, ctype, KIND) ctype
+
 /* A value of any wasm type, for globals and for calls through the embedding API. */
 typedef union wa_rt_value {
     int32_t i32;
@@ -122,188 +173,63 @@ typedef void (*wa_rt_trampoline_t)(void *code, void *ctx, wa_rt_value_t *values)
  * type, emitted by the compiler) whose ctx is a wa_rt_host_func_t.
  */
 typedef void (*wa_rt_host_callback_t)(void *env, wa_rt_value_t *values);
-typedef struct wa_rt_host_func {
-    wa_rt_host_callback_t callback;
-    void *env;
-} wa_rt_host_func_t;
-
-/* A linear memory. `base` never moves: growing only changes page protections. */
-typedef struct wa_rt_memory {
-    uint8_t *base;      /* first byte of linear memory */
-    uint64_t size;      /* current size in bytes, a multiple of WA_RT_PAGE_SIZE */
-    uint64_t max_pages; /* the most it may grow to (declared maximum, else WA_RT_MAX_PAGES) */
-    uint64_t reserved;  /* bytes of address space reserved at base (incl. guard) */
-    uint8_t has_max;    /* a maximum was declared (import matching needs to know, spec 4.5.2) */
-} wa_rt_memory_t;
-
-/*
- * A function reference: what funcref values point to and what tables hold.
- * One per (instance, function), immutable once the instance is made.
- */
-typedef struct wa_rt_func {
-    void *code;          /* native entry, signature as described above */
-    void *ctx;           /* first argument to pass to code */
-    uint32_t type_id;    /* canonical signature id: equal ids <=> equal function types */
-    uint32_t func_index; /* index in its module (for messages) */
-    const struct wa_rt_instance *instance; /* defining instance, NULL for host functions */
-    wa_rt_trampoline_t trampoline;         /* calls code with the array convention; NULL if the
-                                              module was not compiled to be embedded */
-} wa_rt_func_t;
-
-/* A table. `elems` may move when the table grows: generated code reloads it. */
-typedef struct wa_rt_table {
-    void **elems; /* size entries; NULL is the null reference */
-    uint32_t size;
-    uint32_t max;      /* declared maximum, else UINT32_MAX */
-    uint8_t elem_type; /* WA_RT_FUNCREF or WA_RT_EXTERNREF */
-    uint8_t has_max;   /* a maximum was declared (import matching needs to know, spec 4.5.2) */
-} wa_rt_table_t;
-
-/* A data or element segment of an instance; size drops to 0 when the segment is dropped. */
-typedef struct wa_rt_segment {
-    const void *data; /* data: bytes; elements: void *refs[size] */
-    uint32_t size;
-} wa_rt_segment_t;
-
-/* ---- The module descriptor, emitted by the compiler as constant data. ---- */
-
-typedef struct wa_rt_functype {
-    uint32_t nparams;
-    uint32_t nresults;
-    const uint8_t *types; /* nparams parameter types, then nresults result types */
-} wa_rt_functype_t;
-
-typedef struct wa_rt_limits {
-    uint64_t min;
-    uint64_t max;
-    uint8_t has_max;
-} wa_rt_limits_t;
-
-typedef struct wa_rt_table_type {
-    uint8_t elem_type;
-    wa_rt_limits_t limits;
-} wa_rt_table_type_t;
-
-typedef struct wa_rt_global_type {
-    uint8_t type;
-    uint8_t is_mutable;
-} wa_rt_global_type_t;
-
-typedef struct wa_rt_import {
-    const char *module; /* NUL-terminated; names with NUL bytes keep their length below */
-    const char *name;
-    uint32_t module_len;
-    uint32_t name_len;
-    uint8_t kind;   /* WA_RT_EXTERN_* */
-    uint32_t index; /* index in that kind's space (its type is in the module's arrays) */
-} wa_rt_import_t;
-
-typedef struct wa_rt_export {
-    const char *name;
-    uint32_t name_len;
-    uint8_t kind;
-    uint32_t index;
-} wa_rt_export_t;
-
-typedef struct wa_rt_data {
-    const uint8_t *bytes;
-    uint32_t size;
-} wa_rt_data_t;
 
 typedef struct wa_rt_instance wa_rt_instance_t;
 
-typedef struct wa_rt_module {
-    uint32_t abi_version; /* WA_RT_ABI_VERSION */
-    const char *name;     /* from the name section, or NULL */
-
-    uint32_t ntypes;
-    const wa_rt_functype_t *types;
-    uint32_t nimports;
-    const wa_rt_import_t *imports;
-
-    uint32_t nfuncs; /* including imported ones, which come first */
-    uint32_t nfunc_imports;
-    const uint32_t *func_types;    /* type index per function */
-    void *const *func_code;        /* native code per function; NULL for imports */
-    const char *const *func_names; /* name-section name per function, or NULL */
-
-    uint32_t nmemories; /* including imported */
-    const wa_rt_limits_t *memories;
-    uint32_t ntables;
-    const wa_rt_table_type_t *tables;
-    uint32_t nglobals;
-    const wa_rt_global_type_t *globals;
-    uint32_t nexports;
-    const wa_rt_export_t *exports;
-
-    uint32_t ndatas;
-    const wa_rt_data_t *datas;
-    uint32_t nelems;
-    const uint32_t *elem_sizes; /* element count per element segment */
-
-    /*
-     * Generated: evaluates global initialisers and element expressions, then
-     * applies the active element and data segments in order and drops them
-     * (spec 4.5.4). The runtime has allocated every global, table, memory and
-     * segment array by then. May trap.
-     */
-    void (*init)(wa_rt_instance_t *inst);
-    int64_t start_func; /* function index of the start function, or -1 */
-
-    const void *code_start; /* the range of the module's native code, to name */
-    const void *code_end;   /* the wasm function a trap happened in */
-
-    /* Embeddable modules (--emit=shared) only; NULL otherwise. Per type index: */
-    const wa_rt_trampoline_t *trampolines; /* array-convention callers of that type */
-    void *const *host_thunks; /* native code of that type calling a wa_rt_host_func_t ctx */
-} wa_rt_module_t;
-
-/* ---- An instance: what generated code reaches through its ctx argument. ---- */
-
-struct wa_rt_instance {
-    uint8_t *mem0_base;        /* memory 0's base (NULL if none): cached, it never moves */
-    wa_rt_memory_t *mem0;      /* memory 0, or NULL */
-    uintptr_t stack_limit;     /* function prologues trap if their frame is below this */
-    wa_rt_memory_t **memories; /* per memory index */
-    wa_rt_table_t **tables;    /* per table index */
-    wa_rt_value_t **globals;   /* per global index: its storage (imports: the exporter's) */
-    wa_rt_func_t **funcs;      /* per function index (imports: the provider's reference) */
-    const uint32_t *type_ids;  /* canonical signature id per module type index */
-    wa_rt_segment_t *datas;    /* per data segment */
-    wa_rt_segment_t *elems;    /* per element segment */
-    const wa_rt_module_t *module;
-    void *host_data; /* for the embedder */
-};
-
-/* ---- Runtime functions that generated code calls. ---- */
+/* The module initialiser, generated: see the module's `init` field below. */
+typedef void (*wa_rt_module_init_t)(wa_rt_instance_t *inst);
 
 /*
- * Ends the innermost guarded call on this thread with a trap raised by an
- * explicit check in the code of wasm function `func_index` (UINT32_MAX: not
- * in a function, e.g. the module initialiser). The index names the function
- * exactly even when the optimiser inlined it into a caller.
+ * The shared structs, each field documented in wa_rt_layout.def:
+ *  - run-time objects generated code reads: wa_rt_memory_t (a linear memory;
+ *    its base never moves), wa_rt_func_t (a function reference: what funcref
+ *    values point to and tables hold), wa_rt_table_t (its elems may move when
+ *    it grows), wa_rt_segment_t (a data or element segment of an instance),
+ *    wa_rt_host_func_t (the ctx of a host thunk);
+ *  - the module descriptor the compiler emits as constant data: wa_rt_module_t
+ *    and what it points to, wa_rt_functype_t, wa_rt_limits_t,
+ *    wa_rt_table_type_t, wa_rt_global_type_t, wa_rt_import_t, wa_rt_export_t,
+ *    wa_rt_data_t;
+ *  - the instance, wa_rt_instance_t: what generated code reaches through its
+ *    ctx argument.
+ *
+ * The module's `init` is generated: it evaluates global initialisers and
+ * element expressions, then applies the active element and data segments in
+ * order and drops them (spec 4.5.4). The runtime has allocated every global,
+ * table, memory and segment array by then. It may trap.
  */
-_Noreturn void wa_rt_trap(wa_rt_trap_t kind, uint32_t func_index);
+#define WA_RT_STRUCT(NAME, name) typedef struct wa_rt_##name {
+#define WA_RT_FIELD(STRUCT, NAME, name, CTYPE, ABI) CTYPE name;
+#define WA_RT_END(NAME, name)                                                                      \
+    }                                                                                              \
+    wa_rt_##name##_t;
+#include "wa_rt_layout.def"
+#undef WA_RT_STRUCT
+#undef WA_RT_FIELD
+#undef WA_RT_END
 
-/* memory.grow: the old size in pages, or -1 (as u32) if it cannot grow by delta pages. */
-int32_t wa_rt_memory_grow(wa_rt_memory_t *mem, uint32_t delta_pages);
+/* ---- Runtime functions that generated code calls (wa_rt_calls.def documents each). ---- */
 
-/* Bulk memory and table operations (spec 4.4.7, 4.4.6); each traps on out-of-bounds. */
-void wa_rt_memory_init(wa_rt_instance_t *inst, uint32_t mem, uint32_t seg, uint32_t dst,
-                       uint32_t src, uint32_t n);
-void wa_rt_data_drop(wa_rt_instance_t *inst, uint32_t seg);
+#define WA_RT_HOW_PLAIN
+#define WA_RT_HOW_NOTAIL
+#ifdef __cplusplus
+#define WA_RT_HOW_NORETURN [[noreturn]]
+#else
+#define WA_RT_HOW_NORETURN _Noreturn
+#endif
+#define WA_RT_CALL(NAME, name, RESULT, PARAMS, HOW)                                                \
+    WA_RT_HOW_##HOW WA_RT_CTYPE(RESULT) wa_rt_##name(WA_RT_MAP(WA_RT_CTYPE, PARAMS));
+#include "wa_rt_calls.def"
+#undef WA_RT_CALL
+
+/*
+ * memory.copy and memory.fill (spec 4.4.7), trapping on out-of-bounds.
+ * Generated code inlines them (compiler/lower/bulk.c) and never calls these.
+ */
 void wa_rt_memory_copy(wa_rt_instance_t *inst, uint32_t dst_mem, uint32_t src_mem, uint32_t dst,
                        uint32_t src, uint32_t n);
 void wa_rt_memory_fill(wa_rt_instance_t *inst, uint32_t mem, uint32_t dst, uint32_t value,
                        uint32_t n);
-void wa_rt_table_init(wa_rt_instance_t *inst, uint32_t table, uint32_t seg, uint32_t dst,
-                      uint32_t src, uint32_t n);
-void wa_rt_elem_drop(wa_rt_instance_t *inst, uint32_t seg);
-void wa_rt_table_copy(wa_rt_instance_t *inst, uint32_t dst_table, uint32_t src_table, uint32_t dst,
-                      uint32_t src, uint32_t n);
-int32_t wa_rt_table_grow(wa_rt_instance_t *inst, uint32_t table, void *init, uint32_t delta);
-void wa_rt_table_fill(wa_rt_instance_t *inst, uint32_t table, uint32_t dst, void *value,
-                      uint32_t n);
 
 /*
  * The native entry the runtime gives an import that was allowed to stay

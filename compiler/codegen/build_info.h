@@ -7,7 +7,7 @@
 
 #include "../../runtime/wa_grants.h"
 #include "../base/diag.h"
-#include "../lower/lower.h"
+#include "context.h"
 
 #include <stdbool.h>
 

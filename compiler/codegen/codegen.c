@@ -14,20 +14,6 @@
 #include <llvm-c/Target.h>
 #include <string.h>
 
-static void init_types(WaCodegen *cg) {
-    LLVMContextRef c = cg->llvm;
-    cg->t_void = LLVMVoidTypeInContext(c);
-    cg->t_i1 = LLVMInt1TypeInContext(c);
-    cg->t_i8 = LLVMInt8TypeInContext(c);
-    cg->t_i16 = LLVMInt16TypeInContext(c);
-    cg->t_i32 = LLVMInt32TypeInContext(c);
-    cg->t_i64 = LLVMInt64TypeInContext(c);
-    cg->t_f32 = LLVMFloatTypeInContext(c);
-    cg->t_f64 = LLVMDoubleTypeInContext(c);
-    cg->t_v128 = LLVMVectorType(cg->t_i64, 2);
-    cg->t_ptr = LLVMPointerTypeInContext(c, 0);
-}
-
 /* The native signature of a wasm function type. */
 static LLVMTypeRef native_fn_type(WaCodegen *cg, const WaFuncType *ft) {
     LLVMTypeRef *params = WA_NEW_ARRAY(&cg->scratch, LLVMTypeRef, ft->nparams + 1);
@@ -83,32 +69,9 @@ static void declare_functions(WaCodegen *cg) {
 }
 
 bool wa_codegen_module(WaCodegen *cg, const WaModule *m, const WaCodegenOptions *o, WaDiag *d) {
-    memset(cg, 0, sizeof *cg);
-    cg->m = m;
-    cg->d = d;
-    wa_arena_init(&cg->arena);
-    wa_arena_init(&cg->scratch);
-    cg->llvm = LLVMContextCreate();
-    cg->mod = LLVMModuleCreateWithNameInContext(m->filename ? m->filename : "wasm", cg->llvm);
-    cg->b = LLVMCreateBuilderInContext(cg->llvm);
-    WA_TRY(wa_codegen_target(cg, o));
-    init_types(cg);
+    WA_TRY(wa_codegen_init(cg, m, o, d));
     declare_functions(cg);
     for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++)
         WA_TRY(wa_lower_function(cg, i));
     return wa_codegen_instance(cg, o->embeddable);
-}
-
-void wa_codegen_dispose(WaCodegen *cg) {
-    if (cg->b)
-        LLVMDisposeBuilder(cg->b);
-    if (cg->mod)
-        LLVMDisposeModule(cg->mod);
-    if (cg->llvm)
-        LLVMContextDispose(cg->llvm);
-    if (cg->tm)
-        LLVMDisposeTargetMachine(cg->tm);
-    wa_arena_free(&cg->scratch);
-    wa_arena_free(&cg->arena);
-    memset(cg, 0, sizeof *cg);
 }

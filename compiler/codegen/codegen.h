@@ -13,6 +13,7 @@
 #include "../base/diag.h"
 #include "../lower/lower.h"
 #include "../wasm/module.h"
+#include "context.h"
 
 #include <stdbool.h>
 
@@ -21,12 +22,6 @@ typedef enum WaOutputKind {
     WA_OUTPUT_ASSEMBLY,
     WA_OUTPUT_LLVM_IR,
 } WaOutputKind;
-
-typedef struct WaCodegenOptions {
-    int opt_level;   /* 0..3 */
-    const char *cpu; /* "native" (the host's CPU and features) or an LLVM CPU name */
-    bool embeddable; /* for the embedding API: emit trampolines and host thunks */
-} WaCodegenOptions;
 
 /*
  * Builds the LLVM module for m into cg (which it initialises), for the host
@@ -40,9 +35,6 @@ bool wa_codegen_target(WaCodegen *cg, const WaCodegenOptions *o);
 
 /* Verifies and optimises cg's module at the options' level and writes it to `path`. */
 bool wa_codegen_emit(WaCodegen *cg, const WaCodegenOptions *o, WaOutputKind kind, const char *path);
-
-/* Frees the LLVM module and context. */
-void wa_codegen_dispose(WaCodegen *cg);
 
 /* The wa_rt_module_t descriptor and initialiser (instance.c). */
 bool wa_codegen_instance(WaCodegen *cg, bool embeddable);

@@ -3,10 +3,10 @@
  * the wa_rt_module_t descriptor, emitted as constant data under the symbol
  * `wasmaot_module`, and the module initialiser it points to.
  *
- * The descriptor's LLVM struct types mirror the C structs of wa_rt.h field
- * for field; LLVM lays out non-packed structs with C's natural alignment on
- * the targets we support, and wa_codegen_instance checks the total sizes
- * against sizeof so a layout drift is caught at once.
+ * The descriptor's LLVM struct types and the C structs of wa_rt.h are both
+ * expanded from runtime/wa_rt_layout.def (rt_abi.h), and every constant
+ * struct here is filled by field index from that list, never by position;
+ * tests/unit/test_abi.c checks that each field has the same offset in both.
  *
  * The initialiser is generated code because constant expressions are code:
  * it evaluates global initialisers and element expressions with the ordinary
@@ -18,16 +18,7 @@
 
 #include "../base/check.h"
 
-#include <llvm-c/Target.h>
-#include <stddef.h>
 #include <string.h>
-
-/* Builder for the constant arrays and structs of the descriptor. */
-typedef struct Desc {
-    WaCodegen *cg;
-    LLVMTypeRef t_functype, t_import, t_export, t_limits, t_table_type, t_global_type, t_data,
-        t_module;
-} Desc;
 
 static LLVMValueRef i8c(WaCodegen *cg, uint64_t v) {
     return LLVMConstInt(cg->t_i8, v, false);
@@ -37,40 +28,6 @@ static LLVMValueRef i32c(WaCodegen *cg, uint64_t v) {
 }
 static LLVMValueRef i64c(WaCodegen *cg, uint64_t v) {
     return LLVMConstInt(cg->t_i64, v, false);
-}
-
-static LLVMTypeRef struct_type(WaCodegen *cg, LLVMTypeRef *fields, unsigned n) {
-    return LLVMStructTypeInContext(cg->llvm, fields, n, false);
-}
-
-static void init_desc_types(Desc *s) {
-    WaCodegen *cg = s->cg;
-    LLVMTypeRef i8 = cg->t_i8, i32 = cg->t_i32, i64 = cg->t_i64, p = cg->t_ptr;
-    s->t_functype = struct_type(cg, (LLVMTypeRef[]){i32, i32, p}, 3);
-    s->t_import = struct_type(cg, (LLVMTypeRef[]){p, p, i32, i32, i8, i32}, 6);
-    s->t_export = struct_type(cg, (LLVMTypeRef[]){p, i32, i8, i32}, 4);
-    s->t_limits = struct_type(cg, (LLVMTypeRef[]){i64, i64, i8}, 3);
-    s->t_table_type = struct_type(cg, (LLVMTypeRef[]){i8, s->t_limits}, 2);
-    s->t_global_type = struct_type(cg, (LLVMTypeRef[]){i8, i8}, 2);
-    s->t_data = struct_type(cg, (LLVMTypeRef[]){p, i32}, 2);
-    s->t_module = struct_type(cg,
-                              (LLVMTypeRef[]){
-                                  i32, p,      /* abi_version, name */
-                                  i32, p,      /* types */
-                                  i32, p,      /* imports */
-                                  i32, i32, p, /* nfuncs, nfunc_imports, func_types */
-                                  p,   p,      /* func_code, func_names */
-                                  i32, p,      /* memories */
-                                  i32, p,      /* tables */
-                                  i32, p,      /* globals */
-                                  i32, p,      /* exports */
-                                  i32, p,      /* datas */
-                                  i32, p,      /* elems */
-                                  p,   i64,    /* init, start_func */
-                                  p,   p,      /* code_start, code_end */
-                                  p,   p,      /* trampolines, host_thunks */
-                              },
-                              29);
 }
 
 /* A private constant global holding `init`; returns its address. */
@@ -97,16 +54,26 @@ static LLVMValueRef const_bytes(WaCodegen *cg, const uint8_t *data, size_t len) 
     return private_const(cg, s, "str");
 }
 
-/* A constant of a literal struct type (which LLVM identifies by its field types). */
-static LLVMValueRef const_struct(WaCodegen *cg, LLVMTypeRef type, LLVMValueRef *fields,
-                                 unsigned n) {
-    LLVMValueRef v = LLVMConstStructInContext(cg->llvm, fields, n, false);
-    WA_CHECK(LLVMTypeOf(v) == type);
-    return v;
+/*
+ * A constant of shared struct `s` whose field i is fields[i]; the array has
+ * one entry per field of the struct's row list (WA_RT_<STRUCT>_NFIELDS), each
+ * set by its field index.
+ */
+static LLVMValueRef const_struct(WaCodegen *cg, WaRtStruct s, LLVMValueRef *fields, unsigned n) {
+    LLVMTypeRef type = wa_codegen_rt_struct(cg, s);
+    WA_CHECK(n == LLVMCountStructElementTypes(type));
+    for (unsigned i = 0; i < n; i++)
+        WA_CHECK(fields[i] != NULL && LLVMTypeOf(fields[i]) == LLVMStructGetTypeAtIndex(type, i));
+    return LLVMConstStructInContext(cg->llvm, fields, n, false);
 }
 
-static LLVMValueRef desc_types(Desc *s) {
-    WaCodegen *cg = s->cg;
+/* An array constant of shared struct `s`, or a null pointer if n is 0. */
+static LLVMValueRef const_struct_array(WaCodegen *cg, WaRtStruct s, LLVMValueRef *elems, uint64_t n,
+                                       const char *name) {
+    return const_array(cg, wa_codegen_rt_struct(cg, s), elems, n, name);
+}
+
+static LLVMValueRef desc_types(WaCodegen *cg) {
     const WaModule *m = cg->m;
     LLVMValueRef *elems = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, m->ntypes);
     for (uint32_t i = 0; i < m->ntypes; i++) {
@@ -117,54 +84,58 @@ static LLVMValueRef desc_types(Desc *s) {
             codes[k] = i8c(cg, ft->params[k]);
         for (uint32_t k = 0; k < ft->nresults; k++)
             codes[ft->nparams + k] = i8c(cg, ft->results[k]);
-        LLVMValueRef fields[3] = {i32c(cg, ft->nparams), i32c(cg, ft->nresults),
-                                  const_array(cg, cg->t_i8, codes, n, "functype")};
-        elems[i] = const_struct(cg, s->t_functype, fields, 3);
+        LLVMValueRef f[WA_RT_FUNCTYPE_NFIELDS];
+        f[WA_RT_FUNCTYPE_NPARAMS] = i32c(cg, ft->nparams);
+        f[WA_RT_FUNCTYPE_NRESULTS] = i32c(cg, ft->nresults);
+        f[WA_RT_FUNCTYPE_TYPES] = const_array(cg, cg->t_i8, codes, n, "functype");
+        elems[i] = const_struct(cg, WA_RT_STRUCT_FUNCTYPE, f, WA_RT_FUNCTYPE_NFIELDS);
     }
-    return const_array(cg, s->t_functype, elems, m->ntypes, "types");
+    return const_struct_array(cg, WA_RT_STRUCT_FUNCTYPE, elems, m->ntypes, "types");
 }
 
-static LLVMValueRef desc_imports(Desc *s) {
-    WaCodegen *cg = s->cg;
+static LLVMValueRef desc_imports(WaCodegen *cg) {
     const WaModule *m = cg->m;
     LLVMValueRef *elems = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, m->nimports);
     for (uint32_t i = 0; i < m->nimports; i++) {
         const WaImport *imp = &m->imports[i];
-        LLVMValueRef fields[6] = {
-            const_bytes(cg, imp->module.data, imp->module.len),
-            const_bytes(cg, imp->name.data, imp->name.len),
-            i32c(cg, imp->module.len),
-            i32c(cg, imp->name.len),
-            i8c(cg, imp->kind),
-            i32c(cg, imp->index),
-        };
-        elems[i] = const_struct(cg, s->t_import, fields, 6);
+        LLVMValueRef f[WA_RT_IMPORT_NFIELDS];
+        f[WA_RT_IMPORT_MODULE] = const_bytes(cg, imp->module.data, imp->module.len);
+        f[WA_RT_IMPORT_NAME] = const_bytes(cg, imp->name.data, imp->name.len);
+        f[WA_RT_IMPORT_MODULE_LEN] = i32c(cg, imp->module.len);
+        f[WA_RT_IMPORT_NAME_LEN] = i32c(cg, imp->name.len);
+        f[WA_RT_IMPORT_KIND] = i8c(cg, imp->kind);
+        f[WA_RT_IMPORT_INDEX] = i32c(cg, imp->index);
+        elems[i] = const_struct(cg, WA_RT_STRUCT_IMPORT, f, WA_RT_IMPORT_NFIELDS);
     }
-    return const_array(cg, s->t_import, elems, m->nimports, "imports");
+    return const_struct_array(cg, WA_RT_STRUCT_IMPORT, elems, m->nimports, "imports");
 }
 
-static LLVMValueRef desc_exports(Desc *s) {
-    WaCodegen *cg = s->cg;
+static LLVMValueRef desc_exports(WaCodegen *cg) {
     const WaModule *m = cg->m;
     LLVMValueRef *elems = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, m->nexports);
     for (uint32_t i = 0; i < m->nexports; i++) {
         const WaExport *e = &m->exports[i];
-        LLVMValueRef fields[4] = {const_bytes(cg, e->name.data, e->name.len), i32c(cg, e->name.len),
-                                  i8c(cg, e->kind), i32c(cg, e->index)};
-        elems[i] = const_struct(cg, s->t_export, fields, 4);
+        LLVMValueRef f[WA_RT_EXPORT_NFIELDS];
+        f[WA_RT_EXPORT_NAME] = const_bytes(cg, e->name.data, e->name.len);
+        f[WA_RT_EXPORT_NAME_LEN] = i32c(cg, e->name.len);
+        f[WA_RT_EXPORT_KIND] = i8c(cg, e->kind);
+        f[WA_RT_EXPORT_INDEX] = i32c(cg, e->index);
+        elems[i] = const_struct(cg, WA_RT_STRUCT_EXPORT, f, WA_RT_EXPORT_NFIELDS);
     }
-    return const_array(cg, s->t_export, elems, m->nexports, "exports");
+    return const_struct_array(cg, WA_RT_STRUCT_EXPORT, elems, m->nexports, "exports");
 }
 
-static LLVMValueRef limits_const(Desc *s, const WaLimits *l) {
-    WaCodegen *cg = s->cg;
-    LLVMValueRef fields[3] = {i64c(cg, l->min), i64c(cg, l->max), i8c(cg, l->has_max)};
-    return const_struct(cg, s->t_limits, fields, 3);
+static LLVMValueRef limits_const(WaCodegen *cg, const WaLimits *l) {
+    LLVMValueRef f[WA_RT_LIMITS_NFIELDS];
+    f[WA_RT_LIMITS_MIN] = i64c(cg, l->min);
+    f[WA_RT_LIMITS_MAX] = i64c(cg, l->max);
+    f[WA_RT_LIMITS_HAS_MAX] = i8c(cg, l->has_max);
+    return const_struct(cg, WA_RT_STRUCT_LIMITS, f, WA_RT_LIMITS_NFIELDS);
 }
 
 /* Function types, code and names per function index. */
-static void desc_funcs(Desc *s, LLVMValueRef *types, LLVMValueRef *code, LLVMValueRef *names) {
-    WaCodegen *cg = s->cg;
+static void desc_funcs(WaCodegen *cg, LLVMValueRef *types, LLVMValueRef *code,
+                       LLVMValueRef *names) {
     const WaModule *m = cg->m;
     LLVMValueRef *t = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, m->nfuncs);
     LLVMValueRef *c = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, m->nfuncs);
@@ -181,53 +152,52 @@ static void desc_funcs(Desc *s, LLVMValueRef *types, LLVMValueRef *code, LLVMVal
     *names = const_array(cg, cg->t_ptr, n, m->nfuncs, "func_names");
 }
 
-static LLVMValueRef desc_memories(Desc *s) {
-    WaCodegen *cg = s->cg;
+static LLVMValueRef desc_memories(WaCodegen *cg) {
     const WaModule *m = cg->m;
     LLVMValueRef *elems = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, m->nmemories);
     for (uint32_t i = 0; i < m->nmemories; i++)
-        elems[i] = limits_const(s, &m->memories[i].limits);
-    return const_array(cg, s->t_limits, elems, m->nmemories, "memories");
+        elems[i] = limits_const(cg, &m->memories[i].limits);
+    return const_struct_array(cg, WA_RT_STRUCT_LIMITS, elems, m->nmemories, "memories");
 }
 
-static LLVMValueRef desc_tables(Desc *s) {
-    WaCodegen *cg = s->cg;
+static LLVMValueRef desc_tables(WaCodegen *cg) {
     const WaModule *m = cg->m;
     LLVMValueRef *elems = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, m->ntables);
     for (uint32_t i = 0; i < m->ntables; i++) {
-        LLVMValueRef fields[2] = {i8c(cg, m->tables[i].type.elem),
-                                  limits_const(s, &m->tables[i].type.limits)};
-        elems[i] = const_struct(cg, s->t_table_type, fields, 2);
+        LLVMValueRef f[WA_RT_TABLE_TYPE_NFIELDS];
+        f[WA_RT_TABLE_TYPE_ELEM_TYPE] = i8c(cg, m->tables[i].type.elem);
+        f[WA_RT_TABLE_TYPE_LIMITS] = limits_const(cg, &m->tables[i].type.limits);
+        elems[i] = const_struct(cg, WA_RT_STRUCT_TABLE_TYPE, f, WA_RT_TABLE_TYPE_NFIELDS);
     }
-    return const_array(cg, s->t_table_type, elems, m->ntables, "tables");
+    return const_struct_array(cg, WA_RT_STRUCT_TABLE_TYPE, elems, m->ntables, "tables");
 }
 
-static LLVMValueRef desc_globals(Desc *s) {
-    WaCodegen *cg = s->cg;
+static LLVMValueRef desc_globals(WaCodegen *cg) {
     const WaModule *m = cg->m;
     LLVMValueRef *elems = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, m->nglobals);
     for (uint32_t i = 0; i < m->nglobals; i++) {
-        LLVMValueRef fields[2] = {i8c(cg, m->globals[i].type.type),
-                                  i8c(cg, m->globals[i].type.is_mutable)};
-        elems[i] = const_struct(cg, s->t_global_type, fields, 2);
+        LLVMValueRef f[WA_RT_GLOBAL_TYPE_NFIELDS];
+        f[WA_RT_GLOBAL_TYPE_TYPE] = i8c(cg, m->globals[i].type.type);
+        f[WA_RT_GLOBAL_TYPE_IS_MUTABLE] = i8c(cg, m->globals[i].type.is_mutable);
+        elems[i] = const_struct(cg, WA_RT_STRUCT_GLOBAL_TYPE, f, WA_RT_GLOBAL_TYPE_NFIELDS);
     }
-    return const_array(cg, s->t_global_type, elems, m->nglobals, "globals");
+    return const_struct_array(cg, WA_RT_STRUCT_GLOBAL_TYPE, elems, m->nglobals, "globals");
 }
 
-static LLVMValueRef desc_datas(Desc *s) {
-    WaCodegen *cg = s->cg;
+static LLVMValueRef desc_datas(WaCodegen *cg) {
     const WaModule *m = cg->m;
     LLVMValueRef *elems = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, m->ndatas);
     for (uint32_t i = 0; i < m->ndatas; i++) {
         const WaDataSegment *seg = &m->datas[i];
-        LLVMValueRef fields[2] = {const_bytes(cg, seg->bytes, seg->size), i32c(cg, seg->size)};
-        elems[i] = const_struct(cg, s->t_data, fields, 2);
+        LLVMValueRef f[WA_RT_DATA_NFIELDS];
+        f[WA_RT_DATA_BYTES] = const_bytes(cg, seg->bytes, seg->size);
+        f[WA_RT_DATA_SIZE] = i32c(cg, seg->size);
+        elems[i] = const_struct(cg, WA_RT_STRUCT_DATA, f, WA_RT_DATA_NFIELDS);
     }
-    return const_array(cg, s->t_data, elems, m->ndatas, "datas");
+    return const_struct_array(cg, WA_RT_STRUCT_DATA, elems, m->ndatas, "datas");
 }
 
-static LLVMValueRef desc_elem_sizes(Desc *s) {
-    WaCodegen *cg = s->cg;
+static LLVMValueRef desc_elem_sizes(WaCodegen *cg) {
     const WaModule *m = cg->m;
     LLVMValueRef *elems = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, m->nelems);
     for (uint32_t i = 0; i < m->nelems; i++)
@@ -251,8 +221,7 @@ static LLVMValueRef ptr_elem(WaCodegen *cg, LLVMValueRef array, uint64_t index, 
 static bool init_globals(WaFuncGen *fg) {
     WaCodegen *cg = fg->cg;
     const WaModule *m = cg->m;
-    LLVMValueRef globals =
-        wa_fg_load_ctx_field(fg, offsetof(wa_rt_instance_t, globals), cg->t_ptr, "globals");
+    LLVMValueRef globals = wa_fg_load_ctx_field(fg, WA_RT_INSTANCE_GLOBALS, "globals");
     for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
         WaStackValue v;
         WA_TRY(wa_fg_lower_const_expr(fg, &m->globals[i].init, &v));
@@ -269,15 +238,17 @@ static bool init_elem_values(WaFuncGen *fg) {
     const WaModule *m = cg->m;
     if (m->nelems == 0)
         return true;
-    LLVMValueRef segs =
-        wa_fg_load_ctx_field(fg, offsetof(wa_rt_instance_t, elems), cg->t_ptr, "elem_segments");
-    LLVMValueRef funcs =
-        wa_fg_load_ctx_field(fg, offsetof(wa_rt_instance_t, funcs), cg->t_ptr, "funcs");
+    LLVMValueRef segs = wa_fg_load_ctx_field(fg, WA_RT_INSTANCE_ELEMS, "elem_segments");
+    LLVMValueRef funcs = wa_fg_load_ctx_field(fg, WA_RT_INSTANCE_FUNCS, "funcs");
     for (uint32_t i = 0; i < m->nelems; i++) {
         const WaElemSegment *seg = &m->elems[i];
-        LLVMValueRef seg_ptr = field_ptr(cg, segs, i * sizeof(wa_rt_segment_t));
+        LLVMValueRef seg_ptr =
+            field_ptr(cg, segs, i * wa_codegen_rt_size(cg, WA_RT_STRUCT_SEGMENT));
+        LLVMValueRef data_ptr = field_ptr(
+            cg, seg_ptr, wa_codegen_rt_offset(cg, WA_RT_STRUCT_SEGMENT, WA_RT_SEGMENT_DATA));
         LLVMValueRef data = LLVMBuildLoad2(
-            cg->b, cg->t_ptr, field_ptr(cg, seg_ptr, offsetof(wa_rt_segment_t, data)), "");
+            cg->b, wa_codegen_rt_field_type(cg, WA_RT_STRUCT_SEGMENT, WA_RT_SEGMENT_DATA), data_ptr,
+            "");
         for (uint32_t k = 0; k < seg->count; k++) {
             LLVMValueRef ref;
             if (seg->func_indices != NULL) {
@@ -307,10 +278,10 @@ static bool apply_elem_segments(WaFuncGen *fg) {
             LLVMValueRef args[6] = {fg->ctx,     i32c(cg, seg->table_index),
                                     i32c(cg, i), offset.value,
                                     i32c(cg, 0), i32c(cg, seg->count)};
-            wa_fg_call_runtime(fg, "wa_rt_table_init", cg->t_void, args, 6);
+            wa_codegen_rt_call(cg, WA_RT_TABLE_INIT, args, 6, "");
         }
         LLVMValueRef drop[2] = {fg->ctx, i32c(cg, i)};
-        wa_fg_call_runtime(fg, "wa_rt_elem_drop", cg->t_void, drop, 2);
+        wa_codegen_rt_call(cg, WA_RT_ELEM_DROP, drop, 2, "");
     }
     return true;
 }
@@ -326,9 +297,9 @@ static bool apply_data_segments(WaFuncGen *fg) {
         WA_TRY(wa_fg_lower_const_expr(fg, &seg->offset, &offset));
         LLVMValueRef args[6] = {fg->ctx,     i32c(cg, seg->memory_index), i32c(cg, i), offset.value,
                                 i32c(cg, 0), i32c(cg, seg->size)};
-        wa_fg_call_runtime(fg, "wa_rt_memory_init", cg->t_void, args, 6);
+        wa_codegen_rt_call(cg, WA_RT_MEMORY_INIT, args, 6, "");
         LLVMValueRef drop[2] = {fg->ctx, i32c(cg, i)};
-        wa_fg_call_runtime(fg, "wa_rt_data_drop", cg->t_void, drop, 2);
+        wa_codegen_rt_call(cg, WA_RT_DATA_DROP, drop, 2, "");
     }
     return true;
 }
@@ -347,24 +318,6 @@ static bool build_initializer(WaCodegen *cg, LLVMValueRef *out) {
     wa_fg_finish(&fg);
     *out = fn;
     return ok;
-}
-
-/* Checks that an LLVM struct type has the size of the C struct it mirrors. */
-static void check_size(LLVMTargetDataRef td, LLVMTypeRef t, size_t c_size) {
-    WA_CHECK(LLVMABISizeOfType(td, t) == c_size);
-}
-
-static void check_layouts(Desc *s) {
-    LLVMTargetDataRef td = LLVMGetModuleDataLayout(s->cg->mod);
-    check_size(td, s->t_functype, sizeof(wa_rt_functype_t));
-    check_size(td, s->t_import, sizeof(wa_rt_import_t));
-    check_size(td, s->t_export, sizeof(wa_rt_export_t));
-    check_size(td, s->t_limits, sizeof(wa_rt_limits_t));
-    check_size(td, s->t_table_type, sizeof(wa_rt_table_type_t));
-    check_size(td, s->t_global_type, sizeof(wa_rt_global_type_t));
-    check_size(td, s->t_data, sizeof(wa_rt_data_t));
-    check_size(td, s->t_module, sizeof(wa_rt_module_t));
-    WA_CHECK(LLVMOffsetOfElement(td, s->t_module, 25) == offsetof(wa_rt_module_t, code_start));
 }
 
 /* Declares the linker-defined bounds of the wasm_text section. */
@@ -391,51 +344,43 @@ static void desc_trampolines(WaCodegen *cg, bool embeddable, LLVMValueRef *tramp
 
 bool wa_codegen_instance(WaCodegen *cg, bool embeddable) {
     const WaModule *m = cg->m;
-    Desc s = {.cg = cg};
-    init_desc_types(&s);
-    check_layouts(&s);
-
     LLVMValueRef init;
     WA_TRY(build_initializer(cg, &init));
 
-    LLVMValueRef func_types, func_code, func_names, trampolines, thunks;
-    desc_funcs(&s, &func_types, &func_code, &func_names);
-    desc_trampolines(cg, embeddable, &trampolines, &thunks);
-    LLVMValueRef name = m->name ? const_bytes(cg, (const uint8_t *)m->name, strlen(m->name))
-                                : LLVMConstNull(cg->t_ptr);
-    LLVMValueRef fields[29] = {
-        i32c(cg, WA_RT_ABI_VERSION),
-        name,
-        i32c(cg, m->ntypes),
-        desc_types(&s),
-        i32c(cg, m->nimports),
-        desc_imports(&s),
-        i32c(cg, m->nfuncs),
-        i32c(cg, m->nfunc_imports),
-        func_types,
-        func_code,
-        func_names,
-        i32c(cg, m->nmemories),
-        desc_memories(&s),
-        i32c(cg, m->ntables),
-        desc_tables(&s),
-        i32c(cg, m->nglobals),
-        desc_globals(&s),
-        i32c(cg, m->nexports),
-        desc_exports(&s),
-        i32c(cg, m->ndatas),
-        desc_datas(&s),
-        i32c(cg, m->nelems),
-        desc_elem_sizes(&s),
-        init,
-        LLVMConstInt(cg->t_i64, m->has_start ? (uint64_t)m->start : (uint64_t)-1, true),
-        section_bound(cg, "__start_wasm_text"),
-        section_bound(cg, "__stop_wasm_text"),
-        trampolines,
-        thunks,
-    };
-    LLVMValueRef desc = LLVMAddGlobal(cg->mod, s.t_module, "wasmaot_module");
-    LLVMSetInitializer(desc, const_struct(cg, s.t_module, fields, 29));
+    /* Filled in the order the constants are created, which is their order in the output. */
+    LLVMValueRef f[WA_RT_MODULE_NFIELDS] = {NULL};
+    desc_funcs(cg, &f[WA_RT_MODULE_FUNC_TYPES], &f[WA_RT_MODULE_FUNC_CODE],
+               &f[WA_RT_MODULE_FUNC_NAMES]);
+    desc_trampolines(cg, embeddable, &f[WA_RT_MODULE_TRAMPOLINES], &f[WA_RT_MODULE_HOST_THUNKS]);
+    f[WA_RT_MODULE_ABI_VERSION] = i32c(cg, WA_RT_ABI_VERSION);
+    f[WA_RT_MODULE_NAME] = m->name ? const_bytes(cg, (const uint8_t *)m->name, strlen(m->name))
+                                   : LLVMConstNull(cg->t_ptr);
+    f[WA_RT_MODULE_NTYPES] = i32c(cg, m->ntypes);
+    f[WA_RT_MODULE_TYPES] = desc_types(cg);
+    f[WA_RT_MODULE_NIMPORTS] = i32c(cg, m->nimports);
+    f[WA_RT_MODULE_IMPORTS] = desc_imports(cg);
+    f[WA_RT_MODULE_NFUNCS] = i32c(cg, m->nfuncs);
+    f[WA_RT_MODULE_NFUNC_IMPORTS] = i32c(cg, m->nfunc_imports);
+    f[WA_RT_MODULE_NMEMORIES] = i32c(cg, m->nmemories);
+    f[WA_RT_MODULE_MEMORIES] = desc_memories(cg);
+    f[WA_RT_MODULE_NTABLES] = i32c(cg, m->ntables);
+    f[WA_RT_MODULE_TABLES] = desc_tables(cg);
+    f[WA_RT_MODULE_NGLOBALS] = i32c(cg, m->nglobals);
+    f[WA_RT_MODULE_GLOBALS] = desc_globals(cg);
+    f[WA_RT_MODULE_NEXPORTS] = i32c(cg, m->nexports);
+    f[WA_RT_MODULE_EXPORTS] = desc_exports(cg);
+    f[WA_RT_MODULE_NDATAS] = i32c(cg, m->ndatas);
+    f[WA_RT_MODULE_DATAS] = desc_datas(cg);
+    f[WA_RT_MODULE_NELEMS] = i32c(cg, m->nelems);
+    f[WA_RT_MODULE_ELEM_SIZES] = desc_elem_sizes(cg);
+    f[WA_RT_MODULE_INIT] = init;
+    f[WA_RT_MODULE_START_FUNC] =
+        LLVMConstInt(cg->t_i64, m->has_start ? (uint64_t)m->start : (uint64_t)-1, true);
+    f[WA_RT_MODULE_CODE_START] = section_bound(cg, "__start_wasm_text");
+    f[WA_RT_MODULE_CODE_END] = section_bound(cg, "__stop_wasm_text");
+    LLVMValueRef desc =
+        LLVMAddGlobal(cg->mod, wa_codegen_rt_struct(cg, WA_RT_STRUCT_MODULE), "wasmaot_module");
+    LLVMSetInitializer(desc, const_struct(cg, WA_RT_STRUCT_MODULE, f, WA_RT_MODULE_NFIELDS));
     LLVMSetGlobalConstant(desc, true);
     wa_arena_reset(&cg->scratch);
     return true;

@@ -14,7 +14,6 @@
  */
 #include "codegen.h"
 
-#include <stddef.h>
 #include <stdio.h>
 
 enum { SLOT = sizeof(wa_rt_value_t) };
@@ -65,10 +64,10 @@ static LLVMValueRef build_host_thunk(WaCodegen *cg, uint32_t type_index) {
         LLVMBuildStore(cg->b, LLVMGetParam(fn, i + 1), slot_ptr(cg, values, i));
 
     LLVMValueRef host = LLVMGetParam(fn, 0);
-    LLVMValueRef env_off = LLVMConstInt(cg->t_i64, offsetof(wa_rt_host_func_t, env), false);
-    LLVMValueRef callback = LLVMBuildLoad2(cg->b, cg->t_ptr, host, "callback");
-    LLVMValueRef env = LLVMBuildLoad2(cg->b, cg->t_ptr,
-                                      LLVMBuildGEP2(cg->b, cg->t_i8, host, &env_off, 1, ""), "env");
+    LLVMValueRef callback =
+        wa_codegen_rt_load(cg, host, WA_RT_STRUCT_HOST_FUNC, WA_RT_HOST_FUNC_CALLBACK, "callback");
+    LLVMValueRef env =
+        wa_codegen_rt_load(cg, host, WA_RT_STRUCT_HOST_FUNC, WA_RT_HOST_FUNC_ENV, "env");
     LLVMTypeRef cb_params[2] = {cg->t_ptr, cg->t_ptr};
     LLVMValueRef cb_args[2] = {env, values};
     LLVMBuildCall2(cg->b, LLVMFunctionType(cg->t_void, cb_params, 2, false), callback, cb_args, 2,

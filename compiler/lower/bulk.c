@@ -8,20 +8,17 @@
  */
 #include "lower.h"
 
-#include <stddef.h>
-
 /* Traps unless [start, start + n) lies within memory `mem`'s current size; returns base+start. */
 static LLVMValueRef checked_range(WaFuncGen *fg, LLVMValueRef mem, LLVMValueRef start,
                                   LLVMValueRef n64) {
     WaCodegen *cg = fg->cg;
-    LLVMValueRef size_off = LLVMConstInt(cg->t_i64, offsetof(wa_rt_memory_t, size), false);
-    LLVMValueRef size = LLVMBuildLoad2(
-        cg->b, cg->t_i64, LLVMBuildGEP2(cg->b, cg->t_i8, mem, &size_off, 1, ""), "mem_bytes");
+    LLVMValueRef size =
+        wa_codegen_rt_load(cg, mem, WA_RT_STRUCT_MEMORY, WA_RT_MEMORY_SIZE, "mem_bytes");
     LLVMValueRef start64 = LLVMBuildZExt(cg->b, start, cg->t_i64, "");
     LLVMValueRef end = LLVMBuildAdd(cg->b, start64, n64, ""); /* < 2^33: no overflow */
     wa_fg_trap_if(fg, LLVMBuildICmp(cg->b, LLVMIntUGT, end, size, ""),
                   WA_RT_TRAP_MEMORY_OUT_OF_BOUNDS);
-    LLVMValueRef base = LLVMBuildLoad2(cg->b, cg->t_ptr, mem, "base");
+    LLVMValueRef base = wa_codegen_rt_load(cg, mem, WA_RT_STRUCT_MEMORY, WA_RT_MEMORY_BASE, "base");
     return LLVMBuildGEP2(cg->b, cg->t_i8, base, &start64, 1, "");
 }
 
@@ -49,15 +46,14 @@ static void lower_fill(WaFuncGen *fg, const WaInstr *in) {
 }
 
 bool wa_lower_bulk(WaFuncGen *fg, const WaInstr *in) {
-    WaCodegen *cg = fg->cg;
     switch (in->op) {
     case WA_OP_MEMORY_INIT: {
         uint32_t imms[2] = {in->imm.pair.b, in->imm.pair.a}; /* memory, segment */
-        wa_fg_call_runtime_op(fg, "wa_rt_memory_init", cg->t_void, imms, 2, 3);
+        wa_fg_call_rt_op(fg, WA_RT_MEMORY_INIT, imms, 2, 3);
         return true;
     }
     case WA_OP_DATA_DROP:
-        wa_fg_call_runtime_op(fg, "wa_rt_data_drop", cg->t_void, &in->imm.index, 1, 0);
+        wa_fg_call_rt_op(fg, WA_RT_DATA_DROP, &in->imm.index, 1, 0);
         return true;
     case WA_OP_MEMORY_COPY:
         lower_copy(fg, in);

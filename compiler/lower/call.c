@@ -10,8 +10,6 @@
  */
 #include "lower.h"
 
-#include <stddef.h>
-
 /* Pops the call's arguments into args[1..n] (args[0] is left for the callee's ctx). */
 static LLVMValueRef *pop_args(WaFuncGen *fg, const WaFuncType *ft) {
     LLVMValueRef *args = WA_NEW_ARRAY(&fg->cg->scratch, LLVMValueRef, ft->nparams + 1);
@@ -50,16 +48,14 @@ static void emit_call(WaFuncGen *fg, uint32_t type_index, LLVMValueRef code,
 /* Loads the code and ctx of the wa_rt_func_t at `ref`. */
 static void load_func_ref(WaFuncGen *fg, LLVMValueRef ref, LLVMValueRef *code, LLVMValueRef *ctx) {
     WaCodegen *cg = fg->cg;
-    LLVMValueRef off = LLVMConstInt(cg->t_i64, offsetof(wa_rt_func_t, ctx), false);
-    *code = LLVMBuildLoad2(cg->b, cg->t_ptr, ref, "code");
-    *ctx = LLVMBuildLoad2(cg->b, cg->t_ptr, LLVMBuildGEP2(cg->b, cg->t_i8, ref, &off, 1, ""),
-                          "callee_ctx");
+    *code = wa_codegen_rt_load(cg, ref, WA_RT_STRUCT_FUNC, WA_RT_FUNC_CODE, "code");
+    *ctx = wa_codegen_rt_load(cg, ref, WA_RT_STRUCT_FUNC, WA_RT_FUNC_CTX, "callee_ctx");
 }
 
-/* Element `index` of a pointer array whose address is the instance field at `field`. */
-static LLVMValueRef load_ctx_array_elem(WaFuncGen *fg, size_t field, uint32_t index) {
+/* Element `index` of the pointer array that instance field `field` points to. */
+static LLVMValueRef load_ctx_array_elem(WaFuncGen *fg, unsigned field, uint32_t index) {
     WaCodegen *cg = fg->cg;
-    LLVMValueRef array = wa_fg_load_ctx_field_hoisted(fg, field, cg->t_ptr, "");
+    LLVMValueRef array = wa_fg_load_ctx_field_hoisted(fg, field, "");
     LLVMValueRef idx = LLVMConstInt(cg->t_i64, index, false);
     return LLVMBuildLoad2(cg->b, cg->t_ptr, LLVMBuildGEP2(cg->b, cg->t_ptr, array, &idx, 1, ""),
                           "");
@@ -73,7 +69,7 @@ static bool lower_direct(WaFuncGen *fg, uint32_t func_index) {
         emit_call(fg, f->type_index, cg->funcs[func_index], fg->ctx, args);
         return true;
     }
-    LLVMValueRef ref = load_ctx_array_elem(fg, offsetof(wa_rt_instance_t, funcs), func_index);
+    LLVMValueRef ref = load_ctx_array_elem(fg, WA_RT_INSTANCE_FUNCS, func_index);
     LLVMValueRef code, callee_ctx;
     load_func_ref(fg, ref, &code, &callee_ctx);
     emit_call(fg, f->type_index, code, callee_ctx, args);
@@ -86,25 +82,22 @@ static bool lower_indirect(WaFuncGen *fg, const WaInstr *in) {
     LLVMValueRef index = wa_fg_pop(fg);
     LLVMValueRef *args = pop_args(fg, &cg->m->types[type_index]);
 
-    LLVMValueRef table = load_ctx_array_elem(fg, offsetof(wa_rt_instance_t, tables),
-                                             in->imm.call_indirect.table_index);
-    LLVMValueRef size_off = LLVMConstInt(cg->t_i64, offsetof(wa_rt_table_t, size), false);
-    LLVMValueRef size = LLVMBuildLoad2(
-        cg->b, cg->t_i32, LLVMBuildGEP2(cg->b, cg->t_i8, table, &size_off, 1, ""), "table_size");
+    LLVMValueRef table =
+        load_ctx_array_elem(fg, WA_RT_INSTANCE_TABLES, in->imm.call_indirect.table_index);
+    LLVMValueRef size =
+        wa_codegen_rt_load(cg, table, WA_RT_STRUCT_TABLE, WA_RT_TABLE_SIZE, "table_size");
     wa_fg_trap_if(fg, LLVMBuildICmp(cg->b, LLVMIntUGE, index, size, ""),
                   WA_RT_TRAP_UNDEFINED_ELEMENT);
 
-    LLVMValueRef elems = LLVMBuildLoad2(cg->b, cg->t_ptr, table, "elems");
+    LLVMValueRef elems =
+        wa_codegen_rt_load(cg, table, WA_RT_STRUCT_TABLE, WA_RT_TABLE_ELEMS, "elems");
     LLVMValueRef idx64 = LLVMBuildZExt(cg->b, index, cg->t_i64, "");
     LLVMValueRef ref = LLVMBuildLoad2(cg->b, cg->t_ptr,
                                       LLVMBuildGEP2(cg->b, cg->t_ptr, elems, &idx64, 1, ""), "ref");
     wa_fg_trap_if(fg, LLVMBuildIsNull(cg->b, ref, ""), WA_RT_TRAP_UNINITIALIZED_ELEMENT);
 
-    LLVMValueRef tid_off = LLVMConstInt(cg->t_i64, offsetof(wa_rt_func_t, type_id), false);
-    LLVMValueRef actual =
-        LLVMBuildLoad2(cg->b, cg->t_i32, LLVMBuildGEP2(cg->b, cg->t_i8, ref, &tid_off, 1, ""), "");
-    LLVMValueRef ids = wa_fg_load_ctx_field_hoisted(fg, offsetof(wa_rt_instance_t, type_ids),
-                                                    cg->t_ptr, "type_ids");
+    LLVMValueRef actual = wa_codegen_rt_load(cg, ref, WA_RT_STRUCT_FUNC, WA_RT_FUNC_TYPE_ID, "");
+    LLVMValueRef ids = wa_fg_load_ctx_field_hoisted(fg, WA_RT_INSTANCE_TYPE_IDS, "type_ids");
     LLVMValueRef tidx = LLVMConstInt(cg->t_i64, type_index, false);
     LLVMValueRef expected = LLVMBuildLoad2(
         cg->b, cg->t_i32, LLVMBuildGEP2(cg->b, cg->t_i32, ids, &tidx, 1, ""), "expected_type");

@@ -18,7 +18,6 @@
 
 #include "../base/check.h"
 
-#include <stddef.h>
 #include <string.h>
 
 void wa_fg_push(WaFuncGen *fg, LLVMValueRef value, WaValType type) {
@@ -35,67 +34,8 @@ LLVMValueRef wa_fg_pop(WaFuncGen *fg) {
     return wa_fg_pop_typed(fg).value;
 }
 
-LLVMTypeRef wa_cg_type(WaCodegen *cg, WaValType t) {
-    switch (t) {
-    case WA_VT_I32:
-        return cg->t_i32;
-    case WA_VT_I64:
-        return cg->t_i64;
-    case WA_VT_F32:
-        return cg->t_f32;
-    case WA_VT_F64:
-        return cg->t_f64;
-    case WA_VT_V128:
-        return cg->t_v128;
-    case WA_VT_FUNCREF:
-    case WA_VT_EXTERNREF:
-        return cg->t_ptr;
-    default:
-        WA_UNREACHABLE();
-    }
-}
-
-LLVMValueRef wa_cg_zero(WaCodegen *cg, WaValType t) {
-    return LLVMConstNull(wa_cg_type(cg, t));
-}
-
-LLVMValueRef wa_cg_call_intrinsic(WaCodegen *cg, const char *name, LLVMTypeRef *overload,
-                                  unsigned noverload, LLVMValueRef *args, unsigned nargs) {
-    unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
-    WA_CHECK(id != 0);
-    LLVMValueRef fn = LLVMGetIntrinsicDeclaration(cg->mod, id, overload, noverload);
-    LLVMTypeRef fn_type = LLVMIntrinsicGetType(cg->llvm, id, overload, noverload);
-    return LLVMBuildCall2(cg->b, fn_type, fn, args, nargs, "");
-}
-
-LLVMValueRef wa_cg_runtime_fn(WaCodegen *cg, const char *name, LLVMTypeRef type) {
-    LLVMValueRef fn = LLVMGetNamedFunction(cg->mod, name);
-    if (fn == NULL)
-        fn = LLVMAddFunction(cg->mod, name, type);
-    return fn;
-}
-
-LLVMValueRef wa_fg_call_runtime(WaFuncGen *fg, const char *name, LLVMTypeRef ret,
-                                LLVMValueRef *args, unsigned nargs) {
-    WaCodegen *cg = fg->cg;
-    LLVMTypeRef params[8];
-    WA_CHECK(nargs <= 8);
-    for (unsigned i = 0; i < nargs; i++)
-        params[i] = LLVMTypeOf(args[i]);
-    LLVMTypeRef type = LLVMFunctionType(ret, params, nargs, false);
-    LLVMValueRef fn = wa_cg_runtime_fn(cg, name, type);
-    LLVMValueRef call = LLVMBuildCall2(cg->b, type, fn, args, nargs, "");
-    /*
-     * Never a tail call: a helper that traps (table.copy out of bounds, ...)
-     * names the wasm function by its return address, which a tail call would
-     * replace by the return address of the caller's caller.
-     */
-    LLVMSetTailCallKind(call, LLVMTailCallKindNoTail);
-    return call;
-}
-
-LLVMValueRef wa_fg_call_runtime_op(WaFuncGen *fg, const char *name, LLVMTypeRef ret,
-                                   const uint32_t *imms, unsigned nimms, unsigned noperands) {
+LLVMValueRef wa_fg_call_rt_op(WaFuncGen *fg, WaRtFn fn, const uint32_t *imms, unsigned nimms,
+                              unsigned noperands) {
     LLVMValueRef args[8];
     WA_CHECK(1 + nimms + noperands <= 8);
     args[0] = fg->ctx;
@@ -103,27 +43,28 @@ LLVMValueRef wa_fg_call_runtime_op(WaFuncGen *fg, const char *name, LLVMTypeRef 
         args[1 + i] = LLVMConstInt(fg->cg->t_i32, imms[i], false);
     for (unsigned i = noperands; i > 0; i--)
         args[nimms + i] = wa_fg_pop(fg);
-    return wa_fg_call_runtime(fg, name, ret, args, 1 + nimms + noperands);
+    return wa_codegen_rt_call(fg->cg, fn, args, 1 + nimms + noperands, "");
 }
 
-/* Address of the instance field at `offset`. */
-static LLVMValueRef ctx_field_ptr(WaFuncGen *fg, LLVMBuilderRef b, size_t offset) {
+/* Address of field `field` of the instance. */
+static LLVMValueRef ctx_field_ptr(WaFuncGen *fg, LLVMBuilderRef b, unsigned field) {
     WaCodegen *cg = fg->cg;
+    uint64_t offset = wa_codegen_rt_offset(cg, WA_RT_STRUCT_INSTANCE, field);
     LLVMValueRef off = LLVMConstInt(cg->t_i64, offset, false);
     return LLVMBuildGEP2(b, cg->t_i8, fg->ctx, &off, 1, "");
 }
 
-LLVMValueRef wa_fg_load_ctx_field(WaFuncGen *fg, size_t offset, LLVMTypeRef type,
-                                  const char *name) {
-    return LLVMBuildLoad2(fg->cg->b, type, ctx_field_ptr(fg, fg->cg->b, offset), name);
+LLVMValueRef wa_fg_load_ctx_field(WaFuncGen *fg, unsigned field, const char *name) {
+    LLVMTypeRef type = wa_codegen_rt_field_type(fg->cg, WA_RT_STRUCT_INSTANCE, field);
+    return LLVMBuildLoad2(fg->cg->b, type, ctx_field_ptr(fg, fg->cg->b, field), name);
 }
 
-LLVMValueRef wa_fg_load_ctx_field_hoisted(WaFuncGen *fg, size_t offset, LLVMTypeRef type,
-                                          const char *name) {
+LLVMValueRef wa_fg_load_ctx_field_hoisted(WaFuncGen *fg, unsigned field, const char *name) {
     /* Insert before the entry block's terminator, which always exists. */
     LLVMBuilderRef b = LLVMCreateBuilderInContext(fg->cg->llvm);
     LLVMPositionBuilderBefore(b, LLVMGetBasicBlockTerminator(fg->entry));
-    LLVMValueRef v = LLVMBuildLoad2(b, type, ctx_field_ptr(fg, b, offset), name);
+    LLVMTypeRef type = wa_codegen_rt_field_type(fg->cg, WA_RT_STRUCT_INSTANCE, field);
+    LLVMValueRef v = LLVMBuildLoad2(b, type, ctx_field_ptr(fg, b, field), name);
     /* The instance's layout fields never change while code runs. */
     LLVMContextRef llvm = fg->cg->llvm;
     LLVMSetMetadata(v, LLVMGetMDKindIDInContext(llvm, "invariant.load", 14),
@@ -228,8 +169,8 @@ static void emit_stack_check(WaFuncGen *fg) {
     WaCodegen *cg = fg->cg;
     LLVMValueRef sp = stack_pointer(cg);
     /* Hoisted and invariant: the limit does not change while wasm code runs. */
-    LLVMValueRef limit = wa_fg_load_ctx_field_hoisted(fg, offsetof(wa_rt_instance_t, stack_limit),
-                                                      cg->t_i64, "stack_limit");
+    LLVMValueRef limit =
+        wa_fg_load_ctx_field_hoisted(fg, WA_RT_INSTANCE_STACK_LIMIT, "stack_limit");
     wa_fg_trap_if(fg, LLVMBuildICmp(cg->b, LLVMIntULT, sp, limit, "stack_low"),
                   WA_RT_TRAP_STACK_EXHAUSTED);
 }

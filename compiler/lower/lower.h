@@ -1,9 +1,10 @@
 /*
  * lower.h: lowering validated wasm function bodies to LLVM IR.
  *
- * One WaCodegen per module (LLVM context, module, builder, the types and
- * declarations every function shares); one WaFuncGen per function (its LLVM
- * function, locals, operand stack and control stack). Every lowering entry
+ * Lowering builds into the module's WaCodegen (codegen/context.h: LLVM
+ * context, module, builder, the types and declarations every function
+ * shares); its own state is one WaFuncGen per function (its LLVM function,
+ * locals, operand stack and control stack). Every lowering entry
  * point takes the function context first and is spelled the same way:
  *
  *     bool wa_lower_<class>(WaFuncGen *fg, const WaInstr *in);
@@ -29,31 +30,12 @@
 #include "../base/arena.h"
 #include "../base/diag.h"
 #include "../base/vec.h"
+#include "../codegen/context.h"
 #include "../wasm/instr.h"
 #include "../wasm/module.h"
 
 #include <llvm-c/Core.h>
-#include <llvm-c/TargetMachine.h>
 #include <stdbool.h>
-
-/* Module-wide lowering state. */
-typedef struct WaCodegen {
-    const WaModule *m;
-    WaDiag *d;
-    LLVMContextRef llvm;
-    LLVMModuleRef mod;
-    LLVMBuilderRef b;
-    LLVMTargetMachineRef tm; /* the target: host triple, chosen CPU and features */
-
-    /* Frequently used LLVM types. */
-    LLVMTypeRef t_void, t_i1, t_i8, t_i16, t_i32, t_i64, t_f32, t_f64, t_v128, t_ptr;
-
-    LLVMTypeRef *fn_types; /* native signature per module type index */
-    LLVMValueRef *funcs;   /* LLVM function per function index; NULL for imports */
-    LLVMValueRef trap_fn;  /* declaration of wa_rt_trap */
-    WaArena arena;         /* data that lives as long as the codegen */
-    WaArena scratch;       /* per-function data, reset after each function */
-} WaCodegen;
 
 /* An operand stack entry. */
 typedef struct WaStackValue {
@@ -101,47 +83,20 @@ WaStackValue wa_fg_pop_typed(WaFuncGen *fg);
 
 /* ---- Types and helpers shared by the handlers ---- */
 
-/* The LLVM type of a wasm value type. */
-LLVMTypeRef wa_cg_type(WaCodegen *cg, WaValType t);
-
-/* The zero value of a wasm type (0, +0.0, null). */
-LLVMValueRef wa_cg_zero(WaCodegen *cg, WaValType t);
-
-/*
- * Calls LLVM intrinsic `name` (e.g. "llvm.ctlz"), overloaded on the given
- * types (usually the operand type), with nargs arguments.
- */
-LLVMValueRef wa_cg_call_intrinsic(WaCodegen *cg, const char *name, LLVMTypeRef *overload,
-                                  unsigned noverload, LLVMValueRef *args, unsigned nargs);
-
-/*
- * Declares (once) and returns a runtime function `name` of type `type`,
- * e.g. wa_rt_memory_grow.
- */
-LLVMValueRef wa_cg_runtime_fn(WaCodegen *cg, const char *name, LLVMTypeRef type);
-
-/*
- * Calls runtime function `name` (declared on first use with parameter types
- * taken from the arguments) and returns its result (of type `ret`).
- */
-LLVMValueRef wa_fg_call_runtime(WaFuncGen *fg, const char *name, LLVMTypeRef ret,
-                                LLVMValueRef *args, unsigned nargs);
-
 /*
  * The shape of the bulk and table instructions that the runtime implements:
- * calls runtime function `name` with the instance, the immediates
+ * calls runtime function `fn` with the instance, the immediates
  * imms[0..nimms) as i32 constants, then the top `noperands` operands (popped;
  * the deepest first), and returns its result.
  */
-LLVMValueRef wa_fg_call_runtime_op(WaFuncGen *fg, const char *name, LLVMTypeRef ret,
-                                   const uint32_t *imms, unsigned nimms, unsigned noperands);
+LLVMValueRef wa_fg_call_rt_op(WaFuncGen *fg, WaRtFn fn, const uint32_t *imms, unsigned nimms,
+                              unsigned noperands);
 
-/* Loads a field at byte `offset` of the instance struct (use offsetof on wa_rt_instance_t). */
-LLVMValueRef wa_fg_load_ctx_field(WaFuncGen *fg, size_t offset, LLVMTypeRef type, const char *name);
+/* Loads field `field` (WA_RT_INSTANCE_*) of the instance, with the type its row gives. */
+LLVMValueRef wa_fg_load_ctx_field(WaFuncGen *fg, unsigned field, const char *name);
 
 /* Same, but emitted once in the entry block (for fields that never change, like mem0_base). */
-LLVMValueRef wa_fg_load_ctx_field_hoisted(WaFuncGen *fg, size_t offset, LLVMTypeRef type,
-                                          const char *name);
+LLVMValueRef wa_fg_load_ctx_field_hoisted(WaFuncGen *fg, unsigned field, const char *name);
 
 /*
  * Every access to a wasm linear memory, scalar or SIMD, is built by these two

@@ -39,8 +39,6 @@
  */
 #include "lower.h"
 
-#include <stddef.h>
-
 /* The base address of memory `index`, loaded once per function. */
 static LLVMValueRef memory_base(WaFuncGen *fg, uint32_t index) {
     WaCodegen *cg = fg->cg;
@@ -48,17 +46,19 @@ static LLVMValueRef memory_base(WaFuncGen *fg, uint32_t index) {
         return fg->memory_bases[index];
     LLVMValueRef base;
     if (index == 0) {
-        base = wa_fg_load_ctx_field_hoisted(fg, offsetof(wa_rt_instance_t, mem0_base), cg->t_ptr,
-                                            "mem0_base");
+        base = wa_fg_load_ctx_field_hoisted(fg, WA_RT_INSTANCE_MEM0_BASE, "mem0_base");
     } else {
-        LLVMValueRef mems = wa_fg_load_ctx_field_hoisted(fg, offsetof(wa_rt_instance_t, memories),
-                                                         cg->t_ptr, "memories");
+        LLVMValueRef mems = wa_fg_load_ctx_field_hoisted(fg, WA_RT_INSTANCE_MEMORIES, "memories");
         LLVMBuilderRef b = LLVMCreateBuilderInContext(cg->llvm);
         LLVMPositionBuilderBefore(b, LLVMGetBasicBlockTerminator(fg->entry));
         LLVMValueRef idx = LLVMConstInt(cg->t_i64, index, false);
         LLVMValueRef mem =
             LLVMBuildLoad2(b, cg->t_ptr, LLVMBuildGEP2(b, cg->t_ptr, mems, &idx, 1, ""), "");
-        base = LLVMBuildLoad2(b, cg->t_ptr, mem, "mem_base"); /* base is the first field */
+        LLVMValueRef base_ptr =
+            wa_codegen_rt_field_ptr(cg, b, mem, WA_RT_STRUCT_MEMORY, WA_RT_MEMORY_BASE);
+        base =
+            LLVMBuildLoad2(b, wa_codegen_rt_field_type(cg, WA_RT_STRUCT_MEMORY, WA_RT_MEMORY_BASE),
+                           base_ptr, "mem_base");
         LLVMDisposeBuilder(b);
     }
     fg->memory_bases[index] = base;
@@ -68,10 +68,8 @@ static LLVMValueRef memory_base(WaFuncGen *fg, uint32_t index) {
 LLVMValueRef wa_fg_memory(WaFuncGen *fg, uint32_t index) {
     WaCodegen *cg = fg->cg;
     if (index == 0)
-        return wa_fg_load_ctx_field_hoisted(fg, offsetof(wa_rt_instance_t, mem0), cg->t_ptr,
-                                            "mem0");
-    LLVMValueRef mems = wa_fg_load_ctx_field_hoisted(fg, offsetof(wa_rt_instance_t, memories),
-                                                     cg->t_ptr, "memories");
+        return wa_fg_load_ctx_field_hoisted(fg, WA_RT_INSTANCE_MEM0, "mem0");
+    LLVMValueRef mems = wa_fg_load_ctx_field_hoisted(fg, WA_RT_INSTANCE_MEMORIES, "memories");
     LLVMValueRef idx = LLVMConstInt(cg->t_i64, index, false);
     return LLVMBuildLoad2(cg->b, cg->t_ptr, LLVMBuildGEP2(cg->b, cg->t_ptr, mems, &idx, 1, ""), "");
 }
@@ -141,18 +139,14 @@ bool wa_lower_memory(WaFuncGen *fg, const WaInstr *in) {
     WaCodegen *cg = fg->cg;
     LLVMValueRef mem = wa_fg_memory(fg, in->imm.index);
     if (in->op == WA_OP_MEMORY_SIZE) {
-        LLVMValueRef off = LLVMConstInt(cg->t_i64, offsetof(wa_rt_memory_t, size), false);
-        LLVMValueRef bytes = LLVMBuildLoad2(
-            cg->b, cg->t_i64, LLVMBuildGEP2(cg->b, cg->t_i8, mem, &off, 1, ""), "mem_bytes");
+        LLVMValueRef bytes =
+            wa_codegen_rt_load(cg, mem, WA_RT_STRUCT_MEMORY, WA_RT_MEMORY_SIZE, "mem_bytes");
         LLVMValueRef pages = LLVMBuildLShr(cg->b, bytes, LLVMConstInt(cg->t_i64, 16, false), "");
         wa_fg_push(fg, LLVMBuildTrunc(cg->b, pages, cg->t_i32, "pages"), WA_VT_I32);
         return true;
     }
     /* memory.grow */
-    LLVMTypeRef params[2] = {cg->t_ptr, cg->t_i32};
-    LLVMTypeRef type = LLVMFunctionType(cg->t_i32, params, 2, false);
-    LLVMValueRef fn = wa_cg_runtime_fn(cg, "wa_rt_memory_grow", type);
     LLVMValueRef args[2] = {mem, wa_fg_pop(fg)};
-    wa_fg_push(fg, LLVMBuildCall2(cg->b, type, fn, args, 2, "old_pages"), WA_VT_I32);
+    wa_fg_push(fg, wa_codegen_rt_call(cg, WA_RT_MEMORY_GROW, args, 2, "old_pages"), WA_VT_I32);
     return true;
 }

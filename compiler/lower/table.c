@@ -9,23 +9,17 @@
  */
 #include "lower.h"
 
-#include <stddef.h>
-
 /* ctx->tables[index] (hoisted: the wa_rt_table_t itself never moves). */
 static LLVMValueRef table_object(WaFuncGen *fg, uint32_t index) {
     WaCodegen *cg = fg->cg;
-    LLVMValueRef tables =
-        wa_fg_load_ctx_field_hoisted(fg, offsetof(wa_rt_instance_t, tables), cg->t_ptr, "tables");
+    LLVMValueRef tables = wa_fg_load_ctx_field_hoisted(fg, WA_RT_INSTANCE_TABLES, "tables");
     LLVMValueRef idx = LLVMConstInt(cg->t_i64, index, false);
     return LLVMBuildLoad2(cg->b, cg->t_ptr, LLVMBuildGEP2(cg->b, cg->t_ptr, tables, &idx, 1, ""),
                           "table");
 }
 
 static LLVMValueRef table_size(WaFuncGen *fg, LLVMValueRef table) {
-    WaCodegen *cg = fg->cg;
-    LLVMValueRef off = LLVMConstInt(cg->t_i64, offsetof(wa_rt_table_t, size), false);
-    return LLVMBuildLoad2(cg->b, cg->t_i32, LLVMBuildGEP2(cg->b, cg->t_i8, table, &off, 1, ""),
-                          "table_size");
+    return wa_codegen_rt_load(fg->cg, table, WA_RT_STRUCT_TABLE, WA_RT_TABLE_SIZE, "table_size");
 }
 
 /* Address of element `index` after checking it is in bounds. */
@@ -34,7 +28,8 @@ static LLVMValueRef checked_elem(WaFuncGen *fg, uint32_t table_index, LLVMValueR
     LLVMValueRef table = table_object(fg, table_index);
     wa_fg_trap_if(fg, LLVMBuildICmp(cg->b, LLVMIntUGE, index, table_size(fg, table), ""),
                   WA_RT_TRAP_TABLE_OUT_OF_BOUNDS);
-    LLVMValueRef elems = LLVMBuildLoad2(cg->b, cg->t_ptr, table, "elems");
+    LLVMValueRef elems =
+        wa_codegen_rt_load(cg, table, WA_RT_STRUCT_TABLE, WA_RT_TABLE_ELEMS, "elems");
     LLVMValueRef idx64 = LLVMBuildZExt(cg->b, index, cg->t_i64, "");
     return LLVMBuildGEP2(cg->b, cg->t_ptr, elems, &idx64, 1, "");
 }
@@ -58,26 +53,25 @@ bool wa_lower_table(WaFuncGen *fg, const WaInstr *in) {
         wa_fg_push(fg, table_size(fg, table_object(fg, in->imm.index)), WA_VT_I32);
         return true;
     case WA_OP_TABLE_GROW: {
-        LLVMValueRef old_size =
-            wa_fg_call_runtime_op(fg, "wa_rt_table_grow", cg->t_i32, &in->imm.index, 1, 2);
+        LLVMValueRef old_size = wa_fg_call_rt_op(fg, WA_RT_TABLE_GROW, &in->imm.index, 1, 2);
         wa_fg_push(fg, old_size, WA_VT_I32);
         return true;
     }
     case WA_OP_TABLE_FILL:
-        wa_fg_call_runtime_op(fg, "wa_rt_table_fill", cg->t_void, &in->imm.index, 1, 3);
+        wa_fg_call_rt_op(fg, WA_RT_TABLE_FILL, &in->imm.index, 1, 3);
         return true;
     case WA_OP_TABLE_COPY: {
         uint32_t imms[2] = {in->imm.pair.a, in->imm.pair.b}; /* destination, source */
-        wa_fg_call_runtime_op(fg, "wa_rt_table_copy", cg->t_void, imms, 2, 3);
+        wa_fg_call_rt_op(fg, WA_RT_TABLE_COPY, imms, 2, 3);
         return true;
     }
     case WA_OP_TABLE_INIT: {
         uint32_t imms[2] = {in->imm.pair.b, in->imm.pair.a}; /* table, segment */
-        wa_fg_call_runtime_op(fg, "wa_rt_table_init", cg->t_void, imms, 2, 3);
+        wa_fg_call_rt_op(fg, WA_RT_TABLE_INIT, imms, 2, 3);
         return true;
     }
     case WA_OP_ELEM_DROP:
-        wa_fg_call_runtime_op(fg, "wa_rt_elem_drop", cg->t_void, &in->imm.index, 1, 0);
+        wa_fg_call_rt_op(fg, WA_RT_ELEM_DROP, &in->imm.index, 1, 0);
         return true;
     default:
         return false;
@@ -96,8 +90,7 @@ bool wa_lower_ref(WaFuncGen *fg, const WaInstr *in) {
         return true;
     }
     case WA_OP_REF_FUNC: {
-        LLVMValueRef funcs =
-            wa_fg_load_ctx_field_hoisted(fg, offsetof(wa_rt_instance_t, funcs), cg->t_ptr, "funcs");
+        LLVMValueRef funcs = wa_fg_load_ctx_field_hoisted(fg, WA_RT_INSTANCE_FUNCS, "funcs");
         LLVMValueRef idx = LLVMConstInt(cg->t_i64, in->imm.index, false);
         LLVMValueRef ref = LLVMBuildLoad2(
             cg->b, cg->t_ptr, LLVMBuildGEP2(cg->b, cg->t_ptr, funcs, &idx, 1, ""), "funcref");

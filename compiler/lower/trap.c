@@ -10,21 +10,6 @@
  */
 #include "lower.h"
 
-static LLVMValueRef trap_function(WaCodegen *cg) {
-    if (cg->trap_fn == NULL) {
-        LLVMTypeRef params[2] = {cg->t_i32, cg->t_i32};
-        LLVMTypeRef type = LLVMFunctionType(cg->t_void, params, 2, false);
-        cg->trap_fn = wa_cg_runtime_fn(cg, "wa_rt_trap", type);
-        unsigned noreturn = LLVMGetEnumAttributeKindForName("noreturn", 8);
-        LLVMAddAttributeAtIndex(cg->trap_fn, LLVMAttributeFunctionIndex,
-                                LLVMCreateEnumAttribute(cg->llvm, noreturn, 0));
-        unsigned cold = LLVMGetEnumAttributeKindForName("cold", 4);
-        LLVMAddAttributeAtIndex(cg->trap_fn, LLVMAttributeFunctionIndex,
-                                LLVMCreateEnumAttribute(cg->llvm, cold, 0));
-    }
-    return cg->trap_fn;
-}
-
 static LLVMBasicBlockRef trap_block(WaFuncGen *fg, wa_rt_trap_t kind) {
     if (fg->trap_blocks[kind] != NULL)
         return fg->trap_blocks[kind];
@@ -32,14 +17,12 @@ static LLVMBasicBlockRef trap_block(WaFuncGen *fg, wa_rt_trap_t kind) {
     LLVMBasicBlockRef saved = LLVMGetInsertBlock(cg->b);
     LLVMBasicBlockRef block = LLVMAppendBasicBlockInContext(cg->llvm, fg->fn, "trap");
     LLVMPositionBuilderAtEnd(cg->b, block);
-    LLVMValueRef fn = trap_function(cg);
     /* The function index survives inlining, so the message names the right function. */
     LLVMValueRef args[2] = {
         LLVMConstInt(cg->t_i32, (unsigned)kind, false),
         LLVMConstInt(cg->t_i32, fg->func != NULL ? fg->func_index : UINT32_MAX, false),
     };
-    LLVMTypeRef fn_type = LLVMGlobalGetValueType(fn);
-    LLVMBuildCall2(cg->b, fn_type, fn, args, 2, "");
+    wa_codegen_rt_call(cg, WA_RT_TRAP, args, 2, "");
     LLVMBuildUnreachable(cg->b);
     LLVMPositionBuilderAtEnd(cg->b, saved);
     fg->trap_blocks[kind] = block;

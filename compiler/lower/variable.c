@@ -9,14 +9,11 @@
  */
 #include "lower.h"
 
-#include <stddef.h>
-
 static LLVMValueRef global_ptr(WaFuncGen *fg, uint32_t index) {
     WaCodegen *cg = fg->cg;
     if (fg->global_ptrs[index] != NULL)
         return fg->global_ptrs[index];
-    LLVMValueRef globals =
-        wa_fg_load_ctx_field_hoisted(fg, offsetof(wa_rt_instance_t, globals), cg->t_ptr, "globals");
+    LLVMValueRef globals = wa_fg_load_ctx_field_hoisted(fg, WA_RT_INSTANCE_GLOBALS, "globals");
     /* Hoist the element load next to the array load: it is just as invariant. */
     LLVMBuilderRef b = LLVMCreateBuilderInContext(cg->llvm);
     LLVMPositionBuilderBefore(b, LLVMGetBasicBlockTerminator(fg->entry));

@@ -1,0 +1,85 @@
+/*
+ * context.c: creating and disposing of the LLVM context of a module's
+ * compilation, and the type helpers every part of code generation shares.
+ */
+#include "context.h"
+#include "codegen.h"
+
+#include "../base/check.h"
+
+#include <string.h>
+
+static void init_types(WaCodegen *cg) {
+    LLVMContextRef c = cg->llvm;
+    cg->t_void = LLVMVoidTypeInContext(c);
+    cg->t_i1 = LLVMInt1TypeInContext(c);
+    cg->t_i8 = LLVMInt8TypeInContext(c);
+    cg->t_i16 = LLVMInt16TypeInContext(c);
+    cg->t_i32 = LLVMInt32TypeInContext(c);
+    cg->t_i64 = LLVMInt64TypeInContext(c);
+    cg->t_f32 = LLVMFloatTypeInContext(c);
+    cg->t_f64 = LLVMDoubleTypeInContext(c);
+    cg->t_v128 = LLVMVectorType(cg->t_i64, 2);
+    cg->t_ptr = LLVMPointerTypeInContext(c, 0);
+}
+
+bool wa_codegen_init(WaCodegen *cg, const WaModule *m, const WaCodegenOptions *o, WaDiag *d) {
+    memset(cg, 0, sizeof *cg);
+    cg->m = m;
+    cg->d = d;
+    wa_arena_init(&cg->arena);
+    wa_arena_init(&cg->scratch);
+    cg->llvm = LLVMContextCreate();
+    cg->mod = LLVMModuleCreateWithNameInContext(m->filename ? m->filename : "wasm", cg->llvm);
+    cg->b = LLVMCreateBuilderInContext(cg->llvm);
+    WA_TRY(wa_codegen_target(cg, o));
+    init_types(cg);
+    return true;
+}
+
+void wa_codegen_dispose(WaCodegen *cg) {
+    if (cg->b)
+        LLVMDisposeBuilder(cg->b);
+    if (cg->mod)
+        LLVMDisposeModule(cg->mod);
+    if (cg->llvm)
+        LLVMContextDispose(cg->llvm);
+    if (cg->tm)
+        LLVMDisposeTargetMachine(cg->tm);
+    wa_arena_free(&cg->scratch);
+    wa_arena_free(&cg->arena);
+    memset(cg, 0, sizeof *cg);
+}
+
+LLVMTypeRef wa_cg_type(WaCodegen *cg, WaValType t) {
+    switch (t) {
+    case WA_VT_I32:
+        return cg->t_i32;
+    case WA_VT_I64:
+        return cg->t_i64;
+    case WA_VT_F32:
+        return cg->t_f32;
+    case WA_VT_F64:
+        return cg->t_f64;
+    case WA_VT_V128:
+        return cg->t_v128;
+    case WA_VT_FUNCREF:
+    case WA_VT_EXTERNREF:
+        return cg->t_ptr;
+    default:
+        WA_UNREACHABLE();
+    }
+}
+
+LLVMValueRef wa_cg_zero(WaCodegen *cg, WaValType t) {
+    return LLVMConstNull(wa_cg_type(cg, t));
+}
+
+LLVMValueRef wa_cg_call_intrinsic(WaCodegen *cg, const char *name, LLVMTypeRef *overload,
+                                  unsigned noverload, LLVMValueRef *args, unsigned nargs) {
+    unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+    WA_CHECK(id != 0);
+    LLVMValueRef fn = LLVMGetIntrinsicDeclaration(cg->mod, id, overload, noverload);
+    LLVMTypeRef fn_type = LLVMIntrinsicGetType(cg->llvm, id, overload, noverload);
+    return LLVMBuildCall2(cg->b, fn_type, fn, args, nargs, "");
+}

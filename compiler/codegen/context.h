@@ -1,0 +1,74 @@
+/*
+ * context.h: the LLVM context of one module's compilation.
+ *
+ * One WaCodegen per module: the LLVM context, module, builder and target
+ * machine, the LLVM types every function shares, the native signature per
+ * wasm type, the LLVM function per wasm function, and the runtime's
+ * functions and structs as LLVM declarations and types (rt_abi.h).
+ * codegen.c creates it and drives the lowering loop; lower/ builds each
+ * function's body into it (per-function state is lower/'s WaFuncGen).
+ */
+#ifndef WA_CODEGEN_CONTEXT_H
+#define WA_CODEGEN_CONTEXT_H
+
+#include "../../runtime/wa_rt.h"
+#include "../base/arena.h"
+#include "../base/diag.h"
+#include "../wasm/module.h"
+#include "rt_abi.h"
+
+#include <llvm-c/Core.h>
+#include <llvm-c/TargetMachine.h>
+#include <stdbool.h>
+
+/* Module-wide code generation state. */
+typedef struct WaCodegen {
+    const WaModule *m;
+    WaDiag *d;
+    LLVMContextRef llvm;
+    LLVMModuleRef mod;
+    LLVMBuilderRef b;
+    LLVMTargetMachineRef tm; /* the target: host triple, chosen CPU and features */
+
+    /* Frequently used LLVM types. */
+    LLVMTypeRef t_void, t_i1, t_i8, t_i16, t_i32, t_i64, t_f32, t_f64, t_v128, t_ptr;
+
+    LLVMTypeRef *fn_types;                  /* native signature per module type index */
+    LLVMValueRef *funcs;                    /* LLVM function per function index; NULL for imports */
+    LLVMValueRef rt_fns[WA_RT_NFNS];        /* runtime function declarations, or NULL */
+    LLVMTypeRef rt_structs[WA_RT_NSTRUCTS]; /* shared struct types, or NULL */
+    WaArena arena;                          /* data that lives as long as the codegen */
+    WaArena scratch;                        /* per-function data, reset after each function */
+} WaCodegen;
+
+/* Options that choose the target and what is emitted. */
+typedef struct WaCodegenOptions {
+    int opt_level;   /* 0..3 */
+    const char *cpu; /* "native" (the host's CPU and features) or an LLVM CPU name */
+    bool embeddable; /* for the embedding API: emit trampolines and host thunks */
+} WaCodegenOptions;
+
+/*
+ * Initialises cg for module m: an LLVM context, an empty module for the host
+ * target with the options' CPU, a builder and the shared types. On failure
+ * returns false with the error in d; either way the caller disposes cg.
+ */
+bool wa_codegen_init(WaCodegen *cg, const WaModule *m, const WaCodegenOptions *o, WaDiag *d);
+
+/* Frees the LLVM module and context. */
+void wa_codegen_dispose(WaCodegen *cg);
+
+/* The LLVM type of a wasm value type. */
+LLVMTypeRef wa_cg_type(WaCodegen *cg, WaValType t);
+
+/* The zero value of a wasm type (0, +0.0, null). */
+LLVMValueRef wa_cg_zero(WaCodegen *cg, WaValType t);
+
+/*
+ * Calls LLVM intrinsic `name` (e.g. "llvm.ctlz"), overloaded on the given
+ * types (usually the operand type), with nargs arguments.
+ */
+LLVMValueRef wa_cg_call_intrinsic(WaCodegen *cg, const char *name, LLVMTypeRef *overload,
+                                  unsigned noverload, LLVMValueRef *args, unsigned nargs);
+
+#endif
