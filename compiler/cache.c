@@ -146,6 +146,7 @@ bool wa_cache_key(const WaCompileOptions *o, const uint8_t *module, size_t size,
         LLVMDisposeMessage(features);
     }
     add_string(st, "unknown-imports", o->allow_unknown_imports ? "allow" : "refuse");
+    add_string(st, "nans", o->canonical_nans ? "canonical" : "as computed");
     add_string(st, "emit", "exe");
     for (int i = 0; ok && i < WA_LINK_NRUNTIME; i++)
         ok = add_file(st, "runtime", runtime[i], d);

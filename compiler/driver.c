@@ -174,6 +174,7 @@ static bool compile_to(const WaCompileOptions *o, const WaModule *m, const char 
         .opt_level = o->opt_level,
         .cpu = o->cpu,
         .embeddable = o->emit == WA_EMIT_SHARED,
+        .canonical_nans = o->canonical_nans,
     };
     /* Only an executable has a build record: its start-up code reads it. */
     char *record = NULL;

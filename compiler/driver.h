@@ -27,6 +27,7 @@ typedef struct WaCompileOptions {
     int opt_level;              /* 0..3 */
     const char *cpu;            /* NULL (the default, cpu.h), "native" or an LLVM CPU name */
     bool allow_unknown_imports; /* compile imports WASI lacks as traps instead of refusing */
+    bool canonical_nans;        /* NaN results canonical: the same bits on every machine */
     wa_grants_t grants;         /* baked into an executable's build record (--emit=exe) */
 } WaCompileOptions;
 

@@ -36,6 +36,9 @@ static const char usage[] =
     "                           lacks features it was compiled for\n"
     "  --allow-unknown-imports  compile imports that WASI does not provide;\n"
     "                           calling one traps\n"
+    "  --canonical-nans         every NaN a float operation computes is the canonical\n"
+    "                           one, so results are the same bits on every machine\n"
+    "                           (costs a compare and a select per float operation)\n"
     "  --version                print the version\n"
     "  --help                   print this help\n"
     "\n"
@@ -106,6 +109,8 @@ static int parse_compile(int argc, char **argv, WaCompileOptions *o) {
             o->cpu = a + 6;
         } else if (strcmp(a, "--allow-unknown-imports") == 0) {
             o->allow_unknown_imports = true;
+        } else if (strcmp(a, "--canonical-nans") == 0) {
+            o->canonical_nans = true;
         } else if (a[0] == '-' && a[1] != '\0') {
             return fail("unknown option '%s'", a);
         } else if (o->input == NULL) {

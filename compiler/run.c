@@ -57,6 +57,8 @@ static const char usage[] =
     "  --cpu=NAME               target CPU (default native)\n"
     "  --allow-unknown-imports  compile imports that WASI does not provide;\n"
     "                           calling one traps\n"
+    "  --canonical-nans         every NaN a float operation computes is the canonical\n"
+    "                           one (the same bits on every machine)\n"
     "  --dir HOST[::GUEST[:ro]] give the program the host directory HOST, as GUEST\n"
     "                           (default: HOST), read-only with :ro\n"
     "  --env NAME[=VALUE]       set NAME in the program's environment (without\n"
@@ -111,6 +113,8 @@ static int parse_options(int argc, char **argv, RunOptions *r, int *status) {
             r->compile.cpu = a + 6;
         } else if (strcmp(a, "--allow-unknown-imports") == 0) {
             r->compile.allow_unknown_imports = true;
+        } else if (strcmp(a, "--canonical-nans") == 0) {
+            r->compile.canonical_nans = true;
         } else if (strncmp(a, "--argv0=", 8) == 0) {
             r->argv0 = a + 8;
         } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {

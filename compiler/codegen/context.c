@@ -27,6 +27,7 @@ bool wa_codegen_init(WaCodegen *cg, const WaModule *m, const WaCodegenOptions *o
     memset(cg, 0, sizeof *cg);
     cg->m = m;
     cg->d = d;
+    cg->canonical_nans = o->canonical_nans;
     wa_arena_init(&cg->arena);
     wa_arena_init(&cg->scratch);
     cg->llvm = LLVMContextCreate();

@@ -37,15 +37,17 @@ typedef struct WaCodegen {
     LLVMValueRef *funcs;                    /* LLVM function per function index; NULL for imports */
     LLVMValueRef rt_fns[WA_RT_NFNS];        /* runtime function declarations, or NULL */
     LLVMTypeRef rt_structs[WA_RT_NSTRUCTS]; /* shared struct types, or NULL */
+    bool canonical_nans;                    /* NaN results canonical (lower/nan.c) */
     WaArena arena;                          /* data that lives as long as the codegen */
     WaArena scratch;                        /* per-function data, reset after each function */
 } WaCodegen;
 
 /* Options that choose the target and what is emitted. */
 typedef struct WaCodegenOptions {
-    int opt_level;   /* 0..3 */
-    const char *cpu; /* "native" (the host's CPU and features) or an LLVM CPU name */
-    bool embeddable; /* for the embedding API: emit trampolines and host thunks */
+    int opt_level;       /* 0..3 */
+    const char *cpu;     /* "native" (the host's CPU and features) or an LLVM CPU name */
+    bool embeddable;     /* for the embedding API: emit trampolines and host thunks */
+    bool canonical_nans; /* every NaN an operation computes is the canonical one (lower/nan.c) */
 } WaCodegenOptions;
 
 /*

@@ -234,6 +234,8 @@ static bool lower_instructions(WaFuncGen *fg, WaReader *r) {
             continue;
         LowerFn lower = lower_by_class[wa_op_class[in.op]];
         WA_TRY(lower(fg, &in));
+        if (cg->canonical_nans && wa_op_makes_nan(in.op))
+            wa_lower_canonical_nan(fg, in.op);
     }
     return true;
 }

@@ -136,6 +136,9 @@ bool wa_lower_memory(WaFuncGen *fg, const WaInstr *in);
 bool wa_lower_bulk(WaFuncGen *fg, const WaInstr *in);
 bool wa_lower_const(WaFuncGen *fg, const WaInstr *in);
 bool wa_lower_unary(WaFuncGen *fg, const WaInstr *in);
+/* With cg->canonical_nans: replaces a NaN on top of the stack, just pushed by op, by the
+   canonical NaN (nan.c). */
+void wa_lower_canonical_nan(WaFuncGen *fg, WaOpcode op);
 bool wa_lower_binary(WaFuncGen *fg, const WaInstr *in);
 bool wa_lower_compare(WaFuncGen *fg, const WaInstr *in);
 bool wa_lower_convert(WaFuncGen *fg, const WaInstr *in);

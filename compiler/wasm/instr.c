@@ -82,6 +82,30 @@ const bool wa_op_const[WA_OP_COUNT] = {
 #undef WA_OP
 };
 
+bool wa_op_makes_nan(WaOpcode op) {
+    WaValType result = wa_op_sig[op][3];
+    if (result != WA_VT_F32 && result != WA_VT_F64 && !wa_op_shape[op].is_float)
+        return false;
+    switch ((WaAux)wa_op_aux[op]) {
+    case WA_AUX_ADD:
+    case WA_AUX_SUB:
+    case WA_AUX_MUL:
+    case WA_AUX_DIV:
+    case WA_AUX_SQRT:
+    case WA_AUX_MIN:
+    case WA_AUX_MAX:
+    case WA_AUX_CEIL:
+    case WA_AUX_FLOOR:
+    case WA_AUX_TRUNC:
+    case WA_AUX_NEAREST:
+    case WA_AUX_DEMOTE:
+    case WA_AUX_PROMOTE:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /*
  * The opcode map: opcode_map[space][code] = WaOpcode + 1, or 0 for an illegal
  * code. Space 0 is the one-byte opcodes, 1 the 0xFC prefix, 2 the 0xFD prefix.

@@ -152,6 +152,15 @@ extern const WaLaneShape wa_op_shape[WA_OP_COUNT]; /* SIMD lanes; all zero for n
 extern const uint8_t wa_op_nest[WA_OP_COUNT];      /* WaNesting */
 extern const bool wa_op_const[WA_OP_COUNT];        /* allowed in a constant expression */
 
+/*
+ * Whether op computes floats whose NaN results the spec leaves
+ * nondeterministic (spec 4.3.3, nans_N: any arithmetic NaN when an input NaN
+ * is not canonical): the float arithmetic, rounding, min/max and
+ * demote/promote, scalar or SIMD. Not loads, constants, abs/neg/copysign,
+ * pmin/pmax or lane moves, which copy bits exactly.
+ */
+bool wa_op_makes_nan(WaOpcode op);
+
 /* A block type (spec 5.4.1): empty, one value type, or a type index. */
 typedef struct WaBlockType {
     enum { WA_BLOCK_EMPTY, WA_BLOCK_VALUE, WA_BLOCK_TYPEIDX } kind;
