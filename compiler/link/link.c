@@ -70,6 +70,8 @@ static const struct {
     {"libwasmaot_common.a", WA_RUNTIME_BUILD_DIR},
 };
 
+_Static_assert(WA_LINK_NRUNTIME == 4, "wa_link_exe's lld command lists every archive");
+
 typedef struct RuntimeLibs {
     char path[WA_LINK_NRUNTIME][PATH_MAX];
 } RuntimeLibs;
@@ -82,7 +84,7 @@ static bool libs_in(const char *dir, RuntimeLibs *l) {
     return true;
 }
 
-/* The build tree: runtime/ and wasi-libc-shim/ are siblings of compiler/. */
+/* The build tree: each archive in its build directory, beside compiler/ (runtime/, ...). */
 static bool libs_in_build_tree(const char *exe_dir, RuntimeLibs *l) {
     for (int i = 0; i < WA_LINK_NRUNTIME; i++) {
         char dir[PATH_MAX];
@@ -235,6 +237,7 @@ bool wa_link_exe(const char *object, const char *output, WaDiag *d) {
         scrt1,
         crti,
         (char *)object,
+        /* The archives, once each, in runtime_archives' dependency order. */
         libs.path[0],
         libs.path[1],
         libs.path[2],
