@@ -4,8 +4,9 @@
  * (wa_wasi.h).
  *
  * Each entry holds the witx name, the C function wa_wasi_<name>, and the
- * core wasm type as the row gives it, one letter per value: 'i' is i32, 'I'
- * is i64 (an ERRNO result is one i32, an EXIT result none).
+ * core wasm type as the row gives it, a string of value type codes (spec
+ * 5.3.3, as wa_rt_functype_t holds them: 0x7F is i32, 0x7E is i64; an ERRNO
+ * result is one i32, an EXIT result none).
  */
 #include "wasi_impl.h"
 
@@ -13,36 +14,31 @@
 
 typedef struct wasi_func {
     const char *name;
-    const char *params;
-    const char *results;
-    void (*code)(void); /* the wa_wasi_<name> function, called with its real signature */
+    const char *params;  /* one value type code per parameter */
+    const char *results; /* one value type code per result */
+    void (*code)(void);  /* the wa_wasi_<name> function, called with its real signature */
 } wasi_func_t;
 
-#define RESULT_ERRNO "i"
+#define RESULT_ERRNO "\x7F"
 #define RESULT_EXIT ""
 #define PARAMS(...) __VA_ARGS__
 static const wasi_func_t funcs[] = {
 #define WA_WASI_FUNC(name, result, params)                                                         \
     {#name, "" PARAMS params, RESULT_##result, (void (*)(void))wa_wasi_##name},
-#define I32(name) "i"
-#define I64(name) "I"
+#define WA_WASI_I32(name) "\x7F"
+#define WA_WASI_I64(name) "\x7E"
 #include "wasi_funcs.def"
 };
+
+_Static_assert(WA_RT_I32 == 0x7F && WA_RT_I64 == 0x7E, "value type codes are the binary encoding");
 
 bool wa_wasi_is_module(const char *module) {
     return strcmp(module, WA_WASI_MODULE_NAME) == 0;
 }
 
-/* Do the `n` value types at `types` spell `letters`? */
-static bool types_match(const uint8_t *types, uint32_t n, const char *letters) {
-    if (strlen(letters) != n)
-        return false;
-    for (uint32_t i = 0; i < n; i++) {
-        uint8_t want = letters[i] == 'I' ? WA_RT_I64 : WA_RT_I32;
-        if (types[i] != want)
-            return false;
-    }
-    return true;
+/* Are the `n` value types at `types` the type codes `codes`? */
+static bool types_match(const uint8_t *types, uint32_t n, const char *codes) {
+    return strlen(codes) == n && (n == 0 || memcmp(types, codes, n) == 0);
 }
 
 wa_wasi_lookup_t wa_wasi_lookup(const char *module, const char *name, const wa_rt_functype_t *type,

@@ -103,8 +103,8 @@ wa_wasi_lookup_t wa_wasi_lookup(const char *module, const char *name, const wa_r
 #define WA_WASI_PARAMS(...) __VA_ARGS__
 #define WA_WASI_FUNC(name, result, params)                                                         \
     WA_WASI_RESULT_##result wa_wasi_##name(wa_wasi_ctx_t *ctx WA_WASI_PARAMS params);
-#define I32(name) , int32_t name
-#define I64(name) , int64_t name
+#define WA_WASI_I32(name) , int32_t name
+#define WA_WASI_I64(name) , int64_t name
 #include "wasi_funcs.def"
 #undef WA_WASI_PARAMS
 #undef WA_WASI_RESULT_ERRNO

@@ -28,8 +28,8 @@ typedef struct WasiFunc {
 #define PARAMS(...) __VA_ARGS__
 static const WasiFunc wasi_funcs[] = {
 #define WA_WASI_FUNC(name, result, params) {#name, "" PARAMS params, RESULT_##result},
-#define I32(name) "\x7F"
-#define I64(name) "\x7E"
+#define WA_WASI_I32(name) "\x7F"
+#define WA_WASI_I64(name) "\x7E"
 #include "../../wasi-libc-shim/wasi_funcs.def"
 };
 

@@ -18,8 +18,8 @@ static const char *const wasi_imports[] = {
 #define WA_WASI_PARAMS(...) " (param" __VA_ARGS__ ")"
 #define RESULT_ERRNO " (result i32)"
 #define RESULT_EXIT ""
-#define I32(name) " i32"
-#define I64(name) " i64"
+#define WA_WASI_I32(name) " i32"
+#define WA_WASI_I64(name) " i64"
 #include "wasi_funcs.def"
 };
 
