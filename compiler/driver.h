@@ -1,6 +1,6 @@
 /*
  * driver.h: the compilation pipeline, as a list of steps:
- * read, decode, validate, check imports, lower + emit, link.
+ * read, decode, validate, check imports, lower, describe, emit, link (driver.c).
  */
 #ifndef WA_DRIVER_H
 #define WA_DRIVER_H

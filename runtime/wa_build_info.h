@@ -18,7 +18,7 @@
  * value, a backslash, newline or carriage return is written "\\\\", "\\n" or
  * "\\r" (so a grant of `--env 'A=two\nlines'` is one line);
  * wa_build_info_value undoes that.
- * The runtime reads the record at start-up (entry.c) and `wasmaot inspect`
+ * The start-up code reads the record (runtime/start/entry.c) and `wasmaot inspect`
  * reads it back from the ELF file.
  */
 #ifndef WA_BUILD_INFO_H

@@ -26,7 +26,7 @@
  * escapes; outside quotes a backslash makes the next character literal.
  *
  * Everything here is plain C with no dependency on the compiler or the WASI
- * shim; applying grants to a WASI context is runtime/entry.c's job.
+ * shim; applying grants to a WASI context is runtime/start/entry.c's job.
  */
 #ifndef WA_GRANTS_H
 #define WA_GRANTS_H

@@ -17,7 +17,7 @@
  *
  * Linking: a module's shared object leaves the wa_rt_* runtime functions
  * undefined, so the host executable must define and export every one of them
- * (link libwasmaot_rt.a whole, with --export-dynamic).
+ * (link libwasmaot_rt.a whole, with --export-dynamic, then libwasmaot_common.a).
  *
  * Traps never end the host process: wa_rt_call returns the trap kind, and
  * wa_rt_last_trap() describes it.

@@ -13,9 +13,10 @@
  *
  * Naming: the WASI function `name` is the external symbol wa_wasi_<name>
  * (wa_wasi_fd_write, wa_wasi_proc_exit, ...), declared at the end of this
- * header, so generated code may also call them directly. Only functions that
- * are implemented are declared and found by wa_wasi_lookup: an import of any
- * other WASI function is an unknown import.
+ * header from the table wasi_funcs.def, so generated code may also call them
+ * directly. Only functions that are implemented are rows there, declared
+ * and found by wa_wasi_lookup: an import of any other WASI function is an
+ * unknown import.
  *
  * A context is used by one thread at a time (preview1 commands are
  * single-threaded).
@@ -92,80 +93,22 @@ wa_wasi_lookup_t wa_wasi_lookup(const char *module, const char *name, const wa_r
                                 void **code);
 
 /*
- * The functions, as the witx (wasi_snapshot_preview1.witx) declares them:
- * pointers and sizes are i32 guest values, results are written through guest
- * pointers, the return value is the WASI errno (0 is success).
+ * The functions, one prototype per row of wasi_funcs.def, as the witx
+ * (wasi_snapshot_preview1.witx) declares them: pointers and sizes are i32
+ * guest values, results are written through guest pointers, the return value
+ * is the WASI errno (0 is success); proc_exit never returns.
  */
-int32_t wa_wasi_args_get(wa_wasi_ctx_t *ctx, int32_t argv, int32_t argv_buf);
-int32_t wa_wasi_args_sizes_get(wa_wasi_ctx_t *ctx, int32_t argc_out, int32_t buf_size_out);
-int32_t wa_wasi_environ_get(wa_wasi_ctx_t *ctx, int32_t environ_ptrs, int32_t environ_buf);
-int32_t wa_wasi_environ_sizes_get(wa_wasi_ctx_t *ctx, int32_t count_out, int32_t buf_size_out);
-int32_t wa_wasi_clock_res_get(wa_wasi_ctx_t *ctx, int32_t id, int32_t res_out);
-int32_t wa_wasi_clock_time_get(wa_wasi_ctx_t *ctx, int32_t id, int64_t precision, int32_t time_out);
-int32_t wa_wasi_fd_advise(wa_wasi_ctx_t *ctx, int32_t fd, int64_t offset, int64_t len,
-                          int32_t advice);
-int32_t wa_wasi_fd_allocate(wa_wasi_ctx_t *ctx, int32_t fd, int64_t offset, int64_t len);
-int32_t wa_wasi_fd_close(wa_wasi_ctx_t *ctx, int32_t fd);
-int32_t wa_wasi_fd_datasync(wa_wasi_ctx_t *ctx, int32_t fd);
-int32_t wa_wasi_fd_fdstat_get(wa_wasi_ctx_t *ctx, int32_t fd, int32_t fdstat_out);
-int32_t wa_wasi_fd_fdstat_set_flags(wa_wasi_ctx_t *ctx, int32_t fd, int32_t flags);
-int32_t wa_wasi_fd_fdstat_set_rights(wa_wasi_ctx_t *ctx, int32_t fd, int64_t rights_base,
-                                     int64_t rights_inheriting);
-int32_t wa_wasi_fd_filestat_get(wa_wasi_ctx_t *ctx, int32_t fd, int32_t filestat_out);
-int32_t wa_wasi_fd_filestat_set_size(wa_wasi_ctx_t *ctx, int32_t fd, int64_t size);
-int32_t wa_wasi_fd_filestat_set_times(wa_wasi_ctx_t *ctx, int32_t fd, int64_t atim, int64_t mtim,
-                                      int32_t fst_flags);
-int32_t wa_wasi_fd_pread(wa_wasi_ctx_t *ctx, int32_t fd, int32_t iovs, int32_t iovs_len,
-                         int64_t offset, int32_t nread_out);
-int32_t wa_wasi_fd_prestat_get(wa_wasi_ctx_t *ctx, int32_t fd, int32_t prestat_out);
-int32_t wa_wasi_fd_prestat_dir_name(wa_wasi_ctx_t *ctx, int32_t fd, int32_t path, int32_t path_len);
-int32_t wa_wasi_fd_pwrite(wa_wasi_ctx_t *ctx, int32_t fd, int32_t iovs, int32_t iovs_len,
-                          int64_t offset, int32_t nwritten_out);
-int32_t wa_wasi_fd_read(wa_wasi_ctx_t *ctx, int32_t fd, int32_t iovs, int32_t iovs_len,
-                        int32_t nread_out);
-int32_t wa_wasi_fd_readdir(wa_wasi_ctx_t *ctx, int32_t fd, int32_t buf, int32_t buf_len,
-                           int64_t cookie, int32_t bufused_out);
-int32_t wa_wasi_fd_renumber(wa_wasi_ctx_t *ctx, int32_t fd, int32_t to);
-int32_t wa_wasi_fd_seek(wa_wasi_ctx_t *ctx, int32_t fd, int64_t offset, int32_t whence,
-                        int32_t newoffset_out);
-int32_t wa_wasi_fd_sync(wa_wasi_ctx_t *ctx, int32_t fd);
-int32_t wa_wasi_fd_tell(wa_wasi_ctx_t *ctx, int32_t fd, int32_t offset_out);
-int32_t wa_wasi_fd_write(wa_wasi_ctx_t *ctx, int32_t fd, int32_t iovs, int32_t iovs_len,
-                         int32_t nwritten_out);
-int32_t wa_wasi_path_create_directory(wa_wasi_ctx_t *ctx, int32_t fd, int32_t path,
-                                      int32_t path_len);
-int32_t wa_wasi_path_filestat_get(wa_wasi_ctx_t *ctx, int32_t fd, int32_t flags, int32_t path,
-                                  int32_t path_len, int32_t filestat_out);
-int32_t wa_wasi_path_filestat_set_times(wa_wasi_ctx_t *ctx, int32_t fd, int32_t flags, int32_t path,
-                                        int32_t path_len, int64_t atim, int64_t mtim,
-                                        int32_t fst_flags);
-int32_t wa_wasi_path_link(wa_wasi_ctx_t *ctx, int32_t old_fd, int32_t old_flags, int32_t old_path,
-                          int32_t old_path_len, int32_t new_fd, int32_t new_path,
-                          int32_t new_path_len);
-int32_t wa_wasi_path_open(wa_wasi_ctx_t *ctx, int32_t fd, int32_t dirflags, int32_t path,
-                          int32_t path_len, int32_t oflags, int64_t fs_rights_base,
-                          int64_t fs_rights_inheriting, int32_t fdflags, int32_t fd_out);
-int32_t wa_wasi_path_readlink(wa_wasi_ctx_t *ctx, int32_t fd, int32_t path, int32_t path_len,
-                              int32_t buf, int32_t buf_len, int32_t bufused_out);
-int32_t wa_wasi_path_remove_directory(wa_wasi_ctx_t *ctx, int32_t fd, int32_t path,
-                                      int32_t path_len);
-int32_t wa_wasi_path_rename(wa_wasi_ctx_t *ctx, int32_t fd, int32_t old_path, int32_t old_path_len,
-                            int32_t new_fd, int32_t new_path, int32_t new_path_len);
-int32_t wa_wasi_path_symlink(wa_wasi_ctx_t *ctx, int32_t old_path, int32_t old_path_len, int32_t fd,
-                             int32_t new_path, int32_t new_path_len);
-int32_t wa_wasi_path_unlink_file(wa_wasi_ctx_t *ctx, int32_t fd, int32_t path, int32_t path_len);
-int32_t wa_wasi_poll_oneoff(wa_wasi_ctx_t *ctx, int32_t in, int32_t out, int32_t nsubscriptions,
-                            int32_t nevents_out);
-_Noreturn void wa_wasi_proc_exit(wa_wasi_ctx_t *ctx, int32_t rval);
-int32_t wa_wasi_proc_raise(wa_wasi_ctx_t *ctx, int32_t sig);
-int32_t wa_wasi_random_get(wa_wasi_ctx_t *ctx, int32_t buf, int32_t buf_len);
-int32_t wa_wasi_sched_yield(wa_wasi_ctx_t *ctx);
-int32_t wa_wasi_sock_accept(wa_wasi_ctx_t *ctx, int32_t fd, int32_t flags, int32_t fd_out);
-int32_t wa_wasi_sock_recv(wa_wasi_ctx_t *ctx, int32_t fd, int32_t ri_data, int32_t ri_data_len,
-                          int32_t ri_flags, int32_t ro_datalen_out, int32_t ro_flags_out);
-int32_t wa_wasi_sock_send(wa_wasi_ctx_t *ctx, int32_t fd, int32_t si_data, int32_t si_data_len,
-                          int32_t si_flags, int32_t so_datalen_out);
-int32_t wa_wasi_sock_shutdown(wa_wasi_ctx_t *ctx, int32_t fd, int32_t how);
+#define WA_WASI_RESULT_ERRNO int32_t
+#define WA_WASI_RESULT_EXIT _Noreturn void
+#define WA_WASI_PARAMS(...) __VA_ARGS__
+#define WA_WASI_FUNC(name, result, params)                                                         \
+    WA_WASI_RESULT_##result wa_wasi_##name(wa_wasi_ctx_t *ctx WA_WASI_PARAMS params);
+#define WA_WASI_I32(name) , int32_t name
+#define WA_WASI_I64(name) , int64_t name
+#include "wasi_funcs.def"
+#undef WA_WASI_PARAMS
+#undef WA_WASI_RESULT_ERRNO
+#undef WA_WASI_RESULT_EXIT
 
 #ifdef __cplusplus
 }

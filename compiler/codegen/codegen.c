@@ -68,10 +68,22 @@ static void declare_functions(WaCodegen *cg) {
     wa_arena_reset(&cg->scratch);
 }
 
-bool wa_codegen_module(WaCodegen *cg, const WaModule *m, const WaCodegenOptions *o, WaDiag *d) {
+bool wa_codegen_begin(WaCodegen *cg, const WaModule *m, const WaCodegenOptions *o, WaDiag *d) {
     WA_TRY(wa_codegen_init(cg, m, o, d));
     declare_functions(cg);
-    for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++)
+    return true;
+}
+
+bool wa_codegen_functions(WaCodegen *cg) {
+    for (uint32_t i = cg->m->nfunc_imports; i < cg->m->nfuncs; i++)
         WA_TRY(wa_lower_function(cg, i));
-    return wa_codegen_instance(cg, o->embeddable);
+    return true;
+}
+
+bool wa_codegen_module(WaCodegen *cg, const WaModule *m, const WaCodegenOptions *o, WaDiag *d) {
+    LLVMValueRef init;
+    WA_TRY(wa_codegen_begin(cg, m, o, d) && wa_codegen_functions(cg) &&
+           wa_codegen_initializer(cg, &init));
+    wa_codegen_descriptor(cg, init, o->embeddable);
+    return true;
 }

@@ -66,7 +66,7 @@ bool wa_codegen_target(WaCodegen *cg, const WaCodegenOptions *o) {
     return true;
 }
 
-static bool verify(WaCodegen *cg) {
+bool wa_codegen_verify(WaCodegen *cg) {
     char *message = NULL;
     if (LLVMVerifyModule(cg->mod, LLVMReturnStatusAction, &message)) {
         /* Keep the first line: the full dump is for developers (--emit=llvm-ir -O0). */
@@ -81,7 +81,7 @@ static bool verify(WaCodegen *cg) {
     return true;
 }
 
-static bool optimize(WaCodegen *cg, int opt_level) {
+bool wa_codegen_optimize(WaCodegen *cg, int opt_level) {
     if (opt_level == 0)
         return true;
     char pipeline[32];
@@ -98,10 +98,7 @@ static bool optimize(WaCodegen *cg, int opt_level) {
     return true;
 }
 
-bool wa_codegen_emit(WaCodegen *cg, const WaCodegenOptions *o, WaOutputKind kind,
-                     const char *path) {
-    WA_TRY(verify(cg));
-    WA_TRY(optimize(cg, o->opt_level));
+bool wa_codegen_write(WaCodegen *cg, WaOutputKind kind, const char *path) {
     char *error = NULL;
     bool failed;
     if (kind == WA_OUTPUT_LLVM_IR) {

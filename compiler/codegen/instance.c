@@ -304,7 +304,7 @@ static bool apply_data_segments(WaFuncGen *fg) {
     return true;
 }
 
-static bool build_initializer(WaCodegen *cg, LLVMValueRef *out) {
+bool wa_codegen_initializer(WaCodegen *cg, LLVMValueRef *out) {
     LLVMTypeRef type = LLVMFunctionType(cg->t_void, &cg->t_ptr, 1, false);
     LLVMValueRef fn = LLVMAddFunction(cg->mod, "wasm_init", type);
     LLVMSetLinkage(fn, LLVMInternalLinkage);
@@ -342,10 +342,8 @@ static void desc_trampolines(WaCodegen *cg, bool embeddable, LLVMValueRef *tramp
     *thunks = const_array(cg, cg->t_ptr, h, n, "host_thunks");
 }
 
-bool wa_codegen_instance(WaCodegen *cg, bool embeddable) {
+void wa_codegen_descriptor(WaCodegen *cg, LLVMValueRef init, bool embeddable) {
     const WaModule *m = cg->m;
-    LLVMValueRef init;
-    WA_TRY(build_initializer(cg, &init));
 
     /* Filled in the order the constants are created, which is their order in the output. */
     LLVMValueRef f[WA_RT_MODULE_NFIELDS] = {NULL};
@@ -383,5 +381,4 @@ bool wa_codegen_instance(WaCodegen *cg, bool embeddable) {
     LLVMSetInitializer(desc, const_struct(cg, WA_RT_STRUCT_MODULE, f, WA_RT_MODULE_NFIELDS));
     LLVMSetGlobalConstant(desc, true);
     wa_arena_reset(&cg->scratch);
-    return true;
 }

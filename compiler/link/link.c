@@ -4,7 +4,10 @@
  * The command is what a C compiler driver would run for a PIE executable on
  * glibc, without the compiler: Scrt1.o crti.o OBJECT runtime libs -lc -lm
  * crtn.o, dynamic linker /lib64/ld-linux-x86-64.so.2. Nothing linked needs
- * libgcc's crtbegin/crtend, so glibc's own start files are enough.
+ * libgcc's crtbegin/crtend, so glibc's own start files are enough. The
+ * runtime archives come in dependency order, each needing only those after
+ * it (start-up -> WASI shim -> runtime -> common), so one pass over them
+ * resolves everything: no archive group.
  *
  * lld's stderr is captured; its first "error:" line becomes the message.
  */
@@ -51,29 +54,45 @@ static bool join(char *out, const char *dir, const char *name) {
 }
 
 /*
- * The runtime archives: main() of executables (an archive of its own, so that
- * linking the runtime into other programs never pulls in a main), the WASI
- * shim, and the runtime.
+ * The runtime archives in link order, with their directories in the build
+ * tree (relative to the wasmaot executable's): main() of executables (an
+ * archive of its own, so that linking the runtime into other programs never
+ * pulls in a main), the WASI shim, the runtime, and what the runtime shares
+ * with the compiler.
  */
+static const struct {
+    const char *name;
+    const char *build_dir;
+} runtime_archives[WA_LINK_NRUNTIME] = {
+    {"libwasmaot_start.a", WA_START_BUILD_DIR},
+    {"libwasmaot_wasi.a", WA_WASI_BUILD_DIR},
+    {"libwasmaot_rt.a", WA_RUNTIME_BUILD_DIR},
+    {"libwasmaot_common.a", WA_RUNTIME_BUILD_DIR},
+};
+
+_Static_assert(WA_LINK_NRUNTIME == 4, "wa_link_exe's lld command lists every archive");
+
 typedef struct RuntimeLibs {
-    char main[PATH_MAX], wasi[PATH_MAX], rt[PATH_MAX];
+    char path[WA_LINK_NRUNTIME][PATH_MAX];
 } RuntimeLibs;
 
-/* The three archives side by side in `dir` (installed, or $WASMAOT_RUNTIME_DIR). */
+/* The archives side by side in `dir` (installed, or $WASMAOT_RUNTIME_DIR). */
 static bool libs_in(const char *dir, RuntimeLibs *l) {
-    return join(l->main, dir, "libwasmaot_rt_main.a") && join(l->wasi, dir, "libwasmaot_wasi.a") &&
-           join(l->rt, dir, "libwasmaot_rt.a") && is_file(l->main) && is_file(l->wasi) &&
-           is_file(l->rt);
+    for (int i = 0; i < WA_LINK_NRUNTIME; i++)
+        if (!join(l->path[i], dir, runtime_archives[i].name) || !is_file(l->path[i]))
+            return false;
+    return true;
 }
 
-/* The build tree: runtime/ and wasi-libc-shim/ are siblings of compiler/. */
+/* The build tree: each archive in its build directory, beside compiler/ (runtime/, ...). */
 static bool libs_in_build_tree(const char *exe_dir, RuntimeLibs *l) {
-    char rt_dir[PATH_MAX], wasi_dir[PATH_MAX];
-    return join(rt_dir, exe_dir, WA_RUNTIME_BUILD_DIR) &&
-           join(wasi_dir, exe_dir, WA_WASI_BUILD_DIR) &&
-           join(l->main, rt_dir, "libwasmaot_rt_main.a") &&
-           join(l->wasi, wasi_dir, "libwasmaot_wasi.a") && join(l->rt, rt_dir, "libwasmaot_rt.a") &&
-           is_file(l->main) && is_file(l->wasi) && is_file(l->rt);
+    for (int i = 0; i < WA_LINK_NRUNTIME; i++) {
+        char dir[PATH_MAX];
+        if (!join(dir, exe_dir, runtime_archives[i].build_dir) ||
+            !join(l->path[i], dir, runtime_archives[i].name) || !is_file(l->path[i]))
+            return false;
+    }
+    return true;
 }
 
 /*
@@ -218,12 +237,11 @@ bool wa_link_exe(const char *object, const char *output, WaDiag *d) {
         scrt1,
         crti,
         (char *)object,
-        /* The shim calls into the runtime and the runtime's start-up into the shim. */
-        "--start-group",
-        libs.main,
-        libs.wasi,
-        libs.rt,
-        "--end-group",
+        /* The archives, once each, in runtime_archives' dependency order. */
+        libs.path[0],
+        libs.path[1],
+        libs.path[2],
+        libs.path[3],
         libpath,
         "-L/lib/x86_64-linux-gnu",
         "-lc",
@@ -272,8 +290,6 @@ bool wa_link_shared(const char *object, const char *output, WaDiag *d) {
 bool wa_link_runtime_paths(char (*paths)[PATH_MAX], WaDiag *d) {
     RuntimeLibs libs;
     WA_TRY(find_runtime(&libs, d));
-    memcpy(paths[0], libs.main, PATH_MAX);
-    memcpy(paths[1], libs.wasi, PATH_MAX);
-    memcpy(paths[2], libs.rt, PATH_MAX);
+    memcpy(paths, libs.path, sizeof libs.path);
     return true;
 }

@@ -31,7 +31,7 @@ bool wa_link_exe(const char *object, const char *output, WaDiag *d);
 bool wa_link_shared(const char *object, const char *output, WaDiag *d);
 
 /* The number of runtime archives an executable links. */
-#define WA_LINK_NRUNTIME 3
+#define WA_LINK_NRUNTIME 4
 
 /*
  * The paths of the runtime archives wa_link_exe links, found as it finds

@@ -261,10 +261,9 @@ def case_miss(e):
     # A changed runtime library: the same files elsewhere hit, different contents miss.
     rt = os.path.join(e.work, "runtime")
     os.makedirs(rt)
-    for lib in ("libwasmaot_rt_main.a", "libwasmaot_wasi.a", "libwasmaot_rt.a"):
-        src = os.path.join(e.args.runtime_dir if lib != "libwasmaot_wasi.a" else e.args.wasi_dir,
-                           lib)
-        shutil.copy(src, rt)
+    for lib in ("start/libwasmaot_start.a", "libwasmaot_rt.a", "libwasmaot_common.a"):
+        shutil.copy(os.path.join(e.args.runtime_dir, lib), rt)
+    shutil.copy(os.path.join(e.args.wasi_dir, "libwasmaot_wasi.a"), rt)
     extra = {"WASMAOT_RUNTIME_DIR": rt}
     p = e.run(["run", "-v", e.probe, "work", "10"], extra)
     check(cache_state(p) == "hit", "an identical runtime should hit\n" + seen(p))
@@ -669,7 +668,7 @@ def main():
     ap.add_argument("--wasmaot", required=True)
     ap.add_argument("--probe", required=True)
     ap.add_argument("--fs-probe", required=True)
-    ap.add_argument("--runtime-dir", required=True, help="holds libwasmaot_rt{,_main}.a")
+    ap.add_argument("--runtime-dir", required=True, help="holds libwasmaot_rt.a, libwasmaot_common.a, start/libwasmaot_start.a")
     ap.add_argument("--wasi-dir", required=True, help="holds libwasmaot_wasi.a")
     ap.add_argument("--clang", required=True)
     ap.add_argument("--workdir", required=True)

@@ -67,10 +67,10 @@ static void slurp(const char *path, char *buf, size_t size) {
 /* Lays out an installed wasmaot: <dir>/bin/wasmaot and the runtime where it looks. */
 static void install_copy(void) {
     cr_assert_eq(sh("mkdir -p %s/bin %s/bin/%s && cp '%s' %s/bin/ && "
-                    "cp %s/runtime/libwasmaot_rt.a %s/runtime/libwasmaot_rt_main.a "
-                    "%s/wasi-libc-shim/libwasmaot_wasi.a %s/bin/%s/",
+                    "cp %s/runtime/start/libwasmaot_start.a %s/wasi-libc-shim/libwasmaot_wasi.a "
+                    "%s/runtime/libwasmaot_rt.a %s/runtime/libwasmaot_common.a %s/bin/%s/",
                     dir, dir, WA_RUNTIME_INSTALL_RELATIVE, WA_WASMAOT, dir, BUILD_ROOT, BUILD_ROOT,
-                    BUILD_ROOT, dir, WA_RUNTIME_INSTALL_RELATIVE),
+                    BUILD_ROOT, BUILD_ROOT, dir, WA_RUNTIME_INSTALL_RELATIVE),
                  0);
 }
 
@@ -438,9 +438,9 @@ Test(cpu, a_record_from_a_newer_cpu_refuses_to_start, .init = make_dir, .fini = 
                     "__attribute__((section(\".wasmaot_info\"))) = "
                     "\"version=0\\\\ncpu=future\\\\ncpu-features=sse2,%s\\\\n\";' > rec.c && "
                     "cc -c -fPIE rec.c -o rec.o && "
-                    "cc -pie m.o rec.o %s/runtime/libwasmaot_rt_main.a "
+                    "cc -pie m.o rec.o %s/runtime/start/libwasmaot_start.a "
                     "%s/wasi-libc-shim/libwasmaot_wasi.a %s/runtime/libwasmaot_rt.a "
-                    "%s/runtime/libwasmaot_rt_main.a -lm -o app",
+                    "%s/runtime/libwasmaot_common.a -lm -o app",
                     dir, lacking, BUILD_ROOT, BUILD_ROOT, BUILD_ROOT, BUILD_ROOT),
                  0);
     int status = sh("cd %s && ./app > out.txt 2> err.txt", dir);

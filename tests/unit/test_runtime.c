@@ -1349,7 +1349,8 @@ Test(instance, unknown_import_traps_naming_it) {
 
 /*
  * Each case is a C file defining wasmaot_module by hand, linked like a
- * compiled program (libwasmaot_rt_main.a, the runtime, the WASI shim) and run
+ * compiled program (libwasmaot_start.a, the WASI shim, the runtime and
+ * libwasmaot_common.a, in dependency order, each archive once) and run
  * with its stdout and stderr captured.
  */
 static const char program_prelude[] =
@@ -1385,8 +1386,8 @@ static void run_program(const char *body, const char *args, run_result_t *r) {
     fclose(f);
     snprintf(cmd, sizeof cmd,
              "cc -std=c17 -O1 -fPIE -pie %s -I%s/../runtime -o %s/prog %s "
-             "%s/../runtime/libwasmaot_rt_main.a %s/../runtime/libwasmaot_rt.a "
-             "%s/../wasi-libc-shim/libwasmaot_wasi.a %s/../runtime/libwasmaot_rt.a "
+             "%s/../runtime/start/libwasmaot_start.a %s/../wasi-libc-shim/libwasmaot_wasi.a "
+             "%s/../runtime/libwasmaot_rt.a %s/../runtime/libwasmaot_common.a "
              "-lpthread -lm 2> %s/cc.txt",
              UNDER_ASAN ? "-fsanitize=address,undefined" : "", WA_TEST_SOURCE_DIR, dir, path,
              WA_TEST_BUILD_DIR, WA_TEST_BUILD_DIR, WA_TEST_BUILD_DIR, WA_TEST_BUILD_DIR, dir);

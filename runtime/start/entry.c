@@ -34,16 +34,19 @@
  * Start-up does no work proportional to memory size beyond committing the
  * initial pages.
  *
- * This file lives in its own library (libwasmaot_rt_main.a): an archive
- * member defining main would be pulled into every program linking the
- * runtime, tests included.
+ * This file is the start-up part (libwasmaot_start.a, start/meson.build),
+ * the only one that uses both the runtime (wa_rt_api.h) and the WASI shim
+ * (wa_wasi.h), besides the pieces they share with the compiler (the build
+ * record, the grants, the CPU check, escaping). An archive member defining
+ * main would be pulled into every program linking the runtime, tests
+ * included, so it is not in libwasmaot_rt.a.
  */
-#include "../wasi-libc-shim/wa_wasi.h"
-#include "wa_build_info.h"
-#include "wa_cpu.h"
-#include "wa_escape.h"
-#include "wa_grants.h"
-#include "wa_rt_api.h"
+#include "../../wasi-libc-shim/wa_wasi.h"
+#include "../wa_build_info.h"
+#include "../wa_cpu.h"
+#include "../wa_escape.h"
+#include "../wa_grants.h"
+#include "../wa_rt_api.h"
 
 #include <errno.h>
 #include <stdio.h>
