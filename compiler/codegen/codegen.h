@@ -58,7 +58,6 @@ bool wa_codegen_optimize(WaCodegen *cg, int opt_level);
 /* Writes the module to `path` as an object file, assembly or LLVM IR. */
 bool wa_codegen_write(WaCodegen *cg, WaOutputKind kind, const char *path);
 
-
 /*
  * One trampoline and one host thunk per function type (trampolines.c), for
  * the descriptor of an embeddable module; both arrays have m->ntypes entries.
