@@ -1,6 +1,6 @@
 /*
  * wa_rt_api.h: the runtime as its callers see it: the start-up code of a
- * compiled executable (entry.c), the WASI shim, the spec-test runner and
+ * compiled executable (start/entry.c), the WASI shim, the spec-test runner and
  * other embedders. Generated code sees only wa_rt.h.
  *
  * Threads: every function here may be called from any thread. Traps unwind
