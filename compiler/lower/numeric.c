@@ -67,13 +67,14 @@ LLVMValueRef wa_numeric_opaque(WaCodegen *cg, LLVMValueRef v) {
     char *host = NULL;
     if (triple == NULL || triple[0] == '\0')
         triple = host = LLVMGetDefaultTargetTriple();
-    /* An FP/vector register, tied to the input: the asm is a no-op. */
+    /* A register of the value's kind, tied to the input: the asm is a no-op. */
+    bool integer = LLVMGetTypeKind(LLVMTypeOf(v)) == LLVMIntegerTypeKind;
     const char *constraint = NULL;
     if (strncmp(triple, "x86_64", 6) == 0 || strncmp(triple, "i686", 4) == 0 ||
         strncmp(triple, "i386", 4) == 0)
-        constraint = "=x,0";
+        constraint = integer ? "=r,0" : "=x,0";
     else if (strncmp(triple, "aarch64", 7) == 0 || strncmp(triple, "arm64", 5) == 0)
-        constraint = "=w,0";
+        constraint = integer ? "=r,0" : "=w,0";
     if (host != NULL)
         LLVMDisposeMessage(host);
     if (constraint == NULL)

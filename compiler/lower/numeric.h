@@ -18,7 +18,8 @@
  * (spec 4.3.3, float_exprs.wast "no_fold_*"). llvm.canonicalize would say
  * this directly, but LLVM 19 cannot select it on x86-64.
  *
- * On targets without a known floating-point register constraint, `v` is
+ * An integer `v` goes through a general register, anything else through an
+ * FP/vector register. On targets without known register constraints, `v` is
  * returned unchanged.
  */
 LLVMValueRef wa_numeric_opaque(WaCodegen *cg, LLVMValueRef v);
