@@ -73,6 +73,9 @@ typedef struct WaFuncGen {
     WA_VEC(WaControl) control;
     LLVMValueRef *global_ptrs;  /* per global: hoisted load of ctx->globals[i], or NULL */
     LLVMValueRef *memory_bases; /* per memory: hoisted load of its base, or NULL */
+    /* call.c, allocated on first use: per table its hoisted loads, per type its canonical id */
+    struct WaHoistedTable *tables;
+    LLVMValueRef *type_ids;
     LLVMBasicBlockRef trap_blocks[WA_RT_TRAP_COUNT]; /* one shared block per trap kind */
 } WaFuncGen;
 
