@@ -241,20 +241,25 @@ static bool lower_indirect(WaFuncGen *fg, const WaInstr *in) {
 
     const struct WaHoistedTable *h = hoisted_table(fg, in->imm.call_indirect.table_index);
     bool fixed = h->size != NULL;
-    LLVMValueRef size = fixed ? h->size
-                              : wa_codegen_rt_load(cg, h->table, WA_RT_STRUCT_TABLE,
-                                                   WA_RT_TABLE_SIZE, "table_size");
+    LLVMValueRef size = h->size;
+    if (!fixed) {
+        size = wa_codegen_rt_load(cg, h->table, WA_RT_STRUCT_TABLE, WA_RT_TABLE_SIZE, "table_size");
+        wa_fg_set_tbaa(fg, size, WA_TBAA_RUNTIME);
+    }
     wa_fg_trap_if(fg, LLVMBuildICmp(cg->b, LLVMIntUGE, index, size, ""),
                   WA_RT_TRAP_UNDEFINED_ELEMENT);
 
-    LLVMValueRef elems =
-        fixed ? h->elems
-              : wa_codegen_rt_load(cg, h->table, WA_RT_STRUCT_TABLE, WA_RT_TABLE_ELEMS, "elems");
+    LLVMValueRef elems = h->elems;
+    if (!fixed) {
+        elems = wa_codegen_rt_load(cg, h->table, WA_RT_STRUCT_TABLE, WA_RT_TABLE_ELEMS, "elems");
+        wa_fg_set_tbaa(fg, elems, WA_TBAA_RUNTIME);
+    }
     LLVMValueRef idx64 = LLVMBuildZExt(cg->b, index, cg->t_i64, "");
     LLVMValueRef ref = LLVMBuildLoad2(cg->b, cg->t_ptr,
                                       LLVMBuildGEP2(cg->b, cg->t_ptr, elems, &idx64, 1, ""), "ref");
     if (fixed)
         invariant(cg, ref);
+    wa_fg_set_tbaa(fg, ref, WA_TBAA_RUNTIME);
     wa_fg_trap_if(fg, LLVMBuildIsNull(cg->b, ref, ""), WA_RT_TRAP_UNINITIALIZED_ELEMENT);
 
     LLVMValueRef actual =

@@ -57,6 +57,7 @@ bool wa_lower_variable(WaFuncGen *fg, const WaInstr *in) {
     case WA_OP_GLOBAL_GET: {
         WaValType type = cg->m->globals[i].type.type;
         LLVMValueRef v = LLVMBuildLoad2(cg->b, wa_cg_type(cg, type), global_ptr(fg, i), "");
+        wa_fg_set_tbaa(fg, v, WA_TBAA_GLOBAL); /* global.set stays untagged: memory.c says why */
         wa_fg_push(fg, v, type);
         return true;
     }
