@@ -2,11 +2,12 @@
  * instance.c: instantiation (spec 4.5.4), import matching (spec 4.5.2),
  * exports, and freeing.
  *
- * An instance is an instance_impl_t whose first member is the public
- * wa_rt_instance_t that generated code receives as ctx; the rest records
- * what the instance owns. Index spaces list imports first (spec 2.5), so the
- * first n*_imports memories, tables, globals and functions are borrowed
- * from the caller's externs and everything after them is owned.
+ * An instance is an instance_impl_t: what the instance owns, then the
+ * public wa_rt_instance_t that generated code receives as ctx, then the
+ * storage of the module's own globals, right after it (wa_rt.h: generated
+ * code reaches them at fixed offsets from ctx, with no load). Index spaces list imports first
+ * (spec 2.5), so the first n*_imports memories, tables, globals and functions are borrowed from the
+ * caller's externs and everything after them is owned.
  *
  * Instantiation order follows the spec: match the imports, allocate the
  * module's own memories, tables, globals, function references and segments,
@@ -72,14 +73,24 @@ const wa_rt_module_t *wa_rt_module_at(uintptr_t pc) {
 /* ---- Instances ---- */
 
 typedef struct instance_impl {
-    wa_rt_instance_t pub; /* first: &pub is the ctx generated code receives */
     uint32_t nmem_imports, ntable_imports, nglobal_imports;
-    wa_rt_value_t *global_storage; /* the module's own globals */
-    wa_rt_func_t *func_storage;    /* the module's own function references */
+    wa_rt_func_t *func_storage; /* the module's own function references */
     uint32_t *type_ids;
-    void ***elem_arrays; /* per element segment, kept when the segment is dropped */
-    module_node_t *node; /* NULL if the module list could not take it */
+    void ***elem_arrays;     /* per element segment, kept when the segment is dropped */
+    module_node_t *node;     /* NULL if the module list could not take it */
+    wa_rt_instance_t pub;    /* &pub is the ctx generated code receives */
+    wa_rt_value_t globals[]; /* the module's own globals, in index order (wa_rt.h) */
 } instance_impl_t;
+
+/* The layout wa_rt.h promises generated code: the own globals right after the instance. */
+_Static_assert(offsetof(instance_impl_t, globals) ==
+                   offsetof(instance_impl_t, pub) + WA_RT_INSTANCE_GLOBALS_OFFSET,
+               "the module's own globals must follow the instance");
+_Static_assert(sizeof(wa_rt_value_t) == WA_RT_GLOBAL_CELL_SIZE, "a global cell's size");
+
+static instance_impl_t *impl_of(wa_rt_instance_t *inst) {
+    return (instance_impl_t *)((char *)inst - offsetof(instance_impl_t, pub));
+}
 
 static const char *kind_name(uint8_t kind) {
     switch (kind) {
@@ -264,13 +275,11 @@ static bool alloc_arrays(instance_impl_t *impl) {
     inst->datas = ALLOC(m->ndatas, sizeof *inst->datas);
     inst->elems = ALLOC(m->nelems, sizeof *inst->elems);
     impl->elem_arrays = ALLOC(m->nelems, sizeof *impl->elem_arrays);
-    impl->global_storage = ALLOC(m->nglobals - impl->nglobal_imports, sizeof(wa_rt_value_t));
     impl->func_storage = ALLOC(m->nfuncs - m->nfunc_imports, sizeof(wa_rt_func_t));
 #undef ALLOC
     inst->type_ids = impl->type_ids;
     return inst->memories && inst->tables && inst->globals && inst->funcs && impl->type_ids &&
-           inst->datas && inst->elems && impl->elem_arrays && impl->global_storage &&
-           impl->func_storage;
+           inst->datas && inst->elems && impl->elem_arrays && impl->func_storage;
 }
 
 /* Creates what the module defines itself; false (with *err set) if a resource runs out. */
@@ -298,7 +307,7 @@ static bool define_entities(instance_impl_t *impl, wa_rt_error_t *err) {
         }
     }
     for (uint32_t i = impl->nglobal_imports; i < m->nglobals; i++)
-        inst->globals[i] = &impl->global_storage[i - impl->nglobal_imports];
+        inst->globals[i] = &impl->globals[i - impl->nglobal_imports];
     for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
         wa_rt_func_t *f = &impl->func_storage[i - m->nfunc_imports];
         f->code = m->func_code[i];
@@ -355,17 +364,21 @@ wa_rt_instance_t *wa_rt_instantiate(const wa_rt_module_t *m, const wa_rt_extern_
                   nimports);
         return NULL;
     }
-    instance_impl_t *impl = calloc(1, sizeof *impl);
+    uint32_t nglobal_imports = 0;
+    for (uint32_t i = 0; i < m->nimports; i++)
+        nglobal_imports += m->imports[i].kind == WA_RT_EXTERN_GLOBAL;
+    instance_impl_t *impl =
+        calloc(1, sizeof *impl + (size_t)(m->nglobals - nglobal_imports) * sizeof(wa_rt_value_t));
     if (impl == NULL) {
         set_error(err, WA_RT_ERROR_RESOURCE, "out of memory");
         return NULL;
     }
     wa_rt_instance_t *inst = &impl->pub;
     inst->module = m;
+    impl->nglobal_imports = nglobal_imports;
     for (uint32_t i = 0; i < m->nimports; i++) {
         impl->nmem_imports += m->imports[i].kind == WA_RT_EXTERN_MEMORY;
         impl->ntable_imports += m->imports[i].kind == WA_RT_EXTERN_TABLE;
-        impl->nglobal_imports += m->imports[i].kind == WA_RT_EXTERN_GLOBAL;
     }
     if (!alloc_arrays(impl)) {
         set_error(err, WA_RT_ERROR_RESOURCE, "out of memory");
@@ -406,7 +419,7 @@ fail:
 void wa_rt_instance_free(wa_rt_instance_t *inst) {
     if (inst == NULL)
         return;
-    instance_impl_t *impl = (instance_impl_t *)inst;
+    instance_impl_t *impl = impl_of(inst);
     const wa_rt_module_t *m = inst->module;
     if (inst->memories != NULL) {
         for (uint32_t i = impl->nmem_imports; i < m->nmemories; i++)
@@ -430,7 +443,6 @@ void wa_rt_instance_free(wa_rt_instance_t *inst) {
     free(inst->elems);
     free(impl->type_ids);
     free(impl->elem_arrays);
-    free(impl->global_storage);
     free(impl->func_storage);
     free(impl);
 }

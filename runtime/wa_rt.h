@@ -40,7 +40,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a struct below changes layout; a module records the version it was built for. */
-#define WA_RT_ABI_VERSION 3
+#define WA_RT_ABI_VERSION 4
 
 #define WA_RT_PAGE_SIZE 65536u
 #define WA_RT_MAX_PAGES 65536u /* wasm32: 4 GiB */
@@ -207,6 +207,21 @@ typedef void (*wa_rt_module_init_t)(wa_rt_instance_t *inst);
 #undef WA_RT_STRUCT
 #undef WA_RT_FIELD
 #undef WA_RT_END
+
+/*
+ * The storage of an instance's own globals (those it defines, not imports)
+ * follows the instance struct: global i, for i at or above the module's
+ * number of global imports n, is the wa_rt_value_t at
+ *     (char *)inst + WA_RT_INSTANCE_GLOBALS_OFFSET + (i - n) * WA_RT_GLOBAL_CELL_SIZE
+ * which inst->globals[i] also points to. Generated code reads and writes an
+ * own global there, at a fixed offset from ctx, with no load; an imported one
+ * through inst->globals[i] (the exporter's storage). The host's storage for a
+ * global it provides must lie outside every linear memory (generated code
+ * assumes that wasm memory accesses never touch a global: compiler/lower/
+ * memory.c).
+ */
+#define WA_RT_INSTANCE_GLOBALS_OFFSET sizeof(wa_rt_instance_t)
+#define WA_RT_GLOBAL_CELL_SIZE 16
 
 /* ---- Runtime functions that generated code calls (wa_rt_calls.def documents each). ---- */
 

@@ -38,6 +38,7 @@ typedef struct WaCodegen {
     LLVMValueRef rt_fns[WA_RT_NFNS];        /* runtime function declarations, or NULL */
     LLVMTypeRef rt_structs[WA_RT_NSTRUCTS]; /* shared struct types, or NULL */
     bool canonical_nans;                    /* NaN results canonical (lower/nan.c) */
+    const bool *fixed_tables;               /* per table: cannot change (lower/call.c) */
     WaArena arena;                          /* data that lives as long as the codegen */
     WaArena scratch;                        /* per-function data, reset after each function */
 } WaCodegen;

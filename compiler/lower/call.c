@@ -10,6 +10,8 @@
  */
 #include "lower.h"
 
+#include <string.h>
+
 /* Pops the call's arguments into args[1..n] (args[0] is left for the callee's ctx). */
 static LLVMValueRef *pop_args(WaFuncGen *fg, const WaFuncType *ft) {
     LLVMValueRef *args = WA_NEW_ARRAY(&fg->cg->scratch, LLVMValueRef, ft->nparams + 1);
@@ -45,11 +47,31 @@ static void emit_call(WaFuncGen *fg, uint32_t type_index, LLVMValueRef code,
     push_results(fg, ft, ret);
 }
 
+/* Marks load `v` !invariant.load: its location holds the same value wherever it is read. */
+static LLVMValueRef invariant(WaCodegen *cg, LLVMValueRef v) {
+    LLVMSetMetadata(v, LLVMGetMDKindIDInContext(cg->llvm, "invariant.load", 14),
+                    LLVMMetadataAsValue(cg->llvm, LLVMMDNodeInContext2(cg->llvm, NULL, 0)));
+    return v;
+}
+
+/*
+ * Loads field `field` of the shared struct `s` at `obj`, invariant. A
+ * function reference (wa_rt_func_t) never changes once it can be reached:
+ * the runtime fills in a wasm function's before instantiation runs any code,
+ * and a host function's native code is bound on its first import, before
+ * which no table can hold it (wa_rt_table_set refuses it).
+ */
+static LLVMValueRef load_invariant_field(WaCodegen *cg, LLVMBuilderRef b, LLVMValueRef obj,
+                                         WaRtStruct s, unsigned field, const char *name) {
+    LLVMValueRef ptr = wa_codegen_rt_field_ptr(cg, b, obj, s, field);
+    return invariant(cg, LLVMBuildLoad2(b, wa_codegen_rt_field_type(cg, s, field), ptr, name));
+}
+
 /* Loads the code and ctx of the wa_rt_func_t at `ref`. */
 static void load_func_ref(WaFuncGen *fg, LLVMValueRef ref, LLVMValueRef *code, LLVMValueRef *ctx) {
     WaCodegen *cg = fg->cg;
-    *code = wa_codegen_rt_load(cg, ref, WA_RT_STRUCT_FUNC, WA_RT_FUNC_CODE, "code");
-    *ctx = wa_codegen_rt_load(cg, ref, WA_RT_STRUCT_FUNC, WA_RT_FUNC_CTX, "callee_ctx");
+    *code = load_invariant_field(cg, cg->b, ref, WA_RT_STRUCT_FUNC, WA_RT_FUNC_CODE, "code");
+    *ctx = load_invariant_field(cg, cg->b, ref, WA_RT_STRUCT_FUNC, WA_RT_FUNC_CTX, "callee_ctx");
 }
 
 /* Element `index` of the pointer array that instance field `field` points to. */
@@ -76,32 +98,173 @@ static bool lower_direct(WaFuncGen *fg, uint32_t func_index) {
     return true;
 }
 
+/* ---- call_indirect ---- */
+
+/* The table that a table instruction writes to, or UINT32_MAX if it writes none. */
+static uint32_t written_table(const WaInstr *in) {
+    switch (in->op) {
+    case WA_OP_TABLE_SET:
+    case WA_OP_TABLE_GROW:
+    case WA_OP_TABLE_FILL:
+        return in->imm.index;
+    case WA_OP_TABLE_COPY:
+        return in->imm.pair.a; /* the destination */
+    case WA_OP_TABLE_INIT:
+        return in->imm.pair.b; /* table.init's immediates are segment, table */
+    default:
+        return UINT32_MAX;
+    }
+}
+
+/*
+ * Per table of the module: whether it is fixed, that is, its size, its
+ * elements array and every element stay as instantiation left them, for as
+ * long as any function of the module can run. That holds for a table that
+ * is neither imported nor exported (no other module and no host can reach
+ * it: the embedding API reaches tables through exports only) and that no
+ * function writes to with table.set, table.grow, table.fill, table.copy or
+ * table.init (spec 4.4.6: the only instructions that change a table). The
+ * writes of active element segments happen in the module's initialiser,
+ * before any function runs (spec 4.5.4). Computed once per module, by one
+ * pass over the code, the first time a call_indirect is lowered.
+ */
+static const bool *fixed_tables(WaCodegen *cg) {
+    if (cg->fixed_tables != NULL)
+        return cg->fixed_tables;
+    const WaModule *m = cg->m;
+    bool *fixed = WA_NEW_ARRAY(&cg->arena, bool, m->ntables + 1);
+    for (uint32_t i = m->ntable_imports; i < m->ntables; i++)
+        fixed[i] = true;
+    for (uint32_t i = 0; i < m->nexports; i++) {
+        if (m->exports[i].kind == WA_EXTERN_TABLE)
+            fixed[m->exports[i].index] = false;
+    }
+    WaArena tmp; /* immediates (br_table targets), freed per function */
+    wa_arena_init(&tmp);
+    for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
+        WaReader r;
+        wa_reader_init(&r, m->bytes, m->size, cg->d);
+        r.p = m->funcs[f].code;
+        r.end = m->funcs[f].code + m->funcs[f].code_size;
+        while (!wa_reader_at_end(&r)) {
+            WaInstr in;
+            if (!wa_instr_read(&r, &tmp, &in)) {
+                /* Cannot happen after validation; assuming nothing is the safe side. */
+                memset(fixed, 0, m->ntables * sizeof *fixed);
+                break;
+            }
+            uint32_t t = written_table(&in);
+            if (t < m->ntables)
+                fixed[t] = false;
+        }
+        wa_arena_reset(&tmp);
+    }
+    wa_arena_free(&tmp);
+    cg->fixed_tables = fixed;
+    return fixed;
+}
+
+/* What a function loads once, in its entry block, about a table it calls through. */
+struct WaHoistedTable {
+    LLVMValueRef table; /* ctx->tables[i]: the wa_rt_table_t never moves */
+    LLVMValueRef size;  /* fixed tables only (else NULL): size and elems never change */
+    LLVMValueRef elems;
+};
+
+/* A builder positioned at the end of the entry block (before its branch to the body). */
+static LLVMBuilderRef entry_builder(WaFuncGen *fg) {
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(fg->cg->llvm);
+    LLVMPositionBuilderBefore(b, LLVMGetBasicBlockTerminator(fg->entry));
+    return b;
+}
+
+/* Element `index` of the array at `array` (elements of `type`), loaded invariant with b. */
+static LLVMValueRef load_invariant_elem(WaCodegen *cg, LLVMBuilderRef b, LLVMTypeRef type,
+                                        LLVMValueRef array, uint32_t index, const char *name) {
+    LLVMValueRef idx = LLVMConstInt(cg->t_i64, index, false);
+    return invariant(cg, LLVMBuildLoad2(b, type, LLVMBuildGEP2(b, type, array, &idx, 1, ""), name));
+}
+
+static const struct WaHoistedTable *hoisted_table(WaFuncGen *fg, uint32_t index) {
+    WaCodegen *cg = fg->cg;
+    if (fg->tables == NULL)
+        fg->tables = WA_NEW_ARRAY(&cg->scratch, struct WaHoistedTable, cg->m->ntables);
+    struct WaHoistedTable *h = &fg->tables[index];
+    if (h->table != NULL)
+        return h;
+    LLVMValueRef tables = wa_fg_load_ctx_field_hoisted(fg, WA_RT_INSTANCE_TABLES, "tables");
+    LLVMBuilderRef b = entry_builder(fg);
+    /* The instance's table array is filled before any code runs and never changes. */
+    h->table = load_invariant_elem(cg, b, cg->t_ptr, tables, index, "table");
+    if (fixed_tables(cg)[index]) {
+        h->size = load_invariant_field(cg, b, h->table, WA_RT_STRUCT_TABLE, WA_RT_TABLE_SIZE,
+                                       "table_size");
+        h->elems =
+            load_invariant_field(cg, b, h->table, WA_RT_STRUCT_TABLE, WA_RT_TABLE_ELEMS, "elems");
+    }
+    LLVMDisposeBuilder(b);
+    return h;
+}
+
+/*
+ * The canonical id of type `type_index`, loaded once per function: the
+ * runtime assigns the ids at instantiation (equal types of different
+ * modules get equal ids), so it is not a compile-time constant, but it
+ * never changes afterwards.
+ */
+static LLVMValueRef expected_type_id(WaFuncGen *fg, uint32_t type_index) {
+    WaCodegen *cg = fg->cg;
+    if (fg->type_ids == NULL)
+        fg->type_ids = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, cg->m->ntypes);
+    if (fg->type_ids[type_index] == NULL) {
+        LLVMValueRef ids = wa_fg_load_ctx_field_hoisted(fg, WA_RT_INSTANCE_TYPE_IDS, "type_ids");
+        LLVMBuilderRef b = entry_builder(fg);
+        fg->type_ids[type_index] =
+            load_invariant_elem(cg, b, cg->t_i32, ids, type_index, "expected_type");
+        LLVMDisposeBuilder(b);
+    }
+    return fg->type_ids[type_index];
+}
+
+/*
+ * call_indirect x y (spec 4.4.8): the checks in the spec's order, each its
+ * own trap. A fixed table (see fixed_tables) costs a compare with a value in
+ * a register, one load of the reference and three loads from it; any other
+ * table's size and elements are reloaded at each call, since a callee, the
+ * host or another module may have grown or written it since.
+ */
 static bool lower_indirect(WaFuncGen *fg, const WaInstr *in) {
     WaCodegen *cg = fg->cg;
     uint32_t type_index = in->imm.call_indirect.type_index;
     LLVMValueRef index = wa_fg_pop(fg);
     LLVMValueRef *args = pop_args(fg, &cg->m->types[type_index]);
 
-    LLVMValueRef table =
-        load_ctx_array_elem(fg, WA_RT_INSTANCE_TABLES, in->imm.call_indirect.table_index);
-    LLVMValueRef size =
-        wa_codegen_rt_load(cg, table, WA_RT_STRUCT_TABLE, WA_RT_TABLE_SIZE, "table_size");
+    const struct WaHoistedTable *h = hoisted_table(fg, in->imm.call_indirect.table_index);
+    bool fixed = h->size != NULL;
+    LLVMValueRef size = h->size;
+    if (!fixed) {
+        size = wa_codegen_rt_load(cg, h->table, WA_RT_STRUCT_TABLE, WA_RT_TABLE_SIZE, "table_size");
+        wa_fg_set_tbaa(fg, size, WA_TBAA_RUNTIME);
+    }
     wa_fg_trap_if(fg, LLVMBuildICmp(cg->b, LLVMIntUGE, index, size, ""),
                   WA_RT_TRAP_UNDEFINED_ELEMENT);
 
-    LLVMValueRef elems =
-        wa_codegen_rt_load(cg, table, WA_RT_STRUCT_TABLE, WA_RT_TABLE_ELEMS, "elems");
+    LLVMValueRef elems = h->elems;
+    if (!fixed) {
+        elems = wa_codegen_rt_load(cg, h->table, WA_RT_STRUCT_TABLE, WA_RT_TABLE_ELEMS, "elems");
+        wa_fg_set_tbaa(fg, elems, WA_TBAA_RUNTIME);
+    }
     LLVMValueRef idx64 = LLVMBuildZExt(cg->b, index, cg->t_i64, "");
     LLVMValueRef ref = LLVMBuildLoad2(cg->b, cg->t_ptr,
                                       LLVMBuildGEP2(cg->b, cg->t_ptr, elems, &idx64, 1, ""), "ref");
+    if (fixed)
+        invariant(cg, ref);
+    wa_fg_set_tbaa(fg, ref, WA_TBAA_RUNTIME);
     wa_fg_trap_if(fg, LLVMBuildIsNull(cg->b, ref, ""), WA_RT_TRAP_UNINITIALIZED_ELEMENT);
 
-    LLVMValueRef actual = wa_codegen_rt_load(cg, ref, WA_RT_STRUCT_FUNC, WA_RT_FUNC_TYPE_ID, "");
-    LLVMValueRef ids = wa_fg_load_ctx_field_hoisted(fg, WA_RT_INSTANCE_TYPE_IDS, "type_ids");
-    LLVMValueRef tidx = LLVMConstInt(cg->t_i64, type_index, false);
-    LLVMValueRef expected = LLVMBuildLoad2(
-        cg->b, cg->t_i32, LLVMBuildGEP2(cg->b, cg->t_i32, ids, &tidx, 1, ""), "expected_type");
-    wa_fg_trap_if(fg, LLVMBuildICmp(cg->b, LLVMIntNE, actual, expected, ""),
+    LLVMValueRef actual =
+        load_invariant_field(cg, cg->b, ref, WA_RT_STRUCT_FUNC, WA_RT_FUNC_TYPE_ID, "type_id");
+    wa_fg_trap_if(fg, LLVMBuildICmp(cg->b, LLVMIntNE, actual, expected_type_id(fg, type_index), ""),
                   WA_RT_TRAP_INDIRECT_CALL_TYPE_MISMATCH);
 
     LLVMValueRef code, callee_ctx;

@@ -73,6 +73,10 @@ typedef struct WaFuncGen {
     WA_VEC(WaControl) control;
     LLVMValueRef *global_ptrs;  /* per global: hoisted load of ctx->globals[i], or NULL */
     LLVMValueRef *memory_bases; /* per memory: hoisted load of its base, or NULL */
+    /* call.c, allocated on first use: per table its hoisted loads, per type its canonical id */
+    struct WaHoistedTable *tables;
+    LLVMValueRef *type_ids;
+    LLVMMetadataRef tbaa[3]; /* memory.c: the access tags per WaTbaa, made on first use */
     LLVMBasicBlockRef trap_blocks[WA_RT_TRAP_COUNT]; /* one shared block per trap kind */
 } WaFuncGen;
 
@@ -106,6 +110,19 @@ LLVMValueRef wa_fg_load_ctx_field_hoisted(WaFuncGen *fg, unsigned field, const c
  */
 LLVMValueRef wa_fg_load_memory(WaFuncGen *fg, LLVMTypeRef type, LLVMValueRef ptr);
 void wa_fg_store_memory(WaFuncGen *fg, LLVMValueRef value, LLVMValueRef ptr);
+
+/*
+ * The kinds of memory generated code touches that cannot overlap (memory.c
+ * explains why), as type-based alias analysis tags.
+ */
+typedef enum WaTbaa {
+    WA_TBAA_MEMORY,  /* wasm linear memory */
+    WA_TBAA_GLOBAL,  /* the storage of wasm globals */
+    WA_TBAA_RUNTIME, /* the runtime's objects: instance fields, tables, function references */
+} WaTbaa;
+
+/* Tags load or store `access` as touching only memory of kind `kind` (memory.c). */
+void wa_fg_set_tbaa(WaFuncGen *fg, LLVMValueRef access, WaTbaa kind);
 
 /* The wa_rt_memory_t of memory `index` (memory.c). */
 LLVMValueRef wa_fg_memory(WaFuncGen *fg, uint32_t index);

@@ -36,8 +36,51 @@
  * continues after a volatile load (not after a volatile store), so a
  * non-volatile store (global.set, a table write) may be hoisted above a load
  * that faults; only an embedder reading globals after a trap could see that.
+ *
+ * Type-based alias analysis tags (wa_fg_set_tbaa) tell LLVM that a wasm
+ * memory access never touches a global's storage or the runtime's objects
+ * (instance fields, tables, function references), so that a global.get or a
+ * table's size need not be reloaded after each store to linear memory. That
+ * is true by construction: a linear memory is its own mmap reservation
+ * (runtime/memory.c), which holds nothing but the memory's bytes, and a
+ * wasm access can only form addresses inside it (base + u32 index + u32
+ * offset lies within the 8 GiB reservation; the guard pages past the size
+ * fault). Globals live in malloc'd instances or in host storage, which
+ * wa_rt.h requires to lie outside every linear memory; the runtime's objects
+ * are malloc'd. The three kinds are siblings under one root, so each kind
+ * may alias itself (all memory accesses are volatile anyway) and nothing
+ * else; an untagged access still may alias anything. The tags are only for
+ * loads and for memory accesses: global.set and table writes stay untagged,
+ * so LLVM never moves those stores across a wasm memory access, which may
+ * trap (the spec leaves every effect before a trap visible and none after,
+ * and an embedder can read globals after a trap).
  */
 #include "lower.h"
+
+#include <string.h>
+
+void wa_fg_set_tbaa(WaFuncGen *fg, LLVMValueRef access, WaTbaa kind) {
+    LLVMContextRef llvm = fg->cg->llvm;
+    if (fg->tbaa[kind] == NULL) {
+        static const char *const names[] = {
+            [WA_TBAA_MEMORY] = "wasm linear memory",
+            [WA_TBAA_GLOBAL] = "wasm global",
+            [WA_TBAA_RUNTIME] = "wasmaot runtime object",
+        };
+        /* Struct-path TBAA: root !{"name"}, type !{"name", root, 0}, tag !{type, type, 0}. */
+        LLVMMetadataRef root_name = LLVMMDStringInContext2(llvm, "wasmaot TBAA", 12);
+        LLVMMetadataRef root = LLVMMDNodeInContext2(llvm, &root_name, 1);
+        LLVMMetadataRef zero =
+            LLVMValueAsMetadata(LLVMConstInt(LLVMInt64TypeInContext(llvm), 0, false));
+        LLVMMetadataRef type_ops[3] = {
+            LLVMMDStringInContext2(llvm, names[kind], strlen(names[kind])), root, zero};
+        LLVMMetadataRef type = LLVMMDNodeInContext2(llvm, type_ops, 3);
+        LLVMMetadataRef tag_ops[3] = {type, type, zero};
+        fg->tbaa[kind] = LLVMMDNodeInContext2(llvm, tag_ops, 3);
+    }
+    LLVMSetMetadata(access, LLVMGetMDKindIDInContext(llvm, "tbaa", 4),
+                    LLVMMetadataAsValue(llvm, fg->tbaa[kind]));
+}
 
 /* The base address of memory `index`, loaded once per function. */
 static LLVMValueRef memory_base(WaFuncGen *fg, uint32_t index) {
@@ -96,6 +139,7 @@ LLVMValueRef wa_fg_load_memory(WaFuncGen *fg, LLVMTypeRef type, LLVMValueRef ptr
     LLVMValueRef v = LLVMBuildLoad2(fg->cg->b, type, ptr, "");
     LLVMSetAlignment(v, 1);
     LLVMSetVolatile(v, true); /* never deleted: see the opening comment */
+    wa_fg_set_tbaa(fg, v, WA_TBAA_MEMORY);
     return v;
 }
 
@@ -103,6 +147,7 @@ void wa_fg_store_memory(WaFuncGen *fg, LLVMValueRef value, LLVMValueRef ptr) {
     LLVMValueRef st = LLVMBuildStore(fg->cg->b, value, ptr);
     LLVMSetAlignment(st, 1);
     LLVMSetVolatile(st, true);
+    wa_fg_set_tbaa(fg, st, WA_TBAA_MEMORY);
 }
 
 bool wa_lower_load(WaFuncGen *fg, const WaInstr *in) {

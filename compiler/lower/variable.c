@@ -2,10 +2,14 @@
  * variable.c: locals, globals (spec 4.4.5) and the parametric instructions
  * drop and select (4.4.4).
  *
- * Locals are allocas (promoted to SSA by LLVM). A global lives in storage the
- * runtime allocated (for an import, the exporter's), reached through
- * ctx->globals[i]; that pointer never changes, so it is loaded once per
- * function in the entry block.
+ * Locals are allocas (promoted to SSA by LLVM). A global the module defines
+ * lives in the instance itself, right after the wa_rt_instance_t (wa_rt.h,
+ * WA_RT_INSTANCE_GLOBALS_OFFSET), so its address is ctx plus a constant and
+ * global.get is one load. An imported global lives in its exporter's
+ * storage, reached through ctx->globals[i]; that pointer never changes once
+ * the instance exists, so it is loaded once per function, in the entry block.
+ * Exported globals are shared through the same storage: the importer's
+ * ctx->globals[i] points at the exporter's cell.
  */
 #include "lower.h"
 
@@ -13,13 +17,23 @@ static LLVMValueRef global_ptr(WaFuncGen *fg, uint32_t index) {
     WaCodegen *cg = fg->cg;
     if (fg->global_ptrs[index] != NULL)
         return fg->global_ptrs[index];
-    LLVMValueRef globals = wa_fg_load_ctx_field_hoisted(fg, WA_RT_INSTANCE_GLOBALS, "globals");
-    /* Hoist the element load next to the array load: it is just as invariant. */
     LLVMBuilderRef b = LLVMCreateBuilderInContext(cg->llvm);
     LLVMPositionBuilderBefore(b, LLVMGetBasicBlockTerminator(fg->entry));
-    LLVMValueRef idx = LLVMConstInt(cg->t_i64, index, false);
-    LLVMValueRef p =
-        LLVMBuildLoad2(b, cg->t_ptr, LLVMBuildGEP2(b, cg->t_ptr, globals, &idx, 1, ""), "global");
+    LLVMValueRef p;
+    if (index >= cg->m->nglobal_imports) {
+        uint64_t offset = wa_codegen_rt_size(cg, WA_RT_STRUCT_INSTANCE) +
+                          (uint64_t)(index - cg->m->nglobal_imports) * WA_RT_GLOBAL_CELL_SIZE;
+        LLVMValueRef off = LLVMConstInt(cg->t_i64, offset, false);
+        p = LLVMBuildInBoundsGEP2(b, cg->t_i8, fg->ctx, &off, 1, "global");
+    } else {
+        LLVMValueRef globals = wa_fg_load_ctx_field_hoisted(fg, WA_RT_INSTANCE_GLOBALS, "globals");
+        LLVMValueRef idx = LLVMConstInt(cg->t_i64, index, false);
+        p = LLVMBuildLoad2(b, cg->t_ptr, LLVMBuildGEP2(b, cg->t_ptr, globals, &idx, 1, ""),
+                           "global");
+        /* Filled in before any code runs, never changed: just as invariant as the array. */
+        LLVMSetMetadata(p, LLVMGetMDKindIDInContext(cg->llvm, "invariant.load", 14),
+                        LLVMMetadataAsValue(cg->llvm, LLVMMDNodeInContext2(cg->llvm, NULL, 0)));
+    }
     LLVMDisposeBuilder(b);
     fg->global_ptrs[index] = p;
     return p;
@@ -43,6 +57,7 @@ bool wa_lower_variable(WaFuncGen *fg, const WaInstr *in) {
     case WA_OP_GLOBAL_GET: {
         WaValType type = cg->m->globals[i].type.type;
         LLVMValueRef v = LLVMBuildLoad2(cg->b, wa_cg_type(cg, type), global_ptr(fg, i), "");
+        wa_fg_set_tbaa(fg, v, WA_TBAA_GLOBAL); /* global.set stays untagged: memory.c says why */
         wa_fg_push(fg, v, type);
         return true;
     }

@@ -305,6 +305,92 @@ Test(embed, dead_out_of_bounds_accesses_trap_before_later_stores) {
     wa_rt_instance_free(inst);
 }
 
+/*
+ * Globals and linear memory have distinct alias tags (compiler/lower/memory.c),
+ * but a global.set must still not move across a memory access that traps:
+ * the one before it happened, the one after it did not, whether the
+ * access is a store or a dead load, and also in a loop (own and exported
+ * globals alike; "g" is exported, "h" is not and is read through "get_h").
+ */
+Test(embed, global_sets_stay_on_their_side_of_a_trapping_access) {
+    const wa_rt_module_t *m =
+        load_wat("(module (memory 1)"
+                 " (global $g (export \"g\") (mut i32) (i32.const 0))"
+                 " (global $h (mut i32) (i32.const 0))"
+                 " (func (export \"get_h\") (result i32) (global.get $h))"
+                 " (func (export \"store\")"
+                 "  (global.set $g (i32.const 1)) (global.set $h (i32.const 1))"
+                 "  (i32.store (i32.const 0x7fff0000) (i32.const 9))"
+                 "  (global.set $g (i32.const 2)) (global.set $h (i32.const 2)))"
+                 " (func (export \"load\")"
+                 "  (global.set $g (i32.const 3)) (global.set $h (i32.const 3))"
+                 "  (drop (i32.load (i32.const 0x7fff0000)))"
+                 "  (global.set $g (i32.const 4)) (global.set $h (i32.const 4)))"
+                 " (func (export \"loop\") (param $n i32) (local $i i32)"
+                 "  (loop $next"
+                 "   (global.set $g (i32.add (global.get $g) (i32.const 1)))"
+                 "   (global.set $h (global.get $g))"
+                 "   (drop (i32.load (i32.mul (local.get $i) (i32.const 0x1000))))"
+                 "   (local.set $i (i32.add (local.get $i) (i32.const 1)))"
+                 "   (br_if $next (i32.lt_u (local.get $i) (local.get $n))))))");
+    wa_rt_instance_t *inst = instantiate(m, NULL, 0);
+    wa_rt_extern_t g;
+    cr_assert(wa_rt_instance_export_any(inst, "g", 1, &g));
+    wa_rt_value_t v[1];
+    cr_assert_eq(wa_rt_call(func(inst, "store"), v), WA_RT_TRAP_MEMORY_OUT_OF_BOUNDS);
+    cr_expect_eq(wa_rt_global_get(&g).i32, 1);
+    cr_assert_eq(wa_rt_call(func(inst, "get_h"), v), WA_RT_TRAP_NONE);
+    cr_expect_eq(v[0].i32, 1);
+    cr_assert_eq(wa_rt_call(func(inst, "load"), v), WA_RT_TRAP_MEMORY_OUT_OF_BOUNDS);
+    cr_expect_eq(wa_rt_global_get(&g).i32, 3);
+    cr_assert_eq(wa_rt_call(func(inst, "get_h"), v), WA_RT_TRAP_NONE);
+    cr_expect_eq(v[0].i32, 3);
+    /* Page 16 (i = 16) is the first out of bounds: 17 increments happened, from 3. */
+    cr_assert(wa_rt_global_set(&g, (wa_rt_value_t){.i32 = 3}));
+    v[0].i32 = 100;
+    cr_assert_eq(wa_rt_call(func(inst, "loop"), v), WA_RT_TRAP_MEMORY_OUT_OF_BOUNDS);
+    cr_expect_eq(wa_rt_global_get(&g).i32, 20);
+    cr_assert_eq(wa_rt_call(func(inst, "get_h"), v), WA_RT_TRAP_NONE);
+    cr_expect_eq(v[0].i32, 20);
+    wa_rt_instance_free(inst);
+}
+
+static wa_rt_table_t *swap_table;
+static wa_rt_func_t *swap_func;
+
+static void host_swap(void *env, wa_rt_value_t *values) {
+    (void)env;
+    (void)values;
+    cr_assert(wa_rt_table_set(swap_table, 0, swap_func));
+}
+
+/*
+ * An exported table is not fixed: call_indirect reloads it after the host
+ * wrote it, in the middle of the same wasm function.
+ */
+Test(embed, call_indirect_sees_host_writes_to_an_exported_table) {
+    const wa_rt_module_t *m = load_wat(
+        "(module (import \"h\" \"swap\" (func $swap))"
+        " (table (export \"t\") 2 funcref) (elem (i32.const 0) $one $two)"
+        " (func $one (result i32) (i32.const 1)) (func $two (result i32) (i32.const 2))"
+        " (func (export \"twice\") (result i32)"
+        "  (i32.add (i32.mul (call_indirect (result i32) (i32.const 0)) (i32.const 10))"
+        "   (block (result i32) (call $swap) (call_indirect (result i32) (i32.const 0))))))");
+    wa_rt_functype_t type = {0, 0, NULL};
+    wa_rt_func_t *f = wa_rt_host_func_new(&type, host_swap, NULL);
+    wa_rt_extern_t imp = {.kind = WA_RT_EXTERN_FUNC, .func = f};
+    wa_rt_instance_t *inst = instantiate(m, &imp, 1);
+    wa_rt_extern_t t;
+    cr_assert(wa_rt_instance_export_any(inst, "t", 1, &t));
+    swap_table = t.table;
+    cr_assert(wa_rt_table_get(t.table, 1, (void **)&swap_func));
+    wa_rt_value_t v[1];
+    cr_assert_eq(wa_rt_call(func(inst, "twice"), v), WA_RT_TRAP_NONE);
+    cr_expect_eq(v[0].i32, 12, "the second call went to the entry the host stored");
+    wa_rt_instance_free(inst);
+    wa_rt_host_func_free(f);
+}
+
 Test(embed, trap_in_start_keeps_the_instance_for_the_caller) {
     const wa_rt_module_t *m =
         load_wat("(module (memory (export \"m\") 1) (data (i32.const 0) \"hi\")"
