@@ -7,14 +7,33 @@ typedef struct vm {
     unsigned regs[8];
 } vm_t;
 typedef void (*op_fn)(vm_t *, unsigned);
-static void op_add(vm_t *m, unsigned a) { m->acc += m->regs[a & 7]; }
-static void op_xor(vm_t *m, unsigned a) { m->acc ^= a * 2654435761u; }
-static void op_rot(vm_t *m, unsigned a) { m->acc = (m->acc << (a & 31)) | (m->acc >> (-a & 31)); }
-static void op_st(vm_t *m, unsigned a) { m->regs[a & 7] = m->acc; }
-static void op_mul(vm_t *m, unsigned a) { m->acc = m->acc * (a | 1) + m->x; }
-static void op_swap(vm_t *m, unsigned a) { unsigned t = m->x; m->x = m->acc; m->acc = t + a; }
-static void op_jmp(vm_t *m, unsigned a) { if (m->acc & 1) m->pc = (m->pc + a) & 1023; }
-static void op_inc(vm_t *m, unsigned a) { m->x += a; }
+static void op_add(vm_t *m, unsigned a) {
+    m->acc += m->regs[a & 7];
+}
+static void op_xor(vm_t *m, unsigned a) {
+    m->acc ^= a * 2654435761u;
+}
+static void op_rot(vm_t *m, unsigned a) {
+    m->acc = (m->acc << (a & 31)) | (m->acc >> (-a & 31));
+}
+static void op_st(vm_t *m, unsigned a) {
+    m->regs[a & 7] = m->acc;
+}
+static void op_mul(vm_t *m, unsigned a) {
+    m->acc = m->acc * (a | 1) + m->x;
+}
+static void op_swap(vm_t *m, unsigned a) {
+    unsigned t = m->x;
+    m->x = m->acc;
+    m->acc = t + a;
+}
+static void op_jmp(vm_t *m, unsigned a) {
+    if (m->acc & 1)
+        m->pc = (m->pc + a) & 1023;
+}
+static void op_inc(vm_t *m, unsigned a) {
+    m->x += a;
+}
 static op_fn ops[8] = {op_add, op_xor, op_rot, op_st, op_mul, op_swap, op_jmp, op_inc};
 static unsigned char code[1024], args[1024];
 int main(void) {
