@@ -7,7 +7,7 @@
 
 int main(int argc, char **argv) {
     int quick = argc > 1 && strcmp(argv[1], "quick") == 0;
-    int n = quick ? 256 : 1024, sweeps = quick ? 20 : 1500;
+    int n = quick ? 256 : 1024, sweeps = quick ? 20 : 1800;
     float *u = malloc(sizeof(float) * n * n), *v = malloc(sizeof(float) * n * n);
     uint32_t rng = 7;
     for (int i = 0; i < n * n; i++) {
