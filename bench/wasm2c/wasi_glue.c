@@ -5,8 +5,9 @@
    and every name has the Z_bench prefix; the import `wasi_snapshot_preview1.NAME` becomes
    `Z_wasi_snapshot_preview1Z_NAME`, called with the instance of the (here: our) WASI module. Only
    what a compute benchmark needs is real: stdout/stderr writes, arguments, clocks, random bytes,
-   exit. Everything else answers a WASI errno (badf for other descriptors, nosys where a program
-   could not use the answer), which the guest's libc reports like any failing call. */
+   exit. There are no files and no environment: other descriptors answer badf, seeking stdio
+   answers spipe, as for a terminal or a pipe; the guest's libc reports them like any failing
+   call. The values are those of wasi-libc's <wasi/api.h>. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +20,8 @@
 #include "wasm-rt-impl.h"
 
 /* WASI errno values (preview1 `errno` enum). */
-enum { WASI_ESUCCESS = 0, WASI_EBADF = 8, WASI_EINVAL = 28, WASI_EIO = 29, WASI_ENOSYS = 52 };
+enum { WASI_ESUCCESS = 0, WASI_EBADF = 8, WASI_EINVAL = 28, WASI_EIO = 29, WASI_ESPIPE = 70 };
+enum { WASI_FILETYPE_CHARACTER_DEVICE = 2 };
 
 struct Z_wasi_snapshot_preview1_instance_t {
     wasm_rt_memory_t *memory;
@@ -123,7 +125,7 @@ u32 Z_wasi_snapshot_preview1Z_fd_fdstat_get(struct Z_wasi_snapshot_preview1_inst
     if (!in_bounds(w, out, 24))
         return WASI_EINVAL;
     memset(at(w, out), 0, 24);
-    *at(w, out) = 2; /* filetype character_device */
+    *at(w, out) = WASI_FILETYPE_CHARACTER_DEVICE;
     put_u64(w, out + 8, ~0ull);
     put_u64(w, out + 16, ~0ull);
     return WASI_ESUCCESS;
@@ -132,7 +134,7 @@ u32 Z_wasi_snapshot_preview1Z_fd_fdstat_get(struct Z_wasi_snapshot_preview1_inst
 u32 Z_wasi_snapshot_preview1Z_fd_seek(struct Z_wasi_snapshot_preview1_instance_t *w, u32 fd,
                                       u64 offset, u32 whence, u32 out) {
     (void)w, (void)offset, (void)whence, (void)out;
-    return fd <= 2 ? 70 /* espipe */ : WASI_EBADF;
+    return fd <= 2 ? WASI_ESPIPE : WASI_EBADF;
 }
 
 u32 Z_wasi_snapshot_preview1Z_fd_close(struct Z_wasi_snapshot_preview1_instance_t *w, u32 fd) {
