@@ -8,7 +8,7 @@ packages="
   llvm-19-dev clang-19 lld-19 libclang-rt-19-dev
   libclang-rt-19-dev-wasm32 wasi-libc
   rustc libstd-rust-dev-wasm32
-  wabt binaryen
+  wabt binaryen nodejs
   libcriterion-dev clang-format-19
   libjson-c-dev libxxhash-dev
 "
