@@ -156,7 +156,9 @@ static bool prepare_main_thread(void) {
     uintptr_t size = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > STACK_CAP
                          ? STACK_CAP
                          : (uintptr_t)rl.rlim_cur & ~(page - 1);
-    if (size < 4 * page || (uintptr_t)__builtin_frame_address(0) < hi - size)
+    /* Not on that stack (an embedder's coroutine, say): ask the C library instead. */
+    uintptr_t frame = (uintptr_t)__builtin_frame_address(0);
+    if (size < 4 * page || frame < hi - size || frame >= hi)
         return false;
     uintptr_t guard = guard_size_for(size);
     set_bounds(hi - size, hi, guard);
