@@ -12,6 +12,16 @@
  * Pages are never given back, so fresh pages are always zero, as the spec
  * requires of grown memory.
  *
+ * Transparent huge pages: the reservation starts on a 2 MiB boundary and is
+ * marked MADV_HUGEPAGE (systems whose THP policy is `madvise` give huge pages
+ * only to such ranges), so the read/write part is backed by 2 MiB pages
+ * wherever it covers a whole aligned 2 MiB, and a big heap costs far fewer
+ * TLB misses. Nothing observable changes: the advice only sets a flag on the
+ * mapping, the PROT_NONE part never gets pages of any size (a fault there
+ * still traps), protections stay exact to the 64 KiB wasm page (a huge page
+ * is only used where one protection covers all of it), and huge pages are
+ * zero-filled like small ones.
+ *
  * The fault handler must know the live reservations without taking locks:
  * they sit in a registry of fixed-size chunks of slots, where a slot's `lo`
  * (0 when free) is published last with release order and read with acquire
@@ -97,6 +107,30 @@ bool wa_rt_memory_fault_in_guard(uintptr_t addr) {
     return false;
 }
 
+/* Huge page size and alignment of the reservation. */
+#define HUGE_PAGE (UINT64_C(2) << 20)
+
+/*
+ * A PROT_NONE reservation of `size` bytes starting on a HUGE_PAGE boundary,
+ * advised for huge pages; NULL if out of address space. Over-reserves by
+ * HUGE_PAGE and gives back the unaligned ends.
+ */
+static uint8_t *reserve_aligned(uint64_t size) {
+    uint8_t *raw =
+        mmap(NULL, size + HUGE_PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (raw == MAP_FAILED)
+        return NULL;
+    uint8_t *base = (uint8_t *)(((uintptr_t)raw + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+    if (base > raw)
+        munmap(raw, (size_t)(base - raw));
+    uint8_t *end = raw + size + HUGE_PAGE;
+    if (end > base + size)
+        munmap(base + size, (size_t)(end - (base + size)));
+    /* Only advice: a kernel without THP refuses it, and the memory works the same. */
+    madvise(base, size, MADV_HUGEPAGE);
+    return base;
+}
+
 wa_rt_memory_t *wa_rt_memory_new(const wa_rt_limits_t *limits) {
     if (limits->min > WA_RT_MAX_PAGES ||
         (limits->has_max && (limits->max > WA_RT_MAX_PAGES || limits->min > limits->max)))
@@ -104,9 +138,8 @@ wa_rt_memory_t *wa_rt_memory_new(const wa_rt_limits_t *limits) {
     wa_rt_memory_t *mem = calloc(1, sizeof *mem);
     if (mem == NULL)
         return NULL;
-    void *base = mmap(NULL, WA_RT_MEMORY_RESERVATION, PROT_NONE,
-                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (base == MAP_FAILED)
+    uint8_t *base = reserve_aligned(WA_RT_MEMORY_RESERVATION);
+    if (base == NULL)
         goto fail_struct;
     uint64_t size = limits->min * WA_RT_PAGE_SIZE;
     if (size > 0 && mprotect(base, size, PROT_READ | PROT_WRITE) != 0)

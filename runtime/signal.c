@@ -3,14 +3,15 @@
  *
  * Generated code does no bounds checks on loads and stores: an out-of-bounds
  * access lands in the PROT_NONE part of a linear memory's reservation
- * (memory.c), and a runaway recursion that slipped past the prologue check
- * lands below the stack limit. Both raise SIGSEGV (SIGBUS on some systems).
+ * (memory.c), and a runaway recursion lands in the guard under the part of
+ * the stack wasm may use (stack.c). Both raise SIGSEGV (SIGBUS on some
+ * systems).
  * The handler here runs on a per-thread alternate signal stack, because after
  * a stack overflow the thread's own stack has no room left, and:
  *   - a fault inside a live memory's reservation traps "out of bounds memory
  *     access";
- *   - a fault between the guard area under this thread's stack and the stack
- *     limit traps "call stack exhausted";
+ *   - a fault in this thread's stack guard (or up to 1 MiB below it, or
+ *     anywhere else below the stack limit) traps "call stack exhausted";
  *   - anything else is a real bug: the previous disposition (normally the
  *     default action) is put back and the fault happens again when the
  *     handler returns, so the process still crashes loudly with a core dump.

@@ -89,11 +89,22 @@ wa_rt_trap_t wa_rt_call_void(const wa_rt_func_t *f) {
     return wa_rt_call_guarded(call_void_thunk, (void *)f);
 }
 
+/*
+ * siglongjmp, bound when the program is loaded rather than at its first call
+ * (a call through the PLT is bound lazily, in the dynamic linker): wa_rt_trap
+ * is called without a stack check (runtime/stack.c), so it may run a few
+ * hundred bytes above the stack guard, where the dynamic linker's resolver,
+ * several KiB of frame, could fault in the guard halfway through. The
+ * pointer's relocation is bound at load time instead.
+ */
+static void (*volatile long_jump)(sigjmp_buf, int) = siglongjmp; /* volatile: not folded */
+
 _Noreturn void wa_rt_unwind(const wa_rt_trap_info_t *info, bool from_signal) {
     guard_frame_t *frame = tls_guard;
     if (frame != NULL) {
         tls_trap = *info;
-        siglongjmp(frame->env, 1);
+        long_jump(frame->env, 1);
+        __builtin_unreachable();
     }
     if (info->kind == WA_RT_TRAP_EXIT) {
         if (from_signal)

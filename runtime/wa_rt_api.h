@@ -92,20 +92,24 @@ int64_t wa_rt_module_func_at(const wa_rt_module_t *m, uintptr_t pc);
 /* ---- Stack ---- */
 
 /*
- * Room kept free below the stack limit: when a function prologue finds its
- * frame below ctx->stack_limit it traps, and wa_rt_trap, host functions and
- * signal delivery still have this much stack to run on.
+ * Room kept between the stack limit and the guard under the stack: a
+ * generated function that can call host code (an import, call_indirect, a
+ * runtime helper) traps "call stack exhausted" when its frame lies below
+ * ctx->stack_limit, so host code always has this much stack to run on.
+ * Wasm code itself runs on down to the guard (stack.c).
  */
 #define WA_RT_STACK_MARGIN (256u << 10)
 
 /*
- * This thread's stack limit for wa_rt_instance_t.stack_limit: the lowest
- * usable stack address plus WA_RT_STACK_MARGIN (less for tiny stacks). Wasm
- * gets at most 256 MiB of a thread's stack, so an unlimited RLIMIT_STACK
- * still ends a runaway recursion quickly. Cached per thread; 0 (no limit) if
- * the system cannot tell the stack's bounds. An instance gets the limit of
- * the thread that creates it; to run it on another thread, store this value
- * there first.
+ * This thread's stack limit for wa_rt_instance_t.stack_limit: the top of the
+ * guard region under the part of the stack wasm may use plus
+ * WA_RT_STACK_MARGIN (less for tiny stacks). Wasm gets at most 256 MiB of a
+ * thread's stack, so an unlimited RLIMIT_STACK still ends a runaway
+ * recursion quickly. The first call on a thread places the guard (as
+ * wa_rt_call_guarded does). Cached per thread; 0 (no limit) if the system
+ * cannot tell the stack's bounds. An instance gets the limit of the thread
+ * that creates it; to run it on another thread, store this value there
+ * first.
  */
 uintptr_t wa_rt_stack_limit(void);
 

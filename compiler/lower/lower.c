@@ -9,10 +9,10 @@
  * dead: only its block nesting is followed, until the `else` or `end` that
  * makes code reachable again.
  *
- * Every function that calls others starts with a stack check: if its frame
- * lies below ctx->stack_limit it traps with "call stack exhausted" instead of
- * letting the host stack overflow (leaves fit in the margin below the limit;
- * see needs_stack_check).
+ * Stack exhaustion is caught by the guard region under the wasm part of the
+ * native stack (runtime/stack.c), not by code here; only functions that can
+ * call host code start with a check of their frame against ctx->stack_limit,
+ * so that host code always has room (see needs_stack_check).
  */
 #include "lower.h"
 
@@ -121,22 +121,51 @@ static WaReader code_reader(WaCodegen *cg, const uint8_t *code, size_t size) {
 }
 
 /*
- * Only a function that calls can take the stack deeper than its own frame.
- * A leaf with a modest frame fits in the margin the runtime keeps below the
- * stack limit (WA_RT_STACK_MARGIN, 256 KiB), so it needs no check: small hot
- * functions stay free of it, in their own code and wherever they are inlined.
+ * Does this function need the prologue stack check? Wasm code itself does
+ * not: running out of stack faults in the guard under the part of the stack
+ * wasm may use, which the runtime reports as "call stack exhausted" (the
+ * spec's appendix on implementation limitations lets an implementation bound
+ * the call stack's depth and trap when a call exceeds it; the spec suite's
+ * assert_exhaustion expects exactly that trap).
+ * That holds for frames of any size, because generated functions probe each
+ * page of a frame larger than 4 KiB (codegen.c) and the guard is larger
+ * than that.
+ *
+ * Host code is different: a fault in the guard while the C library runs
+ * (holding a lock, binding a symbol lazily) cannot be unwound safely, so a
+ * function that can call host code first checks that its frame is above
+ * ctx->stack_limit, which leaves WA_RT_STACK_MARGIN (256 KiB) of stack
+ * between that call and the guard, and traps "call stack exhausted" there
+ * otherwise. Host code is reached through an imported function, through
+ * call_indirect (a table may hold a host function), and through the runtime
+ * helpers that call libc: memory.grow (mprotect) and, by class, the table
+ * and bulk operations (memcpy, realloc), except memory.copy and memory.fill,
+ * which are inlined (bulk.c), and data.drop, a plain store. wa_rt_trap only
+ * unwinds (runtime/stack.c says why it is safe), so trap blocks need no
+ * check.
  */
-static bool needs_stack_check(WaFuncGen *fg) {
-    enum { LEAF_LOCALS_LIMIT = 2048 }; /* 2048 v128 locals: 32 KiB of frame */
-    if (fg->nlocals > LEAF_LOCALS_LIMIT)
+static bool reaches_host(const WaCodegen *cg, const WaInstr *in) {
+    switch (wa_op_class[in->op]) {
+    case WA_CLASS_CALL:
+        return in->op == WA_OP_CALL_INDIRECT || cg->m->funcs[in->imm.index].imported;
+    case WA_CLASS_TABLE:
         return true;
+    case WA_CLASS_BULK:
+        return in->op != WA_OP_MEMORY_COPY && in->op != WA_OP_MEMORY_FILL &&
+               in->op != WA_OP_DATA_DROP;
+    default:
+        return in->op == WA_OP_MEMORY_GROW;
+    }
+}
+
+static bool needs_stack_check(WaFuncGen *fg) {
     WaCodegen *cg = fg->cg;
     WaReader r = code_reader(cg, fg->func->code, fg->func->code_size);
     while (!wa_reader_at_end(&r)) {
         WaInstr in;
         if (!wa_instr_read(&r, &cg->scratch, &in))
             return true; /* cannot happen after validation; checking is the safe side */
-        if (wa_op_class[in.op] == WA_CLASS_CALL)
+        if (reaches_host(cg, &in))
             return true;
     }
     return false;

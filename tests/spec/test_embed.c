@@ -11,6 +11,7 @@
 #include "wa_rt_embed.h"
 
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -406,4 +407,148 @@ Test(embed, trap_in_start_keeps_the_instance_for_the_caller) {
     cr_assert(wa_rt_memory_read(mem.memory, 0, buf, 2));
     cr_assert(memcmp(buf, "hi", 2) == 0, "the data segment was applied before start");
     wa_rt_instance_free(err.instance);
+}
+
+/* ---- Stack exhaustion (runtime/stack.c) ---- */
+
+/* What host_again sees: the function to call back, how deep it got, the innermost trap. */
+typedef struct reentry {
+    const wa_rt_module_t *m;
+    wa_rt_func_t *rec;
+    int depth;
+    wa_rt_trap_info_t first; /* the innermost trap, where the stack ran out */
+} reentry_t;
+
+static _Thread_local reentry_t *tls_reentry;
+
+/*
+ * Host callback: calls back into wasm one level deeper, with a 64 KiB frame
+ * of its own that it touches (host code must always find that much room:
+ * the import-calling wasm function checks its frame against the limit), and
+ * passes a trap of the inner call on to the outer one.
+ */
+static void host_again(void *env, wa_rt_value_t *values) {
+    (void)env;
+    reentry_t *r = tls_reentry;
+    volatile char buf[64 << 10];
+    for (size_t i = 0; i < sizeof buf; i += 1024)
+        buf[i] = (char)i;
+    if (values[0].i32 > r->depth)
+        r->depth = values[0].i32;
+    wa_rt_value_t v[1] = {{.i32 = values[0].i32 + 1}};
+    wa_rt_trap_t kind = wa_rt_call(r->rec, v);
+    if (kind != WA_RT_TRAP_NONE) {
+        if (r->first.kind == WA_RT_TRAP_NONE)
+            r->first = *wa_rt_last_trap();
+        wa_rt_trap(kind, UINT32_MAX);
+    }
+    values[0].i32 = v[0].i32 + buf[0];
+}
+
+static const char reentry_wat[] =
+    "(module (import \"host\" \"again\" (func $again (param i32) (result i32)))"
+    " (func (export \"rec\") (param i32) (result i32)"
+    "  (i32.add (call $again (local.get 0)) (i32.const 1))))";
+
+/* Runs the unbounded wasm -> host -> wasm recursion on this thread. */
+static void run_reentry(reentry_t *r, wa_rt_instance_t *inst) {
+    tls_reentry = r;
+    inst->stack_limit = wa_rt_stack_limit(); /* this thread's, as wa_rt_api.h asks */
+    r->rec = func(inst, "rec");
+    wa_rt_value_t v[1] = {{.i32 = 0}};
+    cr_assert_eq(wa_rt_call(r->rec, v), WA_RT_TRAP_STACK_EXHAUSTED);
+    cr_assert_gt(r->depth, 3);
+    cr_assert_eq(r->first.kind, WA_RT_TRAP_STACK_EXHAUSTED);
+    /* The innermost trap came from the wasm function's check, not from a fault in host code. */
+    cr_assert_eq(wa_rt_module_func_at(r->m, r->first.pc), 1, "trap pc %#lx",
+                 (unsigned long)r->first.pc);
+}
+
+static void *reentry_thread(void *arg) {
+    reentry_t *r = arg;
+    run_reentry(r, ((wa_rt_instance_t **)(void *)&r[1])[0]);
+    return NULL;
+}
+
+Test(embed, recursion_through_host_calls_is_stack_exhaustion) {
+    const wa_rt_module_t *m = load_wat(reentry_wat);
+    uint8_t types[] = {WA_RT_I32, WA_RT_I32};
+    wa_rt_functype_t type = {1, 1, types};
+    wa_rt_func_t *again = wa_rt_host_func_new(&type, host_again, NULL);
+    cr_assert_not_null(again);
+    wa_rt_extern_t imp = {.kind = WA_RT_EXTERN_FUNC, .func = again};
+    wa_rt_instance_t *inst = instantiate(m, &imp, 1);
+
+    reentry_t r = {.m = m};
+    run_reentry(&r, inst);
+
+    /* And on a thread of the embedder's own, with a small stack. */
+    struct {
+        reentry_t r;
+        wa_rt_instance_t *inst;
+    } t = {.r = {.m = m}, .inst = inst};
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 2u << 20);
+    pthread_t thread;
+    cr_assert_eq(pthread_create(&thread, &attr, reentry_thread, &t), 0);
+    pthread_join(thread, NULL);
+    cr_assert_gt(t.r.depth, 3);
+    wa_rt_instance_free(inst);
+    wa_rt_host_func_free(again);
+}
+
+/*
+ * A module whose function $big has a frame of about `nlocals` * 16 bytes (v128
+ * locals all live across its recursive call) and recurses without end.
+ */
+static char *big_frame_wat(int nlocals) {
+    size_t cap = (size_t)nlocals * 160 + 1024, len = 0;
+    char *w = malloc(cap);
+    cr_assert_not_null(w);
+    len += (size_t)snprintf(w + len, cap - len,
+                            "(module (memory 1) (func $big (export \"big\") (param i32) (local");
+    for (int i = 0; i < nlocals; i++)
+        len += (size_t)snprintf(w + len, cap - len, " v128");
+    len += (size_t)snprintf(w + len, cap - len, ")");
+    for (int i = 1; i <= nlocals; i++)
+        len += (size_t)snprintf(w + len, cap - len,
+                                " (local.set %d (v128.load offset=%d (i32.const 0)))", i,
+                                (i * 16) % 65000);
+    len +=
+        (size_t)snprintf(w + len, cap - len, " (call $big (i32.add (local.get 0) (i32.const 1)))");
+    /* Volatile stores after the call keep every value live across it (a xor chain would not). */
+    for (int i = 1; i <= nlocals; i++)
+        len += (size_t)snprintf(w + len, cap - len,
+                                " (v128.store offset=%d (i32.const 0) (local.get %d))",
+                                (i * 16) % 65000, i);
+    snprintf(w + len, cap - len, "))");
+    return w;
+}
+
+static void *call_big(void *arg) {
+    wa_rt_instance_t *inst = arg;
+    inst->stack_limit = wa_rt_stack_limit();
+    wa_rt_value_t v[1] = {{.i32 = 0}};
+    return (void *)(uintptr_t)wa_rt_call(func(inst, "big"), v);
+}
+
+Test(embed, huge_frames_cannot_step_over_the_stack_guard) {
+    /* 64 KiB frames: four times the guard, sixteen of LLVM's probe intervals. */
+    char *wat = big_frame_wat(4096);
+    const wa_rt_module_t *m = load_wat(wat);
+    free(wat);
+    wa_rt_instance_t *inst = instantiate(m, NULL, 0);
+    cr_assert_eq((uintptr_t)call_big(inst), WA_RT_TRAP_STACK_EXHAUSTED);
+    cr_assert_eq(wa_rt_module_func_at(m, wa_rt_last_trap()->pc), 0, "the fault is in $big");
+    /* On a thread whose stack has other mappings close below it. */
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 1u << 20);
+    pthread_t thread;
+    void *kind;
+    cr_assert_eq(pthread_create(&thread, &attr, call_big, inst), 0);
+    pthread_join(thread, &kind);
+    cr_assert_eq((uintptr_t)kind, WA_RT_TRAP_STACK_EXHAUSTED);
+    wa_rt_instance_free(inst);
 }
