@@ -136,7 +136,28 @@ static void run_call(void *arg) {
     c->f->trampoline(c->f->code, c->f->ctx, c->values);
 }
 
+/*
+ * Whether a reference of value type `type` may be handed to wasm code: a
+ * funcref must be NULL or have native code, since wasm may store it in a
+ * table and call_indirect jumps to its code (an unbound host function has
+ * none until an instance imports it).
+ */
+static bool reachable_ref(uint8_t type, const void *ref) {
+    return type != WA_RT_FUNCREF || ref == NULL || ((const wa_rt_func_t *)ref)->code != NULL;
+}
+
 wa_rt_trap_t wa_rt_call(const wa_rt_func_t *f, wa_rt_value_t *values) {
+    const wa_rt_functype_t *t = wa_rt_func_type(f);
+    for (uint32_t i = 0; i < t->nparams; i++) {
+        if (!reachable_ref(t->types[i], values[i].ref)) {
+            /* A caller bug, as below: a later call_indirect would jump to NULL. */
+            fprintf(stderr,
+                    "wa_rt_call: argument %u is a host function no instance has imported "
+                    "yet (wa_rt_host_func_new)\n",
+                    i);
+            abort();
+        }
+    }
     if (f->trampoline == NULL) {
         /* A caller bug, not bad wasm: say so loudly rather than jump to NULL. */
         fprintf(stderr,
@@ -177,7 +198,8 @@ wa_rt_value_t wa_rt_global_get(const wa_rt_extern_t *global) {
 }
 
 bool wa_rt_global_set(const wa_rt_extern_t *global, wa_rt_value_t value) {
-    if (global->kind != WA_RT_EXTERN_GLOBAL || !global->global.type.is_mutable)
+    if (global->kind != WA_RT_EXTERN_GLOBAL || !global->global.type.is_mutable ||
+        !reachable_ref(global->global.type.type, value.ref))
         return false;
     *global->global.value = value;
     return true;
@@ -218,10 +240,7 @@ bool wa_rt_table_get(const wa_rt_table_t *table, uint32_t i, void **ref) {
 }
 
 bool wa_rt_table_set(wa_rt_table_t *table, uint32_t i, void *ref) {
-    if (i >= table->size)
-        return false;
-    /* call_indirect jumps to code: an unbound host function would crash it. */
-    if (table->elem_type == WA_RT_FUNCREF && ref != NULL && ((wa_rt_func_t *)ref)->code == NULL)
+    if (i >= table->size || !reachable_ref(table->elem_type, ref))
         return false;
     table->elems[i] = ref;
     return true;

@@ -73,7 +73,9 @@ void wa_rt_unload(wa_rt_loaded_t *lib);
  * instance imported it; wa_rt_call works before that. The type is copied.
  * Returns NULL if out of memory. Binding is not synchronised: do not
  * instantiate two modules importing the same unbound host function at once
- * on two threads.
+ * on two threads. A funcref result the callback writes must likewise be NULL
+ * or a function with code (nothing checks it there: the call comes straight
+ * from generated code).
  */
 wa_rt_func_t *wa_rt_host_func_new(const wa_rt_functype_t *type, wa_rt_host_callback_t callback,
                                   void *env);
@@ -93,7 +95,9 @@ const wa_rt_functype_t *wa_rt_func_type(const wa_rt_func_t *f);
  * Runs guarded: returns WA_RT_TRAP_NONE, or the kind of the trap that ended
  * the call (then wa_rt_last_trap() has the details and the results are
  * unspecified). `f` must come from an embeddable module or
- * wa_rt_host_func_new (its trampoline is set). The calling thread must be
+ * wa_rt_host_func_new (its trampoline is set), and a funcref argument must be
+ * NULL or a function with code (as for wa_rt_table_set); otherwise it
+ * aborts with a message, as for any caller bug. The calling thread must be
  * the one whose stack limit the callee's instance holds (wa_rt_api.h).
  */
 wa_rt_trap_t wa_rt_call(const wa_rt_func_t *f, wa_rt_value_t *values);
@@ -120,7 +124,11 @@ wa_rt_func_t *wa_rt_instance_func(const wa_rt_instance_t *inst, const char *name
  */
 wa_rt_value_t wa_rt_global_get(const wa_rt_extern_t *global);
 
-/* Writes a global; false (and nothing written) if it is immutable or not a global. */
+/*
+ * Writes a global; false (and nothing written) if it is immutable or not a
+ * global, or if a funcref value is a host function no instance has imported
+ * yet (wasm could not call it, see wa_rt_table_set).
+ */
 bool wa_rt_global_set(const wa_rt_extern_t *global, wa_rt_value_t value);
 
 /* ---- Memories ---- */

@@ -12,6 +12,7 @@
 
 #include <criterion/criterion.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,6 +258,47 @@ Test(embed, host_functions_in_tables_once_bound) {
     cr_assert_eq(v[0].i32, 42);
     wa_rt_instance_free(inst);
     wa_rt_host_func_free(f);
+}
+
+/*
+ * A host function gets native code only when an instance imports it; until
+ * then it must not reach wasm by a global or an argument either, since wasm
+ * could store it in a table and call_indirect would jump to NULL.
+ */
+Test(embed, unbound_host_functions_stay_out_of_globals) {
+    const wa_rt_module_t *m =
+        load_wat("(module (global (export \"g\") (mut funcref) (ref.null func)))");
+    const wa_rt_module_t *importer = load_wat("(module (import \"h\" \"f\" (func (result i32))))");
+    int32_t answer = 7;
+    uint8_t types[] = {WA_RT_I32};
+    wa_rt_functype_t type = {0, 1, types};
+    wa_rt_func_t *f = wa_rt_host_func_new(&type, host_answer, &answer);
+    wa_rt_instance_t *inst = instantiate(m, NULL, 0);
+    wa_rt_extern_t g;
+    cr_assert(wa_rt_instance_export_any(inst, "g", 1, &g));
+    cr_assert_not(wa_rt_global_set(&g, (wa_rt_value_t){.ref = f}), "unbound: refused");
+    cr_assert_null(wa_rt_global_get(&g).ref);
+    wa_rt_extern_t imp = {.kind = WA_RT_EXTERN_FUNC, .func = f};
+    wa_rt_instance_t *bound_by = instantiate(importer, &imp, 1);
+    cr_assert(wa_rt_global_set(&g, (wa_rt_value_t){.ref = f}), "bound: accepted");
+    cr_assert_eq(wa_rt_global_get(&g).ref, f);
+    wa_rt_instance_free(bound_by);
+    wa_rt_instance_free(inst);
+    wa_rt_host_func_free(f);
+}
+
+Test(embed, an_unbound_host_function_as_argument_aborts, .signal = SIGABRT) {
+    const wa_rt_module_t *m = load_wat(
+        "(module (table 1 funcref) (type $t (func (result i32)))"
+        " (func (export \"store_and_call\") (param funcref) (result i32)"
+        "  (table.set 0 (i32.const 0) (local.get 0)) (call_indirect (type $t) (i32.const 0))))");
+    int32_t answer = 7;
+    uint8_t types[] = {WA_RT_I32};
+    wa_rt_functype_t type = {0, 1, types};
+    wa_rt_func_t *f = wa_rt_host_func_new(&type, host_answer, &answer);
+    wa_rt_instance_t *inst = instantiate(m, NULL, 0);
+    wa_rt_value_t v[1] = {{.ref = f}};
+    wa_rt_call(func(inst, "store_and_call"), v); /* aborts before wasm runs */
 }
 
 Test(embed, link_errors_name_the_import) {
