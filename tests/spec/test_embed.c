@@ -233,14 +233,21 @@ static void host_answer(void *env, wa_rt_value_t *values) {
     values[0].i32 = *(int32_t *)env;
 }
 
+/* A host function of type [] -> [i32] returning *answer (unbound until imported). */
+static wa_rt_func_t *new_answer_func(int32_t *answer) {
+    uint8_t types[] = {WA_RT_I32};
+    wa_rt_functype_t type = {0, 1, types}; /* copied by wa_rt_host_func_new */
+    wa_rt_func_t *f = wa_rt_host_func_new(&type, host_answer, answer);
+    cr_assert_not_null(f);
+    return f;
+}
+
 Test(embed, host_functions_in_tables_once_bound) {
     const wa_rt_module_t *m = load_wat(
         "(module (import \"h\" \"f\" (func (result i32))) (table (export \"t\") 1 funcref)"
         " (func (export \"call\") (result i32) (call_indirect (result i32) (i32.const 0))))");
     int32_t answer = 42;
-    uint8_t types[] = {WA_RT_I32};
-    wa_rt_functype_t type = {0, 1, types};
-    wa_rt_func_t *f = wa_rt_host_func_new(&type, host_answer, &answer);
+    wa_rt_func_t *f = new_answer_func(&answer);
     wa_rt_table_type_t tt = {WA_RT_FUNCREF, {1, 1, true}};
     wa_rt_table_t *scratch = wa_rt_table_new(&tt, NULL);
     cr_assert_not(wa_rt_table_set(scratch, 0, f), "unbound host functions stay out of tables");
@@ -270,9 +277,7 @@ Test(embed, unbound_host_functions_stay_out_of_globals) {
         load_wat("(module (global (export \"g\") (mut funcref) (ref.null func)))");
     const wa_rt_module_t *importer = load_wat("(module (import \"h\" \"f\" (func (result i32))))");
     int32_t answer = 7;
-    uint8_t types[] = {WA_RT_I32};
-    wa_rt_functype_t type = {0, 1, types};
-    wa_rt_func_t *f = wa_rt_host_func_new(&type, host_answer, &answer);
+    wa_rt_func_t *f = new_answer_func(&answer);
     wa_rt_instance_t *inst = instantiate(m, NULL, 0);
     wa_rt_extern_t g;
     cr_assert(wa_rt_instance_export_any(inst, "g", 1, &g));
@@ -293,9 +298,7 @@ Test(embed, an_unbound_host_function_as_argument_aborts, .signal = SIGABRT) {
         " (func (export \"store_and_call\") (param funcref) (result i32)"
         "  (table.set 0 (i32.const 0) (local.get 0)) (call_indirect (type $t) (i32.const 0))))");
     int32_t answer = 7;
-    uint8_t types[] = {WA_RT_I32};
-    wa_rt_functype_t type = {0, 1, types};
-    wa_rt_func_t *f = wa_rt_host_func_new(&type, host_answer, &answer);
+    wa_rt_func_t *f = new_answer_func(&answer);
     wa_rt_instance_t *inst = instantiate(m, NULL, 0);
     wa_rt_value_t v[1] = {{.ref = f}};
     wa_rt_call(func(inst, "store_and_call"), v); /* aborts before wasm runs */
