@@ -240,13 +240,14 @@ def case_miss(e):
     steps = [
         ([], "miss"), ([], "hit"), (["-O0"], "miss"), (["-O0"], "hit"), (["-O2"], "hit"),
         (["-O3"], "miss"), (["--cpu=x86-64"], "miss"), (["--cpu=x86-64"], "hit"),
-        (["--allow-unknown-imports"], "miss"), (["--env", "A=1", "--inherit-env"], "hit"),
+        (["--allow-unknown-imports"], "miss"), (["--canonical-nans"], "miss"),
+        (["--canonical-nans"], "hit"), (["--env", "A=1", "--inherit-env"], "hit"),
     ]
     for flags, want in steps:
         p = e.run(["run", "-v"] + flags + [e.probe, "work", "10"])
         expect(p, 0)
         check(cache_state(p) == want, "%r should %s\n%s" % (flags, want, seen(p)))
-    check(len(e.entries()) == 5, "expected 5 entries, found %r" % e.entries())
+    check(len(e.entries()) == 6, "expected 6 entries, found %r" % e.entries())
     # A changed module: the same code plus a custom section.
     changed = os.path.join(e.sandbox, "changed.wasm")
     with open(e.probe, "rb") as f:
@@ -276,8 +277,9 @@ def case_miss(e):
     p = e.run(["run", "-v", e.probe, "work", "10"], extra)
     expect(p, 0)
     check(cache_state(p) == "miss", "a changed runtime should miss\n" + seen(p))
-    check(len(e.entries()) == 7, "expected 7 entries, found %r" % e.entries())
-    return "misses after -O, --cpu, --allow-unknown-imports, module and runtime changes"
+    check(len(e.entries()) == 8, "expected 8 entries, found %r" % e.entries())
+    return ("misses after -O, --cpu, --allow-unknown-imports, --canonical-nans, module and "
+            "runtime changes")
 
 
 def case_concurrent(e):
