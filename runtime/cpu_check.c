@@ -67,49 +67,104 @@ bool wa_cpu_check_generated(const char *name, size_t len) {
     return f != NULL && f->generated;
 }
 
+/*
+ * CPUID is slow where it matters: under a hypervisor every CPUID traps to
+ * it (about 6.6 us each on the machine bench/startup was written on), and
+ * the check once made four per feature, 56 for the 14 features of the
+ * default x86-64-v2, two thirds of hello world's start-up beyond native's
+ * (bench/startup/run). One check therefore asks CPUID for each (leaf,
+ * subleaf) once, the range maxima included, and XGETBV once: the answers
+ * cannot change while the process runs, so the result is the same. The
+ * memo is the caller's (on its stack), so checks on different threads
+ * share nothing.
+ */
+#define CPUID_MEMO_SIZE 12
+
+typedef struct cpuid_memo {
+    size_t count;
+    struct {
+        uint32_t leaf, subleaf;
+        uint32_t regs[4];
+    } entry[CPUID_MEMO_SIZE];
+    bool have_xcr0;
+    uint64_t xcr0;
+} cpuid_memo_t;
+
 #ifdef HAVE_CPUID
-/* The four CPUID output registers for (leaf, subleaf); all zero if the leaf does not exist. */
-static void cpuid(uint32_t leaf, uint32_t subleaf, uint32_t regs[4]) {
-    regs[0] = regs[1] = regs[2] = regs[3] = 0;
-    if (__get_cpuid_max(leaf & 0x80000000u, NULL) < leaf)
-        return;
-    if (leaf == 7 && subleaf > 0) {
-        uint32_t r0[4];
-        __cpuid_count(7, 0, r0[0], r0[1], r0[2], r0[3]);
-        if (r0[0] < subleaf)
+/* CPUID (leaf, subleaf) as the processor answers it, asked once per memo. */
+static void raw_cpuid(cpuid_memo_t *memo, uint32_t leaf, uint32_t subleaf, uint32_t regs[4]) {
+    for (size_t i = 0; i < memo->count; i++) {
+        if (memo->entry[i].leaf == leaf && memo->entry[i].subleaf == subleaf) {
+            memcpy(regs, memo->entry[i].regs, sizeof memo->entry[i].regs);
             return;
+        }
     }
     __cpuid_count(leaf, subleaf, regs[0], regs[1], regs[2], regs[3]);
+    if (memo->count < CPUID_MEMO_SIZE) {
+        memo->entry[memo->count].leaf = leaf;
+        memo->entry[memo->count].subleaf = subleaf;
+        memcpy(memo->entry[memo->count].regs, regs, sizeof memo->entry[memo->count].regs);
+        memo->count++;
+    }
+}
+
+/* The four CPUID output registers for (leaf, subleaf); all zero if the leaf does not exist. */
+static void cpuid(cpuid_memo_t *memo, uint32_t leaf, uint32_t subleaf, uint32_t regs[4]) {
+    uint32_t r0[4];
+    regs[0] = regs[1] = regs[2] = regs[3] = 0;
+    /* The range's maximum leaf, as __get_cpuid_max reads it. */
+    raw_cpuid(memo, leaf & 0x80000000u, 0, r0);
+    if (r0[REG_EAX] < leaf)
+        return;
+    if (leaf == 7 && subleaf > 0) {
+        raw_cpuid(memo, 7, 0, r0);
+        if (r0[REG_EAX] < subleaf)
+            return;
+    }
+    raw_cpuid(memo, leaf, subleaf, regs);
 }
 
 /* XCR0, the register state the OS saves; 0 if the OS has not enabled XSAVE. */
-static uint64_t os_saved_state(void) {
+static uint64_t os_saved_state(cpuid_memo_t *memo) {
+    if (memo->have_xcr0)
+        return memo->xcr0;
     uint32_t r[4];
-    cpuid(1, 0, r);
-    if (!(r[REG_ECX] & (1u << 27))) /* OSXSAVE */
-        return 0;
-    uint32_t lo, hi;
-    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-    return (uint64_t)hi << 32 | lo;
+    cpuid(memo, 1, 0, r);
+    memo->xcr0 = 0;
+    if (r[REG_ECX] & (1u << 27)) { /* OSXSAVE */
+        uint32_t lo, hi;
+        __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+        memo->xcr0 = (uint64_t)hi << 32 | lo;
+    }
+    memo->have_xcr0 = true;
+    return memo->xcr0;
 }
 #endif
 
-bool wa_cpu_check_has(const char *name, size_t len) {
+static bool has_feature(cpuid_memo_t *memo, const char *name, size_t len) {
     const feature_t *f = find(name, len);
     if (f == NULL)
         return false;
 #ifdef HAVE_CPUID
     uint32_t r[4];
-    cpuid(f->leaf, f->subleaf, r);
+    cpuid(memo, f->leaf, f->subleaf, r);
     if (!(r[f->reg] >> f->bit & 1))
         return false;
-    return (os_saved_state() & f->xcr0_mask) == f->xcr0_mask;
+    /* A feature without register state needs no XGETBV (mask 0 always matches). */
+    return f->xcr0_mask == STATE_NONE || (os_saved_state(memo) & f->xcr0_mask) == f->xcr0_mask;
 #else
+    (void)memo;
     return false;
 #endif
 }
 
+bool wa_cpu_check_has(const char *name, size_t len) {
+    cpuid_memo_t memo = {0};
+    return has_feature(&memo, name, len);
+}
+
 size_t wa_cpu_check_missing(const char *list, size_t len, char *missing, size_t size) {
+    cpuid_memo_t memo = {0};
     size_t count = 0, used = 0;
     if (size > 0)
         missing[0] = '\0';
@@ -117,7 +172,7 @@ size_t wa_cpu_check_missing(const char *list, size_t len, char *missing, size_t 
     for (const char *p = list; p < end;) {
         const char *comma = memchr(p, ',', (size_t)(end - p));
         size_t n = comma ? (size_t)(comma - p) : (size_t)(end - p);
-        if (n > 0 && !wa_cpu_check_has(p, n)) {
+        if (n > 0 && !has_feature(&memo, p, n)) {
             if (used < size) {
                 int w =
                     snprintf(missing + used, size - used, "%s%.*s", count ? ", " : "", (int)n, p);
