@@ -2,8 +2,8 @@
  * link.c: the lld invocation.
  *
  * The command is what a C compiler driver would run for a PIE executable on
- * glibc, without the compiler: Scrt1.o crti.o OBJECT runtime libs -lc -lm
- * crtn.o, dynamic linker /lib64/ld-linux-x86-64.so.2. Nothing linked needs
+ * glibc, without the compiler: Scrt1.o crti.o OBJECT runtime libs -lc
+ * --as-needed -lm crtn.o, dynamic linker /lib64/ld-linux-x86-64.so.2. Nothing linked needs
  * libgcc's crtbegin/crtend, so glibc's own start files are enough. The
  * runtime archives come in dependency order, each needing only those after
  * it (start-up -> WASI shim -> runtime -> common), so one pass over them
@@ -245,7 +245,16 @@ bool wa_link_exe(const char *object, const char *output, WaDiag *d) {
         libpath,
         "-L/lib/x86_64-linux-gnu",
         "-lc",
+        /*
+         * libm only when a symbol resolves there: the runtime and the WASI
+         * shim use none, and the generated object calls libm only for the
+         * rounding operators (ceil, floor, trunc, nearest) on CPUs without
+         * SSE4.1 (--cpu=x86-64). A needless DT_NEEDED costs every start-up
+         * a library load (open, mmaps, its relocations; bench/startup).
+         */
+        "--as-needed",
         "-lm",
+        "--no-as-needed",
         crtn,
         NULL,
     };
