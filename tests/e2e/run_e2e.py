@@ -473,6 +473,52 @@ def test_emit(args):
     print("ok: %s: %d bytes of %s" % (args.name, len(data), args.case))
 
 
+# ---- libs: what an executable loads at start-up --------------------------------------------------
+
+def needed_libs(exe):
+    """The DT_NEEDED entries of exe (readelf -d)."""
+    status, out, err = run(["readelf", "-d", exe])
+    if status != 0:
+        raise Failure("readelf -d %s failed: %s" % (exe, show_bytes(err)))
+    return re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", out.decode())
+
+
+def test_libs(args):
+    """
+    --case hello: hello world (no libm symbol) at the default CPU and at
+    --cpu=x86-64 needs libc alone: no libm (-lm is --as-needed, link.c) and no
+    ld-linux (the runtime's thread-locals are initial-exec, so nothing calls
+    __tls_get_addr), and prints what the native build prints.
+    --case rounding: the rounding operators at --cpu=x86-64 (no SSE4.1) are
+    libm calls: that executable needs libm and prints the native output; at
+    the default CPU (SSE4.1) the same program needs no libm.
+    """
+    work = fresh_workdir(args.workdir, args.name)
+    status, want, err = run([args.native, "1"])
+    if status != 0:
+        raise Failure("%s: the native build failed: %s" % (args.name, show_bytes(err)))
+    expect_libm = {"hello": {"x86-64-v2": False, "x86-64": False},
+                   "rounding": {"x86-64-v2": False, "x86-64": True}}[args.case]
+    seen = []
+    for cpu, libm in expect_libm.items():
+        exe = os.path.join(work, "%s-%s" % (args.case, cpu))
+        compile_or_fail(args.wasmaot, args.wasm, exe, ["--cpu=" + cpu])
+        libs = needed_libs(exe)
+        if ("libm.so.6" in libs) != libm:
+            raise Failure("%s: --cpu=%s: NEEDED %s, expected libm %s" % (
+                args.name, cpu, libs, "needed" if libm else "not needed"))
+        if [l for l in libs if l != "libc.so.6" and l != "libm.so.6"]:
+            raise Failure("%s: --cpu=%s: NEEDED %s: only libc (and libm if used) expected" % (
+                args.name, cpu, libs))
+        status, out, err = run([exe, "1"])
+        if status != 0 or out != want:
+            raise Failure("%s: --cpu=%s: %s\n%s%s" % (args.name, cpu, describe_status(status),
+                                                     diff_bytes(args.name, want, out, "native",
+                                                                "wasmaot"), show_bytes(err)))
+        seen.append("--cpu=%s NEEDED %s" % (cpu, " ".join(libs)))
+    print("ok: %s: %s" % (args.name, "; ".join(seen)))
+
+
 # ---- grants ------------------------------------------------------------------------------------
 
 def run_probe(exe, args=(), env=None, cwd=None, options=None):
@@ -830,7 +876,7 @@ def test_grants(args):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("kind", choices=["program", "trap", "bad", "usage", "imports", "emit",
-                                     "grants"])
+                                     "grants", "libs"])
     ap.add_argument("--name", required=True, help="test name (work subdirectory)")
     ap.add_argument("--wasmaot", required=True)
     ap.add_argument("--workdir", required=True)
@@ -846,7 +892,8 @@ def main():
         if getattr(args, attr):
             setattr(args, attr, os.path.abspath(getattr(args, attr)))
     tests = {"program": test_program, "trap": test_trap, "bad": test_bad, "usage": test_usage,
-             "imports": test_imports, "emit": test_emit, "grants": test_grants}
+             "imports": test_imports, "emit": test_emit, "grants": test_grants,
+             "libs": test_libs}
     try:
         tests[args.kind](args)
     except Failure as e:
