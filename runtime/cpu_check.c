@@ -73,7 +73,8 @@ bool wa_cpu_check_generated(const char *name, size_t len) {
  * the check once made four per feature, 56 for the 14 features of the
  * default x86-64-v2, two thirds of hello world's start-up beyond native's
  * (bench/startup/run). One check therefore asks CPUID for each (leaf,
- * subleaf) once, the range maxima included, and XGETBV once: the answers
+ * subleaf) once, the range maxima included, and XGETBV once (two CPUIDs
+ * for x86-64-v2, leaves 1 and 0x80000001; see cpuid): the answers
  * cannot change while the process runs, so the result is the same. The
  * memo is the caller's (on its stack), so checks on different threads
  * share nothing.
@@ -112,10 +113,23 @@ static void raw_cpuid(cpuid_memo_t *memo, uint32_t leaf, uint32_t subleaf, uint3
 static void cpuid(cpuid_memo_t *memo, uint32_t leaf, uint32_t subleaf, uint32_t regs[4]) {
     uint32_t r0[4];
     regs[0] = regs[1] = regs[2] = regs[3] = 0;
+#ifdef __x86_64__
+    /*
+     * Leaves 1 and 0x80000001 exist on every processor that runs 64-bit
+     * code: long mode itself is reported in 0x80000001 (EDX bit 29), and
+     * leaf 1 predates it. Asking for their range's maximum would cost two
+     * more hypervisor traps and change nothing.
+     */
+    bool always_present = (leaf == 1 || leaf == 0x80000001u) && subleaf == 0;
+#else
+    bool always_present = false;
+#endif
     /* The range's maximum leaf, as __get_cpuid_max reads it. */
-    raw_cpuid(memo, leaf & 0x80000000u, 0, r0);
-    if (r0[REG_EAX] < leaf)
-        return;
+    if (!always_present) {
+        raw_cpuid(memo, leaf & 0x80000000u, 0, r0);
+        if (r0[REG_EAX] < leaf)
+            return;
+    }
     if (leaf == 7 && subleaf > 0) {
         raw_cpuid(memo, 7, 0, r0);
         if (r0[REG_EAX] < subleaf)
