@@ -37,6 +37,7 @@ enum { REG_EAX, REG_EBX, REG_ECX, REG_EDX };
 
 typedef struct feature {
     const char *name;
+    size_t name_len; /* strlen(name), from the literal: find() compares it first */
     uint32_t leaf, subleaf;
     int reg, bit;
     uint32_t xcr0_mask;
@@ -45,14 +46,14 @@ typedef struct feature {
 
 static const feature_t features[] = {
 #define WA_CPU_FEATURE(name, leaf, subleaf, reg, bit, state, use)                                  \
-    {name, leaf, subleaf, REG_##reg, bit, STATE_##state, USE_##use},
+    {name, sizeof name - 1, leaf, subleaf, REG_##reg, bit, STATE_##state, USE_##use},
 #include "cpu_features.def"
 #undef WA_CPU_FEATURE
 };
 
 static const feature_t *find(const char *name, size_t len) {
     for (size_t i = 0; i < sizeof features / sizeof *features; i++) {
-        if (strlen(features[i].name) == len && memcmp(features[i].name, name, len) == 0)
+        if (features[i].name_len == len && memcmp(features[i].name, name, len) == 0)
             return &features[i];
     }
     return NULL;
