@@ -510,6 +510,10 @@ def test_libs(args):
         if [l for l in libs if l != "libc.so.6" and l != "libm.so.6"]:
             raise Failure("%s: --cpu=%s: NEEDED %s: only libc (and libm if used) expected" % (
                 args.name, cpu, libs))
+        status, syms, err = run(["readelf", "-W", "--dyn-syms", exe])
+        if status != 0 or b"__tls_get_addr" in syms:
+            raise Failure("%s: --cpu=%s: the executable imports __tls_get_addr (general-dynamic "
+                          "TLS in the runtime)%s" % (args.name, cpu, show_bytes(err)))
         status, out, err = run([exe, "1"])
         if status != 0 or out != want:
             raise Failure("%s: --cpu=%s: %s\n%s%s" % (args.name, cpu, describe_status(status),
