@@ -21,6 +21,10 @@
  * never shrinks and its base never moves. It is conservative: accesses that
  * a given run does not reach (an early exit, an untaken branch) count too.
  *
+ * A copy is made only where it may pay (worth_copying: no calls, not a
+ * short loop), and WaBoundsUnversioning, at the end of the pipeline, takes
+ * back each copy that LLVM made no better than the checked loop.
+ *
  * Offsets are i64 SCEVs: base + zext(i32 address) + memarg offset minus the
  * base. An i32 address that is an affine recurrence {s,+,t} wraps at 2^32,
  * so its range over the loop is s .. s + t*L only if that does not wrap: the
@@ -29,6 +33,7 @@
  */
 #include "optimize.h"
 
+#include <llvm/ADT/DepthFirstIterator.h>
 #include <llvm/ADT/SetVector.h>
 #include <llvm/Analysis/LoopInfo.h>
 #include <llvm/Analysis/ScalarEvolution.h>
@@ -41,6 +46,7 @@
 #include <llvm/IR/PassManager.h>
 #include <llvm/Transforms/Utils/BasicBlockUtils.h>
 #include <llvm/Transforms/Utils/Cloning.h>
+#include <llvm/Transforms/Utils/Local.h>
 #include <llvm/Transforms/Utils/ScalarEvolutionExpander.h>
 #include <llvm/Transforms/Utils/ValueMapper.h>
 
@@ -301,11 +307,26 @@ void Versioner::clone_checked(Loop *loop, BasicBlock *check, Value *in_bounds) {
     Loop *checked = cloneLoopWithPreheader(fast_preheader, check, loop, map, ".checked", &li_, &dt_,
                                            checked_blocks);
     remapInstructionsInBlocks(checked_blocks, map);
+    /*
+     * Lay the checked blocks out as the loop's own (the clone follows the
+     * loop's block list): when WaBoundsUnversioning keeps only them, the code
+     * is laid out as it was without a copy.
+     */
+    SmallVector<BasicBlock *, 16> layout;
+    for (BasicBlock &block : f_)
+        if (loop->contains(&block))
+            layout.push_back(&block);
+    for (BasicBlock *block : layout)
+        cast<BasicBlock>(map[block])->moveBefore(fast_preheader);
     Instruction *branch = check->getTerminator();
     IRBuilder<> ir(branch);
     MDBuilder md(f_.getContext());
-    ir.CreateCondBr(in_bounds, fast_preheader, cast<BasicBlock>(map[fast_preheader]),
-                    md.createLikelyBranchWeights());
+    BranchInst *choice =
+        ir.CreateCondBr(in_bounds, fast_preheader, cast<BasicBlock>(map[fast_preheader]),
+                        md.createLikelyBranchWeights());
+    /* For WaBoundsUnversioning. */
+    choice->setMetadata(f_.getContext().getMDKindID(WA_MD_BOUNDS_CHECK),
+                        MDNode::get(f_.getContext(), {}));
     branch->eraseFromParent();
     /* The exits are dedicated (loop-simplify form) and their phis are LCSSA phis. */
     for (BasicBlock *exit : exits) {
@@ -398,4 +419,87 @@ PreservedAnalyses WaBoundsVersioning::run(Function &f, FunctionAnalysisManager &
     for (Loop *loop : li.getLoopsInPreorder())
         changed |= versioner.version(loop);
     return changed ? PreservedAnalyses::none() : PreservedAnalyses::all();
+}
+
+namespace {
+
+/* What one side of a bounds check became, in the loops it holds. */
+struct Side {
+    unsigned loops = 0, accesses = 0, vector_accesses = 0;
+    bool operator==(const Side &o) const {
+        return loops == o.loops && accesses == o.accesses && vector_accesses == o.vector_accesses;
+    }
+};
+
+Side measure(BasicBlock *entry, DominatorTree &dt, LoopInfo &li, unsigned access_kind) {
+    Side side;
+    for (DomTreeNode *node : depth_first(dt.getNode(entry))) {
+        BasicBlock *block = node->getBlock();
+        if (li.isLoopHeader(block))
+            side.loops++;
+        if (li.getLoopFor(block) == nullptr)
+            continue;
+        for (Instruction &inst : *block) {
+            Type *type;
+            if (auto *load = dyn_cast<LoadInst>(&inst))
+                type = load->getType();
+            else if (auto *store = dyn_cast<StoreInst>(&inst))
+                type = store->getValueOperand()->getType();
+            else
+                continue;
+            /* The vectorizer's wide accesses do not keep the metadata. */
+            side.vector_accesses += type->isVectorTy();
+            side.accesses += inst.getMetadata(access_kind) != nullptr;
+        }
+    }
+    return side;
+}
+
+/*
+ * Whether `side` is entered from `check` alone (other predecessors, such as
+ * a loop latch when the preheader was merged into the header, lie within it).
+ */
+bool entered_only_from(BasicBlock *side, BasicBlock *check, DominatorTree &dt) {
+    for (BasicBlock *pred : predecessors(side))
+        if (pred != check && !dt.dominates(side, pred))
+            return false;
+    return true;
+}
+
+} // namespace
+
+PreservedAnalyses WaBoundsUnversioning::run(Function &f, FunctionAnalysisManager &fam) {
+    if (f.getSection() != "wasm_text")
+        return PreservedAnalyses::all();
+    unsigned check_kind = f.getContext().getMDKindID(WA_MD_BOUNDS_CHECK);
+    unsigned access_kind = f.getContext().getMDKindID(WA_MD_MEMORY_ACCESS);
+    SmallVector<BranchInst *, 8> checks;
+    for (BasicBlock &block : f)
+        if (auto *br = dyn_cast<BranchInst>(block.getTerminator());
+            br != nullptr && br->isConditional() && br->getMetadata(check_kind) != nullptr)
+            checks.push_back(br);
+    if (checks.empty())
+        return PreservedAnalyses::all();
+    auto &dt = fam.getResult<DominatorTreeAnalysis>(f);
+    auto &li = fam.getResult<LoopAnalysis>(f);
+    SmallVector<BranchInst *, 8> fruitless;
+    for (BranchInst *br : checks) {
+        BasicBlock *fast = br->getSuccessor(0), *checked = br->getSuccessor(1);
+        if (fast == checked || !entered_only_from(fast, br->getParent(), dt) ||
+            !entered_only_from(checked, br->getParent(), dt))
+            continue;
+        if (measure(fast, dt, li, access_kind) == measure(checked, dt, li, access_kind))
+            fruitless.push_back(br);
+    }
+    for (BranchInst *br : fruitless) {
+        Value *in_bounds = br->getCondition();
+        br->getSuccessor(0)->removePredecessor(br->getParent());
+        BranchInst::Create(br->getSuccessor(1), br->getIterator());
+        br->eraseFromParent();
+        RecursivelyDeleteTriviallyDeadInstructions(in_bounds);
+    }
+    if (fruitless.empty())
+        return PreservedAnalyses::all();
+    removeUnreachableBlocks(f);
+    return PreservedAnalyses::none();
 }

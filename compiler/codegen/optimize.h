@@ -25,6 +25,8 @@ extern "C" {
 #endif
 
 #define WA_MD_MEMORY_ACCESS "wasmaot.memory_access"
+/* On the branch between a fast copy and its checked loop (the pass sets it). */
+#define WA_MD_BOUNDS_CHECK "wasmaot.bounds_check"
 
 /* Where the pass finds memory 0's current size, from runtime/wa_rt_layout.def. */
 typedef struct WaMemorySizeAbi {

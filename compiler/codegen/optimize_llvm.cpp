@@ -46,6 +46,9 @@ char *wa_llvm_optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, int level,
         fpm.addPass(LCSSAPass());
         fpm.addPass(WaBoundsVersioning(sizes));
     });
+    builder.registerOptimizerLastEPCallback([](ModulePassManager &mpm, OptimizationLevel) {
+        mpm.addPass(createModuleToFunctionPassAdaptor(WaBoundsUnversioning()));
+    });
     ModulePassManager mpm;
     std::string pipeline = "default<O" +
                            std::to_string(level < 1   ? 1
