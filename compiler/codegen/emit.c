@@ -8,17 +8,19 @@
  * `--cpu=native` uses this host's CPU with all its features, as a JIT would;
  * any LLVM CPU name or x86-64 level builds for that CPU.
  *
+ * Optimisation is LLVM's default pipeline with a pass of ours (optimize.h).
  * The module is verified before optimisation: a failure there is a bug in
  * wasmaot, reported as an internal error rather than miscompiled code.
  */
 #include "codegen.h"
 #include "cpu.h"
+#include "optimize.h"
 
 #include "../base/check.h"
 
 #include <llvm-c/Analysis.h>
 #include <llvm-c/Target.h>
-#include <llvm-c/Transforms/PassBuilder.h>
+#include <stdlib.h>
 #include <string.h>
 
 static LLVMCodeGenOptLevel codegen_level(int opt_level) {
@@ -84,15 +86,16 @@ bool wa_codegen_verify(WaCodegen *cg) {
 bool wa_codegen_optimize(WaCodegen *cg, int opt_level) {
     if (opt_level == 0)
         return true;
-    char pipeline[32];
-    snprintf(pipeline, sizeof pipeline, "default<O%d>", opt_level > 3 ? 3 : opt_level);
-    LLVMPassBuilderOptionsRef options = LLVMCreatePassBuilderOptions();
-    LLVMErrorRef err = LLVMRunPasses(cg->mod, pipeline, cg->tm, options);
-    LLVMDisposePassBuilderOptions(options);
-    if (err) {
-        char *msg = LLVMGetErrorMessage(err);
+    WaMemorySizeAbi abi = {
+        .mem0_base_offset =
+            wa_codegen_rt_offset(cg, WA_RT_STRUCT_INSTANCE, WA_RT_INSTANCE_MEM0_BASE),
+        .mem0_offset = wa_codegen_rt_offset(cg, WA_RT_STRUCT_INSTANCE, WA_RT_INSTANCE_MEM0),
+        .size_offset = wa_codegen_rt_offset(cg, WA_RT_STRUCT_MEMORY, WA_RT_MEMORY_SIZE),
+    };
+    char *msg = wa_llvm_optimize(cg->mod, cg->tm, opt_level, &abi);
+    if (msg != NULL) {
         wa_diag_error_no_offset(cg->d, "LLVM optimisation failed: %s", msg);
-        LLVMDisposeErrorMessage(msg);
+        free(msg);
         return false;
     }
     return true;

@@ -27,11 +27,13 @@
  * Accesses"), so each wasm access touches its bytes once, in program order,
  * and faults exactly where the wasm program says. They still lower to one
  * mov (or a folded memory operand), the address arithmetic around them is
- * optimised as before, and what they give up (merging repeated loads,
- * store-to-load forwarding, LICM and vectorisation of the accesses) seldom
- * applies to wasm32 addresses, which wrap at 32 bits: on the kernels of
- * bench/access_cost the cost was 0.1% to 0.8% of run time (geometric mean),
- * about the noise of the measurement.
+ * optimised as before. What they give up (merging repeated loads,
+ * store-to-load forwarding, LICM and vectorisation of the accesses) matters
+ * in loops, and there codegen/bounds_versioning.cpp wins it back: a loop
+ * whose accesses are proved in bounds before it starts runs as a copy with
+ * ordinary accesses, which cannot trap, so nothing observable is lost when
+ * LLVM deletes, merges or reorders them (marked WA_MD_MEMORY_ACCESS for
+ * it); the volatile loop runs when the proof fails.
  * What volatility does not order: LangRef lets LLVM assume that execution
  * continues after a volatile load (not after a volatile store), so a
  * non-volatile store (global.set, a table write) may be hoisted above a load
@@ -57,6 +59,8 @@
  */
 #include "lower.h"
 
+#include "../codegen/optimize.h"
+
 #include <string.h>
 
 void wa_fg_set_tbaa(WaFuncGen *fg, LLVMValueRef access, WaTbaa kind) {
@@ -80,6 +84,13 @@ void wa_fg_set_tbaa(WaFuncGen *fg, LLVMValueRef access, WaTbaa kind) {
     }
     LLVMSetMetadata(access, LLVMGetMDKindIDInContext(llvm, "tbaa", 4),
                     LLVMMetadataAsValue(llvm, fg->tbaa[kind]));
+}
+
+/* Marks `v` for the bounds versioning pass (codegen/optimize.h). */
+static void mark(WaFuncGen *fg, LLVMValueRef v, const char *kind) {
+    LLVMContextRef llvm = fg->cg->llvm;
+    LLVMSetMetadata(v, LLVMGetMDKindIDInContext(llvm, kind, (unsigned)strlen(kind)),
+                    LLVMMetadataAsValue(llvm, LLVMMDNodeInContext2(llvm, NULL, 0)));
 }
 
 /* The base address of memory `index`, loaded once per function. */
@@ -140,6 +151,7 @@ LLVMValueRef wa_fg_load_memory(WaFuncGen *fg, LLVMTypeRef type, LLVMValueRef ptr
     LLVMSetAlignment(v, 1);
     LLVMSetVolatile(v, true); /* never deleted: see the opening comment */
     wa_fg_set_tbaa(fg, v, WA_TBAA_MEMORY);
+    mark(fg, v, WA_MD_MEMORY_ACCESS);
     return v;
 }
 
@@ -148,6 +160,7 @@ void wa_fg_store_memory(WaFuncGen *fg, LLVMValueRef value, LLVMValueRef ptr) {
     LLVMSetAlignment(st, 1);
     LLVMSetVolatile(st, true);
     wa_fg_set_tbaa(fg, st, WA_TBAA_MEMORY);
+    mark(fg, st, WA_MD_MEMORY_ACCESS);
 }
 
 bool wa_lower_load(WaFuncGen *fg, const WaInstr *in) {
