@@ -6,13 +6,22 @@
  * async-signal-safe) and re-raises the signal, which SA_RESETHAND has reset
  * to its default action. A path is recorded before its file can exist and
  * cleared before it is freed, so the handler never sees a freed name.
+ *
+ * An output that exists and is not a regular file (/dev/null, a FIFO, a
+ * terminal) is never replaced: the file is written in the temporary
+ * directory and its bytes copied into the output, as a compiler writing
+ * there directly would. Renaming over /dev/null as root would replace the
+ * device with a regular file for every process on the machine.
  */
 #include "tempfile.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char *volatile temp_paths[WA_TEMPFILE_MAX];
@@ -43,18 +52,65 @@ void wa_tempfile_begin(WaTempFiles *t) {
     }
 }
 
+/* Whether `path` names something other than a regular file (see the opening comment). */
+static bool is_special(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+}
+
 const char *wa_tempfile_name(WaTempFiles *t, int slot, const char *path, const char *suffix) {
-    size_t n = strlen(path) + strlen(suffix) + 32;
+    const char *dir = getenv("TMPDIR");
+    if (dir == NULL || dir[0] == '\0')
+        dir = "/tmp";
+    size_t n = strlen(path) + strlen(dir) + strlen(suffix) + 48;
     char *tmp = malloc(n);
-    snprintf(tmp, n, "%s.%ld.tmp%s", path, (long)getpid(), suffix);
+    if (is_special(path))
+        snprintf(tmp, n, "%s/wasmaot.%ld.%d.tmp%s", dir, (long)getpid(), slot, suffix);
+    else
+        snprintf(tmp, n, "%s.%ld.tmp%s", path, (long)getpid(), suffix);
     t->paths[slot] = tmp;
     temp_paths[slot] = tmp;
     return tmp;
 }
 
+/* Copies file `from` into the existing special file `to`. */
+static bool copy_into(const char *from, const char *to) {
+    int in = open(from, O_RDONLY | O_CLOEXEC);
+    if (in < 0)
+        return false;
+    int out = open(to, O_WRONLY | O_CLOEXEC);
+    bool ok = out >= 0;
+    char buf[65536];
+    ssize_t got;
+    while (ok && (got = read(in, buf, sizeof buf)) != 0) {
+        if (got < 0) {
+            ok = errno == EINTR;
+            continue;
+        }
+        for (ssize_t done = 0; ok && done < got;) {
+            ssize_t put = write(out, buf + done, (size_t)(got - done));
+            if (put < 0)
+                ok = errno == EINTR;
+            else
+                done += put;
+        }
+    }
+    int saved = errno;
+    close(in);
+    if (out >= 0 && close(out) != 0)
+        ok = false;
+    errno = ok ? 0 : saved;
+    return ok;
+}
+
 bool wa_tempfile_keep(WaTempFiles *t, int slot, const char *path, WaDiag *d) {
-    if (rename(t->paths[slot], path) != 0)
+    if (is_special(path)) {
+        if (!copy_into(t->paths[slot], path))
+            return wa_diag_error_no_offset(d, "cannot write %s: %s", path, strerror(errno));
+        unlink(t->paths[slot]);
+    } else if (rename(t->paths[slot], path) != 0) {
         return wa_diag_error_no_offset(d, "cannot write %s: %s", path, strerror(errno));
+    }
     temp_paths[slot] = NULL;
     free(t->paths[slot]);
     t->paths[slot] = NULL;
