@@ -143,7 +143,7 @@ static void desc_funcs(WaCodegen *cg, LLVMValueRef *types, LLVMValueRef *code,
     for (uint32_t i = 0; i < m->nfuncs; i++) {
         const WaFunc *f = &m->funcs[i];
         t[i] = i32c(cg, f->type_index);
-        c[i] = f->imported ? LLVMConstNull(cg->t_ptr) : cg->funcs[i];
+        c[i] = f->imported ? LLVMConstNull(cg->t_ptr) : wa_codegen_func(cg, i);
         n[i] = f->name ? const_bytes(cg, (const uint8_t *)f->name, strlen(f->name))
                        : LLVMConstNull(cg->t_ptr);
     }
