@@ -45,7 +45,8 @@
  * Two hidden options exist for the tests of this (tests/e2e/parcompile.py),
  * not in --help: --test-chunk-bytes=N cuts even a small module into chunks
  * of about N bytes of code, --test-fail-func=I makes the lowering of
- * function I fail with an internal error.
+ * function I and of every later one fail with an internal error (so that
+ * several chunks fail at once, and the error must still be function I's).
  */
 #include "driver.h"
 

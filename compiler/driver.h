@@ -31,7 +31,8 @@ typedef struct WaCompileOptions {
     wa_grants_t grants;         /* baked into an executable's build record (--emit=exe) */
     unsigned jobs;              /* -j: threads compiling chunks; 0: the CPUs available */
     size_t test_chunk_bytes;    /* tests only (driver.c): chunk size; 0: the normal policy */
-    uint32_t test_fail_func;    /* tests only (driver.c): 1 + a function whose lowering fails */
+    uint32_t
+        test_fail_func; /* tests only (driver.c): 1 + the first function whose lowering fails */
 } WaCompileOptions;
 
 /*

@@ -115,7 +115,7 @@ static int parse_compile(int argc, char **argv, WaCompileOptions *o) {
             /* Hidden, for tests (driver.c): chunks of about N bytes of code. */
             o->test_chunk_bytes = strtoull(a + 19, NULL, 10);
         } else if (strncmp(a, "--test-fail-func=", 17) == 0) {
-            /* Hidden, for tests (driver.c): the lowering of this function fails. */
+            /* Hidden, for tests (driver.c): the lowering of this function and later ones fails. */
             o->test_fail_func = (uint32_t)strtoul(a + 17, NULL, 10) + 1;
         } else if (strncmp(a, "--emit=", 7) == 0) {
             if (!parse_emit(a + 7, &o->emit))

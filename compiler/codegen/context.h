@@ -45,7 +45,7 @@ typedef struct WaCodegen {
     const bool *fixed_tables;               /* per table: cannot change (lower/call.c) */
     uint32_t first_func, end_func;          /* the defined functions this LLVM module holds */
     bool split;                             /* one of several chunks (codegen.h) */
-    uint32_t test_fail_func;                /* tests: 1 + a function whose lowering fails */
+    uint32_t test_fail_func;                /* tests: 1 + the first function whose lowering fails */
     WaArena arena;                          /* data that lives as long as the codegen */
     WaArena scratch;                        /* per-function data, reset after each function */
 } WaCodegen;
@@ -58,7 +58,7 @@ typedef struct WaCodegenOptions {
     bool canonical_nans; /* every NaN an operation computes is the canonical one (lower/nan.c) */
     bool split;          /* the module is compiled in several chunks (codegen.h) */
     const bool *fixed_tables; /* per table, computed once for all chunks; NULL: on first use */
-    uint32_t test_fail_func;  /* tests only: 1 + the index of a function whose lowering fails */
+    uint32_t test_fail_func;  /* tests only: 1 + the first function whose lowering fails */
 } WaCodegenOptions;
 
 /*
