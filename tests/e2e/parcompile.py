@@ -23,6 +23,10 @@ chunks, and inject a lowering failure with --test-fail-func.
                  -j 0` each give one line and exit status 2
     run_cache    `wasmaot run -j1` then `-j2` on one module: the second is a
                  cache hit (the key does not include -j)
+    big_table    an element segment long enough to be copied by a loop
+                 (codegen/instance.c, ELEM_LOOP_MIN) fills the table right:
+                 call_indirect reaches the first, a middle and the last
+                 entries, at -O0 and -O2, in one chunk and in several
 """
 
 import argparse
@@ -166,7 +170,48 @@ def case_run_cache(a):
     return 0
 
 
+def case_big_table(a):
+    wat2wasm = shutil.which("wat2wasm")
+    if wat2wasm is None:
+        print("SKIP: wat2wasm (wabt) not found")
+        return SKIP
+    n = 300
+    funcs = "\n".join("(func $f%d (type $t) (i32.const %d))" % (k, k * 7 % 251) for k in range(n))
+    # Exit status: f0() + f(n/3)() + f(n-1)(), modulo 256, through proc_exit.
+    want = (0 + (n // 3) * 7 % 251 + (n - 1) * 7 % 251) % 256
+    wat = """(module
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (type $t (func (result i32)))
+  (table %d funcref)
+  (memory (export "memory") 1)
+  (elem (i32.const 0) func %s)
+  %s
+  (func (export "_start")
+    (call_indirect (type $t) (i32.const 0))
+    (call_indirect (type $t) (i32.const %d))
+    i32.add
+    (call_indirect (type $t) (i32.const %d))
+    i32.add
+    i32.const 255
+    i32.and
+    call $exit))
+""" % (n, " ".join("$f%d" % k for k in range(n)), funcs, n // 3, n - 1)
+    src = os.path.join(a.workdir, "table.wat")
+    wasm = os.path.join(a.workdir, "table.wasm")
+    with open(src, "w") as f:
+        f.write(wat)
+    r = run([wat2wasm, src, "-o", wasm])
+    check(r.returncode == 0, "wat2wasm: " + r.stderr)
+    for opts in (["-O0"], ["-O2"], ["-O2", "--test-chunk-bytes=200", "-j2"]):
+        exe = os.path.join(a.workdir, "table")
+        compile_(a, wasm, exe, *opts)
+        r = run([exe])
+        check(r.returncode == want, "%s: exit status %d, expected %d" % (opts, r.returncode, want))
+    return 0
+
+
 CASES = {
+    "big_table": case_big_table,
     "generator": case_generator,
     "identical": case_identical,
     "emit": case_emit,
