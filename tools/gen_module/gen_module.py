@@ -18,8 +18,9 @@ Defined functions come in mixed shapes, picked per function by the seed:
     float    f64 math (sqrt, min/max, conversions) in a loop
     huge     one very long body (every ~2,000th function; tens of KB)
 
-At --scale 1.0 the code section is about 10 MB for 20,000 functions; the
-average body grows linearly with --scale (1.65 gives ~30 MB at 18,000). The
+At --scale 1.0 the code section is 11.1 MB for 20,000 functions (5.8 MB for
+10,000); every body grows linearly with --scale (--functions 18000 --scale
+3.2 gives 30.4 MB, the size bench/compile/run calls gen30mb). The
 function type of every i32 function is (i32, i32) -> i32, of every float one
 (f64, f64) -> f64; the table holds every i32 function, in index order.
 """
