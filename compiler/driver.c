@@ -8,27 +8,49 @@
  *                   table (not for --emit=shared: its embedder resolves them)
  *   record          codegen/build_info.c: an executable's build record (CPU,
  *                   grants), made before lowering so a bad grant costs nothing
- *   begin codegen   codegen/codegen.c: the LLVM module for the target CPU, a
- *                   declaration per function
- *   lower functions lower/: each function's body
- *   lower initializer codegen/instance.c: globals, element expressions and
- *                   active segments, as one initialiser function
- *   describe module codegen/instance.c: the descriptor the runtime
- *                   instantiates from, and the build record's global
- *   verify          codegen/emit.c: the LLVM module is well formed
- *   optimize        codegen/emit.c: LLVM's pipeline for -O1..-O3
- *   write           codegen/emit.c: the object, the assembly or the LLVM IR
- *   link            link/link.c: the executable or the shared object (the
- *                   other kinds are the written file itself)
+ *   partition       codegen/codegen.c: the defined functions into chunks by
+ *                   code size (one chunk below 1 MiB of code; always one for
+ *                   --emit=asm and --emit=llvm-ir, whose text is one module)
+ *   name outputs    base/tempfile.c: the temporary file each chunk writes
+ *   compile chunks  each chunk on a pool of -j threads (base/pool.c), in an
+ *                   LLVM context of its own, by the passes:
+ *     begin codegen     codegen/codegen.c: the LLVM module for the target
+ *                       CPU, a declaration per function of the chunk
+ *     lower functions   lower/: each function's body
+ *     lower initializer codegen/instance.c (chunk 0): globals, element
+ *                       expressions and active segments, as one function
+ *     describe module   codegen/instance.c (chunk 0): the descriptor the
+ *                       runtime instantiates from, the build record's global
+ *     verify            codegen/emit.c: the LLVM module is well formed
+ *     optimize          codegen/emit.c: LLVM's pipeline for -O1..-O3
+ *     write             codegen/emit.c: the object, assembly or LLVM IR
+ *   combine         link/link.c: --emit=obj with several chunks: their
+ *                   objects as one relocatable object (ld.lld -r)
+ *   link            link/link.c: the executable or the shared object from
+ *                   the chunks' objects (the other kinds are the written
+ *                   file itself)
  *
  * Each pass either succeeds or leaves its one-line error in the WaDiag, and
  * the next runs only after a success. Everything a pass sets up lives in one
  * Compile, which finish() releases whatever pass stopped the run. The output
  * appears only when every pass succeeded: it is written to temporary files
  * (base/tempfile.c) and renamed into place at the end.
+ *
+ * Chunks: each has its own WaCodegen and WaDiag and is disposed of as soon
+ * as its file is written. When chunks fail, the error reported is the first
+ * failing chunk's (pool.h starts no chunk after a failed one), that is, the
+ * failing function of lowest index, whatever the number of threads, and the
+ * partition never depends on it, so neither does the output.
+ *
+ * Two hidden options exist for the tests of this (tests/e2e/parcompile.py),
+ * not in --help: --test-chunk-bytes=N cuts even a small module into chunks
+ * of about N bytes of code, --test-fail-func=I makes the lowering of
+ * function I and of every later one fail with an internal error (so that
+ * several chunks fail at once, and the error must still be function I's).
  */
 #include "driver.h"
 
+#include "base/pool.h"
 #include "base/tempfile.h"
 #include "codegen/build_info.h"
 #include "codegen/codegen.h"
@@ -76,24 +98,53 @@ bool wa_driver_read_module(const char *path, uint8_t **out, size_t *size, WaDiag
     return true;
 }
 
+bool wa_driver_parse_jobs(const char *text, unsigned *jobs) {
+    unsigned n = 0;
+    if (*text == '\0')
+        return false;
+    for (const char *p = text; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        n = n * 10 + (unsigned)(*p - '0');
+        if (n > WA_DRIVER_MAX_JOBS)
+            return false;
+    }
+    if (n == 0)
+        return false;
+    *jobs = n;
+    return true;
+}
+
 /* One compile: its options and what the passes made so far. */
 typedef struct Compile {
     const WaCompileOptions *o;
     WaDiag *d;
     uint8_t *bytes; /* the module file (read) */
     size_t size;
-    WaModule m;    /* decode */
-    bool decoded;  /* m needs wa_module_free */
-    char *record;  /* an executable's build record (record); NULL for other kinds */
-    WaCodegen cg;  /* begin_codegen ... write_output */
-    bool lowering; /* cg needs wa_codegen_dispose */
+    WaModule m;   /* decode */
+    bool decoded; /* m needs wa_module_free */
+    char *record; /* an executable's build record (record); NULL for other kinds */
     WaCodegenOptions co;
-    LLVMValueRef init;  /* the module initialiser (lower_initializer) */
-    WaTempFiles temps;  /* emit: slot 0 the output, slot 1 the object before linking */
-    bool temps_begun;   /* temps needs wa_tempfile_end */
-    const char *output; /* the output's temporary file */
-    const char *object; /* the object's temporary file, or NULL if nothing is linked */
+    WaArena arena;                /* what the chunks share (partition) */
+    WaChunk chunks[WA_CHUNK_MAX]; /* partition */
+    size_t nchunks;
+    WaDiag *chunk_diags;      /* per chunk, its first error */
+    const char **chunk_files; /* per chunk, the file it writes (name outputs) */
+    WaTempFiles temps;        /* slot 0 the output, 1 the object of one chunk, 2+k chunk k's */
+    bool temps_begun;         /* temps needs wa_tempfile_end */
+    const char *output;       /* the output's temporary file */
 } Compile;
+
+_Static_assert(WA_TEMPFILE_MAX >= 2 + WA_CHUNK_MAX, "a temporary file per chunk");
+
+/* One chunk's compile: its LLVM state lives only while it runs. */
+typedef struct Chunk {
+    Compile *c;
+    size_t index;
+    WaCodegen cg;
+    WaDiag *d;
+    LLVMValueRef init; /* the module initialiser (lower_initializer, chunk 0) */
+} Chunk;
 
 static bool read_input(Compile *c) {
     return wa_driver_read_module(c->o->input, &c->bytes, &c->size, c->d);
@@ -122,40 +173,6 @@ static bool make_record(Compile *c) {
     return wa_build_info_text(c->o->cpu, &c->o->grants, &c->record, c->d);
 }
 
-static bool begin_codegen(Compile *c) {
-    c->co = (WaCodegenOptions){
-        .opt_level = c->o->opt_level,
-        .cpu = c->o->cpu,
-        .embeddable = c->o->emit == WA_EMIT_SHARED,
-        .canonical_nans = c->o->canonical_nans,
-    };
-    c->lowering = true;
-    return wa_codegen_begin(&c->cg, &c->m, &c->co, c->d);
-}
-
-static bool lower_functions(Compile *c) {
-    return wa_codegen_functions(&c->cg);
-}
-
-static bool lower_initializer(Compile *c) {
-    return wa_codegen_initializer(&c->cg, &c->init);
-}
-
-static bool describe_module(Compile *c) {
-    wa_codegen_descriptor(&c->cg, c->init, c->co.embeddable);
-    if (c->record != NULL)
-        wa_build_info_emit(&c->cg, c->record);
-    return true;
-}
-
-static bool verify(Compile *c) {
-    return wa_codegen_verify(&c->cg);
-}
-
-static bool optimize(Compile *c) {
-    return wa_codegen_optimize(&c->cg, c->o->opt_level);
-}
-
 /* What --emit=KIND makes of the LLVM module: an object unless it is text. */
 static WaOutputKind emitted_kind(WaEmitKind emit) {
     switch (emit) {
@@ -168,22 +185,121 @@ static WaOutputKind emitted_kind(WaEmitKind emit) {
     }
 }
 
-static bool write_output(Compile *c) {
+static bool partition(Compile *c) {
+    if (emitted_kind(c->o->emit) == WA_OUTPUT_OBJECT) {
+        c->nchunks = wa_codegen_partition(&c->m, c->o->test_chunk_bytes, c->chunks);
+    } else {
+        c->chunks[0] = (WaChunk){c->m.nfunc_imports, c->m.nfuncs};
+        c->nchunks = 1;
+    }
+    c->co = (WaCodegenOptions){
+        .opt_level = c->o->opt_level,
+        .cpu = c->o->cpu,
+        .embeddable = c->o->emit == WA_EMIT_SHARED,
+        .canonical_nans = c->o->canonical_nans,
+        .split = c->nchunks > 1,
+        .test_fail_func = c->o->test_fail_func,
+    };
+    /* Facts about the whole module, computed once here rather than once per chunk. */
+    if (c->co.split)
+        c->co.fixed_tables = wa_lower_fixed_tables(&c->m, &c->arena);
+    c->chunk_diags = calloc(c->nchunks, sizeof *c->chunk_diags);
+    c->chunk_files = calloc(c->nchunks, sizeof *c->chunk_files);
+    if (c->chunk_diags == NULL || c->chunk_files == NULL)
+        return wa_diag_error_no_offset(c->d, "out of memory");
+    for (size_t k = 0; k < c->nchunks; k++)
+        wa_diag_init(&c->chunk_diags[k], c->o->input);
+    return true;
+}
+
+static bool is_linked(const Compile *c) {
+    return c->o->emit == WA_EMIT_EXE || c->o->emit == WA_EMIT_SHARED;
+}
+
+static bool name_outputs(Compile *c) {
     wa_tempfile_begin(&c->temps);
     c->temps_begun = true;
     c->output = wa_tempfile_name(&c->temps, 0, c->o->output, "");
-    bool linked = c->o->emit == WA_EMIT_EXE || c->o->emit == WA_EMIT_SHARED;
-    if (linked)
-        c->object = wa_tempfile_name(&c->temps, 1, c->o->output, ".o");
-    return wa_codegen_write(&c->cg, emitted_kind(c->o->emit), linked ? c->object : c->output);
+    if (c->nchunks == 1) {
+        c->chunk_files[0] =
+            is_linked(c) ? wa_tempfile_name(&c->temps, 1, c->o->output, ".o") : c->output;
+        return true;
+    }
+    for (size_t k = 0; k < c->nchunks; k++) {
+        char suffix[32];
+        snprintf(suffix, sizeof suffix, ".%zu.o", k);
+        c->chunk_files[k] = wa_tempfile_name(&c->temps, 2 + (int)k, c->o->output, suffix);
+    }
+    return true;
+}
+
+/* ---- The passes of one chunk ---- */
+
+static bool begin_codegen(Chunk *ch) {
+    return wa_codegen_begin_chunk(&ch->cg, &ch->c->m, &ch->c->co, ch->c->chunks[ch->index], ch->d);
+}
+
+static bool lower_functions(Chunk *ch) {
+    return wa_codegen_functions(&ch->cg);
+}
+
+static bool lower_initializer(Chunk *ch) {
+    return ch->index != 0 || wa_codegen_initializer(&ch->cg, &ch->init);
+}
+
+static bool describe_module(Chunk *ch) {
+    if (ch->index != 0)
+        return true;
+    wa_codegen_descriptor(&ch->cg, ch->init, ch->c->co.embeddable);
+    if (ch->c->record != NULL)
+        wa_build_info_emit(&ch->cg, ch->c->record);
+    return true;
+}
+
+static bool verify(Chunk *ch) {
+    return wa_codegen_verify(&ch->cg);
+}
+
+static bool optimize(Chunk *ch) {
+    return wa_codegen_optimize(&ch->cg, ch->c->o->opt_level);
+}
+
+static bool write_output(Chunk *ch) {
+    return wa_codegen_write(&ch->cg, emitted_kind(ch->c->o->emit), ch->c->chunk_files[ch->index]);
+}
+
+/* Compiles chunk `index` (a pool task): its passes, then its LLVM state is released. */
+static bool compile_chunk(void *arg, size_t index) {
+    Chunk ch = {.c = arg, .index = index, .d = &((Compile *)arg)->chunk_diags[index]};
+    bool ok = begin_codegen(&ch) && lower_functions(&ch) && lower_initializer(&ch) &&
+              describe_module(&ch) && verify(&ch) && optimize(&ch) && write_output(&ch);
+    wa_codegen_dispose(&ch.cg);
+    return ok;
+}
+
+static bool compile_chunks(Compile *c) {
+    unsigned jobs = c->o->jobs != 0 ? c->o->jobs : wa_pool_cpus();
+    size_t failed = wa_pool_run(jobs, c->nchunks, compile_chunk, c);
+    if (failed == c->nchunks)
+        return true;
+    *c->d = c->chunk_diags[failed];
+    return false;
+}
+
+/* ---- Whole outputs ---- */
+
+static bool combine_objects(Compile *c) {
+    if (c->o->emit != WA_EMIT_OBJ || c->nchunks == 1)
+        return true;
+    return wa_link_relocatable(c->chunk_files, c->nchunks, c->output, c->d);
 }
 
 static bool link_output(Compile *c) {
     switch (c->o->emit) {
     case WA_EMIT_EXE:
-        return wa_link_exe(c->object, c->output, c->d);
+        return wa_link_exe(c->chunk_files, c->nchunks, c->output, c->d);
     case WA_EMIT_SHARED:
-        return wa_link_shared(c->object, c->output, c->d);
+        return wa_link_shared(c->chunk_files, c->nchunks, c->output, c->d);
     default:
         return true;
     }
@@ -195,8 +311,9 @@ static bool finish(Compile *c, bool ok) {
         ok = ok && wa_tempfile_keep(&c->temps, 0, c->o->output, c->d);
         wa_tempfile_end(&c->temps);
     }
-    if (c->lowering)
-        wa_codegen_dispose(&c->cg);
+    free(c->chunk_files);
+    free(c->chunk_diags);
+    wa_arena_free(&c->arena);
     free(c->record);
     if (c->decoded)
         wa_module_free(&c->m);
@@ -206,9 +323,9 @@ static bool finish(Compile *c, bool ok) {
 
 bool wa_driver_compile(const WaCompileOptions *o, WaDiag *d) {
     Compile c = {.o = o, .d = d};
+    wa_arena_init(&c.arena);
     bool ok = read_input(&c) && decode(&c) && validate(&c) && check_imports(&c) &&
-              make_record(&c) && begin_codegen(&c) && lower_functions(&c) &&
-              lower_initializer(&c) && describe_module(&c) && verify(&c) && optimize(&c) &&
-              write_output(&c) && link_output(&c);
+              make_record(&c) && partition(&c) && name_outputs(&c) && compile_chunks(&c) &&
+              combine_objects(&c) && link_output(&c);
     return finish(&c, ok);
 }

@@ -29,6 +29,10 @@ typedef struct WaCompileOptions {
     bool allow_unknown_imports; /* compile imports WASI lacks as traps instead of refusing */
     bool canonical_nans;        /* NaN results canonical: the same bits on every machine */
     wa_grants_t grants;         /* baked into an executable's build record (--emit=exe) */
+    unsigned jobs;              /* -j: threads compiling chunks; 0: the CPUs available */
+    size_t test_chunk_bytes;    /* tests only (driver.c): chunk size; 0: the normal policy */
+    uint32_t
+        test_fail_func; /* tests only (driver.c): 1 + the first function whose lowering fails */
 } WaCompileOptions;
 
 /*
@@ -37,6 +41,15 @@ typedef struct WaCompileOptions {
  * a regular file (a FIFO is refused at once, never waited on).
  */
 bool wa_driver_read_module(const char *path, uint8_t **out, size_t *size, WaDiag *d);
+
+/* The most threads -j may ask for. */
+#define WA_DRIVER_MAX_JOBS 256
+
+/*
+ * Parses the number of -j: a decimal from 1 to WA_DRIVER_MAX_JOBS, nothing
+ * else. False if it is not one.
+ */
+bool wa_driver_parse_jobs(const char *text, unsigned *jobs);
 
 /*
  * Compiles o->input into o->output. On failure returns false with one line

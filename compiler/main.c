@@ -13,6 +13,7 @@
 #include "wa_config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char usage[] =
@@ -27,6 +28,8 @@ static const char usage[] =
     "options:\n"
     "  -o OUTPUT                the file to write\n"
     "  -O0, -O1, -O2, -O3       optimisation level (default -O2)\n"
+    "  -j N                     compile with N threads (default: the CPUs this\n"
+    "                           process may use); the output is the same for any N\n"
     "  --emit=KIND              exe (default), obj, llvm-ir, asm, or shared (a shared\n"
     "                           object for the embedding API)\n"
     "  --cpu=NAME               target CPU: x86-64-v2 (default: Intel since 2008, AMD\n"
@@ -102,6 +105,18 @@ static int parse_compile(int argc, char **argv, WaCompileOptions *o) {
             o->output = argv[i];
         } else if (strlen(a) == 3 && a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3') {
             o->opt_level = a[2] - '0';
+        } else if (strncmp(a, "-j", 2) == 0) {
+            const char *n = a[2] != '\0' ? a + 2 : i + 1 < argc ? argv[++i] : NULL;
+            if (n == NULL)
+                return fail("%s needs a number of threads", "-j");
+            if (!wa_driver_parse_jobs(n, &o->jobs))
+                return fail("-j needs a number of threads from 1 to 256, not '%s'", n);
+        } else if (strncmp(a, "--test-chunk-bytes=", 19) == 0) {
+            /* Hidden, for tests (driver.c): chunks of about N bytes of code. */
+            o->test_chunk_bytes = strtoull(a + 19, NULL, 10);
+        } else if (strncmp(a, "--test-fail-func=", 17) == 0) {
+            /* Hidden, for tests (driver.c): the lowering of this function and later ones fails. */
+            o->test_fail_func = (uint32_t)strtoul(a + 17, NULL, 10) + 1;
         } else if (strncmp(a, "--emit=", 7) == 0) {
             if (!parse_emit(a + 7, &o->emit))
                 return fail("unknown output kind '%s' for --emit", a + 7);

@@ -54,6 +54,8 @@ static const char usage[] =
     "\n"
     "options (before the module):\n"
     "  -O0, -O1, -O2, -O3       optimisation level (default -O2)\n"
+    "  -j N                     compile with N threads (default: the CPUs available);\n"
+    "                           not part of the cache key: the output is the same\n"
     "  --cpu=NAME               target CPU (default native)\n"
     "  --allow-unknown-imports  compile imports that WASI does not provide;\n"
     "                           calling one traps\n"
@@ -111,6 +113,14 @@ static int parse_options(int argc, char **argv, RunOptions *r, int *status) {
             r->compile.opt_level = a[2] - '0';
         } else if (strncmp(a, "--cpu=", 6) == 0 && a[6] != '\0') {
             r->compile.cpu = a + 6;
+        } else if (strncmp(a, "-j", 2) == 0) {
+            /* Not in the cache key: the output is the same for every -j (driver.c). */
+            const char *n = a[2] != '\0' ? a + 2 : i + 1 < argc ? argv[++i] : NULL;
+            if (n == NULL || !wa_driver_parse_jobs(n, &r->compile.jobs)) {
+                *status =
+                    usage_error("-j needs a number of threads from 1 to 256, not '%s'", n ? n : "");
+                return -1;
+            }
         } else if (strcmp(a, "--allow-unknown-imports") == 0) {
             r->compile.allow_unknown_imports = true;
         } else if (strcmp(a, "--canonical-nans") == 0) {

@@ -3,9 +3,9 @@
  * compile fails or a signal ends it.
  *
  * The output is written to OUTPUT.PID.tmp (and, for an executable, the object
- * to OUTPUT.PID.tmp.o) and renamed at the end, so a compile that fails leaves
- * nothing; one that SIGINT, SIGTERM or SIGHUP ends must not leave them
- * either. One set of temporary files exists at a time in a process.
+ * to OUTPUT.PID.tmp.o, or chunk K's to OUTPUT.PID.tmp.K.o) and renamed at the end, so a compile
+ * that fails leaves nothing; one that SIGINT, SIGTERM or SIGHUP ends must not leave them either.
+ * One set of temporary files exists at a time in a process.
  */
 #ifndef WA_BASE_TEMPFILE_H
 #define WA_BASE_TEMPFILE_H
@@ -15,8 +15,8 @@
 #include <signal.h>
 #include <stdbool.h>
 
-/* How many temporary files one output may have. */
-#define WA_TEMPFILE_MAX 2
+/* How many temporary files one output may have: it, an object, an object per chunk (256). */
+#define WA_TEMPFILE_MAX 258
 
 typedef struct WaTempFiles {
     char *paths[WA_TEMPFILE_MAX]; /* malloc'ed names; NULL when unused or kept */

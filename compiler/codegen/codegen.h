@@ -22,16 +22,55 @@
 
 #include <stdbool.h>
 
+/*
+ * Chunks. A module whose defined functions hold less than WA_CHUNK_WHOLE_MAX
+ * bytes of code is compiled whole, as one LLVM module (its functions
+ * internal, so that the optimiser inlines across all of them). A larger one
+ * is cut, in function index order, into chunks of about WA_CHUNK_BYTES of
+ * code (more when the module would need more than WA_CHUNK_MAX), each
+ * lowered, optimised and written into an LLVM context, module and object of
+ * its own, then disposed of: the compiler's memory is bounded by the chunks
+ * in flight, not by the module, and chunks compile in parallel (driver.c).
+ * The partition depends on the functions' sizes only, never on the thread
+ * count, so the output is the same for every -j. Chunk 0 also holds the
+ * module parts: the initialiser, the descriptor, trampolines and the build
+ * record. Calls between chunks go through hidden external symbols
+ * (codegen.c, declare_function).
+ */
+#define WA_CHUNK_WHOLE_MAX ((uint64_t)1 << 20)
+#define WA_CHUNK_BYTES ((uint64_t)512 << 10)
+#define WA_CHUNK_MAX 256
+
+/* The defined functions [first, end) of one chunk. */
+typedef struct WaChunk {
+    uint32_t first, end;
+} WaChunk;
+
+/*
+ * Cuts m's defined functions into chunks (see above) in chunks[0..n) (room
+ * for WA_CHUNK_MAX) and returns n >= 1. chunk_bytes 0 is the policy above;
+ * any other value is the chunk size, even for a small module (for tests).
+ */
+size_t wa_codegen_partition(const WaModule *m, size_t chunk_bytes, WaChunk *chunks);
+
 typedef enum WaOutputKind {
     WA_OUTPUT_OBJECT,
     WA_OUTPUT_ASSEMBLY,
     WA_OUTPUT_LLVM_IR,
 } WaOutputKind;
 
-/* Initialises cg: an LLVM module for the options' target, a declaration per function. */
+/*
+ * Initialises cg for one chunk: an LLVM module for the options' target, a
+ * declaration per function of the chunk (o->split says whether there are
+ * others).
+ */
+bool wa_codegen_begin_chunk(WaCodegen *cg, const WaModule *m, const WaCodegenOptions *o,
+                            WaChunk chunk, WaDiag *d);
+
+/* wa_codegen_begin_chunk for the whole module as one chunk. */
 bool wa_codegen_begin(WaCodegen *cg, const WaModule *m, const WaCodegenOptions *o, WaDiag *d);
 
-/* Lowers the body of every function defined in the module (lower/lower.c). */
+/* Lowers the body of every function of cg's chunk (lower/lower.c). */
 bool wa_codegen_functions(WaCodegen *cg);
 
 /*

@@ -28,6 +28,9 @@ bool wa_codegen_init(WaCodegen *cg, const WaModule *m, const WaCodegenOptions *o
     cg->m = m;
     cg->d = d;
     cg->canonical_nans = o->canonical_nans;
+    cg->split = o->split;
+    cg->fixed_tables = o->fixed_tables;
+    cg->test_fail_func = o->test_fail_func;
     wa_arena_init(&cg->arena);
     wa_arena_init(&cg->scratch);
     cg->llvm = LLVMContextCreate();

@@ -1,10 +1,14 @@
 /*
  * context.h: the LLVM context of one module's compilation.
  *
- * One WaCodegen per module: the LLVM context, module, builder and target
- * machine, the LLVM types every function shares, the native signature per
- * wasm type, the LLVM function per wasm function, and the runtime's
- * functions and structs as LLVM declarations and types (rt_abi.h).
+ * One WaCodegen per chunk of the module (codegen.h: the whole module unless
+ * it is large): the LLVM context, module, builder and target machine, the
+ * LLVM types every function shares, the native signature per wasm type, the
+ * LLVM function per wasm function (declared when first used, defined for the
+ * chunk's own functions), and the runtime's functions and structs as LLVM
+ * declarations and types (rt_abi.h). Nothing in it is shared between chunks,
+ * so chunks compile on different threads; the decoded module they read is
+ * never written.
  * codegen.c creates it and drives the lowering loop; lower/ builds each
  * function's body into it (per-function state is lower/'s WaFuncGen).
  */
@@ -39,6 +43,9 @@ typedef struct WaCodegen {
     LLVMTypeRef rt_structs[WA_RT_NSTRUCTS]; /* shared struct types, or NULL */
     bool canonical_nans;                    /* NaN results canonical (lower/nan.c) */
     const bool *fixed_tables;               /* per table: cannot change (lower/call.c) */
+    uint32_t first_func, end_func;          /* the defined functions this LLVM module holds */
+    bool split;                             /* one of several chunks (codegen.h) */
+    uint32_t test_fail_func;                /* tests: 1 + the first function whose lowering fails */
     WaArena arena;                          /* data that lives as long as the codegen */
     WaArena scratch;                        /* per-function data, reset after each function */
 } WaCodegen;
@@ -49,6 +56,9 @@ typedef struct WaCodegenOptions {
     const char *cpu;     /* "native" (the host's CPU and features) or an LLVM CPU name */
     bool embeddable;     /* for the embedding API: emit trampolines and host thunks */
     bool canonical_nans; /* every NaN an operation computes is the canonical one (lower/nan.c) */
+    bool split;          /* the module is compiled in several chunks (codegen.h) */
+    const bool *fixed_tables; /* per table, computed once for all chunks; NULL: on first use */
+    uint32_t test_fail_func;  /* tests only: 1 + the first function whose lowering fails */
 } WaCodegenOptions;
 
 /*
@@ -60,6 +70,13 @@ bool wa_codegen_init(WaCodegen *cg, const WaModule *m, const WaCodegenOptions *o
 
 /* Frees the LLVM module and context. */
 void wa_codegen_dispose(WaCodegen *cg);
+
+/*
+ * The LLVM function of defined function `index` in cg's module: its
+ * definition if cg's chunk holds it, else a declaration added on first use
+ * (codegen.c).
+ */
+LLVMValueRef wa_codegen_func(WaCodegen *cg, uint32_t index);
 
 /* The LLVM type of a wasm value type. */
 LLVMTypeRef wa_cg_type(WaCodegen *cg, WaValType t);

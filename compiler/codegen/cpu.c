@@ -21,6 +21,7 @@
 #include <llvm-c/Core.h>
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,11 +107,21 @@ char *wa_cpu_recorded(const char *all) {
     return out;
 }
 
+static void initialize_native_target(void) {
+    LLVMInitializeNativeTarget();
+    LLVMInitializeNativeAsmPrinter();
+}
+
+void wa_cpu_init_llvm(void) {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, initialize_native_target);
+}
+
 bool wa_cpu_resolve(const char *option, WaCpu *cpu, WaDiag *d) {
     *cpu = (WaCpu){0};
     const char *name = option ? option : WA_CPU_DEFAULT;
     bool native = strcmp(name, "native") == 0;
-    LLVMInitializeNativeTarget();
+    wa_cpu_init_llvm();
     char *host_name = native ? LLVMGetHostCPUName() : NULL;
     char *host_features = native ? LLVMGetHostCPUFeatures() : NULL;
     cpu->name = strdup(native ? host_name : name);

@@ -35,6 +35,13 @@ typedef struct WaCpu {
  */
 bool wa_cpu_resolve(const char *option, WaCpu *cpu, WaDiag *d);
 
+/*
+ * Registers LLVM's native target and its assembly printer, once per process:
+ * LLVM's registration is not thread-safe, and chunks (codegen.h) set up their
+ * target machines on several threads.
+ */
+void wa_cpu_init_llvm(void);
+
 void wa_cpu_free(WaCpu *cpu);
 
 /*

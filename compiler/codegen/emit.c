@@ -37,8 +37,7 @@ static LLVMCodeGenOptLevel codegen_level(int opt_level) {
 }
 
 bool wa_codegen_target(WaCodegen *cg, const WaCodegenOptions *o) {
-    LLVMInitializeNativeTarget();
-    LLVMInitializeNativeAsmPrinter();
+    wa_cpu_init_llvm();
     char *triple = LLVMGetDefaultTargetTriple();
     char *error = NULL;
     LLVMTargetRef target;

@@ -143,7 +143,7 @@ static void desc_funcs(WaCodegen *cg, LLVMValueRef *types, LLVMValueRef *code,
     for (uint32_t i = 0; i < m->nfuncs; i++) {
         const WaFunc *f = &m->funcs[i];
         t[i] = i32c(cg, f->type_index);
-        c[i] = f->imported ? LLVMConstNull(cg->t_ptr) : cg->funcs[i];
+        c[i] = f->imported ? LLVMConstNull(cg->t_ptr) : wa_codegen_func(cg, i);
         n[i] = f->name ? const_bytes(cg, (const uint8_t *)f->name, strlen(f->name))
                        : LLVMConstNull(cg->t_ptr);
     }
@@ -232,6 +232,49 @@ static bool init_globals(WaFuncGen *fg) {
     return true;
 }
 
+/*
+ * Segments of function indices at least this long are copied by a loop over a
+ * constant array of the indices (copy_func_refs) rather than one load and
+ * store per element: a module of 20,000 functions has a segment of 20,000,
+ * and a basic block of 40,000 memory operations made X86 instruction
+ * scheduling superlinear (most of the time and 470 MiB of memory of the
+ * chunk holding the initialiser). Shorter ones keep the straight-line code.
+ */
+enum { ELEM_LOOP_MIN = 64 };
+
+/*
+ * data[k] = funcs[indices[k]] for every k < seg->count, in order: what the
+ * straight-line form does (spec 4.5.4: element k of a funcref segment is the
+ * function reference of its index), as a loop.
+ */
+static void copy_func_refs(WaFuncGen *fg, LLVMValueRef funcs, LLVMValueRef data,
+                           const WaElemSegment *seg) {
+    WaCodegen *cg = fg->cg;
+    LLVMValueRef *idx = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, seg->count);
+    for (uint32_t k = 0; k < seg->count; k++)
+        idx[k] = i32c(cg, seg->func_indices[k]);
+    LLVMValueRef indices = const_array(cg, cg->t_i32, idx, seg->count, "elem_funcs");
+    LLVMBasicBlockRef pre = LLVMGetInsertBlock(cg->b);
+    LLVMBasicBlockRef loop = LLVMAppendBasicBlockInContext(cg->llvm, fg->fn, "elem_copy");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(cg->llvm, fg->fn, "elem_done");
+    LLVMBuildBr(cg->b, loop);
+    LLVMPositionBuilderAtEnd(cg->b, loop);
+    LLVMValueRef k = LLVMBuildPhi(cg->b, cg->t_i64, "k");
+    LLVMValueRef index =
+        LLVMBuildLoad2(cg->b, cg->t_i32, LLVMBuildGEP2(cg->b, cg->t_i32, indices, &k, 1, ""), "");
+    LLVMValueRef i64_index = LLVMBuildZExt(cg->b, index, cg->t_i64, "");
+    LLVMValueRef ref = LLVMBuildLoad2(
+        cg->b, cg->t_ptr, LLVMBuildGEP2(cg->b, cg->t_ptr, funcs, &i64_index, 1, ""), "");
+    LLVMBuildStore(cg->b, ref, LLVMBuildGEP2(cg->b, cg->t_ptr, data, &k, 1, ""));
+    LLVMValueRef next = LLVMBuildAdd(cg->b, k, i64c(cg, 1), "");
+    LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntULT, next, i64c(cg, seg->count), ""), loop,
+                    done);
+    LLVMValueRef zero = i64c(cg, 0);
+    LLVMAddIncoming(k, &zero, &pre, 1);
+    LLVMAddIncoming(k, &next, &loop, 1);
+    LLVMPositionBuilderAtEnd(cg->b, done);
+}
+
 /* Stores the reference values of every element segment into inst->elems[i].data. */
 static bool init_elem_values(WaFuncGen *fg) {
     WaCodegen *cg = fg->cg;
@@ -249,6 +292,10 @@ static bool init_elem_values(WaFuncGen *fg) {
         LLVMValueRef data = LLVMBuildLoad2(
             cg->b, wa_codegen_rt_field_type(cg, WA_RT_STRUCT_SEGMENT, WA_RT_SEGMENT_DATA), data_ptr,
             "");
+        if (seg->func_indices != NULL && seg->count >= ELEM_LOOP_MIN) {
+            copy_func_refs(fg, funcs, data, seg);
+            continue;
+        }
         for (uint32_t k = 0; k < seg->count; k++) {
             LLVMValueRef ref;
             if (seg->func_indices != NULL) {

@@ -208,7 +208,34 @@ static int run_capture(char *const *argv, char *err, size_t err_size) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-bool wa_link_exe(const char *object, const char *output, WaDiag *d) {
+/*
+ * Runs lld with argv: head[0..nhead), the objects, tail[0..ntail), NULL;
+ * false with lld's first error line in d if it fails.
+ */
+static bool run_lld(char *const *head, size_t nhead, const char *const *objects, size_t nobjects,
+                    char *const *tail, size_t ntail, WaDiag *d) {
+    char **argv = calloc(nhead + nobjects + ntail + 1, sizeof *argv);
+    if (argv == NULL)
+        return wa_diag_error_no_offset(d, "out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < nhead; i++)
+        argv[n++] = head[i];
+    for (size_t i = 0; i < nobjects; i++)
+        argv[n++] = (char *)objects[i];
+    for (size_t i = 0; i < ntail; i++)
+        argv[n++] = tail[i];
+    argv[n] = NULL;
+    char err[1024];
+    int status = run_capture(argv, err, sizeof err);
+    free(argv);
+    if (status != 0)
+        return wa_diag_error_no_offset(d, "link failed: %s", err[0] ? err : "ld.lld failed");
+    return true;
+}
+
+#define COUNT(a) (sizeof(a) / sizeof *(a))
+
+bool wa_link_exe(const char *const *objects, size_t nobjects, const char *output, WaDiag *d) {
     RuntimeLibs libs;
     WA_TRY(find_runtime(&libs, d));
     char lld[PATH_MAX], libc_dir[PATH_MAX];
@@ -219,7 +246,7 @@ bool wa_link_exe(const char *object, const char *output, WaDiag *d) {
         !join(crtn, libc_dir, "crtn.o"))
         return wa_diag_error_no_offset(d, "path too long: %s", libc_dir);
     snprintf(libpath, sizeof libpath, "-L%s", libc_dir);
-    char *argv[] = {
+    char *head[] = {
         lld,
         "-pie",
         "--eh-frame-hdr",
@@ -236,7 +263,8 @@ bool wa_link_exe(const char *object, const char *output, WaDiag *d) {
         (char *)output,
         scrt1,
         crti,
-        (char *)object,
+    };
+    char *tail[] = {
         /* The archives, once each, in runtime_archives' dependency order. */
         libs.path[0],
         libs.path[1],
@@ -256,16 +284,11 @@ bool wa_link_exe(const char *object, const char *output, WaDiag *d) {
         "-lm",
         "--no-as-needed",
         crtn,
-        NULL,
     };
-    char err[1024];
-    int status = run_capture(argv, err, sizeof err);
-    if (status != 0)
-        return wa_diag_error_no_offset(d, "link failed: %s", err[0] ? err : "ld.lld failed");
-    return true;
+    return run_lld(head, COUNT(head), objects, nobjects, tail, COUNT(tail), d);
 }
 
-bool wa_link_shared(const char *object, const char *output, WaDiag *d) {
+bool wa_link_shared(const char *const *objects, size_t nobjects, const char *output, WaDiag *d) {
     char lld[PATH_MAX], libc_dir[PATH_MAX], libpath[PATH_MAX + 2];
     WA_TRY(find_lld(lld, sizeof lld, d));
     WA_TRY(find_libc_dir(libc_dir, sizeof libc_dir, d));
@@ -274,26 +297,18 @@ bool wa_link_shared(const char *object, const char *output, WaDiag *d) {
      * Rounding compiles to libm calls on CPUs without SSE4.1 (ceil, floor,
      * ...): the object records its need for libm, so any host can load it.
      */
-    char *argv[] = {lld,
-                    "-shared",
-                    "--eh-frame-hdr",
-                    "-z",
-                    "relro",
-                    "-z",
-                    "now",
-                    "--hash-style=gnu",
-                    "--build-id",
-                    "-o",
-                    (char *)output,
-                    (char *)object,
-                    libpath,
-                    "--as-needed",
-                    "-lm",
-                    NULL};
-    char err[1024];
-    if (run_capture(argv, err, sizeof err) != 0)
-        return wa_diag_error_no_offset(d, "link failed: %s", err[0] ? err : "ld.lld failed");
-    return true;
+    char *head[] = {lld,   "-shared",          "--eh-frame-hdr", "-z", "relro",       "-z",
+                    "now", "--hash-style=gnu", "--build-id",     "-o", (char *)output};
+    char *tail[] = {libpath, "--as-needed", "-lm"};
+    return run_lld(head, COUNT(head), objects, nobjects, tail, COUNT(tail), d);
+}
+
+bool wa_link_relocatable(const char *const *objects, size_t nobjects, const char *output,
+                         WaDiag *d) {
+    char lld[PATH_MAX];
+    WA_TRY(find_lld(lld, sizeof lld, d));
+    char *head[] = {lld, "-r", "-o", (char *)output};
+    return run_lld(head, COUNT(head), objects, nobjects, NULL, 0, d);
 }
 
 bool wa_link_runtime_paths(char (*paths)[PATH_MAX], WaDiag *d) {

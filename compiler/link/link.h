@@ -13,22 +13,30 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 /*
- * Links `object` into the PIE executable `output` with the runtime
- * libraries: beside the wasmaot executable in the build tree, or at the
- * install location relative to it; $WASMAOT_RUNTIME_DIR overrides both. On
- * failure returns false with one line in d: what was missing, or lld's first
- * error.
+ * Links objects[0..nobjects) (the chunks of one module, driver.c) into the
+ * PIE executable `output` with the runtime libraries: beside the wasmaot
+ * executable in the build tree, or at the install location relative to it;
+ * $WASMAOT_RUNTIME_DIR overrides both. On failure returns false with one
+ * line in d: what was missing, or lld's first error.
  */
-bool wa_link_exe(const char *object, const char *output, WaDiag *d);
+bool wa_link_exe(const char *const *objects, size_t nobjects, const char *output, WaDiag *d);
 
 /*
- * Links `object` into the shared object `output`, for the embedding API: the
- * runtime functions it calls stay undefined and bind to the host process's
- * runtime when it is loaded.
+ * Links objects[0..nobjects) into the shared object `output`, for the
+ * embedding API: the runtime functions it calls stay undefined and bind to
+ * the host process's runtime when it is loaded.
  */
-bool wa_link_shared(const char *object, const char *output, WaDiag *d);
+bool wa_link_shared(const char *const *objects, size_t nobjects, const char *output, WaDiag *d);
+
+/*
+ * Links objects[0..nobjects) into one relocatable object `output` (ld.lld
+ * -r): --emit=obj of a module compiled in several chunks.
+ */
+bool wa_link_relocatable(const char *const *objects, size_t nobjects, const char *output,
+                         WaDiag *d);
 
 /* The number of runtime archives an executable links. */
 #define WA_LINK_NRUNTIME 4

@@ -88,7 +88,7 @@ static bool lower_direct(WaFuncGen *fg, uint32_t func_index) {
     const WaFunc *f = &cg->m->funcs[func_index];
     LLVMValueRef *args = pop_args(fg, &cg->m->types[f->type_index]);
     if (!f->imported) {
-        emit_call(fg, f->type_index, cg->funcs[func_index], fg->ctx, args);
+        emit_call(fg, f->type_index, wa_codegen_func(cg, func_index), fg->ctx, args);
         return true;
     }
     LLVMValueRef ref = load_ctx_array_elem(fg, WA_RT_INSTANCE_FUNCS, func_index);
@@ -126,13 +126,12 @@ static uint32_t written_table(const WaInstr *in) {
  * table.init (spec 4.4.6: the only instructions that change a table). The
  * writes of active element segments happen in the module's initialiser,
  * before any function runs (spec 4.5.4). Computed once per module, by one
- * pass over the code, the first time a call_indirect is lowered.
+ * pass over the code: by the driver before chunks compile when there are
+ * several (the answer is about the whole module), else the first time a
+ * call_indirect is lowered.
  */
-static const bool *fixed_tables(WaCodegen *cg) {
-    if (cg->fixed_tables != NULL)
-        return cg->fixed_tables;
-    const WaModule *m = cg->m;
-    bool *fixed = WA_NEW_ARRAY(&cg->arena, bool, m->ntables + 1);
+const bool *wa_lower_fixed_tables(const WaModule *m, WaArena *arena) {
+    bool *fixed = WA_NEW_ARRAY(arena, bool, m->ntables + 1);
     for (uint32_t i = m->ntable_imports; i < m->ntables; i++)
         fixed[i] = true;
     for (uint32_t i = 0; i < m->nexports; i++) {
@@ -143,7 +142,9 @@ static const bool *fixed_tables(WaCodegen *cg) {
     wa_arena_init(&tmp);
     for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
         WaReader r;
-        wa_reader_init(&r, m->bytes, m->size, cg->d);
+        WaDiag ignored; /* validation passed: nothing is reported */
+        wa_diag_init(&ignored, NULL);
+        wa_reader_init(&r, m->bytes, m->size, &ignored);
         r.p = m->funcs[f].code;
         r.end = m->funcs[f].code + m->funcs[f].code_size;
         while (!wa_reader_at_end(&r)) {
@@ -160,8 +161,13 @@ static const bool *fixed_tables(WaCodegen *cg) {
         wa_arena_reset(&tmp);
     }
     wa_arena_free(&tmp);
-    cg->fixed_tables = fixed;
     return fixed;
+}
+
+static const bool *fixed_tables(WaCodegen *cg) {
+    if (cg->fixed_tables == NULL)
+        cg->fixed_tables = wa_lower_fixed_tables(cg->m, &cg->arena);
+    return cg->fixed_tables;
 }
 
 /* What a function loads once, in its entry block, about a table it calls through. */

@@ -313,7 +313,7 @@ bool wa_fg_lower_const_expr(WaFuncGen *fg, const WaConstExpr *e, WaStackValue *o
 bool wa_lower_function(WaCodegen *cg, uint32_t func_index) {
     WaFuncGen fg_storage;
     WaFuncGen *fg = &fg_storage;
-    wa_fg_begin(fg, cg, cg->funcs[func_index]);
+    wa_fg_begin(fg, cg, wa_codegen_func(cg, func_index));
     fg->func_index = func_index;
     fg->func = &cg->m->funcs[func_index];
     fg->type = wa_module_func_type(cg->m, func_index);
@@ -337,6 +337,9 @@ bool wa_lower_function(WaCodegen *cg, uint32_t func_index) {
 
     WaReader r = code_reader(cg, fg->func->code, fg->func->code_size);
     bool ok = lower_instructions(fg, &r);
+    /* The failure tests of the parallel compile need one (driver.c, --test-fail-func). */
+    if (ok && cg->test_fail_func != 0 && func_index + 1 >= cg->test_fail_func)
+        ok = wa_diag_error_no_offset(cg->d, "internal error: failure injected for testing");
     if (!ok)
         wa_diag_set_func(cg->d, func_index, fg->func->name);
     wa_fg_finish(fg);

@@ -177,4 +177,10 @@ bool wa_fg_lower_const_expr(WaFuncGen *fg, const WaConstExpr *e, WaStackValue *o
 /* Lowers the body of defined function `func_index` into cg->funcs[func_index]. */
 bool wa_lower_function(WaCodegen *cg, uint32_t func_index);
 
+/*
+ * Per table of m, whether no code can change it (call.c explains), in an
+ * array allocated in `arena`.
+ */
+const bool *wa_lower_fixed_tables(const WaModule *m, WaArena *arena);
+
 #endif
