@@ -184,8 +184,7 @@ int64_t wa_rt_memory_grow(wa_rt_memory_t *mem, uint64_t delta_pages) {
     if (new_pages > mem->max_pages)
         return -1;
     /* Failing to commit is a resource limit the spec allows grow to report (4.4.7). */
-    if (mprotect(mem->base + mem->size, delta_pages * WA_RT_PAGE_SIZE, PROT_READ | PROT_WRITE) !=
-        0)
+    if (mprotect(mem->base + mem->size, delta_pages * WA_RT_PAGE_SIZE, PROT_READ | PROT_WRITE) != 0)
         return -1;
     mem->size = new_pages * WA_RT_PAGE_SIZE;
     return (int64_t)old_pages;

@@ -79,8 +79,12 @@ static void lower_init(WaFuncGen *fg, const WaInstr *in) {
     LLVMValueRef n = wa_fg_pop(fg);
     LLVMValueRef src = wa_fg_pop(fg);
     LLVMValueRef dst = address64(fg, mem, wa_fg_pop(fg));
-    LLVMValueRef args[6] = {fg->ctx, LLVMConstInt(cg->t_i32, mem, false),
-                            LLVMConstInt(cg->t_i32, in->imm.pair.a, false), dst, src, n};
+    LLVMValueRef args[6] = {fg->ctx,
+                            LLVMConstInt(cg->t_i32, mem, false),
+                            LLVMConstInt(cg->t_i32, in->imm.pair.a, false),
+                            dst,
+                            src,
+                            n};
     wa_codegen_rt_call(cg, WA_RT_MEMORY_INIT, args, 6, "");
 }
 

@@ -71,7 +71,7 @@ typedef struct WaFuncGen {
     uint32_t nlocals;
     WA_VEC(WaStackValue) stack;
     WA_VEC(WaControl) control;
-    LLVMValueRef *global_ptrs;  /* per global: hoisted load of ctx->globals[i], or NULL */
+    LLVMValueRef *global_ptrs;    /* per global: hoisted load of ctx->globals[i], or NULL */
     LLVMValueRef *memory_bases;   /* per memory: hoisted load of its base, or NULL */
     LLVMValueRef *memory_objects; /* per memory: hoisted load of its wa_rt_memory_t, or NULL */
     /* call.c, allocated on first use: per table its hoisted loads, per type its canonical id */

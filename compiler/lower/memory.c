@@ -255,8 +255,8 @@ bool wa_lower_load(WaFuncGen *fg, const WaInstr *in) {
     WaCodegen *cg = fg->cg;
     WaValType result = (WaValType)wa_op_sig[in->op][3];
     LLVMTypeRef result_type = wa_cg_type(cg, result);
-    LLVMValueRef ptr = effective_address(fg, &in->imm.memarg, wa_fg_pop(fg),
-                                         UINT64_C(1) << wa_op_memlog2[in->op]);
+    LLVMValueRef ptr =
+        effective_address(fg, &in->imm.memarg, wa_fg_pop(fg), UINT64_C(1) << wa_op_memlog2[in->op]);
     WaAux ext = (WaAux)wa_op_aux[in->op];
     LLVMTypeRef mem_type =
         ext == WA_AUX_PLAIN ? result_type : access_int_type(cg, wa_op_memlog2[in->op]);
@@ -272,8 +272,8 @@ bool wa_lower_load(WaFuncGen *fg, const WaInstr *in) {
 bool wa_lower_store(WaFuncGen *fg, const WaInstr *in) {
     WaCodegen *cg = fg->cg;
     WaStackValue value = wa_fg_pop_typed(fg);
-    LLVMValueRef ptr = effective_address(fg, &in->imm.memarg, wa_fg_pop(fg),
-                                         UINT64_C(1) << wa_op_memlog2[in->op]);
+    LLVMValueRef ptr =
+        effective_address(fg, &in->imm.memarg, wa_fg_pop(fg), UINT64_C(1) << wa_op_memlog2[in->op]);
     LLVMValueRef v = value.value;
     unsigned bits = 8u << wa_op_memlog2[in->op];
     /* Narrow stores (i32.store8, i64.store32, ...) keep the low bits. */

@@ -145,8 +145,9 @@ static bool read_limits(WaReader *r, WaLimits *out) {
 
 /*
  * Memory type (spec 5.3.8, with the memory64 proposal): limits whose flag
- * bit 2 makes the memory i64-addressed. With memory64 the flags are a 3-bit
- * LEB128 (bit 1, shared, belongs to the threads proposal and stays "integer
+ * bit 2 makes the memory i64-addressed. With memory64 the flags are one byte,
+ * "malformed limits flags" beyond bit 2 (as the proposal's binary.wast
+ * expects; bit 1, shared, belongs to the threads proposal and stays "integer
  * too large" here) and both bounds are u64s for every memory, as the
  * reference interpreter reads them (binary-leb128.wast: a 10-byte minimum
  * with bits above 64 is "integer too large"); the validator bounds them by
@@ -156,8 +157,10 @@ static bool read_memory_type(WaReader *r, WaLimits *out) {
     if (!wa_proposal_memory64())
         return read_limits(r, out);
     size_t at = wa_reader_offset(r);
-    uint64_t flag;
-    WA_TRY(wa_read_uleb(r, 3, &flag));
+    uint8_t flag;
+    WA_TRY(wa_read_u8(r, &flag));
+    if ((flag & ~7u) != 0)
+        return wa_diag_error(r->d, at, "malformed limits flags");
     if ((flag & 2) != 0)
         return wa_diag_error(r->d, at, "integer too large");
     out->is64 = (flag & 4) != 0; /* uses_memory64: an i64 memory */

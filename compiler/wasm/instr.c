@@ -12,8 +12,8 @@
  * so memory indices are the reserved single zero byte ("zero byte expected"
  * for anything else, including a zero in an over-long LEB128), while table
  * indices are full u32s; with the multi-memory proposal memory indices are
- * u32s too, and a memarg may carry one (read_memarg). Bounds (label depth, local index, lane < 16, ...) are
- * validation, not decoding, and are left to the validator.
+ * u32s too, and a memarg may carry one (read_memarg). Bounds (label depth, local index, lane < 16,
+ * ...) are validation, not decoding, and are left to the validator.
  */
 #include "instr.h"
 

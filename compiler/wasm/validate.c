@@ -536,8 +536,7 @@ static bool need_type(FuncCheck *fc, uint32_t index) {
  */
 static bool check_memarg(FuncCheck *fc, const WaInstr *in) {
     WA_TRY(need_memory(fc, in->imm.memarg.memory));
-    if (!wa_module_memory_is64(fc->m, in->imm.memarg.memory) &&
-        in->imm.memarg.offset > UINT32_MAX)
+    if (!wa_module_memory_is64(fc->m, in->imm.memarg.memory) && in->imm.memarg.offset > UINT32_MAX)
         return wa_diag_error(fc->d, fc->at, "offset out of range: %s offset=%llu for an i32 memory",
                              wa_op_name[in->op], (unsigned long long)in->imm.memarg.offset);
     if (in->imm.memarg.align_log2 > wa_op_memlog2[in->op])
