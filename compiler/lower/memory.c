@@ -3,10 +3,13 @@
  *
  * A memory's base never moves (the runtime reserves its whole 8 GiB range up
  * front), so it is loaded once per function in the entry block and stays in
- * a register. The effective address base + zext(index) + offset always lies
- * inside that reservation, so accesses need no bounds check: one beyond the
- * current size hits an inaccessible page and the runtime's fault handler
- * turns it into "out of bounds memory access". Wasm alignment is only a hint,
+ * a register, for every memory the function uses (multi-memory: each has its
+ * own reservation). For an i32 memory the effective address base +
+ * zext(index) + offset always lies inside that reservation, so accesses need
+ * no bounds check: one beyond the current size hits an inaccessible page and
+ * the runtime's fault handler turns it into "out of bounds memory access".
+ * An i64 memory (memory64) gets one explicit compare per access first
+ * (check_memory64), after which the same holds. Wasm alignment is only a hint,
  * so accesses are emitted with alignment 1 (free on x86-64).
  *
  * Every access is volatile, and that is what makes the guard pages a sound

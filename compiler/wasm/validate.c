@@ -4,8 +4,9 @@
  * Algorithm").
  *
  * Two levels:
- *   - Module level (spec 3.4): limits of tables and memories, at most one
- *     memory, type indices of functions, constant expressions of globals and
+ *   - Module level (spec 3.4): limits of tables and memories (i64 memories
+ *     up to 2^48 pages, memory64), at most one memory unless multi-memory
+ *     is on, type indices of functions, constant expressions of globals and
  *     segments, element and data segments, the start function, exports with
  *     distinct names. While checking constant expressions and exports it
  *     collects C.refs, the functions that function bodies may name with

@@ -240,6 +240,28 @@ Test(memory, grow_returns_the_old_size_and_honours_max) {
     wa_rt_memory_free(mem);
 }
 
+/* memory64: a maximum up to 2^48 pages may be declared; growth stops at WA_RT_MAX_PAGES here. */
+Test(memory, memory64_limits_and_grow) {
+    wa_rt_limits_t too_big32 = {.min = 1, .max = UINT64_C(1) << 20, .has_max = 1};
+    cr_assert_null(wa_rt_memory_new(&too_big32), "an i32 memory's maximum is 65536 pages");
+    wa_rt_limits_t l = {.min = 1, .max = UINT64_C(1) << 40, .has_max = 1, .is64 = 1};
+    wa_rt_memory_t *mem = wa_rt_memory_new(&l);
+    cr_assert_not_null(mem);
+    cr_assert(mem->is64);
+    cr_assert_eq(mem->max_pages, UINT64_C(1) << 40, "the declared maximum, for import matching");
+    cr_assert_eq(wa_rt_memory_grow(mem, UINT64_MAX), -1, "a delta of 2^64-1 pages cannot wrap");
+    cr_assert_eq(wa_rt_memory_grow(mem, UINT64_C(1) << 32), -1);
+    cr_assert_eq(wa_rt_memory_grow(mem, WA_RT_MAX_PAGES), -1, "one page more than the cap");
+    cr_assert_eq(wa_rt_memory_grow(mem, 2), 1);
+    cr_assert_eq(mem->size, 3 * (uint64_t)WA_RT_PAGE_SIZE);
+    /* The guard generated code relies on: the cap plus WA_RT_MEMORY64_GUARD is reserved. */
+    cr_assert_geq(mem->reserved,
+                  (uint64_t)WA_RT_MAX_PAGES * WA_RT_PAGE_SIZE + WA_RT_MEMORY64_GUARD);
+    wa_rt_limits_t over = {.min = 0, .max = (UINT64_C(1) << 48) + 1, .has_max = 1, .is64 = 1};
+    cr_assert_null(wa_rt_memory_new(&over));
+    wa_rt_memory_free(mem);
+}
+
 Test(memory, grow_stops_at_4_gib_without_a_max) {
     wa_rt_memory_t *mem = new_memory(0, false, 0);
     cr_assert_eq(wa_rt_memory_grow(mem, WA_RT_MAX_PAGES + 0u), 0);
