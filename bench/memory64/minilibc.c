@@ -128,7 +128,9 @@ int printf(const char *fmt, ...) {
             size = 1, p++;
         switch (*p) {
         case 'd': {
-            long long v = longs >= 2 ? va_arg(ap, long long) : longs ? va_arg(ap, long) : va_arg(ap, int);
+            long long v = longs >= 2 ? va_arg(ap, long long)
+                          : longs    ? va_arg(ap, long)
+                                     : va_arg(ap, int);
             if (v < 0)
                 put('-'), v = -v;
             put_unsigned((unsigned long long)v, 10, width, pad);
@@ -136,7 +138,7 @@ int printf(const char *fmt, ...) {
         }
         case 'u':
         case 'x': {
-            unsigned long long v = longs >= 2 ? va_arg(ap, unsigned long long)
+            unsigned long long v = longs >= 2      ? va_arg(ap, unsigned long long)
                                    : longs || size ? va_arg(ap, unsigned long)
                                                    : va_arg(ap, unsigned);
             put_unsigned(v, *p == 'x' ? 16 : 10, width, pad);
