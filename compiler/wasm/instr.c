@@ -224,8 +224,10 @@ static bool read_br_table(WaReader *r, WaArena *scratch, WaInstr *in) {
 }
 
 /*
- * The proposal switches (instr.h). Read once; `WASMAOT_DISABLE_PROPOSALS` is
- * a temporary stand-in for the feature flags of issue 11 item 1.
+ * The proposal switches (instr.h). `WASMAOT_DISABLE_PROPOSALS` is a temporary
+ * stand-in for the feature flags of issue 11 item 1. Not cached: reading the
+ * environment is safe from any thread as long as nothing sets it, which the
+ * compiler never does, and it costs nothing next to LLVM.
  */
 static bool proposal_on(const char *name) {
     const char *off = getenv("WASMAOT_DISABLE_PROPOSALS");
@@ -233,17 +235,11 @@ static bool proposal_on(const char *name) {
 }
 
 bool wa_proposal_multi_memory(void) {
-    static int on = -1;
-    if (on < 0)
-        on = proposal_on("multi-memory");
-    return on;
+    return proposal_on("multi-memory");
 }
 
 bool wa_proposal_memory64(void) {
-    static int on = -1;
-    if (on < 0)
-        on = proposal_on("memory64");
-    return on;
+    return proposal_on("memory64");
 }
 
 /*
