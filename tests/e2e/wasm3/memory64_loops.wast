@@ -134,3 +134,17 @@
 (assert_trap (invoke "off4g" (i64.const -0x100000000)) "out of bounds memory access")
 (assert_trap (invoke "offmax" (i64.const 0x20)) "out of bounds memory access")
 (assert_trap (invoke "offmax" (i64.const 0)) "out of bounds memory access")
+
+;; Imports match only a memory of the same address type (memory64 proposal, import subtyping).
+(module $M32 (memory (export "mem") 1))
+(register "m32" $M32)
+(module $M64 (memory (export "mem") i64 1))
+(register "m64" $M64)
+(assert_unlinkable (module (import "m32" "mem" (memory i64 1))) "incompatible import type")
+(assert_unlinkable (module (import "m64" "mem" (memory 1))) "incompatible import type")
+(module (import "m64" "mem" (memory i64 1))
+  (func (export "poke") (param i64 i32) (i32.store8 (local.get 0) (local.get 1)))
+  (func (export "peek") (param i64) (result i32) (i32.load8_u (local.get 0))))
+(assert_return (invoke "poke" (i64.const 65535) (i32.const 7)))
+(assert_return (invoke "peek" (i64.const 65535)) (i32.const 7))
+(assert_trap (invoke "peek" (i64.const 65536)) "out of bounds memory access")
