@@ -235,6 +235,13 @@ static bool bind_import(instance_impl_t *impl, uint32_t i, const wa_rt_extern_t 
         const wa_rt_memory_t *mem = ext->memory;
         uint64_t pages = mem->size / WA_RT_PAGE_SIZE;
         const wa_rt_limits_t *want = &m->memories[imp->index];
+        /* memory64: a memory matches an import of its own address type only. */
+        if (mem->is64 != want->is64) {
+            ok = false;
+            snprintf(detail, sizeof detail, ": %s memory for an %s import",
+                     mem->is64 ? "i64" : "i32", want->is64 ? "i64" : "i32");
+            break;
+        }
         ok = limits_match(pages, mem->has_max, mem->max_pages, want);
         if (!ok)
             describe_limits(detail, sizeof detail, pages, mem->has_max, mem->max_pages, want);

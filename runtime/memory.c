@@ -132,8 +132,11 @@ static uint8_t *reserve_aligned(uint64_t size) {
 }
 
 wa_rt_memory_t *wa_rt_memory_new(const wa_rt_limits_t *limits) {
+    /* A memory64 memory may declare a maximum up to 2^48 pages; it still grows to
+       WA_RT_MAX_PAGES at most (a resource limit, spec 4.4.7 memory.grow may fail). */
+    uint64_t max_declared = limits->is64 ? WA_RT_MAX_PAGES64 : WA_RT_MAX_PAGES;
     if (limits->min > WA_RT_MAX_PAGES ||
-        (limits->has_max && (limits->max > WA_RT_MAX_PAGES || limits->min > limits->max)))
+        (limits->has_max && (limits->max > max_declared || limits->min > limits->max)))
         return NULL;
     wa_rt_memory_t *mem = calloc(1, sizeof *mem);
     if (mem == NULL)
@@ -149,6 +152,7 @@ wa_rt_memory_t *wa_rt_memory_new(const wa_rt_limits_t *limits) {
     mem->max_pages = limits->has_max ? limits->max : WA_RT_MAX_PAGES;
     mem->reserved = WA_RT_MEMORY_RESERVATION;
     mem->has_max = limits->has_max;
+    mem->is64 = limits->is64 != 0;
     if (!register_region((uintptr_t)base, (uintptr_t)base + WA_RT_MEMORY_RESERVATION))
         goto fail_map;
     return mem;
@@ -169,29 +173,32 @@ void wa_rt_memory_free(wa_rt_memory_t *mem) {
     free(mem);
 }
 
-int32_t wa_rt_memory_grow(wa_rt_memory_t *mem, uint32_t delta_pages) {
+int64_t wa_rt_memory_grow(wa_rt_memory_t *mem, uint64_t delta_pages) {
     uint64_t old_pages = mem->size / WA_RT_PAGE_SIZE;
     if (delta_pages == 0)
-        return (int32_t)old_pages;
+        return (int64_t)old_pages;
+    /* A memory64 delta may be anything up to 2^64-1: compare before adding. */
+    if (delta_pages > WA_RT_MAX_PAGES - old_pages)
+        return -1;
     uint64_t new_pages = old_pages + delta_pages;
-    if (new_pages > mem->max_pages || new_pages > WA_RT_MAX_PAGES)
+    if (new_pages > mem->max_pages)
         return -1;
     /* Failing to commit is a resource limit the spec allows grow to report (4.4.7). */
-    if (mprotect(mem->base + mem->size, (uint64_t)delta_pages * WA_RT_PAGE_SIZE,
-                 PROT_READ | PROT_WRITE) != 0)
+    if (mprotect(mem->base + mem->size, delta_pages * WA_RT_PAGE_SIZE, PROT_READ | PROT_WRITE) != 0)
         return -1;
     mem->size = new_pages * WA_RT_PAGE_SIZE;
-    return (int32_t)old_pages;
+    return (int64_t)old_pages;
 }
 
 /* ---- Bulk memory instructions (spec 4.4.7) ---- */
 
-WA_RT_ENTRY void wa_rt_memory_init(wa_rt_instance_t *inst, uint32_t mem, uint32_t seg, uint32_t dst,
+WA_RT_ENTRY void wa_rt_memory_init(wa_rt_instance_t *inst, uint32_t mem, uint32_t seg, uint64_t dst,
                                    uint32_t src, uint32_t n) {
     wa_rt_memory_t *m = inst->memories[mem];
     const wa_rt_segment_t *s = &inst->datas[seg];
-    /* 64-bit sums: u32 + u32 cannot wrap; a dropped segment has size 0. */
-    if ((uint64_t)src + n > s->size || (uint64_t)dst + n > m->size)
+    /* 64-bit sums: u32 + u32 cannot wrap; a dropped segment has size 0. dst is a memory64
+       address (any u64, so compared without adding) or a zero-extended u32. */
+    if ((uint64_t)src + n > s->size || dst > m->size || n > m->size - dst)
         wa_rt_trap_at(WA_RT_TRAP_MEMORY_OUT_OF_BOUNDS, WA_RT_CALLER_PC());
     if (n > 0)
         memcpy(m->base + dst, (const uint8_t *)s->data + src, n);

@@ -40,17 +40,25 @@ extern "C" {
 #endif
 
 /* Bumped whenever a struct below changes layout; a module records the version it was built for. */
-#define WA_RT_ABI_VERSION 4
+#define WA_RT_ABI_VERSION 5
 
 #define WA_RT_PAGE_SIZE 65536u
-#define WA_RT_MAX_PAGES 65536u /* wasm32: 4 GiB */
+#define WA_RT_MAX_PAGES 65536u /* wasm32: 4 GiB; also the most a memory64 memory grows to here */
+/* The largest maximum a memory64 memory may declare (2^48 pages: 2^64 bytes). */
+#define WA_RT_MAX_PAGES64 (UINT64_C(1) << 48)
 
 /*
  * Address space reserved for each linear memory: 8 GiB covers every address a
  * wasm32 access can form (u32 index + u32 offset + 16-byte access), so loads
  * and stores need no bounds check; the 64 KiB past it absorbs the access width.
+ * A memory64 memory gets the same reservation and grows to WA_RT_MAX_PAGES at
+ * most, so the WA_RT_MEMORY64_GUARD bytes past any size it can have are
+ * reserved too: generated code checks only that an i64 address is below the
+ * size when memarg offset + access width fits in them (compiler/lower/memory.c).
  */
 #define WA_RT_MEMORY_RESERVATION ((UINT64_C(8) << 30) + WA_RT_PAGE_SIZE)
+#define WA_RT_MEMORY64_GUARD                                                                       \
+    (WA_RT_MEMORY_RESERVATION - (uint64_t)WA_RT_MAX_PAGES * WA_RT_PAGE_SIZE)
 
 /* Value type codes, as in the binary format. */
 #define WA_RT_I32 0x7F

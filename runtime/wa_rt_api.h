@@ -130,9 +130,12 @@ const wa_rt_functype_t *wa_rt_type_of_id(uint32_t id);
 /*
  * A new linear memory of limits->min pages, growable to limits->max (if
  * has_max) or WA_RT_MAX_PAGES: WA_RT_MEMORY_RESERVATION bytes of address space
- * are reserved and the initial pages committed, zeroed. Returns NULL if the
- * limits are out of range (min > max, more than WA_RT_MAX_PAGES) or the
- * address space or memory cannot be had.
+ * are reserved and the initial pages committed, zeroed. limits->is64 makes it
+ * an i64-addressed memory (memory64), which only an i64 memory import
+ * accepts; it may declare a maximum up to WA_RT_MAX_PAGES64 but grows to
+ * WA_RT_MAX_PAGES at most. Returns NULL if the limits are out of range (min >
+ * max, min above WA_RT_MAX_PAGES, max above WA_RT_MAX_PAGES or, for is64,
+ * WA_RT_MAX_PAGES64) or the address space or memory cannot be had.
  */
 wa_rt_memory_t *wa_rt_memory_new(const wa_rt_limits_t *limits);
 

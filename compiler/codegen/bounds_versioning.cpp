@@ -25,6 +25,13 @@
  * short loop), and WaBoundsUnversioning, at the end of the pipeline, takes
  * back each copy that LLVM made no better than the checked loop.
  *
+ * Only accesses based on memory 0's mem0_base field are considered: other
+ * memories (multi-memory) and an i64 memory 0 (memory64, whose base
+ * compiler/lower/memory.c reads through its wa_rt_memory_t instead) leave a
+ * loop that touches them alone. An i64 address is not a zero-extended i32
+ * that cannot wrap, and SCEV folds the wasm's own (wrapping) i64 constants
+ * into the memarg offset, so the reasoning below would not hold for it.
+ *
  * Offsets are i64 SCEVs: base + zext(i32 address) + memarg offset minus the
  * base. An i32 address that is an affine recurrence {s,+,t} wraps at 2^32,
  * so its range over the loop is s .. s + t*L only if that does not wrap: the

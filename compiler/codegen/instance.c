@@ -130,6 +130,7 @@ static LLVMValueRef limits_const(WaCodegen *cg, const WaLimits *l) {
     f[WA_RT_LIMITS_MIN] = i64c(cg, l->min);
     f[WA_RT_LIMITS_MAX] = i64c(cg, l->max);
     f[WA_RT_LIMITS_HAS_MAX] = i8c(cg, l->has_max);
+    f[WA_RT_LIMITS_IS64] = i8c(cg, l->is64);
     return const_struct(cg, WA_RT_STRUCT_LIMITS, f, WA_RT_LIMITS_NFIELDS);
 }
 
@@ -342,7 +343,11 @@ static bool apply_data_segments(WaFuncGen *fg) {
             continue;
         WaStackValue offset;
         WA_TRY(wa_fg_lower_const_expr(fg, &seg->offset, &offset));
-        LLVMValueRef args[6] = {fg->ctx,     i32c(cg, seg->memory_index), i32c(cg, i), offset.value,
+        /* memory64: an i64 memory's offset is already an i64; the runtime takes a u64. */
+        LLVMValueRef dst = offset.type == WA_VT_I64
+                               ? offset.value
+                               : LLVMBuildZExt(cg->b, offset.value, cg->t_i64, "");
+        LLVMValueRef args[6] = {fg->ctx,     i32c(cg, seg->memory_index), i32c(cg, i), dst,
                                 i32c(cg, 0), i32c(cg, seg->size)};
         wa_codegen_rt_call(cg, WA_RT_MEMORY_INIT, args, 6, "");
         LLVMValueRef drop[2] = {fg->ctx, i32c(cg, i)};

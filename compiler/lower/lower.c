@@ -276,6 +276,7 @@ void wa_fg_begin(WaFuncGen *fg, WaCodegen *cg, LLVMValueRef fn) {
     fg->ctx = LLVMGetParam(fn, 0);
     fg->global_ptrs = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, cg->m->nglobals);
     fg->memory_bases = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, cg->m->nmemories);
+    fg->memory_objects = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, cg->m->nmemories);
     fg->entry = LLVMAppendBasicBlockInContext(cg->llvm, fn, "entry");
     LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(cg->llvm, fn, "body");
     LLVMPositionBuilderAtEnd(cg->b, fg->entry);

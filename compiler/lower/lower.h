@@ -71,8 +71,9 @@ typedef struct WaFuncGen {
     uint32_t nlocals;
     WA_VEC(WaStackValue) stack;
     WA_VEC(WaControl) control;
-    LLVMValueRef *global_ptrs;  /* per global: hoisted load of ctx->globals[i], or NULL */
-    LLVMValueRef *memory_bases; /* per memory: hoisted load of its base, or NULL */
+    LLVMValueRef *global_ptrs;    /* per global: hoisted load of ctx->globals[i], or NULL */
+    LLVMValueRef *memory_bases;   /* per memory: hoisted load of its base, or NULL */
+    LLVMValueRef *memory_objects; /* per memory: hoisted load of its wa_rt_memory_t, or NULL */
     /* call.c, allocated on first use: per table its hoisted loads, per type its canonical id */
     struct WaHoistedTable *tables;
     LLVMValueRef *type_ids;
@@ -124,15 +125,21 @@ typedef enum WaTbaa {
 /* Tags load or store `access` as touching only memory of kind `kind` (memory.c). */
 void wa_fg_set_tbaa(WaFuncGen *fg, LLVMValueRef access, WaTbaa kind);
 
-/* The wa_rt_memory_t of memory `index` (memory.c). */
+/* The wa_rt_memory_t of memory `index` (memory.c), loaded once per function. */
 LLVMValueRef wa_fg_memory(WaFuncGen *fg, uint32_t index);
 
+/* The current size in bytes (i64) of memory `index` (memory.c), loaded here. */
+LLVMValueRef wa_fg_memory_size(WaFuncGen *fg, uint32_t index);
+
 /*
- * The address a load or store with memarg `ma` accesses for the i32 `index`
- * (memory.c): base + zext(index) + offset, inside the memory's guarded
- * reservation, so it needs no bounds check. Used by simd.c.
+ * The address a load or store of `bytes` bytes with memarg `ma` accesses for
+ * the address operand `index` (memory.c): for an i32 memory base +
+ * zext(index) + offset, inside the memory's guarded reservation, so it needs
+ * no bounds check; for an i64 memory (memory64) base + index + offset after
+ * one explicit compare that traps when it is out of bounds. Used by simd.c.
  */
-LLVMValueRef wa_fg_effective_address(WaFuncGen *fg, const WaMemArg *ma, LLVMValueRef index);
+LLVMValueRef wa_fg_effective_address(WaFuncGen *fg, const WaMemArg *ma, LLVMValueRef index,
+                                     uint64_t bytes);
 
 /* Branches to the function's shared trap block for `kind` if cond (an i1) is true. */
 void wa_fg_trap_if(WaFuncGen *fg, LLVMValueRef cond, wa_rt_trap_t kind);

@@ -3,10 +3,13 @@
  *
  * A memory's base never moves (the runtime reserves its whole 8 GiB range up
  * front), so it is loaded once per function in the entry block and stays in
- * a register. The effective address base + zext(index) + offset always lies
- * inside that reservation, so accesses need no bounds check: one beyond the
- * current size hits an inaccessible page and the runtime's fault handler
- * turns it into "out of bounds memory access". Wasm alignment is only a hint,
+ * a register, for every memory the function uses (multi-memory: each has its
+ * own reservation). For an i32 memory the effective address base +
+ * zext(index) + offset always lies inside that reservation, so accesses need
+ * no bounds check: one beyond the current size hits an inaccessible page and
+ * the runtime's fault handler turns it into "out of bounds memory access".
+ * An i64 memory (memory64) gets one explicit compare per access first
+ * (check_memory64), after which the same holds. Wasm alignment is only a hint,
  * so accesses are emitted with alignment 1 (free on x86-64).
  *
  * Every access is volatile, and that is what makes the guard pages a sound
@@ -93,26 +96,62 @@ static void mark(WaFuncGen *fg, LLVMValueRef v, const char *kind) {
                     LLVMMetadataAsValue(llvm, LLVMMDNodeInContext2(llvm, NULL, 0)));
 }
 
-/* The base address of memory `index`, loaded once per function. */
+/* Marks a load emitted in the entry block as reading a field that never changes while code runs. */
+static void mark_invariant(WaFuncGen *fg, LLVMValueRef load) {
+    LLVMContextRef llvm = fg->cg->llvm;
+    LLVMSetMetadata(load, LLVMGetMDKindIDInContext(llvm, "invariant.load", 14),
+                    LLVMMetadataAsValue(llvm, LLVMMDNodeInContext2(llvm, NULL, 0)));
+}
+
+/*
+ * The wa_rt_memory_t of memory `index`, loaded once per function in the entry
+ * block: instance->memories and what it points to never change once the
+ * instance is made (memory 0 has its own instance field).
+ */
+static LLVMValueRef memory_object(WaFuncGen *fg, uint32_t index) {
+    WaCodegen *cg = fg->cg;
+    if (index == 0)
+        return wa_fg_load_ctx_field_hoisted(fg, WA_RT_INSTANCE_MEM0, "mem0");
+    if (fg->memory_objects[index] != NULL)
+        return fg->memory_objects[index];
+    LLVMValueRef mems = wa_fg_load_ctx_field_hoisted(fg, WA_RT_INSTANCE_MEMORIES, "memories");
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(cg->llvm);
+    LLVMPositionBuilderBefore(b, LLVMGetBasicBlockTerminator(fg->entry));
+    LLVMValueRef idx = LLVMConstInt(cg->t_i64, index, false);
+    LLVMValueRef mem =
+        LLVMBuildLoad2(b, cg->t_ptr, LLVMBuildGEP2(b, cg->t_ptr, mems, &idx, 1, ""), "mem");
+    mark_invariant(fg, mem);
+    LLVMDisposeBuilder(b);
+    fg->memory_objects[index] = mem;
+    return mem;
+}
+
+/*
+ * The base address of memory `index`, loaded once per function in the entry
+ * block, so every memory a function uses keeps its base in a register (or a
+ * spill slot under pressure) as memory 0 does. Memory 0's comes from the
+ * instance's mem0_base field, which codegen/bounds_versioning.cpp recognises;
+ * that pass reasons about zero-extended i32 addresses only, so an i64 memory
+ * 0 reads its base through its wa_rt_memory_t like the other memories, and
+ * the pass leaves its loops alone.
+ */
 static LLVMValueRef memory_base(WaFuncGen *fg, uint32_t index) {
     WaCodegen *cg = fg->cg;
     if (fg->memory_bases[index] != NULL)
         return fg->memory_bases[index];
     LLVMValueRef base;
-    if (index == 0) {
+    if (index == 0 && !wa_module_memory_is64(cg->m, 0)) {
         base = wa_fg_load_ctx_field_hoisted(fg, WA_RT_INSTANCE_MEM0_BASE, "mem0_base");
     } else {
-        LLVMValueRef mems = wa_fg_load_ctx_field_hoisted(fg, WA_RT_INSTANCE_MEMORIES, "memories");
+        LLVMValueRef mem = memory_object(fg, index);
         LLVMBuilderRef b = LLVMCreateBuilderInContext(cg->llvm);
         LLVMPositionBuilderBefore(b, LLVMGetBasicBlockTerminator(fg->entry));
-        LLVMValueRef idx = LLVMConstInt(cg->t_i64, index, false);
-        LLVMValueRef mem =
-            LLVMBuildLoad2(b, cg->t_ptr, LLVMBuildGEP2(b, cg->t_ptr, mems, &idx, 1, ""), "");
         LLVMValueRef base_ptr =
             wa_codegen_rt_field_ptr(cg, b, mem, WA_RT_STRUCT_MEMORY, WA_RT_MEMORY_BASE);
         base =
             LLVMBuildLoad2(b, wa_codegen_rt_field_type(cg, WA_RT_STRUCT_MEMORY, WA_RT_MEMORY_BASE),
                            base_ptr, "mem_base");
+        mark_invariant(fg, base);
         LLVMDisposeBuilder(b);
     }
     fg->memory_bases[index] = base;
@@ -120,25 +159,77 @@ static LLVMValueRef memory_base(WaFuncGen *fg, uint32_t index) {
 }
 
 LLVMValueRef wa_fg_memory(WaFuncGen *fg, uint32_t index) {
-    WaCodegen *cg = fg->cg;
-    if (index == 0)
-        return wa_fg_load_ctx_field_hoisted(fg, WA_RT_INSTANCE_MEM0, "mem0");
-    LLVMValueRef mems = wa_fg_load_ctx_field_hoisted(fg, WA_RT_INSTANCE_MEMORIES, "memories");
-    LLVMValueRef idx = LLVMConstInt(cg->t_i64, index, false);
-    return LLVMBuildLoad2(cg->b, cg->t_ptr, LLVMBuildGEP2(cg->b, cg->t_ptr, mems, &idx, 1, ""), "");
+    return memory_object(fg, index);
 }
 
-/* base + zext(index) + offset, as a pointer. */
-static LLVMValueRef effective_address(WaFuncGen *fg, const WaMemArg *ma, LLVMValueRef index) {
+LLVMValueRef wa_fg_memory_size(WaFuncGen *fg, uint32_t index) {
     WaCodegen *cg = fg->cg;
-    LLVMValueRef addr = LLVMBuildZExt(cg->b, index, cg->t_i64, "");
+    LLVMValueRef size = wa_codegen_rt_load(cg, memory_object(fg, index), WA_RT_STRUCT_MEMORY,
+                                           WA_RT_MEMORY_SIZE, "mem_bytes");
+    /* A runtime object, never a linear memory's bytes: wasm stores do not clobber it. */
+    wa_fg_set_tbaa(fg, size, WA_TBAA_RUNTIME);
+    return size;
+}
+
+/*
+ * memory64 (the proposal's load/store rule: trap if ea + N > |mem.data|, ea
+ * = i + offset computed without wrapping): an i64 address can be anywhere
+ * in 2^64, so guard pages alone cannot catch it, and the access gets one
+ * explicit compare with the memory's current byte size.
+ *
+ * When offset + N fits in the WA_RT_MEMORY64_GUARD bytes that stay reserved
+ * past any size a memory64 memory can reach (runtime/memory.c grows it to
+ * WA_RT_MAX_PAGES at most, in the same 8 GiB reservation as an i32 memory),
+ * the compare is `i <u size` alone: then base + i + offset + N stays inside
+ * the reservation, and the part beyond the size faults on its PROT_NONE
+ * pages, which the fault handler turns into the same trap, exactly as for
+ * i32 memories. The condition does not depend on the offset, so accesses to
+ * a[i], a[i+1].. (the same i, other offsets) share one compare, which LLVM's
+ * GVN removes when a dominating one covers it, and the size is a plain load
+ * tagged as a runtime object: LLVM keeps it in a register across wasm
+ * stores and reloads it only after calls (which may grow the memory).
+ * A larger constant offset gets the full check, with a saturating add so
+ * that i + offset + N cannot wrap past 2^64 (saturated, it exceeds any size).
+ */
+static void check_memory64(WaFuncGen *fg, const WaMemArg *ma, LLVMValueRef index, uint64_t bytes) {
+    WaCodegen *cg = fg->cg;
+    LLVMValueRef size = wa_fg_memory_size(fg, ma->memory);
+    LLVMValueRef out;
+    if (ma->offset <= WA_RT_MEMORY64_GUARD - bytes) {
+        out = LLVMBuildICmp(cg->b, LLVMIntUGE, index, size, "oob");
+    } else {
+        /* offset + N itself may exceed 2^64: saturate that too. */
+        uint64_t tail = ma->offset > UINT64_MAX - bytes ? UINT64_MAX : ma->offset + bytes;
+        LLVMValueRef args[2] = {index, LLVMConstInt(cg->t_i64, tail, false)};
+        LLVMValueRef end = wa_cg_call_intrinsic(cg, "llvm.uadd.sat", &cg->t_i64, 1, args, 2);
+        out = LLVMBuildICmp(cg->b, LLVMIntUGT, end, size, "oob");
+    }
+    wa_fg_trap_if(fg, out, WA_RT_TRAP_MEMORY_OUT_OF_BOUNDS);
+}
+
+/*
+ * base + zext(index) + offset for an i32 memory, as a pointer; for an i64
+ * memory base + index + offset after check_memory64, which makes it lie
+ * within the reservation.
+ */
+static LLVMValueRef effective_address(WaFuncGen *fg, const WaMemArg *ma, LLVMValueRef index,
+                                      uint64_t bytes) {
+    WaCodegen *cg = fg->cg;
+    LLVMValueRef addr;
+    if (wa_module_memory_is64(cg->m, ma->memory)) {
+        check_memory64(fg, ma, index, bytes);
+        addr = index;
+    } else {
+        addr = LLVMBuildZExt(cg->b, index, cg->t_i64, "");
+    }
     if (ma->offset != 0)
         addr = LLVMBuildNUWAdd(cg->b, addr, LLVMConstInt(cg->t_i64, ma->offset, false), "");
     return LLVMBuildGEP2(cg->b, cg->t_i8, memory_base(fg, ma->memory), &addr, 1, "addr");
 }
 
-LLVMValueRef wa_fg_effective_address(WaFuncGen *fg, const WaMemArg *ma, LLVMValueRef index) {
-    return effective_address(fg, ma, index);
+LLVMValueRef wa_fg_effective_address(WaFuncGen *fg, const WaMemArg *ma, LLVMValueRef index,
+                                     uint64_t bytes) {
+    return effective_address(fg, ma, index, bytes);
 }
 
 /* The integer type of an access of 2^log2 bytes. */
@@ -167,7 +258,8 @@ bool wa_lower_load(WaFuncGen *fg, const WaInstr *in) {
     WaCodegen *cg = fg->cg;
     WaValType result = (WaValType)wa_op_sig[in->op][3];
     LLVMTypeRef result_type = wa_cg_type(cg, result);
-    LLVMValueRef ptr = effective_address(fg, &in->imm.memarg, wa_fg_pop(fg));
+    LLVMValueRef ptr =
+        effective_address(fg, &in->imm.memarg, wa_fg_pop(fg), UINT64_C(1) << wa_op_memlog2[in->op]);
     WaAux ext = (WaAux)wa_op_aux[in->op];
     LLVMTypeRef mem_type =
         ext == WA_AUX_PLAIN ? result_type : access_int_type(cg, wa_op_memlog2[in->op]);
@@ -183,7 +275,8 @@ bool wa_lower_load(WaFuncGen *fg, const WaInstr *in) {
 bool wa_lower_store(WaFuncGen *fg, const WaInstr *in) {
     WaCodegen *cg = fg->cg;
     WaStackValue value = wa_fg_pop_typed(fg);
-    LLVMValueRef ptr = effective_address(fg, &in->imm.memarg, wa_fg_pop(fg));
+    LLVMValueRef ptr =
+        effective_address(fg, &in->imm.memarg, wa_fg_pop(fg), UINT64_C(1) << wa_op_memlog2[in->op]);
     LLVMValueRef v = value.value;
     unsigned bits = 8u << wa_op_memlog2[in->op];
     /* Narrow stores (i32.store8, i64.store32, ...) keep the low bits. */
@@ -193,18 +286,27 @@ bool wa_lower_store(WaFuncGen *fg, const WaInstr *in) {
     return true;
 }
 
+/*
+ * memory.size and memory.grow: pages of the memory's address type (memory64:
+ * i64). The runtime's grow takes and returns 64 bits: an i32 memory's delta
+ * is zero-extended and its result (at most 65536, or -1) truncated.
+ */
 bool wa_lower_memory(WaFuncGen *fg, const WaInstr *in) {
     WaCodegen *cg = fg->cg;
-    LLVMValueRef mem = wa_fg_memory(fg, in->imm.index);
+    bool is64 = wa_module_memory_is64(cg->m, in->imm.index);
+    WaValType at = is64 ? WA_VT_I64 : WA_VT_I32;
     if (in->op == WA_OP_MEMORY_SIZE) {
-        LLVMValueRef bytes =
-            wa_codegen_rt_load(cg, mem, WA_RT_STRUCT_MEMORY, WA_RT_MEMORY_SIZE, "mem_bytes");
+        LLVMValueRef bytes = wa_fg_memory_size(fg, in->imm.index);
         LLVMValueRef pages = LLVMBuildLShr(cg->b, bytes, LLVMConstInt(cg->t_i64, 16, false), "");
-        wa_fg_push(fg, LLVMBuildTrunc(cg->b, pages, cg->t_i32, "pages"), WA_VT_I32);
+        wa_fg_push(fg, is64 ? pages : LLVMBuildTrunc(cg->b, pages, cg->t_i32, "pages"), at);
         return true;
     }
     /* memory.grow */
-    LLVMValueRef args[2] = {mem, wa_fg_pop(fg)};
-    wa_fg_push(fg, wa_codegen_rt_call(cg, WA_RT_MEMORY_GROW, args, 2, "old_pages"), WA_VT_I32);
+    LLVMValueRef delta = wa_fg_pop(fg);
+    if (!is64)
+        delta = LLVMBuildZExt(cg->b, delta, cg->t_i64, "");
+    LLVMValueRef args[2] = {wa_fg_memory(fg, in->imm.index), delta};
+    LLVMValueRef old = wa_codegen_rt_call(cg, WA_RT_MEMORY_GROW, args, 2, "old_pages");
+    wa_fg_push(fg, is64 ? old : LLVMBuildTrunc(cg->b, old, cg->t_i32, ""), at);
     return true;
 }

@@ -253,9 +253,10 @@ static bool lower_uniform(WaFuncGen *fg, WaAux aux, Shape s, bool binary) {
 
 /* ---- Memory ---- */
 
-/* The pointer a memory instruction accesses, from its popped i32 address. */
+/* The pointer a memory instruction accesses, from its popped address (i32, or i64 for memory64). */
 static LLVMValueRef pop_address(WaFuncGen *fg, const WaInstr *in) {
-    return wa_fg_effective_address(fg, &in->imm.memarg, wa_fg_pop(fg));
+    return wa_fg_effective_address(fg, &in->imm.memarg, wa_fg_pop(fg),
+                                   UINT64_C(1) << wa_op_memlog2[in->op]);
 }
 
 /* A vector of shape s with lane 0 set to x and the others copies of it (splat) or zero. */

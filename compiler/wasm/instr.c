@@ -11,12 +11,16 @@
  * Immediates follow the spec's binary grammar exactly. Wasm 2.0 has one memory,
  * so memory indices are the reserved single zero byte ("zero byte expected"
  * for anything else, including a zero in an over-long LEB128), while table
- * indices are full u32s. Bounds (label depth, local index, lane < 16, ...) are
- * validation, not decoding, and are left to the validator.
+ * indices are full u32s; with the multi-memory proposal memory indices are
+ * u32s too, and a memarg may carry one (read_memarg). Bounds (label depth, local index, lane < 16,
+ * ...) are validation, not decoding, and are left to the validator.
  */
 #include "instr.h"
 
 #include "../base/check.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 // clang-format off
 const char *const wa_op_name[WA_OP_COUNT] = {
@@ -219,14 +223,61 @@ static bool read_br_table(WaReader *r, WaArena *scratch, WaInstr *in) {
     return wa_read_u32(r, &in->imm.br_table.default_label);
 }
 
-/* memarg (spec 5.4.6): alignment exponent, then offset; both u32 in wasm32. */
+/*
+ * The proposal switches (instr.h). `WASMAOT_DISABLE_PROPOSALS` is a temporary
+ * stand-in for the feature flags of issue 11 item 1. Not cached: reading the
+ * environment is safe from any thread as long as nothing sets it, which the
+ * compiler never does, and it costs nothing next to LLVM.
+ */
+static bool proposal_on(const char *name) {
+    const char *off = getenv("WASMAOT_DISABLE_PROPOSALS");
+    return off == NULL || strstr(off, name) == NULL;
+}
+
+bool wa_proposal_multi_memory(void) {
+    return proposal_on("multi-memory");
+}
+
+bool wa_proposal_memory64(void) {
+    return proposal_on("memory64");
+}
+
+/*
+ * memarg (spec 5.4.6, with the multi-memory and memory64 proposals): the
+ * alignment flags, then the memory index if bit 6 of the flags is set (the
+ * multi-memory encoding; memory 0 otherwise), then the offset. memory64 reads
+ * the offset as a u64 for every memory, as the reference interpreter does
+ * (binary-leb128.wast: an 11-byte offset is "integer representation too
+ * long"); the validator bounds it by the memory's address type. In Wasm 2.0
+ * both are u32, and bit 6 is just part of an (invalid) alignment.
+ */
 static bool read_memarg(WaReader *r, WaMemArg *out) {
+    uint32_t flags;
+    WA_TRY(wa_read_u32(r, &flags));
+    out->memory = 0;
+    if ((flags & 0x40) != 0 && wa_proposal_multi_memory()) {
+        WA_TRY(wa_read_u32(r, &out->memory));
+        flags &= ~UINT32_C(0x40);
+    }
+    out->align_log2 = flags;
+    if (wa_proposal_memory64())
+        return wa_read_u64(r, &out->offset);
     uint32_t offset;
-    WA_TRY(wa_read_u32(r, &out->align_log2));
     WA_TRY(wa_read_u32(r, &offset));
     out->offset = offset;
-    out->memory = 0;
     return true;
+}
+
+/*
+ * A memory index immediate (memory.size, memory.grow, memory.fill,
+ * memory.copy, memory.init): a u32 with multi-memory, else the reserved
+ * single zero byte of Wasm 2.0.
+ */
+static bool read_memidx(WaReader *r, uint32_t *out) {
+    if (wa_proposal_multi_memory())
+        return wa_read_u32(r, out);
+    *out = 0;
+    return read_zero_byte(r);
 }
 
 /* Reads the immediates of kind `imm` into in. */
@@ -255,8 +306,7 @@ static bool read_immediates(WaReader *r, WaArena *scratch, WaImmKind imm, WaInst
     case WA_IMM_MEMARG:
         return read_memarg(r, &in->imm.memarg);
     case WA_IMM_MEMIDX:
-        in->imm.index = 0;
-        return read_zero_byte(r);
+        return read_memidx(r, &in->imm.index);
     case WA_IMM_I32:
         return wa_read_s32(r, &in->imm.i32);
     case WA_IMM_I64:
@@ -287,12 +337,10 @@ static bool read_immediates(WaReader *r, WaArena *scratch, WaImmKind imm, WaInst
         return true;
     case WA_IMM_MEMORY_INIT:
         WA_TRY(wa_read_u32(r, &in->imm.pair.a));
-        in->imm.pair.b = 0;
-        return read_zero_byte(r);
+        return read_memidx(r, &in->imm.pair.b);
     case WA_IMM_MEMORY_COPY:
-        in->imm.pair.a = in->imm.pair.b = 0;
-        WA_TRY(read_zero_byte(r));
-        return read_zero_byte(r);
+        WA_TRY(read_memidx(r, &in->imm.pair.a));
+        return read_memidx(r, &in->imm.pair.b);
     case WA_IMM_TABLE_INIT:
         WA_TRY(wa_read_u32(r, &in->imm.pair.a));
         return wa_read_u32(r, &in->imm.pair.b);

@@ -208,6 +208,18 @@ typedef struct WaInstr {
     uint8_t lane; /* LANE, MEMARG_LANE */
 } WaInstr;
 
+/*
+ * Wasm 3.0 memory proposals: whether multi-memory and memory64 are on. Until
+ * the feature flags land (issue 11 item 1) both are on unless the environment
+ * variable WASMAOT_DISABLE_PROPOSALS lists them ("multi-memory,memory64"),
+ * which the Wasm 2.0 spec suite registration sets. Off, every construct is
+ * read and checked exactly as Wasm 2.0 reads it. The decoder and validator
+ * ask only through the uses_multi_memory / uses_memory64 helpers at the
+ * places where a module first shows the feature.
+ */
+bool wa_proposal_multi_memory(void);
+bool wa_proposal_memory64(void);
+
 /* A value type byte (spec 5.3.4); "malformed value type" otherwise. */
 bool wa_read_valtype(WaReader *r, WaValType *out);
 

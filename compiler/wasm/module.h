@@ -53,6 +53,7 @@ typedef struct WaLimits {
     uint64_t min;
     uint64_t max; /* meaningful only if has_max */
     bool has_max;
+    bool is64; /* memories: addressed with i64 (memory64 proposal, limits flag bit 2) */
 } WaLimits;
 
 typedef struct WaTableType {
@@ -201,6 +202,11 @@ typedef struct WaModule {
     uint32_t ncustoms;
     const char *name; /* module name from the name section, or NULL */
 } WaModule;
+
+/* Whether memory `index` is addressed with i64 (memory64 proposal): its address type. */
+static inline bool wa_module_memory_is64(const WaModule *m, uint32_t index) {
+    return m->memories[index].limits.is64;
+}
 
 /* The function type of function `func_index`. */
 static inline const WaFuncType *wa_module_func_type(const WaModule *m, uint32_t func_index) {

@@ -4,8 +4,9 @@
  * Algorithm").
  *
  * Two levels:
- *   - Module level (spec 3.4): limits of tables and memories, at most one
- *     memory, type indices of functions, constant expressions of globals and
+ *   - Module level (spec 3.4): limits of tables and memories (i64 memories
+ *     up to 2^48 pages, memory64), at most one memory unless multi-memory
+ *     is on, type indices of functions, constant expressions of globals and
  *     segments, element and data segments, the start function, exports with
  *     distinct names. While checking constant expressions and exports it
  *     collects C.refs, the functions that function bodies may name with
@@ -50,6 +51,8 @@
 
 /* Most pages a Wasm 2.0 memory may have: 65536 pages of 64 KiB = 4 GiB. */
 #define MAX_MEMORY_PAGES 65536u
+/* Most pages an i64 memory may have (memory64 proposal): 2^48 pages = 2^64 bytes. */
+#define MAX_MEMORY64_PAGES (UINT64_C(1) << 48)
 
 /* One entry of the control stack (the appendix's ctrl_frame). */
 typedef struct Frame {
@@ -231,11 +234,16 @@ static bool check_tables_and_memories(const ModCheck *mc) {
         const WaMemory *mem = &m->memories[i];
         size_t off = 0;
         bool has_off = import_offset(m, mem->imported, mem->import_index, &off);
-        WA_TRY(check_limits(d, &mem->limits, MAX_MEMORY_PAGES,
-                            "memory size must be at most 65536 pages (4GiB)", has_off, off));
+        if (mem->limits.is64)
+            WA_TRY(check_limits(d, &mem->limits, MAX_MEMORY64_PAGES,
+                                "memory size must be at most 2^48 pages (256TiB)", has_off, off));
+        else
+            WA_TRY(check_limits(d, &mem->limits, MAX_MEMORY_PAGES,
+                                "memory size must be at most 65536 pages (4GiB)", has_off, off));
     }
-    /* Wasm 2.0 allows one memory, imported or defined (the multi-memory proposal lifts this). */
-    if (m->nmemories > 1)
+    /* Wasm 2.0 allows one memory, imported or defined; the multi-memory proposal lifts this
+       (uses_multi_memory: a second memory). */
+    if (m->nmemories > 1 && !wa_proposal_multi_memory())
         return wa_diag_error_no_offset(d, "multiple memories: %u memories, at most 1 allowed",
                                        m->nmemories);
     return true;
@@ -289,7 +297,9 @@ static bool check_datas(const ModCheck *mc, WaArena *scratch) {
             continue;
         if (s->memory_index >= m->nmemories)
             return wa_diag_error(mc->d, s->offset_in_file, "unknown memory %u", s->memory_index);
-        WA_TRY(check_const_expr(mc, &s->offset, WA_VT_I32, scratch));
+        /* memory64: an i64 memory's segment offset is an i64 constant expression. */
+        WaValType at = wa_module_memory_is64(m, s->memory_index) ? WA_VT_I64 : WA_VT_I32;
+        WA_TRY(check_const_expr(mc, &s->offset, at, scratch));
     }
     return true;
 }
@@ -520,9 +530,16 @@ static bool need_type(FuncCheck *fc, uint32_t index) {
     return true;
 }
 
-/* Alignment (spec 3.3.7): 2^align must not exceed the access width, 2^memlog2 bytes. */
+/*
+ * Alignment (spec 3.3.7): 2^align must not exceed the access width, 2^memlog2
+ * bytes. With memory64 the offset is read as a u64; an i32 memory's must fit
+ * in u32 (its address type).
+ */
 static bool check_memarg(FuncCheck *fc, const WaInstr *in) {
     WA_TRY(need_memory(fc, in->imm.memarg.memory));
+    if (!wa_module_memory_is64(fc->m, in->imm.memarg.memory) && in->imm.memarg.offset > UINT32_MAX)
+        return wa_diag_error(fc->d, fc->at, "offset out of range: %s offset=%llu for an i32 memory",
+                             wa_op_name[in->op], (unsigned long long)in->imm.memarg.offset);
     if (in->imm.memarg.align_log2 > wa_op_memlog2[in->op])
         return wa_diag_error(
             fc->d, fc->at, "alignment must not be larger than natural: %s align=2^%u, natural 2^%u",
@@ -909,17 +926,67 @@ static bool check_special(FuncCheck *fc, const WaInstr *in) {
     WA_UNREACHABLE();
 }
 
+/* The address type of memory `index` (memory64 proposal): i64 or i32. */
+static uint8_t address_type(const FuncCheck *fc, uint32_t index) {
+    return wa_module_memory_is64(fc->m, index) ? WA_VT_I64 : WA_VT_I32;
+}
+
+/*
+ * opcodes.def types every memory operand as Wasm 2.0 does, i32. With
+ * memory64 an address, a size in pages and a byte count are of the memory's
+ * address type instead (the proposal's typing rules): the address of a
+ * load/store, memory.size's result, memory.grow's operand and result,
+ * memory.fill's destination and count, memory.init's destination (its
+ * segment offset and count stay i32), and memory.copy's destination and
+ * source each by its own memory, the count i64 only if both are i64.
+ * Immediates are checked first, so the indices are in range.
+ */
+static void memory_signature(const FuncCheck *fc, const WaInstr *in, uint8_t sig[4]) {
+    switch ((WaImmKind)wa_op_imm[in->op]) {
+    case WA_IMM_MEMARG:
+    case WA_IMM_MEMARG_LANE:
+        sig[0] = address_type(fc, in->imm.memarg.memory);
+        return;
+    case WA_IMM_MEMIDX: {
+        uint8_t at = address_type(fc, in->imm.index);
+        if (in->op == WA_OP_MEMORY_SIZE) {
+            sig[3] = at;
+        } else if (in->op == WA_OP_MEMORY_GROW) {
+            sig[0] = sig[3] = at;
+        } else { /* memory.fill: dst, value, n */
+            sig[0] = sig[2] = at;
+        }
+        return;
+    }
+    case WA_IMM_MEMORY_INIT:
+        sig[0] = address_type(fc, in->imm.pair.b);
+        return;
+    case WA_IMM_MEMORY_COPY: {
+        uint8_t dst = address_type(fc, in->imm.pair.a), src = address_type(fc, in->imm.pair.b);
+        sig[0] = dst;
+        sig[1] = src;
+        sig[2] = dst == WA_VT_I64 && src == WA_VT_I64 ? WA_VT_I64 : WA_VT_I32;
+        return;
+    }
+    default:
+        return;
+    }
+}
+
 static bool check_instr(FuncCheck *fc, const WaInstr *in) {
     if (wa_op_sig[in->op][0] == WA_VT_SPECIAL)
         return check_special(fc, in);
     WA_TRY(check_plain_immediates(fc, in));
+    uint8_t sig[4] = {wa_op_sig[in->op][0], wa_op_sig[in->op][1], wa_op_sig[in->op][2],
+                      wa_op_sig[in->op][3]};
+    memory_signature(fc, in, sig);
     for (int i = 2; i >= 0; i--) {
-        uint8_t want = wa_op_sig[in->op][i];
+        uint8_t want = sig[i];
         if (want != WA_VT_X)
             WA_TRY(pop_expect(fc, want, NULL));
     }
-    if (wa_op_sig[in->op][3] != WA_VT_X)
-        push_val(fc, wa_op_sig[in->op][3]);
+    if (sig[3] != WA_VT_X)
+        push_val(fc, sig[3]);
     return true;
 }
 

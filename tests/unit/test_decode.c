@@ -12,6 +12,7 @@
 
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- byte builder ---- */
@@ -1043,4 +1044,50 @@ Test(instr, offset_is_the_opcode_position) {
     cr_assert(wa_instr_read(&r, &scratch, &in));
     cr_assert_eq(in.op, WA_OP_END);
     cr_assert(wa_reader_at_end(&r));
+}
+
+/*
+ * The multi-memory and memory64 encodings, with the proposals on (meson runs
+ * this file with WASMAOT_DISABLE_PROPOSALS set, for the Wasm 2.0 tests above;
+ * Criterion runs each test in its own process, so unsetting it here stays here).
+ */
+Test(instr, proposal_memory_immediates) {
+    cr_assert_eq(unsetenv("WASMAOT_DISABLE_PROPOSALS"), 0);
+    /* memarg with bit 6: align 2, memory 1, offset 16. */
+    WaInstr in = READ1(0x28, 0x42, 0x01, 0x10);
+    cr_assert_eq(in.imm.memarg.align_log2, 2);
+    cr_assert_eq(in.imm.memarg.memory, 1);
+    cr_assert_eq(in.imm.memarg.offset, 16);
+    /* memory64: the offset is a u64 (2^32 here), for every memory. */
+    in = READ1(0x28, 0x02, 0x80, 0x80, 0x80, 0x80, 0x10);
+    cr_assert_eq(in.imm.memarg.offset, UINT64_C(1) << 32);
+    cr_assert_eq(in.imm.memarg.memory, 0);
+    /* Memory indices are u32s: memory.size 2, a long zero, memory.copy 1 <- 3. */
+    in = READ1(0x3f, 0x02);
+    cr_assert_eq(in.imm.index, 2);
+    in = READ1(0x40, 0x80, 0x00);
+    cr_assert_eq(in.imm.index, 0);
+    in = READ1(0xfc, 0x0a, 0x01, 0x03);
+    cr_assert_eq(in.imm.pair.a, 1);
+    cr_assert_eq(in.imm.pair.b, 3);
+    in = READ1(0xfc, 0x08, 0x05, 0x02);
+    cr_assert_eq(in.imm.pair.a, 5);
+    cr_assert_eq(in.imm.pair.b, 2);
+}
+
+Test(decode, proposal_memory_types) {
+    cr_assert_eq(unsetenv("WASMAOT_DISABLE_PROPOSALS"), 0);
+    Buf b;
+    /* Two memories, the second i64 with a 5-byte maximum. */
+    header(&b);
+    SEC(&b, 5, 0x02, 0x00, 0x01, 0x05, 0x00, 0x80, 0x80, 0x80, 0x80, 0x10);
+    decode_ok(&b);
+    cr_assert_eq(m.nmemories, 2);
+    cr_assert_not(m.memories[0].limits.is64);
+    cr_assert(m.memories[1].limits.is64);
+    cr_assert_eq(m.memories[1].limits.max, UINT64_C(1) << 32);
+    wa_module_free(&m);
+    header(&b);
+    SEC(&b, 5, 0x01, 0x08, 0x00);
+    decode_fails(&b, "malformed limits flags", 11);
 }

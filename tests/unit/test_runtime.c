@@ -240,6 +240,28 @@ Test(memory, grow_returns_the_old_size_and_honours_max) {
     wa_rt_memory_free(mem);
 }
 
+/* memory64: a maximum up to 2^48 pages may be declared; growth stops at WA_RT_MAX_PAGES here. */
+Test(memory, memory64_limits_and_grow) {
+    wa_rt_limits_t too_big32 = {.min = 1, .max = UINT64_C(1) << 20, .has_max = 1};
+    cr_assert_null(wa_rt_memory_new(&too_big32), "an i32 memory's maximum is 65536 pages");
+    wa_rt_limits_t l = {.min = 1, .max = UINT64_C(1) << 40, .has_max = 1, .is64 = 1};
+    wa_rt_memory_t *mem = wa_rt_memory_new(&l);
+    cr_assert_not_null(mem);
+    cr_assert(mem->is64);
+    cr_assert_eq(mem->max_pages, UINT64_C(1) << 40, "the declared maximum, for import matching");
+    cr_assert_eq(wa_rt_memory_grow(mem, UINT64_MAX), -1, "a delta of 2^64-1 pages cannot wrap");
+    cr_assert_eq(wa_rt_memory_grow(mem, UINT64_C(1) << 32), -1);
+    cr_assert_eq(wa_rt_memory_grow(mem, WA_RT_MAX_PAGES), -1, "one page more than the cap");
+    cr_assert_eq(wa_rt_memory_grow(mem, 2), 1);
+    cr_assert_eq(mem->size, 3 * (uint64_t)WA_RT_PAGE_SIZE);
+    /* The guard generated code relies on: the cap plus WA_RT_MEMORY64_GUARD is reserved. */
+    cr_assert_geq(mem->reserved,
+                  (uint64_t)WA_RT_MAX_PAGES * WA_RT_PAGE_SIZE + WA_RT_MEMORY64_GUARD);
+    wa_rt_limits_t over = {.min = 0, .max = (UINT64_C(1) << 48) + 1, .has_max = 1, .is64 = 1};
+    cr_assert_null(wa_rt_memory_new(&over));
+    wa_rt_memory_free(mem);
+}
+
 Test(memory, grow_stops_at_4_gib_without_a_max) {
     wa_rt_memory_t *mem = new_memory(0, false, 0);
     cr_assert_eq(wa_rt_memory_grow(mem, WA_RT_MAX_PAGES + 0u), 0);
@@ -900,8 +922,8 @@ static const wa_rt_import_t test_imports[] = {
 };
 static const uint32_t test_func_types[] = {2, 0, 0, 1, 2};
 static const char *const test_func_names[] = {"add_one", "add", "divide", "start", NULL};
-static const wa_rt_limits_t test_memories[] = {{1, 2, 1}};
-static const wa_rt_table_type_t test_tables[] = {{WA_RT_FUNCREF, {4, 0, 0}}};
+static const wa_rt_limits_t test_memories[] = {{1, 2, 1, 0}};
+static const wa_rt_table_type_t test_tables[] = {{WA_RT_FUNCREF, {4, 0, 0, 0}}};
 static const wa_rt_global_type_t test_globals[] = {{WA_RT_I32, 1}};
 static const wa_rt_export_t test_exports[] = {
     {"add", 3, WA_RT_EXTERN_FUNC, 1},      {"divide", 6, WA_RT_EXTERN_FUNC, 2},
@@ -1092,8 +1114,8 @@ static const wa_rt_import_t typed_imports[] = {
     {"env", "tab", 3, 3, WA_RT_EXTERN_TABLE, 0},
     {"env", "glob", 3, 4, WA_RT_EXTERN_GLOBAL, 0},
 };
-static const wa_rt_limits_t typed_memories[] = {{1, 2, 1}};
-static const wa_rt_table_type_t typed_tables[] = {{WA_RT_FUNCREF, {2, 10, 1}}};
+static const wa_rt_limits_t typed_memories[] = {{1, 2, 1, 0}};
+static const wa_rt_table_type_t typed_tables[] = {{WA_RT_FUNCREF, {2, 10, 1, 0}}};
 static const wa_rt_global_type_t typed_globals[] = {{WA_RT_I32, 0}};
 
 static wa_rt_module_t typed_module(void) {
@@ -1175,7 +1197,7 @@ Test(instance, table_types_must_match) {
     expect_link_error(&m, x.ext, 3, "incompatible import type", 1); /* no max */
     x.ext[1].table = new_table(2, true, 11);
     expect_link_error(&m, x.ext, 3, "incompatible import type", 1); /* max 11 > 10 */
-    wa_rt_table_type_t ext_type = {WA_RT_EXTERNREF, {2, 10, 1}};
+    wa_rt_table_type_t ext_type = {WA_RT_EXTERNREF, {2, 10, 1, 0}};
     x.ext[1].table = wa_rt_table_new(&ext_type, NULL);
     expect_link_error(&m, x.ext, 3, "incompatible import type", 1);
     x.ext[1].table = new_table(3, true, 3);
@@ -1248,7 +1270,7 @@ Test(instance, resource_and_abi_errors) {
     cr_assert_eq(err.kind, WA_RT_ERROR_ABI);
     wa_rt_module_t big = typed_module();
     big.nimports = 0;
-    static const wa_rt_table_type_t huge[] = {{WA_RT_FUNCREF, {WA_RT_TABLE_LIMIT + 1, 0, 0}}};
+    static const wa_rt_table_type_t huge[] = {{WA_RT_FUNCREF, {WA_RT_TABLE_LIMIT + 1, 0, 0, 0}}};
     big.tables = huge;
     cr_assert_null(wa_rt_instantiate(&big, NULL, 0, NULL, &err));
     cr_assert_eq(err.kind, WA_RT_ERROR_RESOURCE, "%s", err.message);

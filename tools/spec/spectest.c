@@ -90,8 +90,8 @@ SpecHost *spec_spectest_new(bool verbose) {
     h->global_values[1].i64 = 666;
     h->global_values[2].f32 = 666.6f;
     h->global_values[3].f64 = 666.6;
-    wa_rt_table_type_t table_type = {WA_RT_FUNCREF, {10, 20, true}};
-    wa_rt_limits_t memory_limits = {1, 2, true};
+    wa_rt_table_type_t table_type = {WA_RT_FUNCREF, {10, 20, true, false}};
+    wa_rt_limits_t memory_limits = {1, 2, true, false};
     h->table = wa_rt_table_new(&table_type, NULL);
     h->memory = wa_rt_memory_new(&memory_limits);
     if (h->table == NULL || h->memory == NULL)
