@@ -104,6 +104,11 @@ static bool decode(Compile *c) {
     return c->decoded;
 }
 
+/* Before validation, so a module using a disabled feature is told which one. */
+static bool check_features(Compile *c) {
+    return wa_features_check(&c->m, c->o->features, c->d);
+}
+
 static bool validate(Compile *c) {
     return wa_validate_module(&c->m, c->d);
 }
@@ -206,8 +211,8 @@ static bool finish(Compile *c, bool ok) {
 
 bool wa_driver_compile(const WaCompileOptions *o, WaDiag *d) {
     Compile c = {.o = o, .d = d};
-    bool ok = read_input(&c) && decode(&c) && validate(&c) && check_imports(&c) &&
-              make_record(&c) && begin_codegen(&c) && lower_functions(&c) &&
+    bool ok = read_input(&c) && decode(&c) && check_features(&c) && validate(&c) &&
+              check_imports(&c) && make_record(&c) && begin_codegen(&c) && lower_functions(&c) &&
               lower_initializer(&c) && describe_module(&c) && verify(&c) && optimize(&c) &&
               write_output(&c) && link_output(&c);
     return finish(&c, ok);

@@ -7,6 +7,7 @@
 
 #include "../runtime/wa_grants.h"
 #include "base/diag.h"
+#include "wasm/features.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -29,6 +30,7 @@ typedef struct WaCompileOptions {
     bool allow_unknown_imports; /* compile imports WASI lacks as traps instead of refusing */
     bool canonical_nans;        /* NaN results canonical: the same bits on every machine */
     wa_grants_t grants;         /* baked into an executable's build record (--emit=exe) */
+    WaFeatures features;        /* what the module may use (wasm/features.def) */
 } WaCompileOptions;
 
 /*

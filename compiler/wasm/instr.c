@@ -75,7 +75,7 @@ const uint8_t wa_op_nest[WA_OP_COUNT] = {
 #undef WA_OP
 };
 
-const bool wa_op_const[WA_OP_COUNT] = {
+const uint8_t wa_op_const[WA_OP_COUNT] = {
 #define WA_OP(NAME, PREFIX, CODE, TEXT, IMM, CLASS, T1, T2, T3, TR, MEMLOG2, AUX, SHAPE, NEST, CONST) \
     [WA_OP_##NAME] = CONST,
 #include "opcodes.def"

@@ -150,7 +150,8 @@ extern const uint8_t wa_op_memlog2[WA_OP_COUNT];   /* natural alignment, log2 by
 extern const uint8_t wa_op_aux[WA_OP_COUNT];       /* WaAux */
 extern const WaLaneShape wa_op_shape[WA_OP_COUNT]; /* SIMD lanes; all zero for none */
 extern const uint8_t wa_op_nest[WA_OP_COUNT];      /* WaNesting */
-extern const bool wa_op_const[WA_OP_COUNT];        /* allowed in a constant expression */
+extern const uint8_t
+    wa_op_const[WA_OP_COUNT]; /* in a constant expression: 1 yes, 2 extended-const */
 
 /*
  * Whether op computes floats whose NaN results the spec leaves

@@ -913,15 +913,22 @@ Test(instr, nesting) {
     }
 }
 
-/* The CONST column: exactly the instructions of Wasm 2.0 constant expressions (spec 3.3.10). */
+/*
+ * The CONST column: 1 for exactly the instructions of Wasm 2.0 constant
+ * expressions (spec 3.3.10), 2 for those the extended-const proposal adds.
+ */
 Test(instr, constant_instructions) {
     static const WaOpcode constant[] = {WA_OP_I32_CONST, WA_OP_I64_CONST,  WA_OP_F32_CONST,
                                         WA_OP_F64_CONST, WA_OP_V128_CONST, WA_OP_REF_NULL,
                                         WA_OP_REF_FUNC,  WA_OP_GLOBAL_GET};
+    static const WaOpcode extended[] = {WA_OP_I32_ADD, WA_OP_I32_SUB, WA_OP_I32_MUL,
+                                        WA_OP_I64_ADD, WA_OP_I64_SUB, WA_OP_I64_MUL};
     for (int op = 0; op < WA_OP_COUNT; op++) {
-        bool want = false;
+        int want = 0;
         for (size_t i = 0; i < sizeof constant / sizeof constant[0]; i++)
-            want |= constant[i] == (WaOpcode)op;
+            want = constant[i] == (WaOpcode)op ? 1 : want;
+        for (size_t i = 0; i < sizeof extended / sizeof extended[0]; i++)
+            want = extended[i] == (WaOpcode)op ? 2 : want;
         cr_assert_eq(wa_op_const[op], want, "%s", wa_op_name[op]);
     }
 }
