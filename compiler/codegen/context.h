@@ -33,8 +33,16 @@ typedef struct WaCodegen {
     /* Frequently used LLVM types. */
     LLVMTypeRef t_void, t_i1, t_i8, t_i16, t_i32, t_i64, t_f32, t_f64, t_v128, t_ptr;
 
-    LLVMTypeRef *fn_types;                  /* native signature per module type index */
-    LLVMValueRef *funcs;                    /* LLVM function per function index; NULL for imports */
+    LLVMTypeRef *fn_types; /* native signature per module type index */
+    LLVMValueRef *funcs;   /* LLVM function per function index; NULL for imports */
+    /*
+     * Modules with return_call or return_call_indirect only (else NULL):
+     * per function index the body, with LLVM's tailcc convention and
+     * signature tail_fn_types (NULL for imports); funcs[i] is then a C
+     * entry calling it (codegen.c, lower/call.c).
+     */
+    LLVMValueRef *tail_funcs;
+    LLVMTypeRef *tail_fn_types; /* per type: ctx, [results pointer,] params -> result or void */
     LLVMValueRef rt_fns[WA_RT_NFNS];        /* runtime function declarations, or NULL */
     LLVMTypeRef rt_structs[WA_RT_NSTRUCTS]; /* shared struct types, or NULL */
     bool canonical_nans;                    /* NaN results canonical (lower/nan.c) */
@@ -42,6 +50,22 @@ typedef struct WaCodegen {
     WaArena arena;                          /* data that lives as long as the codegen */
     WaArena scratch;                        /* per-function data, reset after each function */
 } WaCodegen;
+
+/*
+ * Whether a tailcc body of type ft returns its results through a pointer
+ * (its second parameter) rather than in registers: x86-64 returns at most
+ * two values in registers, and LLVM cannot make a musttail call whose
+ * results it would have to return in memory ("failed to perform tail call
+ * elimination"). A tail call passes its own results pointer on, which
+ * points into a frame that outlives the whole chain (the C entry's, or an
+ * ordinary caller's).
+ */
+static inline bool wa_codegen_tail_results_by_pointer(const WaFuncType *ft) {
+    return ft->nresults > 1;
+}
+
+/* LLVM's tailcc (llvm::CallingConv::Tail), which the C API has no name for. */
+#define WA_LLVM_TAILCC 18u
 
 /* Options that choose the target and what is emitted. */
 typedef struct WaCodegenOptions {
