@@ -48,24 +48,36 @@ static LLVMTypeRef tail_fn_type(WaCodegen *cg, const WaFuncType *ft) {
     return LLVMFunctionType(cg->t_void, params, ft->nparams + 2, false);
 }
 
-/* Whether any body holds return_call or return_call_indirect. */
-static bool has_tail_calls(WaCodegen *cg) {
+/*
+ * The functions that take part in tail calls, per function index: those
+ * whose body holds return_call or return_call_indirect (a musttail call's
+ * caller must be tailcc) and those a return_call names (its callee must be).
+ * NULL if there are none: the module has no tail calls.
+ */
+static bool *tail_call_functions(WaCodegen *cg) {
     const WaModule *m = cg->m;
-    bool found = false;
-    for (uint32_t f = m->nfunc_imports; f < m->nfuncs && !found; f++) {
+    bool *in_set = NULL;
+    for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
         WaReader r;
         wa_reader_init(&r, m->bytes, m->size, cg->d);
         r.p = m->funcs[f].code;
         r.end = m->funcs[f].code + m->funcs[f].code_size;
-        while (!wa_reader_at_end(&r) && !found) {
+        while (!wa_reader_at_end(&r)) {
             WaInstr in;
             if (!wa_instr_read(&r, &cg->scratch, &in))
                 break; /* cannot happen after validation */
-            found = in.op == WA_OP_RETURN_CALL || in.op == WA_OP_RETURN_CALL_INDIRECT;
+            if (in.op != WA_OP_RETURN_CALL && in.op != WA_OP_RETURN_CALL_INDIRECT)
+                continue;
+            if (in_set == NULL)
+                in_set = WA_NEW_ARRAY(&cg->arena, bool, m->nfuncs);
+            in_set[f] = true;
+            if (in.op == WA_OP_RETURN_CALL && in.imm.index < m->nfuncs &&
+                !m->funcs[in.imm.index].imported)
+                in_set[in.imm.index] = true;
         }
         wa_arena_reset(&cg->scratch);
     }
-    return found;
+    return in_set;
 }
 
 static void add_fn_attribute(WaCodegen *cg, LLVMValueRef fn, const char *name) {
@@ -125,12 +137,14 @@ static void build_c_entry(WaCodegen *cg, LLVMValueRef entry, LLVMValueRef body, 
 }
 
 /*
- * Declares every defined function. In a module with tail calls, each body
- * uses LLVM's tailcc convention, for which LLVM guarantees that a musttail
- * call is a jump whatever the two signatures (LangRef, musttail: "the
- * prototypes must match, unless both use tailcc or swifttailcc"), and
- * funcs[i] is its C entry. Other modules keep one C function per body, so
- * tail calls cost nothing where they are not used.
+ * Declares every defined function. A function that takes part in tail calls
+ * (tail_call_functions) has its body in LLVM's tailcc convention, for which
+ * LLVM guarantees that a musttail call is a jump whatever the two
+ * signatures (LangRef, musttail: "the prototypes must match, unless both
+ * use tailcc or swifttailcc"), and funcs[i] is its C entry. Every other
+ * function keeps one C function, so tail calls cost nothing where they are
+ * not used (ordinary calls of tailcc bodies cost a little: bench/access_cost
+ * measured in the README).
  */
 static void declare_functions(WaCodegen *cg) {
     const WaModule *m = cg->m;
@@ -138,7 +152,8 @@ static void declare_functions(WaCodegen *cg) {
     for (uint32_t i = 0; i < m->ntypes; i++)
         cg->fn_types[i] = native_fn_type(cg, &m->types[i]);
     cg->funcs = WA_NEW_ARRAY(&cg->arena, LLVMValueRef, m->nfuncs);
-    if (has_tail_calls(cg)) {
+    const bool *tail_set = tail_call_functions(cg);
+    if (tail_set != NULL) {
         cg->tail_fn_types = WA_NEW_ARRAY(&cg->arena, LLVMTypeRef, m->ntypes);
         for (uint32_t i = 0; i < m->ntypes; i++)
             cg->tail_fn_types[i] = tail_fn_type(cg, &m->types[i]);
@@ -147,7 +162,7 @@ static void declare_functions(WaCodegen *cg) {
     for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
         const WaFunc *f = &m->funcs[i];
         char *sym = wa_symbol_name(&cg->scratch, i, f->name);
-        if (cg->tail_funcs == NULL) {
+        if (tail_set == NULL || !tail_set[i]) {
             cg->funcs[i] = add_wasm_function(cg, sym, cg->fn_types[f->type_index]);
             continue;
         }

@@ -36,10 +36,11 @@ typedef struct WaCodegen {
     LLVMTypeRef *fn_types; /* native signature per module type index */
     LLVMValueRef *funcs;   /* LLVM function per function index; NULL for imports */
     /*
-     * Modules with return_call or return_call_indirect only (else NULL):
-     * per function index the body, with LLVM's tailcc convention and
-     * signature tail_fn_types (NULL for imports); funcs[i] is then a C
-     * entry calling it (codegen.c, lower/call.c).
+     * Modules with return_call or return_call_indirect only (else NULL): per
+     * function index, for the functions that take part in tail calls, the
+     * body, with LLVM's tailcc convention and signature tail_fn_types;
+     * funcs[i] is then a C entry calling it (codegen.c, lower/call.c). NULL
+     * for the others, whose body is funcs[i], and for imports.
      */
     LLVMValueRef *tail_funcs;
     LLVMTypeRef *tail_fn_types; /* per type: ctx, [results pointer,] params -> result or void */

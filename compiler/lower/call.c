@@ -10,19 +10,20 @@
  * canonical type id so that equal types from other modules match).
  *
  * Tail calls. The proposal's return_call unwinds the caller's frame before
- * the callee runs, so that a chain of them runs in constant stack. In a
- * module that has any (codegen.c), every body uses LLVM's tailcc convention
- * and the tail call is a `musttail` call, which LLVM compiles to a jump or
- * fails: guaranteed, whatever the two signatures. Several results go through
+ * the callee runs, so that a chain of them runs in constant stack. Every
+ * function holding a tail call and every function return_call names has its
+ * body in LLVM's tailcc convention (codegen.c), and the tail call is a
+ * `musttail` call, which LLVM compiles to a jump or fails: guaranteed,
+ * whatever the two signatures. Several results go through
  * a pointer the chain passes on (wa_codegen_tail_results_by_pointer).
  * return_call_indirect keeps every check of call_indirect, in the same
  * order with the same traps, then jumps to the callee's tail_code. A callee
- * with no tail_code (a host function, or a function of a module without
- * tail calls) is called as call_indirect calls it and its results returned:
- * that frame lasts only while the callee runs, and such a callee can reach
- * wasm again only by an ordinary call (host code calls wasm through the
- * embedding API; a module without tail calls has only ordinary calls),
- * each of which is a frame wasm's own semantics has too. So a chain of tail
+ * with no tail_code (a host function, or a wasm function without tail calls
+ * in it that no return_call names) is called as call_indirect calls it and
+ * its results returned: the caller's frame lasts only while the callee
+ * runs, and such a callee can reach wasm again only by an ordinary call
+ * (host code calls wasm through the embedding API; the wasm function has
+ * no tail calls), each of which is a frame wasm's own semantics has too. So a chain of tail
  * calls grows the stack by at most one frame per ordinary call in it, and
  * non-tail recursion still runs into the stack limit and traps "call stack
  * exhausted" exactly as before. return_call of an imported function is the
@@ -154,7 +155,7 @@ static bool lower_direct(WaFuncGen *fg, uint32_t func_index, bool tail) {
     WaCodegen *cg = fg->cg;
     const WaFunc *f = &cg->m->funcs[func_index];
     LLVMValueRef *args = pop_args(fg, &cg->m->types[f->type_index]);
-    if (!f->imported && cg->tail_funcs != NULL) {
+    if (!f->imported && cg->tail_funcs != NULL && cg->tail_funcs[func_index] != NULL) {
         emit_tailcc_call(fg, f->type_index, cg->tail_funcs[func_index], fg->ctx, args, tail);
         return true;
     }

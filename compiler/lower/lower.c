@@ -315,7 +315,7 @@ bool wa_fg_lower_const_expr(WaFuncGen *fg, const WaConstExpr *e, WaStackValue *o
 bool wa_lower_function(WaCodegen *cg, uint32_t func_index) {
     WaFuncGen fg_storage;
     WaFuncGen *fg = &fg_storage;
-    bool tail = cg->tail_funcs != NULL;
+    bool tail = cg->tail_funcs != NULL && cg->tail_funcs[func_index] != NULL;
     wa_fg_begin(fg, cg, tail ? cg->tail_funcs[func_index] : cg->funcs[func_index]);
     fg->func_index = func_index;
     fg->func = &cg->m->funcs[func_index];

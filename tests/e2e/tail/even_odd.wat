@@ -5,7 +5,9 @@
 ;;  - callees with other signatures than the caller's (more parameters, some
 ;;    passed on the native stack; a countdown over seven values),
 ;;  - several results returned through a tail-call chain (fib as a pair),
-;;  - a tail call of a host function (fd_write), which is a call and a return.
+;;  - a tail call of a host function (fd_write), which is a call and a return,
+;;  - return_call_indirect of a wasm function that takes no part in tail calls
+;;    (it has no tail_code: a call and a return too).
 ;;
 ;; e2e-stdout: even odd even odd
 ;; e2e-stdout: sum 5000000050000000
@@ -20,8 +22,11 @@
   (data (i32.const 128) "fib ok\n")
 
   (type $pred (func (param i64) (result i32)))
-  (table 2 funcref)
-  (elem (i32.const 0) $is_even_i $is_odd_i)
+  (table 3 funcref)
+  (elem (i32.const 0) $is_even_i $is_odd_i $leaf)
+  (func $leaf (param $n i64) (result i32) (i32.wrap_i64 (local.get $n)))
+  (func $via_leaf (param $n i64) (result i32)
+    (return_call_indirect (type $pred) (local.get $n) (i32.const 2)))
 
   (func $is_even (param $n i64) (result i32)
     (if (result i32) (i64.eqz (local.get $n))
@@ -103,6 +108,7 @@
     (call $check (i32.eqz (call $is_odd (i64.const 100000000))))
     (call $check (call $is_even_i (i64.const 50000000)))
     (call $check (call $is_odd_i (i64.const 50000001)))
+    (call $check (i32.eq (call $via_leaf (i64.const 7)) (i32.const 7)))
     (drop (call $write (i32.const 64) (i32.const 18)))
     (drop (call $write (i32.const 96) (i32.const 4)))
     (drop (call $write (i32.const 200) (call $utoa (call $sum (i64.const 100000000)))))
