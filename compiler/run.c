@@ -67,7 +67,7 @@ static const char usage[] =
     "  --tcplisten HOST:PORT    give the program a listening TCP socket\n"
     "  --argv0=NAME             the program's argv[0] (default: the module's file name)\n"
     "  --enable-FEATURE, --disable-FEATURE, --enable-all: the WebAssembly features\n"
-    "                           the module may use (see wasmaot --help)\n"
+    "                           the module may use (listed below)\n"
     "  -v, --verbose            say on stderr whether the cache had the module,\n"
     "                           and the WASMAOT_OPTIONS the program gets\n"
     "  --help                   print this help\n"
@@ -114,6 +114,8 @@ static int parse_options(int argc, char **argv, RunOptions *r, int *status) {
             continue;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage, stdout);
+            fputs("\nfeatures:\n", stdout);
+            wa_features_print_help(stdout, "  ");
             *status = 0;
             return -1;
         } else if (strlen(a) == 3 && a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3') {

@@ -271,3 +271,44 @@ Test(features, the_command) {
     free(help);
     cr_assert_eq(sh("rm -rf '%s'", dir), 0);
 }
+
+/* wasmaot-spec: the same flags, and wast2json is told them (it refuses return_call without). */
+Test(features, the_spec_runner) {
+    char dir[] = "/tmp/wa_features_spec_XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char path[160];
+    snprintf(path, sizeof path, "%s/t.wast", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("(module (func $f (export \"f\") (result i32) (return_call $g))\n"
+          "        (func $g (result i32) (i32.const 7)))\n"
+          "(assert_return (invoke \"f\") (i32.const 7))\n",
+          f);
+    fclose(f);
+    cr_assert_eq(sh("cd %s && '%s' t.wast > out.txt", dir, WA_WASMAOT_SPEC), 0);
+    snprintf(path, sizeof path, "%s/out.txt", dir);
+    char *out = slurp(path, NULL);
+    cr_assert_not_null(strstr(out, "2 passed, 0 failed"), "%s", out);
+    free(out);
+    cr_assert_eq(sh("cd %s && '%s' --disable-tail-call t.wast > out.txt", dir, WA_WASMAOT_SPEC), 1);
+    out = slurp(path, NULL);
+    cr_assert_not_null(strstr(out, "wast2json failed"), "%s", out);
+    free(out);
+    cr_assert_eq(sh("cd %s && '%s' --enable-exceptions t.wast 2> out.txt", dir, WA_WASMAOT_SPEC),
+                 2);
+    out = slurp(path, NULL);
+    cr_assert_str_eq(out, "wasmaot-spec: wasmaot does not support exceptions yet (exception "
+                          "handling)\n");
+    free(out);
+    cr_assert_eq(sh("cd %s && '%s' --help > out.txt", dir, WA_WASMAOT_SPEC), 0);
+    out = slurp(path, NULL);
+    for (int i = 0; i < WA_FEATURE_COUNT; i++)
+        cr_assert_not_null(strstr(out, wa_feature_name((WaFeature)i)));
+    free(out);
+    cr_assert_eq(sh("cd %s && '%s' run --help > out.txt", dir, WA_WASMAOT), 0);
+    out = slurp(path, NULL);
+    for (int i = 0; i < WA_FEATURE_COUNT; i++)
+        cr_assert_not_null(strstr(out, wa_feature_name((WaFeature)i)));
+    free(out);
+    cr_assert_eq(sh("rm -rf '%s'", dir), 0);
+}
