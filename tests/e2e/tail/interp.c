@@ -127,6 +127,7 @@ static uint64_t op_halt(Vm *vm, const Insn *ip, uint64_t acc, uint64_t steps) {
 /*
  * Registers: 0 n, 1 total steps, 2 N, 3 longest, 4 its n, 5 checksum, 6 steps of n.
  */
+// clang-format off
 static const Insn program[] = {
     /* 0 */ {op_const, 1, 0},
     /* 1 */ {op_store, 0, 0}, /* n = 1 */
@@ -159,6 +160,7 @@ static const Insn program[] = {
     /* 25 */ {op_if_le, -23, 2}, /* n <= N: to 2 */
     /* 26 */ {op_halt, 0, 0},
 };
+// clang-format on
 
 int main(int argc, char **argv) {
     Vm vm = {{0}, 0};
