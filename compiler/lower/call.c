@@ -26,8 +26,10 @@
  * no tail calls), each of which is a frame wasm's own semantics has too. So a chain of tail
  * calls grows the stack by at most one frame per ordinary call in it, and
  * non-tail recursion still runs into the stack limit and traps "call stack
- * exhausted" exactly as before. return_call of an imported function is the
- * same call and return.
+ * exhausted" exactly as before. return_call of an imported function goes
+ * the same way through the import's wa_rt_func_t: a wasm function of
+ * another module that takes part in tail calls has a tail_code, so tail
+ * calls between modules run in constant stack too.
  */
 #include "lower.h"
 
@@ -150,6 +152,29 @@ static LLVMValueRef load_ctx_array_elem(WaFuncGen *fg, unsigned field, uint32_t 
                           "");
 }
 
+/*
+ * The tail call of the function reference `ref` (its code and callee_ctx
+ * loaded): a jump to its tail_code, or if it has none a call and a return.
+ */
+static void emit_tail_call_ref(WaFuncGen *fg, uint32_t type_index, LLVMValueRef ref,
+                               LLVMValueRef code, LLVMValueRef callee_ctx, LLVMValueRef *args) {
+    WaCodegen *cg = fg->cg;
+    LLVMValueRef tail_code =
+        load_invariant_field(cg, cg->b, ref, WA_RT_STRUCT_FUNC, WA_RT_FUNC_TAIL_CODE, "tail_code");
+    LLVMBasicBlockRef jump = LLVMAppendBasicBlockInContext(cg->llvm, fg->fn, "tail_jump");
+    LLVMBasicBlockRef call = LLVMAppendBasicBlockInContext(cg->llvm, fg->fn, "tail_call_c");
+    LLVMBuildCondBr(cg->b, LLVMBuildIsNull(cg->b, tail_code, ""), call, jump);
+    size_t height = fg->stack.len;
+    LLVMPositionBuilderAtEnd(cg->b, jump);
+    emit_tailcc_call(fg, type_index, tail_code, callee_ctx, args, true);
+    /* The dead mark and stack are the other path's again: it is lowered as if alone. */
+    wa_vec_last(&fg->control).unreachable = false;
+    fg->stack.len = height;
+    LLVMPositionBuilderAtEnd(cg->b, call);
+    emit_call(fg, type_index, code, callee_ctx, args);
+    wa_fg_return(fg);
+}
+
 /* call x, or return_call x if `tail` (see the opening comment). */
 static bool lower_direct(WaFuncGen *fg, uint32_t func_index, bool tail) {
     WaCodegen *cg = fg->cg;
@@ -166,9 +191,11 @@ static bool lower_direct(WaFuncGen *fg, uint32_t func_index, bool tail) {
     LLVMValueRef ref = load_ctx_array_elem(fg, WA_RT_INSTANCE_FUNCS, func_index);
     LLVMValueRef code, callee_ctx;
     load_func_ref(fg, ref, &code, &callee_ctx);
-    emit_call(fg, f->type_index, code, callee_ctx, args);
+    /* An import may be another module's function with a tail entry: jump there too. */
     if (tail)
-        wa_fg_return(fg);
+        emit_tail_call_ref(fg, f->type_index, ref, code, callee_ctx, args);
+    else
+        emit_call(fg, f->type_index, code, callee_ctx, args);
     return true;
 }
 
@@ -348,20 +375,7 @@ static bool lower_indirect(WaFuncGen *fg, const WaInstr *in, bool tail) {
         return true;
     }
     /* return_call_indirect: a jump to the callee's tail_code, or a call and a return. */
-    LLVMValueRef tail_code =
-        load_invariant_field(cg, cg->b, ref, WA_RT_STRUCT_FUNC, WA_RT_FUNC_TAIL_CODE, "tail_code");
-    LLVMBasicBlockRef jump = LLVMAppendBasicBlockInContext(cg->llvm, fg->fn, "tail_jump");
-    LLVMBasicBlockRef call = LLVMAppendBasicBlockInContext(cg->llvm, fg->fn, "tail_call_c");
-    LLVMBuildCondBr(cg->b, LLVMBuildIsNull(cg->b, tail_code, ""), call, jump);
-    size_t height = fg->stack.len;
-    LLVMPositionBuilderAtEnd(cg->b, jump);
-    emit_tailcc_call(fg, type_index, tail_code, callee_ctx, args, true);
-    /* The dead mark and stack are the other path's again: it is lowered as if alone. */
-    wa_vec_last(&fg->control).unreachable = false;
-    fg->stack.len = height;
-    LLVMPositionBuilderAtEnd(cg->b, call);
-    emit_call(fg, type_index, code, callee_ctx, args);
-    wa_fg_return(fg);
+    emit_tail_call_ref(fg, type_index, ref, code, callee_ctx, args);
     return true;
 }
 
