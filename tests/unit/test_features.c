@@ -77,18 +77,25 @@ static bool check(const char *wat, WaFeatures set, WaDiag *d) {
     return ok;
 }
 
-/* wat is accepted with every feature and refused without f, with "what needs the f feature". */
-static void gate(WaFeature f, const char *wat, const char *what) {
+/*
+ * wat is accepted with every feature and refused without f, with
+ * "[prefix]what needs the f feature (--enable-f)".
+ */
+static void gate_prefixed(WaFeature f, const char *wat, const char *prefix, const char *what) {
     WaDiag d;
     cr_assert(check(wat, wa_features_all(), &d), "refused with every feature: %s\n%s", d.message,
               wat);
     cr_assert_not(check(wat, wa_features_all() & ~WA_FEATURE_BIT(f), &d),
                   "accepted without %s:\n%s", wa_feature_name(f), wat);
     char want[256];
-    snprintf(want, sizeof want, "%s needs the %s feature (--enable-%s)", what, wa_feature_name(f),
-             wa_feature_name(f));
+    snprintf(want, sizeof want, "%s%s needs the %s feature (--enable-%s)", prefix, what,
+             wa_feature_name(f), wa_feature_name(f));
     cr_assert_str_eq(d.message, want);
     cr_assert(d.has_offset);
+}
+
+static void gate(WaFeature f, const char *wat, const char *what) {
+    gate_prefixed(f, wat, "", what);
 }
 
 Test(features, the_table) {
@@ -228,12 +235,15 @@ Test(features, tail_call) {
 }
 
 Test(features, extended_const) {
-    gate(WA_FEATURE_EXTENDED_CONST, "(module (global i32 (i32.add (i32.const 1) (i32.const 2))))",
-         "i32.add");
-    gate(WA_FEATURE_EXTENDED_CONST,
-         "(module (memory 1) (data (i32.mul (i32.const 2) (i32.const 8)) \"x\"))", "i32.mul");
-    gate(WA_FEATURE_EXTENDED_CONST, "(module (global i64 (i64.sub (i64.const 1) (i64.const 2))))",
-         "i64.sub");
+    gate_prefixed(WA_FEATURE_EXTENDED_CONST,
+                  "(module (global i32 (i32.add (i32.const 1) (i32.const 2))))",
+                  "constant expression required: ", "i32.add");
+    gate_prefixed(WA_FEATURE_EXTENDED_CONST,
+                  "(module (memory 1) (data (i32.mul (i32.const 2) (i32.const 8)) \"x\"))",
+                  "constant expression required: ", "i32.mul");
+    gate_prefixed(WA_FEATURE_EXTENDED_CONST,
+                  "(module (global i64 (i64.sub (i64.const 1) (i64.const 2))))",
+                  "constant expression required: ", "i64.sub");
 }
 
 /* Through the command: one line naming file, offset, construct, feature and flag. */
