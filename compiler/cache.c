@@ -44,7 +44,7 @@
 #include <xxhash.h>
 
 /* Changes whenever the entry layout or the key's fields change. */
-#define CACHE_FORMAT "wasmaot-cache 1"
+#define CACHE_FORMAT "wasmaot-cache 2" /* 2: the feature set is part of the key */
 
 #define TRAILER_MAGIC "WAOTEXE1"
 #define TRAILER_SIZE 48
@@ -151,6 +151,10 @@ bool wa_cache_key(const WaCompileOptions *o, const uint8_t *module, size_t size,
     }
     add_string(st, "unknown-imports", o->allow_unknown_imports ? "allow" : "refuse");
     add_string(st, "nans", o->canonical_nans ? "canonical" : "as computed");
+    /* A module refused under one feature set may compile under another. */
+    char features[512];
+    wa_features_format(o->features, features, sizeof features);
+    add_string(st, "features", features);
     add_string(st, "emit", "exe");
     for (int i = 0; ok && i < WA_LINK_NRUNTIME; i++)
         ok = add_file(st, "runtime", runtime[i], d);

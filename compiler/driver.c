@@ -57,6 +57,7 @@
 #include "imports/imports.h"
 #include "link/link.h"
 #include "wasm/decode.h"
+#include "wasm/instr.h"
 #include "wasm/validate.h"
 
 #include <errno.h>
@@ -155,6 +156,11 @@ static bool decode(Compile *c) {
     return c->decoded;
 }
 
+/* Before validation, so a module using a disabled feature is told which one. */
+static bool check_features(Compile *c) {
+    return wa_features_check(&c->m, c->o->features, c->d);
+}
+
 static bool validate(Compile *c) {
     return wa_validate_module(&c->m, c->d);
 }
@@ -201,8 +207,11 @@ static bool partition(Compile *c) {
         .test_fail_func = c->o->test_fail_func,
     };
     /* Facts about the whole module, computed once here rather than once per chunk. */
-    if (c->co.split)
+    if (c->co.split) {
         c->co.fixed_tables = wa_lower_fixed_tables(&c->m, &c->arena);
+        c->co.tail_set = wa_codegen_tail_call_functions(&c->m, &c->arena, c->d);
+        c->co.tail_set_given = true;
+    }
     c->chunk_diags = calloc(c->nchunks, sizeof *c->chunk_diags);
     c->chunk_files = calloc(c->nchunks, sizeof *c->chunk_files);
     if (c->chunk_diags == NULL || c->chunk_files == NULL)
@@ -323,9 +332,11 @@ static bool finish(Compile *c, bool ok) {
 
 bool wa_driver_compile(const WaCompileOptions *o, WaDiag *d) {
     Compile c = {.o = o, .d = d};
+    /* multi-memory and memory64 change how the module is encoded (wasm/instr.h). */
+    wa_set_decoding_features(o->features);
     wa_arena_init(&c.arena);
-    bool ok = read_input(&c) && decode(&c) && validate(&c) && check_imports(&c) &&
-              make_record(&c) && partition(&c) && name_outputs(&c) && compile_chunks(&c) &&
-              combine_objects(&c) && link_output(&c);
+    bool ok = read_input(&c) && decode(&c) && check_features(&c) && validate(&c) &&
+              check_imports(&c) && make_record(&c) && partition(&c) && name_outputs(&c) &&
+              compile_chunks(&c) && combine_objects(&c) && link_output(&c);
     return finish(&c, ok);
 }

@@ -7,6 +7,7 @@
 
 #include "../runtime/wa_grants.h"
 #include "base/diag.h"
+#include "wasm/features.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -33,6 +34,7 @@ typedef struct WaCompileOptions {
     size_t test_chunk_bytes;    /* tests only (driver.c): chunk size; 0: the normal policy */
     uint32_t
         test_fail_func; /* tests only (driver.c): 1 + the first function whose lowering fails */
+    WaFeatures features;        /* what the module may use (wasm/features.def) */
 } WaCompileOptions;
 
 /*

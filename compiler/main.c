@@ -44,6 +44,8 @@ static const char usage[] =
     "                           (costs a compare and a select per float operation)\n"
     "  --version                print the version\n"
     "  --help                   print this help\n"
+    "  --enable-FEATURE, --disable-FEATURE, --enable-all: the WebAssembly features\n"
+    "                           the module may use (listed below)\n"
     "\n"
     "grants (baked into the executable; without any, the program gets its arguments\n"
     "and stdio only: no directory, no environment variable):\n"
@@ -56,7 +58,9 @@ static const char usage[] =
     "  --inherit-env            pass the whole host environment\n"
     "  --tcplisten HOST:PORT    a listening TCP socket, for sock_accept\n"
     "More grants can be given when the program runs, in the environment variable\n"
-    "WASMAOT_OPTIONS (same spelling, shell-style quoting; the program never sees it).\n";
+    "WASMAOT_OPTIONS (same spelling, shell-style quoting; the program never sees it).\n"
+    "\n"
+    "features:\n";
 
 static int fail(const char *fmt, const char *arg) {
     fprintf(stderr, "wasmaot: ");
@@ -93,8 +97,14 @@ static int parse_compile(int argc, char **argv, WaCompileOptions *o) {
             return fail("%s", why);
         if (grant == WA_GRANTS_ARG_OK)
             continue;
+        WaFeatureArg feature = wa_features_parse_arg(&o->features, a, why, sizeof why);
+        if (feature == WA_FEATURE_ARG_ERROR)
+            return fail("%s", why);
+        if (feature == WA_FEATURE_ARG_OK)
+            continue;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage, stdout);
+            wa_features_print_help(stdout, "  ");
             return 0;
         } else if (strcmp(a, "--version") == 0) {
             printf("wasmaot %s\n", WA_VERSION);
@@ -152,7 +162,8 @@ int main(int argc, char **argv) {
     if (argc >= 2 && strcmp(argv[1], "cache") == 0)
         return wa_cache_main(argc - 1, argv + 1);
 
-    WaCompileOptions o = {.emit = WA_EMIT_EXE, .opt_level = 2, .cpu = NULL};
+    WaCompileOptions o = {
+        .emit = WA_EMIT_EXE, .opt_level = 2, .cpu = NULL, .features = wa_features_default()};
     int status = parse_compile(argc, argv, &o);
     if (status < 0) {
         WaDiag d;

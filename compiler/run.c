@@ -68,6 +68,8 @@ static const char usage[] =
     "  --inherit-env            give the program this whole environment\n"
     "  --tcplisten HOST:PORT    give the program a listening TCP socket\n"
     "  --argv0=NAME             the program's argv[0] (default: the module's file name)\n"
+    "  --enable-FEATURE, --disable-FEATURE, --enable-all: the WebAssembly features\n"
+    "                           the module may use (listed below)\n"
     "  -v, --verbose            say on stderr whether the cache had the module,\n"
     "                           and the WASMAOT_OPTIONS the program gets\n"
     "  --help                   print this help\n"
@@ -105,8 +107,17 @@ static int parse_options(int argc, char **argv, RunOptions *r, int *status) {
         }
         if (grant == WA_GRANTS_ARG_OK)
             continue;
+        WaFeatureArg feature = wa_features_parse_arg(&r->compile.features, a, why, sizeof why);
+        if (feature == WA_FEATURE_ARG_ERROR) {
+            *status = usage_error("%s", why);
+            return -1;
+        }
+        if (feature == WA_FEATURE_ARG_OK)
+            continue;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage, stdout);
+            fputs("\nfeatures:\n", stdout);
+            wa_features_print_help(stdout, "  ");
             *status = 0;
             return -1;
         } else if (strlen(a) == 3 && a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3') {
@@ -324,7 +335,10 @@ static int run_module(RunOptions *r, char **args, const char *module) {
 }
 
 int wa_run_main(int argc, char **argv) {
-    RunOptions r = {.compile = {.emit = WA_EMIT_EXE, .opt_level = 2, .cpu = "native"}};
+    RunOptions r = {.compile = {.emit = WA_EMIT_EXE,
+                                .opt_level = 2,
+                                .cpu = "native",
+                                .features = wa_features_default()}};
     int status = 0;
     int module = parse_options(argc, argv, &r, &status);
     if (module < 0) {

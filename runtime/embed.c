@@ -112,6 +112,7 @@ wa_rt_func_t *wa_rt_host_func_new(const wa_rt_functype_t *type, wa_rt_host_callb
         .func_index = 0,
         .instance = NULL,
         .trampoline = call_host,
+        .tail_code = NULL, /* tail-called as a call and a return (compiler/lower/call.c) */
     };
     return &impl->func;
 }

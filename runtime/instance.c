@@ -318,6 +318,7 @@ static bool define_entities(instance_impl_t *impl, wa_rt_error_t *err) {
     for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
         wa_rt_func_t *f = &impl->func_storage[i - m->nfunc_imports];
         f->code = m->func_code[i];
+        f->tail_code = m->func_tail_code != NULL ? m->func_tail_code[i] : NULL;
         f->ctx = inst;
         f->type_id = impl->type_ids[m->func_types[i]];
         f->func_index = i;

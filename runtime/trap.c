@@ -171,10 +171,14 @@ int64_t wa_rt_module_func_at(const wa_rt_module_t *m, uintptr_t pc) {
     int64_t best = -1;
     uintptr_t best_addr = 0;
     for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
-        uintptr_t addr = (uintptr_t)m->func_code[i];
-        if (addr != 0 && addr <= pc && (best < 0 || addr > best_addr)) {
-            best = i;
-            best_addr = addr;
+        /* A module with tail calls has two entries per function: the body and its C entry. */
+        for (int k = 0; k < 2; k++) {
+            void *const *code = k == 0 ? m->func_code : m->func_tail_code;
+            uintptr_t addr = code != NULL ? (uintptr_t)code[i] : 0;
+            if (addr != 0 && addr <= pc && (best < 0 || addr > best_addr)) {
+                best = i;
+                best_addr = addr;
+            }
         }
     }
     return best;

@@ -30,6 +30,8 @@ bool wa_codegen_init(WaCodegen *cg, const WaModule *m, const WaCodegenOptions *o
     cg->canonical_nans = o->canonical_nans;
     cg->split = o->split;
     cg->fixed_tables = o->fixed_tables;
+    cg->tail_set = o->tail_set;
+    cg->tail_set_given = o->tail_set_given;
     cg->test_fail_func = o->test_fail_func;
     wa_arena_init(&cg->arena);
     wa_arena_init(&cg->scratch);

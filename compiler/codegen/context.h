@@ -37,8 +37,20 @@ typedef struct WaCodegen {
     /* Frequently used LLVM types. */
     LLVMTypeRef t_void, t_i1, t_i8, t_i16, t_i32, t_i64, t_f32, t_f64, t_v128, t_ptr;
 
-    LLVMTypeRef *fn_types;                  /* native signature per module type index */
-    LLVMValueRef *funcs;                    /* LLVM function per function index; NULL for imports */
+    LLVMTypeRef *fn_types; /* native signature per module type index */
+    LLVMValueRef *funcs;   /* LLVM function per function index; NULL for imports */
+    /*
+     * Modules with return_call or return_call_indirect only (else NULL): per
+     * function index, for the functions that take part in tail calls, the
+     * body, with LLVM's tailcc convention and signature tail_fn_types;
+     * funcs[i] is then a C entry calling it (codegen.c, lower/call.c). NULL
+     * for the others, whose body is funcs[i], and for imports. Entries for
+     * functions of other chunks are filled on first use (wa_codegen_func).
+     */
+    LLVMValueRef *tail_funcs;
+    const bool *tail_set; /* per function: takes part in tail calls; NULL: none does */
+    bool tail_set_given;  /* tail_set came from the options (computed once for all chunks) */
+    LLVMTypeRef *tail_fn_types; /* per type: ctx, [results pointer,] params -> result or void */
     LLVMValueRef rt_fns[WA_RT_NFNS];        /* runtime function declarations, or NULL */
     LLVMTypeRef rt_structs[WA_RT_NSTRUCTS]; /* shared struct types, or NULL */
     bool canonical_nans;                    /* NaN results canonical (lower/nan.c) */
@@ -50,6 +62,22 @@ typedef struct WaCodegen {
     WaArena scratch;                        /* per-function data, reset after each function */
 } WaCodegen;
 
+/*
+ * Whether a tailcc body of type ft returns its results through a pointer
+ * (its second parameter) rather than in registers: x86-64 returns at most
+ * two values in registers, and LLVM cannot make a musttail call whose
+ * results it would have to return in memory ("failed to perform tail call
+ * elimination"). A tail call passes its own results pointer on, which
+ * points into a frame that outlives the whole chain (the C entry's, or an
+ * ordinary caller's).
+ */
+static inline bool wa_codegen_tail_results_by_pointer(const WaFuncType *ft) {
+    return ft->nresults > 1;
+}
+
+/* LLVM's tailcc (llvm::CallingConv::Tail), which the C API has no name for. */
+#define WA_LLVM_TAILCC 18u
+
 /* Options that choose the target and what is emitted. */
 typedef struct WaCodegenOptions {
     int opt_level;       /* 0..3 */
@@ -58,7 +86,10 @@ typedef struct WaCodegenOptions {
     bool canonical_nans; /* every NaN an operation computes is the canonical one (lower/nan.c) */
     bool split;          /* the module is compiled in several chunks (codegen.h) */
     const bool *fixed_tables; /* per table, computed once for all chunks; NULL: on first use */
-    uint32_t test_fail_func;  /* tests only: 1 + the first function whose lowering fails */
+    /* Per function, computed once for all chunks (wa_codegen_tail_call_functions), if given. */
+    const bool *tail_set;
+    bool tail_set_given;
+    uint32_t test_fail_func; /* tests only: 1 + the first function whose lowering fails */
 } WaCodegenOptions;
 
 /*
@@ -77,6 +108,20 @@ void wa_codegen_dispose(WaCodegen *cg);
  * (codegen.c).
  */
 LLVMValueRef wa_codegen_func(WaCodegen *cg, uint32_t index);
+
+/*
+ * The tailcc body of defined function `index` if it takes part in tail
+ * calls (declared on first use, as wa_codegen_func), else NULL.
+ */
+LLVMValueRef wa_codegen_tail_func(WaCodegen *cg, uint32_t index);
+
+/*
+ * The functions of m that take part in tail calls, per function index:
+ * those whose body holds return_call or return_call_indirect (a musttail
+ * call's caller must be tailcc) and those a return_call names (its callee
+ * must be). NULL if there are none: the module has no tail calls.
+ */
+const bool *wa_codegen_tail_call_functions(const WaModule *m, WaArena *arena, WaDiag *d);
 
 /* The LLVM type of a wasm value type. */
 LLVMTypeRef wa_cg_type(WaCodegen *cg, WaValType t);

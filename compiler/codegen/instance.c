@@ -135,8 +135,8 @@ static LLVMValueRef limits_const(WaCodegen *cg, const WaLimits *l) {
 }
 
 /* Function types, code and names per function index. */
-static void desc_funcs(WaCodegen *cg, LLVMValueRef *types, LLVMValueRef *code,
-                       LLVMValueRef *names) {
+static void desc_funcs(WaCodegen *cg, LLVMValueRef *types, LLVMValueRef *code, LLVMValueRef *names,
+                       LLVMValueRef *tail_code) {
     const WaModule *m = cg->m;
     LLVMValueRef *t = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, m->nfuncs);
     LLVMValueRef *c = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, m->nfuncs);
@@ -151,6 +151,14 @@ static void desc_funcs(WaCodegen *cg, LLVMValueRef *types, LLVMValueRef *code,
     *types = const_array(cg, cg->t_i32, t, m->nfuncs, "func_types");
     *code = const_array(cg, cg->t_ptr, c, m->nfuncs, "func_code");
     *names = const_array(cg, cg->t_ptr, n, m->nfuncs, "func_names");
+    *tail_code = LLVMConstNull(cg->t_ptr);
+    if (cg->tail_set != NULL) {
+        for (uint32_t i = 0; i < m->nfuncs; i++) {
+            LLVMValueRef body = m->funcs[i].imported ? NULL : wa_codegen_tail_func(cg, i);
+            c[i] = body != NULL ? body : LLVMConstNull(cg->t_ptr);
+        }
+        *tail_code = const_array(cg, cg->t_ptr, c, m->nfuncs, "func_tail_code");
+    }
 }
 
 static LLVMValueRef desc_memories(WaCodegen *cg) {
@@ -412,7 +420,7 @@ void wa_codegen_descriptor(WaCodegen *cg, LLVMValueRef init, bool embeddable) {
     /* Filled in the order the constants are created, which is their order in the output. */
     LLVMValueRef f[WA_RT_MODULE_NFIELDS] = {NULL};
     desc_funcs(cg, &f[WA_RT_MODULE_FUNC_TYPES], &f[WA_RT_MODULE_FUNC_CODE],
-               &f[WA_RT_MODULE_FUNC_NAMES]);
+               &f[WA_RT_MODULE_FUNC_NAMES], &f[WA_RT_MODULE_FUNC_TAIL_CODE]);
     desc_trampolines(cg, embeddable, &f[WA_RT_MODULE_TRAMPOLINES], &f[WA_RT_MODULE_HOST_THUNKS]);
     f[WA_RT_MODULE_ABI_VERSION] = i32c(cg, WA_RT_ABI_VERSION);
     f[WA_RT_MODULE_NAME] = m->name ? const_bytes(cg, (const uint8_t *)m->name, strlen(m->name))

@@ -1,5 +1,6 @@
 /*
- * call.c: call and call_indirect (spec 4.4.8).
+ * call.c: call and call_indirect (spec 4.4.8), return_call and
+ * return_call_indirect (tail-call proposal).
  *
  * A function defined in this module is called directly, passing our own
  * instance. An imported function is called through its wa_rt_func_t in
@@ -7,6 +8,28 @@
  * spec's order: index within the table ("undefined element"), entry not null
  * ("uninitialized element"), signature ("indirect call type mismatch", by
  * canonical type id so that equal types from other modules match).
+ *
+ * Tail calls. The proposal's return_call unwinds the caller's frame before
+ * the callee runs, so that a chain of them runs in constant stack. Every
+ * function holding a tail call and every function return_call names has its
+ * body in LLVM's tailcc convention (codegen.c), and the tail call is a
+ * `musttail` call, which LLVM compiles to a jump or fails: guaranteed,
+ * whatever the two signatures. Several results go through
+ * a pointer the chain passes on (wa_codegen_tail_results_by_pointer).
+ * return_call_indirect keeps every check of call_indirect, in the same
+ * order with the same traps, then jumps to the callee's tail_code. A callee
+ * with no tail_code (a host function, or a wasm function without tail calls
+ * in it that no return_call names) is called as call_indirect calls it and
+ * its results returned: the caller's frame lasts only while the callee
+ * runs, and such a callee can reach wasm again only by an ordinary call
+ * (host code calls wasm through the embedding API; the wasm function has
+ * no tail calls), each of which is a frame wasm's own semantics has too. So a chain of tail
+ * calls grows the stack by at most one frame per ordinary call in it, and
+ * non-tail recursion still runs into the stack limit and traps "call stack
+ * exhausted" exactly as before. return_call of an imported function goes
+ * the same way through the import's wa_rt_func_t: a wasm function of
+ * another module that takes part in tail calls has a tail_code, so tail
+ * calls between modules run in constant stack too.
  */
 #include "lower.h"
 
@@ -47,6 +70,52 @@ static void emit_call(WaFuncGen *fg, uint32_t type_index, LLVMValueRef code,
     push_results(fg, ft, ret);
 }
 
+/*
+ * Calls the tailcc body `body` of type `type_index` with callee_ctx and
+ * args[1..]: an ordinary call (pushing its results) or, if `tail`, a
+ * musttail call whose results are returned at once.
+ */
+static void emit_tailcc_call(WaFuncGen *fg, uint32_t type_index, LLVMValueRef body,
+                             LLVMValueRef callee_ctx, LLVMValueRef *args, bool tail) {
+    WaCodegen *cg = fg->cg;
+    const WaFuncType *ft = &cg->m->types[type_index];
+    bool by_pointer = wa_codegen_tail_results_by_pointer(ft);
+    uint32_t n = ft->nparams + 1 + by_pointer;
+    LLVMValueRef *full = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, n);
+    full[0] = callee_ctx;
+    LLVMTypeRef ret_type = LLVMGetReturnType(cg->fn_types[type_index]);
+    LLVMValueRef results = NULL;
+    if (by_pointer) {
+        /* A tail call's results are the caller's: its own pointer is passed on. */
+        if (tail) {
+            results = fg->results;
+        } else {
+            LLVMBuilderRef b = LLVMCreateBuilderInContext(cg->llvm);
+            LLVMPositionBuilderBefore(b, LLVMGetBasicBlockTerminator(fg->entry));
+            results = LLVMBuildAlloca(b, ret_type, "call_results");
+            LLVMDisposeBuilder(b);
+        }
+        full[1] = results;
+    }
+    for (uint32_t i = 0; i < ft->nparams; i++)
+        full[i + 1 + by_pointer] = args[i + 1];
+    LLVMValueRef ret = LLVMBuildCall2(cg->b, cg->tail_fn_types[type_index], body, full, n, "");
+    LLVMSetInstructionCallConv(ret, WA_LLVM_TAILCC);
+    if (tail) {
+        LLVMSetTailCallKind(ret, LLVMTailCallKindMustTail);
+        if (LLVMGetTypeKind(LLVMGetReturnType(cg->tail_fn_types[type_index])) == LLVMVoidTypeKind)
+            LLVMBuildRetVoid(cg->b);
+        else
+            LLVMBuildRet(cg->b, ret);
+        wa_vec_last(&fg->control).unreachable = true; /* as after `return` */
+        return;
+    }
+    LLVMSetTailCallKind(ret, LLVMTailCallKindNoTail);
+    if (by_pointer)
+        ret = LLVMBuildLoad2(cg->b, ret_type, results, "");
+    push_results(fg, ft, ret);
+}
+
 /* Marks load `v` !invariant.load: its location holds the same value wherever it is read. */
 static LLVMValueRef invariant(WaCodegen *cg, LLVMValueRef v) {
     LLVMSetMetadata(v, LLVMGetMDKindIDInContext(cg->llvm, "invariant.load", 14),
@@ -83,10 +152,39 @@ static LLVMValueRef load_ctx_array_elem(WaFuncGen *fg, unsigned field, uint32_t 
                           "");
 }
 
-static bool lower_direct(WaFuncGen *fg, uint32_t func_index) {
+/*
+ * The tail call of the function reference `ref` (its code and callee_ctx
+ * loaded): a jump to its tail_code, or if it has none a call and a return.
+ */
+static void emit_tail_call_ref(WaFuncGen *fg, uint32_t type_index, LLVMValueRef ref,
+                               LLVMValueRef code, LLVMValueRef callee_ctx, LLVMValueRef *args) {
+    WaCodegen *cg = fg->cg;
+    LLVMValueRef tail_code =
+        load_invariant_field(cg, cg->b, ref, WA_RT_STRUCT_FUNC, WA_RT_FUNC_TAIL_CODE, "tail_code");
+    LLVMBasicBlockRef jump = LLVMAppendBasicBlockInContext(cg->llvm, fg->fn, "tail_jump");
+    LLVMBasicBlockRef call = LLVMAppendBasicBlockInContext(cg->llvm, fg->fn, "tail_call_c");
+    LLVMBuildCondBr(cg->b, LLVMBuildIsNull(cg->b, tail_code, ""), call, jump);
+    size_t height = fg->stack.len;
+    LLVMPositionBuilderAtEnd(cg->b, jump);
+    emit_tailcc_call(fg, type_index, tail_code, callee_ctx, args, true);
+    /* The dead mark and stack are the other path's again: it is lowered as if alone. */
+    wa_vec_last(&fg->control).unreachable = false;
+    fg->stack.len = height;
+    LLVMPositionBuilderAtEnd(cg->b, call);
+    emit_call(fg, type_index, code, callee_ctx, args);
+    wa_fg_return(fg);
+}
+
+/* call x, or return_call x if `tail` (see the opening comment). */
+static bool lower_direct(WaFuncGen *fg, uint32_t func_index, bool tail) {
     WaCodegen *cg = fg->cg;
     const WaFunc *f = &cg->m->funcs[func_index];
     LLVMValueRef *args = pop_args(fg, &cg->m->types[f->type_index]);
+    LLVMValueRef tail_body = f->imported ? NULL : wa_codegen_tail_func(cg, func_index);
+    if (tail_body != NULL) {
+        emit_tailcc_call(fg, f->type_index, tail_body, fg->ctx, args, tail);
+        return true;
+    }
     if (!f->imported) {
         emit_call(fg, f->type_index, wa_codegen_func(cg, func_index), fg->ctx, args);
         return true;
@@ -94,7 +192,11 @@ static bool lower_direct(WaFuncGen *fg, uint32_t func_index) {
     LLVMValueRef ref = load_ctx_array_elem(fg, WA_RT_INSTANCE_FUNCS, func_index);
     LLVMValueRef code, callee_ctx;
     load_func_ref(fg, ref, &code, &callee_ctx);
-    emit_call(fg, f->type_index, code, callee_ctx, args);
+    /* An import may be another module's function with a tail entry: jump there too. */
+    if (tail)
+        emit_tail_call_ref(fg, f->type_index, ref, code, callee_ctx, args);
+    else
+        emit_call(fg, f->type_index, code, callee_ctx, args);
     return true;
 }
 
@@ -239,7 +341,7 @@ static LLVMValueRef expected_type_id(WaFuncGen *fg, uint32_t type_index) {
  * table's size and elements are reloaded at each call, since a callee, the
  * host or another module may have grown or written it since.
  */
-static bool lower_indirect(WaFuncGen *fg, const WaInstr *in) {
+static bool lower_indirect(WaFuncGen *fg, const WaInstr *in, bool tail) {
     WaCodegen *cg = fg->cg;
     uint32_t type_index = in->imm.call_indirect.type_index;
     LLVMValueRef index = wa_fg_pop(fg);
@@ -275,12 +377,24 @@ static bool lower_indirect(WaFuncGen *fg, const WaInstr *in) {
 
     LLVMValueRef code, callee_ctx;
     load_func_ref(fg, ref, &code, &callee_ctx);
-    emit_call(fg, type_index, code, callee_ctx, args);
+    if (!tail) {
+        emit_call(fg, type_index, code, callee_ctx, args);
+        return true;
+    }
+    /* return_call_indirect: a jump to the callee's tail_code, or a call and a return. */
+    emit_tail_call_ref(fg, type_index, ref, code, callee_ctx, args);
     return true;
 }
 
 bool wa_lower_call(WaFuncGen *fg, const WaInstr *in) {
-    if (in->op == WA_OP_CALL)
-        return lower_direct(fg, in->imm.index);
-    return lower_indirect(fg, in);
+    switch (in->op) {
+    case WA_OP_CALL:
+        return lower_direct(fg, in->imm.index, false);
+    case WA_OP_RETURN_CALL:
+        return lower_direct(fg, in->imm.index, true);
+    case WA_OP_CALL_INDIRECT:
+        return lower_indirect(fg, in, false);
+    default:
+        return lower_indirect(fg, in, true);
+    }
 }

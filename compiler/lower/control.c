@@ -76,7 +76,14 @@ static void build_return(WaFuncGen *fg) {
     WaCodegen *cg = fg->cg;
     uint32_t n = fg->type->nresults;
     WaStackValue *top = stack_top(fg, n);
-    if (n == 0) {
+    if (fg->results != NULL) {
+        /* A tailcc body with several results writes them where its caller said. */
+        LLVMTypeRef ret = LLVMGetReturnType(cg->fn_types[fg->func->type_index]);
+        for (uint32_t i = 0; i < n; i++)
+            LLVMBuildStore(cg->b, top[i].value,
+                           LLVMBuildStructGEP2(cg->b, ret, fg->results, i, ""));
+        LLVMBuildRetVoid(cg->b);
+    } else if (n == 0) {
         LLVMBuildRetVoid(cg->b);
     } else if (n == 1) {
         LLVMBuildRet(cg->b, top[0].value);
@@ -269,6 +276,11 @@ static void lower_br_table(WaFuncGen *fg, const WaInstr *in) {
         LLVMPositionBuilderAtEnd(cg->b, ret_block);
         build_return(fg);
     }
+    mark_unreachable(fg);
+}
+
+void wa_fg_return(WaFuncGen *fg) {
+    build_return(fg);
     mark_unreachable(fg);
 }
 

@@ -105,7 +105,7 @@ static void init_locals(WaFuncGen *fg) {
     WaCodegen *cg = fg->cg;
     for (uint32_t i = 0; i < fg->nlocals; i++) {
         LLVMValueRef init = i < fg->type->nparams
-                                ? LLVMGetParam(fg->fn, i + 1)
+                                ? LLVMGetParam(fg->fn, i + fg->first_param)
                                 : LLVMConstNull(wa_cg_type(cg, fg->local_types[i]));
         LLVMBuildStore(cg->b, init, fg->locals[i]);
     }
@@ -147,7 +147,8 @@ static WaReader code_reader(WaCodegen *cg, const uint8_t *code, size_t size) {
 static bool reaches_host(const WaCodegen *cg, const WaInstr *in) {
     switch (wa_op_class[in->op]) {
     case WA_CLASS_CALL:
-        return in->op == WA_OP_CALL_INDIRECT || cg->m->funcs[in->imm.index].imported;
+        return in->op == WA_OP_CALL_INDIRECT || in->op == WA_OP_RETURN_CALL_INDIRECT ||
+               cg->m->funcs[in->imm.index].imported;
     case WA_CLASS_TABLE:
         return true;
     case WA_CLASS_BULK:
@@ -274,6 +275,7 @@ void wa_fg_begin(WaFuncGen *fg, WaCodegen *cg, LLVMValueRef fn) {
     fg->cg = cg;
     fg->fn = fn;
     fg->ctx = LLVMGetParam(fn, 0);
+    fg->first_param = 1;
     fg->global_ptrs = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, cg->m->nglobals);
     fg->memory_bases = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, cg->m->nmemories);
     fg->memory_objects = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, cg->m->nmemories);
@@ -314,10 +316,16 @@ bool wa_fg_lower_const_expr(WaFuncGen *fg, const WaConstExpr *e, WaStackValue *o
 bool wa_lower_function(WaCodegen *cg, uint32_t func_index) {
     WaFuncGen fg_storage;
     WaFuncGen *fg = &fg_storage;
-    wa_fg_begin(fg, cg, wa_codegen_func(cg, func_index));
+    LLVMValueRef tail_body = wa_codegen_tail_func(cg, func_index);
+    bool tail = tail_body != NULL;
+    wa_fg_begin(fg, cg, tail ? tail_body : wa_codegen_func(cg, func_index));
     fg->func_index = func_index;
     fg->func = &cg->m->funcs[func_index];
     fg->type = wa_module_func_type(cg->m, func_index);
+    if (tail && wa_codegen_tail_results_by_pointer(fg->type)) {
+        fg->results = LLVMGetParam(fg->fn, 1);
+        fg->first_param = 2;
+    }
 
     /* Locals go in the entry block, before its branch to the body. */
     LLVMBasicBlockRef body = LLVMGetInsertBlock(cg->b);

@@ -65,6 +65,8 @@ typedef struct WaFuncGen {
     const WaFuncType *type;
     LLVMValueRef fn;
     LLVMValueRef ctx;        /* the instance pointer, first parameter */
+    LLVMValueRef results;    /* a tailcc body's results pointer (several results), or NULL */
+    unsigned first_param;    /* LLVM parameter index of wasm parameter 0 */
     LLVMBasicBlockRef entry; /* allocas and hoisted instance loads go here */
     LLVMValueRef *locals;    /* alloca per local (parameters first) */
     WaValType *local_types;
@@ -80,6 +82,9 @@ typedef struct WaFuncGen {
     LLVMMetadataRef tbaa[3]; /* memory.c: the access tags per WaTbaa, made on first use */
     LLVMBasicBlockRef trap_blocks[WA_RT_TRAP_COUNT]; /* one shared block per trap kind */
 } WaFuncGen;
+
+/* Returns the top results from the function (as `return`); the rest of the block is dead. */
+void wa_fg_return(WaFuncGen *fg);
 
 /* ---- Operand stack ---- */
 void wa_fg_push(WaFuncGen *fg, LLVMValueRef value, WaValType type);

@@ -221,6 +221,7 @@ static bool read_type_section(Decoder *dc, WaReader *r) {
     m->types = WA_NEW_ARRAY(&m->arena, WaFuncType, m->ntypes);
     for (uint32_t i = 0; i < m->ntypes; i++) {
         WaFuncType *ft = &m->types[i];
+        ft->offset = wa_reader_offset(r);
         /* The form is an s7 (-0x20 = 0x60), so an over-long encoding of it is reported as such. */
         size_t at = wa_reader_offset(r);
         int64_t form;
@@ -261,7 +262,7 @@ static bool read_import_section(Decoder *dc, WaReader *r) {
             break;
         }
         case WA_EXTERN_TABLE: {
-            WaTable t = {.imported = true, .import_index = i};
+            WaTable t = {.imported = true, .import_index = i, .offset = wa_reader_offset(r)};
             WA_TRY(read_table_type(r, &t.type));
             imp->index = (uint32_t)dc->tables.len;
             wa_vec_push(&dc->tables, t);
@@ -275,7 +276,7 @@ static bool read_import_section(Decoder *dc, WaReader *r) {
             break;
         }
         case WA_EXTERN_GLOBAL: {
-            WaGlobal g = {.imported = true, .import_index = i};
+            WaGlobal g = {.imported = true, .import_index = i, .offset = wa_reader_offset(r)};
             WA_TRY(read_global_type(r, &g.type));
             imp->index = (uint32_t)dc->globals.len;
             wa_vec_push(&dc->globals, g);
@@ -315,7 +316,7 @@ static bool read_table_section(Decoder *dc, WaReader *r) {
     uint32_t n;
     WA_TRY(read_length(dc, r, &n));
     for (uint32_t i = 0; i < n; i++) {
-        WaTable t = {0};
+        WaTable t = {.offset = wa_reader_offset(r)};
         WA_TRY(read_table_type(r, &t.type));
         wa_vec_push(&dc->tables, t);
     }
@@ -339,7 +340,7 @@ static bool read_global_section(Decoder *dc, WaReader *r) {
     uint32_t n;
     WA_TRY(read_length(dc, r, &n));
     for (uint32_t i = 0; i < n; i++) {
-        WaGlobal g = {0};
+        WaGlobal g = {.offset = wa_reader_offset(r)};
         WA_TRY(read_global_type(r, &g.type));
         WA_TRY(read_const_expr(dc, r, &g.init));
         wa_vec_push(&dc->globals, g);
@@ -354,6 +355,7 @@ static bool read_export_section(Decoder *dc, WaReader *r) {
     m->exports = WA_NEW_ARRAY(&m->arena, WaExport, m->nexports);
     for (uint32_t i = 0; i < m->nexports; i++) {
         WaExport *e = &m->exports[i];
+        e->offset = wa_reader_offset(r);
         WA_TRY(read_name(dc, r, &e->name));
         size_t at = wa_reader_offset(r);
         uint8_t kind;
@@ -386,6 +388,7 @@ static bool read_elem_segment(Decoder *dc, WaReader *r, WaElemSegment *seg) {
     WA_TRY(wa_read_u32(r, &flags));
     if (flags > 7)
         return wa_diag_error(r->d, seg->offset_in_file, "malformed elements segment kind");
+    seg->flags = flags;
     bool passive_or_declarative = flags & 1;
     bool has_table_or_declarative = flags & 2;
     bool uses_exprs = flags & 4;
@@ -438,6 +441,7 @@ static bool read_element_section(Decoder *dc, WaReader *r) {
 /* Data count section (spec 5.5.15): lets bodies name data segments before the data section. */
 static bool read_data_count_section(Decoder *dc, WaReader *r) {
     dc->m->has_data_count = true;
+    dc->m->data_count_offset = wa_reader_offset(r);
     return wa_read_u32(r, &dc->m->data_count);
 }
 
@@ -522,6 +526,7 @@ static bool read_data_section(Decoder *dc, WaReader *r) {
         WA_TRY(wa_read_u32(r, &flags));
         if (flags > 2)
             return wa_diag_error(r->d, seg->offset_in_file, "malformed data segment kind");
+        seg->flags = flags;
         seg->memory_index = 0;
         if (flags == 1) {
             seg->mode = WA_SEGMENT_PASSIVE;

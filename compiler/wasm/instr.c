@@ -17,6 +17,8 @@
  */
 #include "instr.h"
 
+#include "features.h"
+
 #include "../base/check.h"
 
 #include <stdlib.h>
@@ -79,7 +81,7 @@ const uint8_t wa_op_nest[WA_OP_COUNT] = {
 #undef WA_OP
 };
 
-const bool wa_op_const[WA_OP_COUNT] = {
+const uint8_t wa_op_const[WA_OP_COUNT] = {
 #define WA_OP(NAME, PREFIX, CODE, TEXT, IMM, CLASS, T1, T2, T3, TR, MEMLOG2, AUX, SHAPE, NEST, CONST) \
     [WA_OP_##NAME] = CONST,
 #include "opcodes.def"
@@ -224,22 +226,29 @@ static bool read_br_table(WaReader *r, WaArena *scratch, WaInstr *in) {
 }
 
 /*
- * The proposal switches (instr.h). `WASMAOT_DISABLE_PROPOSALS` is a temporary
- * stand-in for the feature flags of issue 11 item 1. Not cached: reading the
- * environment is safe from any thread as long as nothing sets it, which the
- * compiler never does, and it costs nothing next to LLVM.
+ * The encoding switches (instr.h): set once before any module is decoded
+ * (the CLI and the spec runner, from their feature flags), read from any
+ * thread afterwards.
  */
-static bool proposal_on(const char *name) {
-    const char *off = getenv("WASMAOT_DISABLE_PROPOSALS");
-    return off == NULL || strstr(off, name) == NULL;
+static WaFeatures decoding_features;
+static bool decoding_features_set;
+
+void wa_set_decoding_features(WaFeatures set) {
+    decoding_features = set;
+    decoding_features_set = true;
+}
+
+static bool decoding_has(WaFeature f) {
+    WaFeatures set = decoding_features_set ? decoding_features : wa_features_default();
+    return (set & WA_FEATURE_BIT(f)) != 0;
 }
 
 bool wa_proposal_multi_memory(void) {
-    return proposal_on("multi-memory");
+    return decoding_has(WA_FEATURE_MULTI_MEMORY);
 }
 
 bool wa_proposal_memory64(void) {
-    return proposal_on("memory64");
+    return decoding_has(WA_FEATURE_MEMORY64);
 }
 
 /*

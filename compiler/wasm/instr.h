@@ -13,6 +13,7 @@
 
 #include "../base/arena.h"
 #include "../base/reader.h"
+#include "features.h"
 #include "module.h"
 
 #include <stdbool.h>
@@ -150,7 +151,8 @@ extern const uint8_t wa_op_memlog2[WA_OP_COUNT];   /* natural alignment, log2 by
 extern const uint8_t wa_op_aux[WA_OP_COUNT];       /* WaAux */
 extern const WaLaneShape wa_op_shape[WA_OP_COUNT]; /* SIMD lanes; all zero for none */
 extern const uint8_t wa_op_nest[WA_OP_COUNT];      /* WaNesting */
-extern const bool wa_op_const[WA_OP_COUNT];        /* allowed in a constant expression */
+extern const uint8_t
+    wa_op_const[WA_OP_COUNT]; /* in a constant expression: 1 yes, 2 extended-const */
 
 /*
  * Whether op computes floats whose NaN results the spec leaves
@@ -209,14 +211,16 @@ typedef struct WaInstr {
 } WaInstr;
 
 /*
- * Wasm 3.0 memory proposals: whether multi-memory and memory64 are on. Until
- * the feature flags land (issue 11 item 1) both are on unless the environment
- * variable WASMAOT_DISABLE_PROPOSALS lists them ("multi-memory,memory64"),
- * which the Wasm 2.0 spec suite registration sets. Off, every construct is
- * read and checked exactly as Wasm 2.0 reads it. The decoder and validator
- * ask only through the uses_multi_memory / uses_memory64 helpers at the
- * places where a module first shows the feature.
+ * Wasm 3.0 memory proposals: whether multi-memory and memory64 are on. They
+ * change how a module is encoded (memarg bit 6, u64 limits and offsets),
+ * so the decoder asks while reading, not in the feature check after it:
+ * wa_set_decoding_features, called once before decoding by whoever parsed
+ * the feature flags (the default: wasm/features.def's defaults). Off, every
+ * construct is read and checked exactly as Wasm 2.0 reads it. The decoder
+ * and validator ask only at the places where a module first shows the
+ * feature.
  */
+void wa_set_decoding_features(WaFeatures set);
 bool wa_proposal_multi_memory(void);
 bool wa_proposal_memory64(void);
 

@@ -47,6 +47,7 @@ typedef struct WaFuncType {
     uint32_t nresults;
     WaValType *params;
     WaValType *results;
+    size_t offset; /* file offset of the type's entry, for messages */
 } WaFuncType;
 
 typedef struct WaLimits {
@@ -95,6 +96,7 @@ typedef struct WaExport {
     WaBytes name;
     WaExternKind kind;
     uint32_t index;
+    size_t offset; /* file offset of the export entry, for messages */
 } WaExport;
 
 /* A run of locals of one type, as declared in a function body (spec 5.5.13). */
@@ -121,6 +123,7 @@ typedef struct WaTable {
     WaTableType type;
     bool imported;
     uint32_t import_index;
+    size_t offset; /* file offset of the table type, for messages */
 } WaTable;
 
 typedef struct WaMemory {
@@ -134,6 +137,7 @@ typedef struct WaGlobal {
     bool imported;
     uint32_t import_index;
     WaConstExpr init; /* defined globals only */
+    size_t offset;    /* file offset of the global type, for messages */
 } WaGlobal;
 
 typedef enum WaSegmentMode {
@@ -152,6 +156,7 @@ typedef struct WaElemSegment {
     uint32_t *func_indices;
     WaConstExpr *exprs;
     size_t offset_in_file;
+    uint32_t flags; /* the encoding's flags (spec 5.5.12): 0 is Wasm 1.0's only form */
 } WaElemSegment;
 
 typedef struct WaDataSegment {
@@ -161,6 +166,7 @@ typedef struct WaDataSegment {
     const uint8_t *bytes;
     uint32_t size;
     size_t offset_in_file;
+    uint32_t flags; /* the encoding's flags (spec 5.5.14): 0 is Wasm 1.0's only form */
 } WaDataSegment;
 
 typedef struct WaCustomSection {
@@ -196,6 +202,7 @@ typedef struct WaModule {
     uint32_t nelems;
     bool has_data_count;
     uint32_t data_count;
+    size_t data_count_offset; /* file offset of the data count section's payload */
     WaDataSegment *datas;
     uint32_t ndatas;
     WaCustomSection *customs;

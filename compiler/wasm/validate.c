@@ -183,8 +183,20 @@ static bool check_const_expr(const ModCheck *mc, const WaConstExpr *e, WaValType
             t = m->globals[in.imm.index].type.type;
             break;
         default:
-            /* t.const, v128.const: no operands, the row's result type. */
-            WA_CHECK(wa_op_sig[in.op][0] == WA_VT_X);
+            /*
+             * t.const, v128.const: no operands; the extended-const
+             * proposal's i32/i64 add, sub, mul: two operands of the row's
+             * type. Either way the row's result type is pushed.
+             */
+            for (int k = 1; k >= 0; k--) {
+                uint8_t want_operand = wa_op_sig[in.op][k];
+                if (want_operand == WA_VT_X)
+                    continue;
+                if (depth == 0 || stack[depth - 1] != want_operand)
+                    return wa_diag_error(d, in.offset, "type mismatch: %s needs two %s operands",
+                                         wa_op_name[in.op], wa_valtype_name(want_operand));
+                depth--;
+            }
             t = wa_op_sig[in.op][3];
             break;
         }
@@ -736,6 +748,24 @@ static bool check_call(FuncCheck *fc, const WaFuncType *t) {
     return true;
 }
 
+/*
+ * return_call, return_call_indirect (tail-call proposal, validation): the
+ * callee's parameters are popped as for a call, its results must be exactly
+ * the caller's (they become the caller's results), and what follows is
+ * unreachable, as after `return`.
+ */
+static bool check_return_call(FuncCheck *fc, const WaFuncType *t) {
+    WA_TRY(pop_vals(fc, t->params, t->nparams, NULL));
+    bool same = t->nresults == fc->type->nresults;
+    for (uint32_t i = 0; same && i < t->nresults; i++)
+        same = t->results[i] == fc->type->results[i];
+    if (!same)
+        return wa_diag_error(fc->d, fc->at,
+                             "type mismatch: the tail call's results are not the function's");
+    set_unreachable(fc);
+    return true;
+}
+
 /* Untyped select (spec 3.3.4): both operands numeric, or both vectors, and equal. */
 static bool check_select(FuncCheck *fc) {
     WA_TRY(pop_expect(fc, WA_VT_I32, NULL));
@@ -803,17 +833,23 @@ static bool check_special(FuncCheck *fc, const WaInstr *in) {
         set_unreachable(fc);
         return true;
     case WA_OP_CALL:
+    case WA_OP_RETURN_CALL:
         if (in->imm.index >= m->nfuncs)
             return wa_diag_error(fc->d, fc->at, "unknown function %u", in->imm.index);
+        if (in->op == WA_OP_RETURN_CALL)
+            return check_return_call(fc, wa_module_func_type(m, in->imm.index));
         return check_call(fc, wa_module_func_type(m, in->imm.index));
     case WA_OP_CALL_INDIRECT:
+    case WA_OP_RETURN_CALL_INDIRECT:
         WA_TRY(need_table(fc, in->imm.call_indirect.table_index, &t));
         if (t != WA_VT_FUNCREF)
-            return wa_diag_error(fc->d, fc->at,
-                                 "type mismatch: call_indirect through table %u of %s",
-                                 in->imm.call_indirect.table_index, wa_valtype_name(t));
+            return wa_diag_error(fc->d, fc->at, "type mismatch: %s through table %u of %s",
+                                 wa_op_name[in->op], in->imm.call_indirect.table_index,
+                                 wa_valtype_name(t));
         WA_TRY(need_type(fc, in->imm.call_indirect.type_index));
         WA_TRY(pop_expect(fc, WA_VT_I32, NULL));
+        if (in->op == WA_OP_RETURN_CALL_INDIRECT)
+            return check_return_call(fc, &m->types[in->imm.call_indirect.type_index]);
         return check_call(fc, &m->types[in->imm.call_indirect.type_index]);
     case WA_OP_DROP: {
         uint8_t any;

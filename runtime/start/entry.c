@@ -143,6 +143,7 @@ static void resolve_func(const wa_rt_module_t *m, uint32_t i, wa_wasi_ctx_t *was
     f->type_id = wa_rt_type_id(type);
     f->func_index = imp->index;
     f->instance = NULL;
+    f->tail_code = NULL; /* a host function: tail-called as a call and a return */
     switch (found) {
     case WA_WASI_FOUND:
         f->code = code;

@@ -24,6 +24,9 @@ Kinds of test (the first argument):
               source with the same arguments, environment and stdin, and
               require identical stdout bytes, stderr bytes and exit status
               (and the status the header expects).
+    output    compile a .wat-built program and run it: stdout exactly the header's
+              e2e-stdout lines, exit status e2e-exit (default 0), empty stderr
+              (wat programs that have no native build to compare with).
     trap      compile a .wat-built module and run it: exit status 134 and
               stderr holding "wasm trap: MESSAGE in function IDX (NAME)"
               (for memory faults in optimised code, any function: the
@@ -217,6 +220,30 @@ def test_program(args):
             args.name, shlex.join(argv_tail) or "none", stdin or "none", "\n- ".join(problems)))
     print("ok: %s: %d stdout bytes, %d stderr bytes, %s, identical to native" % (
         args.name, len(n_out), len(n_err), describe_status(n_status)))
+
+
+# ---- output: a wat program's stdout against its header --------------------------------------
+
+def test_output(args):
+    header = read_header(args.source)
+    work = fresh_workdir(args.workdir, args.name)
+    exe = os.path.join(work, args.name)
+    compile_or_fail(args.wasmaot, args.wasm, exe, args.flag or [])
+    status, out, err = run([exe], env=dict(BASE_ENV), cwd=work)
+    expected_exit = int(header_one(header, "exit", "0"))
+    problems = []
+    if shell_status(status) != expected_exit:
+        problems.append("expected exit status %d, got %s" % (expected_exit,
+                                                              describe_status(status)))
+    expected_out = "".join(line + "\n" for line in header.get("stdout", [])).encode()
+    if out != expected_out:
+        problems.append("stdout should be %r, got %r" % (expected_out, out))
+    if err:
+        problems.append("stderr should be empty, got %s" % show_bytes(err))
+    if problems:
+        raise Failure("program %s:\n- %s" % (args.name, "\n- ".join(problems)))
+    print("ok: %s: %d stdout bytes as expected, %s" % (args.name, len(out),
+                                                      describe_status(status)))
 
 
 # ---- trap --------------------------------------------------------------------------------------
@@ -879,7 +906,7 @@ def test_grants(args):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("kind", choices=["program", "trap", "bad", "usage", "imports", "emit",
+    ap.add_argument("kind", choices=["program", "output", "trap", "bad", "usage", "imports", "emit",
                                      "grants", "libs"])
     ap.add_argument("--name", required=True, help="test name (work subdirectory)")
     ap.add_argument("--wasmaot", required=True)
@@ -895,7 +922,7 @@ def main():
     for attr in ("wasmaot", "workdir", "wasm", "native", "source", "native_tool"):
         if getattr(args, attr):
             setattr(args, attr, os.path.abspath(getattr(args, attr)))
-    tests = {"program": test_program, "trap": test_trap, "bad": test_bad, "usage": test_usage,
+    tests = {"program": test_program, "output": test_output, "trap": test_trap, "bad": test_bad, "usage": test_usage,
              "imports": test_imports, "emit": test_emit, "grants": test_grants,
              "libs": test_libs}
     try:

@@ -47,6 +47,7 @@ static const wa_rt_module_t *load_wat(const char *wat) {
     snprintf(cmd, sizeof cmd, "wat2wasm '%s' -o '%s'", wat_path, wasm_path);
     cr_assert_eq(system(cmd), 0, "wat2wasm failed on:\n%s", wat);
     WaCompileOptions o = {.input = wasm_path,
+                          .features = wa_features_default(),
                           .output = so_path,
                           .emit = WA_EMIT_SHARED,
                           .opt_level = 1,

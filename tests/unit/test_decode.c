@@ -15,6 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * The tests here check Wasm 2.0's encodings: multi-memory and memory64 off
+ * (wasm/instr.h), before Criterion forks the test processes.
+ */
+__attribute__((constructor)) static void wasm2_encodings(void) {
+    wa_set_decoding_features(wa_features_default() & ~(WA_FEATURE_BIT(WA_FEATURE_MULTI_MEMORY) |
+                                                       WA_FEATURE_BIT(WA_FEATURE_MEMORY64)));
+}
+
 /* ---- byte builder ---- */
 
 typedef struct Buf {
@@ -914,15 +923,22 @@ Test(instr, nesting) {
     }
 }
 
-/* The CONST column: exactly the instructions of Wasm 2.0 constant expressions (spec 3.3.10). */
+/*
+ * The CONST column: 1 for exactly the instructions of Wasm 2.0 constant
+ * expressions (spec 3.3.10), 2 for those the extended-const proposal adds.
+ */
 Test(instr, constant_instructions) {
     static const WaOpcode constant[] = {WA_OP_I32_CONST, WA_OP_I64_CONST,  WA_OP_F32_CONST,
                                         WA_OP_F64_CONST, WA_OP_V128_CONST, WA_OP_REF_NULL,
                                         WA_OP_REF_FUNC,  WA_OP_GLOBAL_GET};
+    static const WaOpcode extended[] = {WA_OP_I32_ADD, WA_OP_I32_SUB, WA_OP_I32_MUL,
+                                        WA_OP_I64_ADD, WA_OP_I64_SUB, WA_OP_I64_MUL};
     for (int op = 0; op < WA_OP_COUNT; op++) {
-        bool want = false;
+        int want = 0;
         for (size_t i = 0; i < sizeof constant / sizeof constant[0]; i++)
-            want |= constant[i] == (WaOpcode)op;
+            want = constant[i] == (WaOpcode)op ? 1 : want;
+        for (size_t i = 0; i < sizeof extended / sizeof extended[0]; i++)
+            want = extended[i] == (WaOpcode)op ? 2 : want;
         cr_assert_eq(wa_op_const[op], want, "%s", wa_op_name[op]);
     }
 }
@@ -1048,11 +1064,12 @@ Test(instr, offset_is_the_opcode_position) {
 
 /*
  * The multi-memory and memory64 encodings, with the proposals on (meson runs
- * this file with WASMAOT_DISABLE_PROPOSALS set, for the Wasm 2.0 tests above;
- * Criterion runs each test in its own process, so unsetting it here stays here).
+ * this file's other tests, written for Wasm 2.0, run with them off (see
+ * wasm2_encodings); Criterion runs each test in its own process, so
+ * switching them on here stays here).
  */
 Test(instr, proposal_memory_immediates) {
-    cr_assert_eq(unsetenv("WASMAOT_DISABLE_PROPOSALS"), 0);
+    wa_set_decoding_features(wa_features_default());
     /* memarg with bit 6: align 2, memory 1, offset 16. */
     WaInstr in = READ1(0x28, 0x42, 0x01, 0x10);
     cr_assert_eq(in.imm.memarg.align_log2, 2);
@@ -1076,7 +1093,7 @@ Test(instr, proposal_memory_immediates) {
 }
 
 Test(decode, proposal_memory_types) {
-    cr_assert_eq(unsetenv("WASMAOT_DISABLE_PROPOSALS"), 0);
+    wa_set_decoding_features(wa_features_default());
     Buf b;
     /* Two memories, the second i64 with a 5-byte maximum. */
     header(&b);

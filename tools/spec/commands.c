@@ -429,7 +429,7 @@ static void cmd_assert_trap(Runner *r, const SpecCommand *c) {
 static void cmd_assert_rejected(Runner *r, const SpecCommand *c) {
     const char *what = c->kind == SPEC_CMD_ASSERT_INVALID ? "invalid" : "malformed";
     char msg[600];
-    if (spec_compile_check(c->module_path, msg, sizeof msg))
+    if (spec_compile_check(c->module_path, r->opt->features, msg, sizeof msg))
         report(r, c, FAIL, "expected %s module (\"%s\"), it was accepted", what, c->text);
     else if (!message_matches(msg, c->text))
         report(r, c, FAIL, "expected %s module (\"%s\"), rejected with: %s", what, c->text, msg);
@@ -549,7 +549,7 @@ static bool builds_state(const SpecCommand *c) {
 
 uint32_t spec_commands_run(const SpecScript *s, const SpecOptions *opt, SpecCounts *counts) {
     Runner r = {.s = s, .opt = opt, .counts = counts};
-    r.compiler = spec_compile_new(s->dir, opt->opt_level, opt->cpu);
+    r.compiler = spec_compile_new(s->dir, opt->opt_level, opt->cpu, opt->features);
     r.spectest = spec_spectest_new(opt->verbose);
     bind(&r.registered, &r.nregistered, &r.cap_registered, (SpecName){"spectest", 8}, NULL, 0,
          true);

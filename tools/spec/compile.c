@@ -13,6 +13,7 @@
 
 #include "driver.h"
 #include "wasm/decode.h"
+#include "wasm/features.h"
 #include "wasm/validate.h"
 
 #include <errno.h>
@@ -33,16 +34,19 @@ struct SpecCompiler {
     char *dir;
     int opt_level;
     const char *cpu;
+    WaFeatures features;
     cache_entry_t *entries;
     uint32_t count, cap;
 };
 
-SpecCompiler *spec_compile_new(const char *dir, int opt_level, const char *cpu) {
+SpecCompiler *spec_compile_new(const char *dir, int opt_level, const char *cpu,
+                               WaFeatures features) {
     SpecCompiler *c = calloc(1, sizeof *c);
     if (c == NULL || (c->dir = strdup(dir)) == NULL)
         abort();
     c->opt_level = opt_level;
     c->cpu = cpu;
+    c->features = features;
     return c;
 }
 
@@ -85,6 +89,7 @@ static void compile_and_load(SpecCompiler *c, const char *path, SpecModule *out)
         .emit = WA_EMIT_SHARED,
         .opt_level = c->opt_level,
         .cpu = c->cpu,
+        .features = c->features,
     };
     WaDiag d;
     wa_diag_init(&d, NULL);
@@ -133,7 +138,7 @@ const SpecModule *spec_compile_module(SpecCompiler *c, const char *path) {
     return &e->module;
 }
 
-bool spec_compile_check(const char *path, char *msg, size_t msg_size) {
+bool spec_compile_check(const char *path, WaFeatures features, char *msg, size_t msg_size) {
     size_t size;
     uint8_t *bytes = read_all(path, &size, msg, msg_size);
     if (bytes == NULL)
@@ -143,7 +148,7 @@ bool spec_compile_check(const char *path, char *msg, size_t msg_size) {
     WaModule m;
     bool ok = wa_decode_module(bytes, size, NULL, &m, &d);
     if (ok) {
-        ok = wa_validate_module(&m, &d);
+        ok = wa_features_check(&m, features, &d) && wa_validate_module(&m, &d);
         wa_module_free(&m);
     }
     free(bytes);

@@ -8,6 +8,8 @@
  */
 #include "spec.h"
 
+#include "wasm/instr.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +29,12 @@ static void usage(FILE *out) {
             "  -O N        optimisation level for compiling modules, 0..3 (default %d)\n"
             "  --cpu NAME  target CPU for compiling modules: native (default) or an\n"
             "              LLVM CPU name such as x86-64 (baseline SSE2)\n"
-            "  -h, --help  this text\n",
+            "  --enable-FEATURE, --disable-FEATURE, --enable-all: the WebAssembly\n"
+            "              features modules may use; wast2json is told the same\n"
+            "  -h, --help  this text\n"
+            "features:\n",
             WA_SPEC_DEFAULT_OPT);
+    wa_features_print_help(out, "  ");
 }
 
 /* A decimal argument in [lo, hi]; false if it is not one. */
@@ -54,12 +60,21 @@ static void print_counts(const SpecCounts *c, bool with_na) {
 }
 
 int main(int argc, char **argv) {
-    SpecOptions opt = {.opt_level = WA_SPEC_DEFAULT_OPT, .cpu = "native"};
+    SpecOptions opt = {
+        .opt_level = WA_SPEC_DEFAULT_OPT, .cpu = "native", .features = wa_features_default()};
     const char **files = calloc((size_t)argc, sizeof *files);
     int nfiles = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         unsigned long v;
+        char why[300];
+        WaFeatureArg feature = wa_features_parse_arg(&opt.features, a, why, sizeof why);
+        if (feature == WA_FEATURE_ARG_ERROR) {
+            fprintf(stderr, "wasmaot-spec: %s\n", why);
+            return 2;
+        }
+        if (feature == WA_FEATURE_ARG_OK)
+            continue;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             usage(stdout);
             return 0;
@@ -101,12 +116,14 @@ int main(int argc, char **argv) {
         return 2;
     }
 
+    /* multi-memory and memory64 change how modules are encoded (wasm/instr.h). */
+    wa_set_decoding_features(opt.features);
     SpecCounts total = {0};
     for (int i = 0; i < nfiles; i++) {
         SpecScript s;
         char why[600];
         SpecCounts counts = {0};
-        if (!spec_wast_load(files[i], &s, why, sizeof why)) {
+        if (!spec_wast_load(files[i], opt.features, &s, why, sizeof why)) {
             /* The file's commands are unknown; the file counts as one failure. */
             printf("%s: %s\n", files[i], why);
             counts.failed = 1;

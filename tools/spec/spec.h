@@ -18,6 +18,7 @@
 #define WA_SPEC_H
 
 #include "wa_rt_embed.h"
+#include "wasm/features.h"
 
 #include <json-c/json.h>
 #include <stdbool.h>
@@ -139,11 +140,12 @@ typedef struct SpecScript {
 } SpecScript;
 
 /*
- * Converts `wast` with wast2json into a new temporary directory and reads
- * the result. False with the reason in why if wast2json fails or its output
- * cannot be read; a command that cannot be read becomes one with `bad` set.
+ * Converts `wast` with wast2json (told to accept `features`, wasm/features.def) into a new
+ * temporary directory and reads the result. False with the reason in why if wast2json fails or its
+ * output cannot be read; a command that cannot be read becomes one with `bad` set.
  */
-bool spec_wast_load(const char *wast, SpecScript *s, char *why, size_t why_size);
+bool spec_wast_load(const char *wast, WaFeatures features, SpecScript *s, char *why,
+                    size_t why_size);
 
 /* Frees the script and removes its temporary directory (and everything in it). */
 void spec_wast_free(SpecScript *s);
@@ -169,9 +171,11 @@ typedef struct SpecCompiler SpecCompiler;
 
 /*
  * A compiler writing shared objects into `dir` at optimisation level
- * opt_level for target CPU `cpu` ("native" or an LLVM CPU name).
+ * opt_level for target CPU `cpu` ("native" or an LLVM CPU name), accepting
+ * modules that use `features`.
  */
-SpecCompiler *spec_compile_new(const char *dir, int opt_level, const char *cpu);
+SpecCompiler *spec_compile_new(const char *dir, int opt_level, const char *cpu,
+                               WaFeatures features);
 
 /*
  * Compiles and loads the module file at `path`; files with equal bytes share
@@ -180,11 +184,11 @@ SpecCompiler *spec_compile_new(const char *dir, int opt_level, const char *cpu);
 const SpecModule *spec_compile_module(SpecCompiler *c, const char *path);
 
 /*
- * Decodes and validates `path` only (assert_invalid, assert_malformed):
+ * Decodes, checks features and validates `path` only (assert_invalid, assert_malformed):
  * true if the module is valid, else false with the error message (the
  * spec's wording first) in msg.
  */
-bool spec_compile_check(const char *path, char *msg, size_t msg_size);
+bool spec_compile_check(const char *path, WaFeatures features, char *msg, size_t msg_size);
 
 /* Unloads every module and frees the compiler; all instances must be freed first. */
 void spec_compile_free(SpecCompiler *c);
@@ -205,10 +209,11 @@ void spec_spectest_free(SpecHost *h);
 /* ---- commands.c ---- */
 
 typedef struct SpecOptions {
-    int opt_level;   /* for compiling modules */
-    const char *cpu; /* target CPU for compiling modules: "native" or an LLVM CPU name */
-    uint32_t line;   /* run only the command at this line (0: all) */
-    bool verbose;    /* print each command as it runs */
+    int opt_level;       /* for compiling modules */
+    const char *cpu;     /* target CPU for compiling modules: "native" or an LLVM CPU name */
+    uint32_t line;       /* run only the command at this line (0: all) */
+    bool verbose;        /* print each command as it runs */
+    WaFeatures features; /* what modules may use (--enable-X ...), also given to wast2json */
 } SpecOptions;
 
 typedef struct SpecCounts {

@@ -51,7 +51,8 @@ static char *join(const char *dir, const char *name) {
  * Runs wast2json wast -o json, with its diagnostics going to err_path.
  * Returns true if it exited with status 0.
  */
-static bool run_wast2json(const char *wast, const char *json, const char *err_path) {
+static bool run_wast2json(const char *wast, WaFeatures features, const char *json,
+                          const char *err_path) {
     pid_t pid = fork();
     if (pid < 0)
         return false;
@@ -62,13 +63,27 @@ static bool run_wast2json(const char *wast, const char *json, const char *err_pa
             dup2(fd, STDERR_FILENO);
             close(fd);
         }
-        /* Temporary, until wasmaot-spec passes --enable-FEATURE on (issue 11 item 1): the
-           proposal suites in tests/spec/meson.build set WASMAOT_SPEC_WAST2JSON_ENABLE_ALL=1. */
-        const char *all = getenv("WASMAOT_SPEC_WAST2JSON_ENABLE_ALL");
-        if (all != NULL && strcmp(all, "1") == 0)
-            execlp(WA_WAST2JSON, WA_WAST2JSON, "--enable-all", wast, "-o", json, (char *)NULL);
-        else
-            execlp(WA_WAST2JSON, WA_WAST2JSON, wast, "-o", json, (char *)NULL);
+        /*
+         * wast2json knows --enable-X for what it leaves off by default and
+         * --disable-X for what it turns on (features.def, WABT_ON).
+         */
+        char flags[WA_FEATURE_COUNT][64];
+        char *args[WA_FEATURE_COUNT + 5];
+        int n = 0;
+        args[n++] = WA_WAST2JSON;
+        for (int f = 0; f < WA_FEATURE_COUNT; f++) {
+            bool on = features & WA_FEATURE_BIT(f);
+            if (on == wa_feature_wabt_default((WaFeature)f))
+                continue;
+            snprintf(flags[f], sizeof flags[f], "--%s-%s", on ? "enable" : "disable",
+                     wa_feature_name((WaFeature)f));
+            args[n++] = flags[f];
+        }
+        args[n++] = (char *)wast;
+        args[n++] = "-o";
+        args[n++] = (char *)json;
+        args[n] = NULL;
+        execvp(WA_WAST2JSON, args);
         fprintf(stderr, "cannot run %s: %s\n", WA_WAST2JSON, strerror(errno));
         _exit(127);
     }
@@ -219,7 +234,8 @@ static void read_command(json_object *o, const char *dir, SpecCommand *c) {
         set_bad(c, "%s without an expected message", type);
 }
 
-bool spec_wast_load(const char *wast, SpecScript *s, char *why, size_t why_size) {
+bool spec_wast_load(const char *wast, WaFeatures features, SpecScript *s, char *why,
+                    size_t why_size) {
     memset(s, 0, sizeof *s);
     s->wast = wast;
     const char *tmp = getenv("TMPDIR");
@@ -240,7 +256,7 @@ bool spec_wast_load(const char *wast, SpecScript *s, char *why, size_t why_size)
     strcat(json_name, ".json");
     char *json = join(s->dir, json_name);
     char *err_path = join(s->dir, "wast2json.log");
-    bool ok = run_wast2json(wast, json, err_path);
+    bool ok = run_wast2json(wast, features, json, err_path);
     if (!ok) {
         char line[300];
         first_line(err_path, line, sizeof line);
