@@ -48,8 +48,8 @@ typedef struct WaCodegen {
      * functions of other chunks are filled on first use (wa_codegen_func).
      */
     LLVMValueRef *tail_funcs;
-    const bool *tail_set; /* per function: takes part in tail calls; NULL: none does */
-    bool tail_set_given;  /* tail_set came from the options (computed once for all chunks) */
+    const bool *tail_set;       /* per function: takes part in tail calls; NULL: none does */
+    bool tail_set_given;        /* tail_set came from the options (computed once for all chunks) */
     LLVMTypeRef *tail_fn_types; /* per type: ctx, [results pointer,] params -> result or void */
     LLVMValueRef rt_fns[WA_RT_NFNS];        /* runtime function declarations, or NULL */
     LLVMTypeRef rt_structs[WA_RT_NSTRUCTS]; /* shared struct types, or NULL */

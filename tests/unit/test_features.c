@@ -103,11 +103,11 @@ Test(features, the_table) {
     static const WaFeature on[] = {
         WA_FEATURE_SIGN_EXT,        WA_FEATURE_SAT_FLOAT_TO_INT, WA_FEATURE_MULTI_VALUE,
         WA_FEATURE_BULK_MEMORY,     WA_FEATURE_REFERENCE_TYPES,  WA_FEATURE_SIMD,
-        WA_FEATURE_MUTABLE_GLOBALS, WA_FEATURE_TAIL_CALL,        WA_FEATURE_EXTENDED_CONST};
+        WA_FEATURE_MUTABLE_GLOBALS, WA_FEATURE_TAIL_CALL,        WA_FEATURE_EXTENDED_CONST,
+        WA_FEATURE_MULTI_MEMORY,    WA_FEATURE_MEMORY64};
     for (size_t i = 0; i < sizeof on / sizeof *on; i++)
         cr_assert(def & WA_FEATURE_BIT(on[i]), "%s is off by default", wa_feature_name(on[i]));
-    static const WaFeature missing[] = {WA_FEATURE_MULTI_MEMORY, WA_FEATURE_MEMORY64,
-                                        WA_FEATURE_EXCEPTIONS, WA_FEATURE_THREADS};
+    static const WaFeature missing[] = {WA_FEATURE_EXCEPTIONS, WA_FEATURE_THREADS};
     for (size_t i = 0; i < sizeof missing / sizeof *missing; i++) {
         cr_assert_not(wa_feature_implemented(missing[i]));
         cr_assert_not(wa_features_all() & WA_FEATURE_BIT(missing[i]));
@@ -138,9 +138,9 @@ Test(features, flags) {
                  WA_FEATURE_ARG_ERROR);
     cr_assert_str_eq(why, "unknown feature 'tail-calls' in --enable-tail-calls (see --help for "
                           "the features)");
-    cr_assert_eq(wa_features_parse_arg(&set, "--enable-memory64", why, sizeof why),
+    cr_assert_eq(wa_features_parse_arg(&set, "--enable-threads", why, sizeof why),
                  WA_FEATURE_ARG_ERROR);
-    cr_assert_str_eq(why, "wasmaot does not support memory64 yet (64-bit memories)");
+    cr_assert_str_eq(why, "wasmaot does not support threads yet (shared memories, atomics)");
     cr_assert_eq(wa_features_parse_arg(&set, "--emit=obj", why, sizeof why), WA_FEATURE_ARG_NONE);
     cr_assert_eq(set, wa_features_all());
 }
