@@ -33,8 +33,8 @@ typedef struct WaCompileOptions {
     unsigned jobs;              /* -j: threads compiling chunks; 0: the CPUs available */
     size_t test_chunk_bytes;    /* tests only (driver.c): chunk size; 0: the normal policy */
     uint32_t
-        test_fail_func; /* tests only (driver.c): 1 + the first function whose lowering fails */
-    WaFeatures features;        /* what the module may use (wasm/features.def) */
+        test_fail_func;  /* tests only (driver.c): 1 + the first function whose lowering fails */
+    WaFeatures features; /* what the module may use (wasm/features.def) */
 } WaCompileOptions;
 
 /*
