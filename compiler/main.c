@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char usage[] =
     "usage: wasmaot INPUT.wasm -o OUTPUT [options] [grants]\n"
@@ -26,7 +27,7 @@ static const char usage[] =
     "`inspect` prints what an executable was built with (version, CPU, grants).\n"
     "\n"
     "options:\n"
-    "  -o OUTPUT                the file to write\n"
+    "  -o OUTPUT                the file to write (- for standard output)\n"
     "  -O0, -O1, -O2, -O3       optimisation level (default -O2)\n"
     "  -j N                     compile with N threads (default: the CPUs this\n"
     "                           process may use); the output is the same for any N\n"
@@ -148,6 +149,11 @@ static int parse_compile(int argc, char **argv, WaCompileOptions *o) {
         return fail("%s", "no input file");
     if (o->output == NULL)
         return fail("no output file for %s: use -o OUTPUT", o->input);
+    /* Writing the output over the input would lose the module (the output is written last). */
+    struct stat in_st, out_st;
+    if (stat(o->input, &in_st) == 0 && stat(o->output, &out_st) == 0 &&
+        in_st.st_dev == out_st.st_dev && in_st.st_ino == out_st.st_ino && S_ISREG(in_st.st_mode))
+        return fail("the output %s is the input file", o->output);
     if (o->grants.count > 0 && o->emit != WA_EMIT_EXE)
         return fail("%s", "grants (--dir, --env, --inherit-env, --tcplisten) are for "
                           "executables only (--emit=exe)");

@@ -8,9 +8,9 @@
  * cleared before it is freed, so the handler never sees a freed name.
  *
  * An output that exists and is not a regular file (/dev/null, a FIFO, a
- * terminal) is never replaced: the file is written in the temporary
- * directory and its bytes copied into the output, as a compiler writing
- * there directly would. Renaming over /dev/null as root would replace the
+ * terminal), or "-" (standard output), is never replaced: the file is
+ * written in the temporary directory and its bytes copied into the output,
+ * as a compiler writing there directly would. Renaming over /dev/null as root would replace the
  * device with a regular file for every process on the machine.
  */
 #include "tempfile.h"
@@ -55,7 +55,7 @@ void wa_tempfile_begin(WaTempFiles *t) {
 /* Whether `path` names something other than a regular file (see the opening comment). */
 static bool is_special(const char *path) {
     struct stat st;
-    return stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+    return strcmp(path, "-") == 0 || (stat(path, &st) == 0 && !S_ISREG(st.st_mode));
 }
 
 const char *wa_tempfile_name(WaTempFiles *t, int slot, const char *path, const char *suffix) {
@@ -78,7 +78,7 @@ static bool copy_into(const char *from, const char *to) {
     int in = open(from, O_RDONLY | O_CLOEXEC);
     if (in < 0)
         return false;
-    int out = open(to, O_WRONLY | O_CLOEXEC);
+    int out = strcmp(to, "-") == 0 ? dup(STDOUT_FILENO) : open(to, O_WRONLY | O_CLOEXEC);
     bool ok = out >= 0;
     char buf[65536];
     ssize_t got;

@@ -599,11 +599,27 @@ static bool read_header(WaReader *r) {
     static const uint8_t version[4] = {0x01, 0x00, 0x00, 0x00};
     const uint8_t *b;
     WA_TRY(wa_read_bytes(r, 4, &b));
-    if (memcmp(b, magic, 4) != 0)
+    if (memcmp(b, magic, 4) != 0) {
+        /* A hint for the usual mistake: the text format, which starts with "(module" or ";;". */
+        size_t i = 0;
+        while (i < 4 && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r'))
+            i++;
+        if (i < 4 && (b[i] == '(' || b[i] == ';'))
+            return wa_diag_error(r->d, 0,
+                                 "magic header not detected: this looks like WebAssembly text; "
+                                 "wasmaot reads the binary format (convert it with wat2wasm)");
         return wa_diag_error(r->d, 0, "magic header not detected");
+    }
     WA_TRY(wa_read_bytes(r, 4, &b));
-    if (memcmp(b, version, 4) != 0)
+    if (memcmp(b, version, 4) != 0) {
+        /* Components (the component model) share the magic; their version is 0x0d, layer 1. */
+        static const uint8_t component[4] = {0x0d, 0x00, 0x01, 0x00};
+        if (memcmp(b, component, 4) == 0)
+            return wa_diag_error(r->d, 4,
+                                 "unknown binary version: this is a WebAssembly component "
+                                 "(component model); wasmaot compiles core modules");
         return wa_diag_error(r->d, 4, "unknown binary version");
+    }
     return true;
 }
 

@@ -388,6 +388,12 @@ def test_usage(args):
             os.unlink(fifo)
         os.mkfifo(fifo)
     cases["fifo_input"] = ([fifo, "-o", out], ["not a regular file"])
+    # -o naming the input (here a copy of it, through another path): refused, the input kept.
+    copy = os.path.join(work, "copy.wasm")
+    if args.case == "output_is_input":
+        shutil.copyfile(args.wasm, copy)
+    cases["output_is_input"] = ([copy, "-o", os.path.join(work, ".", "copy.wasm")],
+                                ["is the input file"])
     argv, needles = cases[args.case]
     line = expect_refusal([args.wasmaot] + argv, out, args.name, cwd=work)
     for needle in needles:
@@ -395,7 +401,11 @@ def test_usage(args):
             raise Failure("%s: the diagnostic %r should mention %r" % (args.name, line, needle))
     # A refused command creates nothing: not in the working directory (a default name such
     # as a.out) and not next to the input (FILE without .wasm).
-    stray = os.listdir(work)
+    stray = [n for n in os.listdir(work) if n != "copy.wasm"]
+    if args.case == "output_is_input":
+        with open(copy, "rb") as f, open(args.wasm, "rb") as g:
+            if f.read() != g.read():
+                raise Failure("%s: the input was overwritten" % args.name)
     if os.path.exists(os.path.splitext(args.wasm)[0]):
         stray.append(os.path.splitext(args.wasm)[0])
     if stray:

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """-o naming something other than a regular file (/dev/null, a FIFO) is written into, never
 replaced (compiler/base/tempfile.c): here a FIFO, read while wasmaot compiles into it, must
-still be a FIFO afterwards and must have carried a whole executable.
+still be a FIFO afterwards and must have carried a whole executable. And `-o -` writes the
+executable to standard output, creating no file named "-".
 
 usage: special_output.py --wasmaot WASMAOT --wasm MODULE --workdir DIR
 """
@@ -45,6 +46,12 @@ def main():
         failures.append(f"the FIFO carried {len(data)} bytes, not an executable")
     if [n for n in os.listdir(args.workdir) if ".tmp" in n]:
         failures.append("a temporary file was left next to the output")
+    proc = subprocess.run([os.path.abspath(args.wasmaot), os.path.abspath(args.wasm), "-o", "-"],
+                          capture_output=True, timeout=120, cwd=args.workdir)
+    if proc.returncode != 0 or not proc.stdout.startswith(b"\x7fELF"):
+        failures.append(f"-o - gave status {proc.returncode} and {len(proc.stdout)} bytes on stdout")
+    if os.path.lexists(os.path.join(args.workdir, "-")):
+        failures.append("-o - created a file named '-'")
     for failure in failures:
         print("FAIL:", failure)
     return 1 if failures else 0
