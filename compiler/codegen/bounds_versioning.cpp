@@ -311,8 +311,8 @@ void Versioner::clone_checked(Loop *loop, BasicBlock *check, Value *in_bounds) {
         SplitBlock(check, check->getTerminator(), &dt_, &li_, nullptr, "wa.inbounds");
     ValueToValueMapTy map;
     SmallVector<BasicBlock *, 16> checked_blocks;
-    Loop *checked = cloneLoopWithPreheader(fast_preheader, check, loop, map, ".checked", &li_, &dt_,
-                                           checked_blocks);
+    cloneLoopWithPreheader(fast_preheader, check, loop, map, ".checked", &li_, &dt_,
+                           checked_blocks);
     remapInstructionsInBlocks(checked_blocks, map);
     /*
      * Lay the checked blocks out as the loop's own (the clone follows the
@@ -352,7 +352,6 @@ void Versioner::clone_checked(Loop *loop, BasicBlock *check, Value *in_bounds) {
         }
         dt_.changeImmediateDominator(exit, check);
     }
-    (void)checked;
 }
 
 bool Versioner::version(Loop *loop) {
