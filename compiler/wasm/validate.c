@@ -256,7 +256,9 @@ static bool check_tables_and_memories(const ModCheck *mc) {
     /* Wasm 2.0 allows one memory, imported or defined; the multi-memory proposal lifts this
        (uses_multi_memory: a second memory). */
     if (m->nmemories > 1 && !wa_proposal_multi_memory())
-        return wa_diag_error_no_offset(d, "multiple memories: %u memories, at most 1 allowed",
+        return wa_diag_error_no_offset(d,
+                                       "multiple memories: %u memories, at most 1 allowed "
+                                       "without the multi-memory feature (--enable-multi-memory)",
                                        m->nmemories);
     return true;
 }
