@@ -21,31 +21,16 @@ and imports nothing, so it compiles to an executable. Kinds:
 
 Usage: gen_module.py KIND N OUTPUT.wasm
 """
+import os
 import sys
 
-
-def leb(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def vec(items):
-    return leb(len(items)) + b"".join(items)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                "tools", "gen_module"))
+from wasm_binary import section, uleb as leb, vec  # noqa: E402
 
 
 def name(s):
     return leb(len(s)) + s
-
-
-def section(sid, payload):
-    return bytes([sid]) + leb(len(payload)) + payload
 
 
 def body(locals_, code):

@@ -26,9 +26,13 @@ function type of every i32 function is (i32, i32) -> i32, of every float one
 """
 
 import argparse
+import os
 import random
 import struct
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from wasm_binary import section, sleb, uleb, vec  # noqa: E402
 
 I32, I64, F32, F64 = 0x7F, 0x7E, 0x7D, 0x7C
 T_II_I, T_DD_D, T_V_V = 0, 1, 2  # type indices
@@ -39,40 +43,9 @@ I32_CMPS = [0x46, 0x47, 0x48, 0x49, 0x4A, 0x4B, 0x4C, 0x4D, 0x4E, 0x4F]
 F64_BINOPS = [0xA0, 0xA1, 0xA2, 0xA4, 0xA5]  # add sub mul min max (div: below)
 
 
-def uleb(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def sleb(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if (n == 0 and not b & 0x40) or (n == -1 and b & 0x40):
-            out.append(b)
-            return bytes(out)
-        out.append(b | 0x80)
-
-
-def vec(items):
-    return uleb(len(items)) + b"".join(items)
-
-
 def name(s):
     b = s.encode()
     return uleb(len(b)) + b
-
-
-def section(sid, payload):
-    return bytes([sid]) + uleb(len(payload)) + payload
 
 
 class Body:
