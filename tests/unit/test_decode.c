@@ -9,20 +9,12 @@
  */
 #include "wasm/decode.h"
 #include "wasm/instr.h"
+#include "wasm2_encodings.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/*
- * The tests here check Wasm 2.0's encodings: multi-memory and memory64 off
- * (wasm/instr.h), before Criterion forks the test processes.
- */
-__attribute__((constructor)) static void wasm2_encodings(void) {
-    wa_set_decoding_features(wa_features_default() & ~(WA_FEATURE_BIT(WA_FEATURE_MULTI_MEMORY) |
-                                                       WA_FEATURE_BIT(WA_FEATURE_MEMORY64)));
-}
 
 /* ---- byte builder ---- */
 
@@ -1063,10 +1055,10 @@ Test(instr, offset_is_the_opcode_position) {
 }
 
 /*
- * The multi-memory and memory64 encodings, with the proposals on (meson runs
- * this file's other tests, written for Wasm 2.0, run with them off (see
- * wasm2_encodings); Criterion runs each test in its own process, so
- * switching them on here stays here).
+ * The multi-memory and memory64 encodings, with the proposals on: this file's
+ * other tests are written for Wasm 2.0 and run with them off
+ * (wasm2_encodings.h); Criterion runs each test in its own process, so
+ * switching them on here stays here.
  */
 Test(instr, proposal_memory_immediates) {
     wa_set_decoding_features(wa_features_default());

@@ -10,8 +10,8 @@
  * opcode at the reported offset.
  */
 #include "wasm/decode.h"
-#include "wasm/instr.h"
 #include "wasm/validate.h"
+#include "wasm2_encodings.h"
 
 #include <criterion/criterion.h>
 
@@ -19,15 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/*
- * The tests here check Wasm 2.0's rules: multi-memory and memory64 off
- * (wasm/instr.h), before Criterion forks the test processes.
- */
-__attribute__((constructor)) static void wasm2_encodings(void) {
-    wa_set_decoding_features(wa_features_default() & ~(WA_FEATURE_BIT(WA_FEATURE_MULTI_MEMORY) |
-                                                       WA_FEATURE_BIT(WA_FEATURE_MEMORY64)));
-}
 
 /* The result of decoding and validating one module; `bytes` stays alive for offset checks. */
 typedef struct Outcome {
