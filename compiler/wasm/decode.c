@@ -12,9 +12,11 @@
  * What is decoding and what is validation follows the spec suite: malformed
  * encodings (bad bytes, lengths, counts, flags, LEB128s) fail here; index
  * bounds, types and constant-expression rules are left to the validator.
- * Function bodies are split into local declarations and code; their
- * instructions are read later. Constant expressions are read instruction by
- * instruction only to find their final `end`.
+ * Function bodies are split into local declarations and code. Their
+ * instructions, and those of constant expressions, are read here for
+ * structure only (read_instr_seq: encodings, block nesting, the final
+ * `end`), so every malformed module fails here, before validation, as the
+ * spec orders it; the validator reads the instructions again for types.
  *
  * Error wording mirrors the spec's reference interpreter, so assert_malformed
  * messages match: running off a section's or body's end is "unexpected end of
@@ -64,6 +66,9 @@ static const uint8_t section_rank[SEC_LAST + 1] = {
 
 static const char section_end_message[] = "unexpected end of section or function";
 
+/* Per open block of an instruction sequence: whether an else may still come. */
+typedef WA_VEC(bool) OpenBlocks;
+
 typedef struct Decoder {
     WaModule *m;
     WaDiag *d;
@@ -75,12 +80,15 @@ typedef struct Decoder {
     WA_VEC(WaCustomSection) customs;
     const uint8_t *section_end; /* end of the section being read, as its size declares */
     bool has_function_section;
-    uint32_t nfunc_decls; /* entries of the function section */
+    uint32_t nfunc_decls;     /* entries of the function section */
+    uint32_t ncode_bodies;    /* entries of the code section */
+    size_t code_count_offset; /* where the code section's count is */
     bool has_code_section;
     bool has_data_section;
     bool has_name_section;
     WaReader name_section; /* the name section's payload after its name */
-    WaArena scratch;       /* br_table labels met while finding a constant expression's end */
+    WaArena scratch;       /* br_table labels met while reading instruction sequences */
+    OpenBlocks open;       /* read_instr_seq's open blocks */
 } Decoder;
 
 /*
@@ -172,10 +180,35 @@ static bool read_memory_type(WaReader *r, WaLimits *out) {
     return true;
 }
 
-/* Table type (spec 5.3.9): reference type, then limits. */
+/*
+ * Table type (spec 5.3.9): reference type, then limits. With memory64 (Wasm
+ * 3.0) the flags are one byte as for memories: "malformed limits flags"
+ * beyond bits 0 and 2 (binary.wast of Wasm 3.0), and bit 2, an i64-indexed
+ * table (table64), is refused as not supported.
+ */
 static bool read_table_type(WaReader *r, WaTableType *out) {
     WA_TRY(read_reftype(r, &out->elem));
-    return read_limits(r, &out->limits);
+    if (!wa_proposal_memory64())
+        return read_limits(r, &out->limits);
+    size_t at = wa_reader_offset(r);
+    uint8_t flag;
+    WA_TRY(wa_read_u8(r, &flag));
+    if ((flag & ~5u) != 0)
+        return wa_diag_error(r->d, at, "malformed limits flags");
+    if ((flag & 4) != 0)
+        return wa_diag_error(r->d, at,
+                             "64-bit tables (table64, of the memory64 proposal) are not supported");
+    uint32_t v;
+    WA_TRY(wa_read_u32(r, &v));
+    out->limits.min = v;
+    out->limits.is64 = false;
+    out->limits.has_max = (flag & 1) != 0;
+    out->limits.max = 0;
+    if (out->limits.has_max) {
+        WA_TRY(wa_read_u32(r, &v));
+        out->limits.max = v;
+    }
+    return true;
 }
 
 /* Global type (spec 5.3.10): value type, then mutability 0x00 or 0x01 as a plain byte. */
@@ -191,25 +224,59 @@ static bool read_global_type(WaReader *r, WaGlobalType *out) {
 }
 
 /*
+ * Instruction sequences (spec 5.4): a body or a constant expression is a
+ * block ended by `end`. The decoder reads every one of them here, for
+ * structure only (the instructions and their nesting; what they mean is the
+ * validator's), so a malformed sequence is reported before anything later
+ * in the module and before any validation error, as in the spec, which
+ * decodes the whole module before validating it.
+ *
+ * Structure follows the reference decoder: an `else` outside an `if` (or a
+ * second one) makes the reader expect an `end` ("END opcode expected"). The
+ * reader is the section's, unbounded (see read_sections), so a sequence
+ * missing its final `end` reads on past its declared size as the reference
+ * decoder does, and the message is what that reading meets: the end of
+ * input, a stray else, an encoding that straddles the declared end, or an
+ * `end` beyond it (then the size check fails).
+ */
+static bool read_instr_seq(Decoder *dc, WaReader *r) {
+    OpenBlocks *open = &dc->open;
+    open->len = 0;
+    wa_vec_push(open, false); /* the sequence's own block */
+    while (open->len > 0) {
+        WaInstr in;
+        WA_TRY(wa_instr_read(r, &dc->scratch, &in));
+        switch ((WaNesting)wa_op_nest[in.op]) {
+        case WA_NEST_OPEN:
+            wa_vec_push(open, false);
+            break;
+        case WA_NEST_OPEN_ARMS:
+            wa_vec_push(open, true);
+            break;
+        case WA_NEST_ELSE:
+            if (!wa_vec_last(open))
+                return wa_diag_error(r->d, in.offset, "END opcode expected (else without if)");
+            wa_vec_last(open) = false;
+            break;
+        case WA_NEST_CLOSE:
+            open->len--;
+            break;
+        case WA_NEST__:
+            break;
+        }
+    }
+    wa_arena_reset(&dc->scratch);
+    return true;
+}
+
+/*
  * A constant expression (spec 5.4.9): instructions up to the `end` that
- * closes it. Nested blocks are tracked (the NEST column) so that a (later
- * invalid) block inside does not end it early; what the instructions are is
- * checked by the validator.
+ * closes it; what they are is checked by the validator.
  */
 static bool read_const_expr(Decoder *dc, WaReader *r, WaConstExpr *out) {
     out->offset = wa_reader_offset(r);
     out->code = r->p;
-    uint32_t depth = 0;
-    for (;;) {
-        WaInstr in;
-        WA_TRY(wa_instr_read(r, &dc->scratch, &in));
-        WaNesting nest = (WaNesting)wa_op_nest[in.op];
-        if (nest == WA_NEST_OPEN || nest == WA_NEST_OPEN_ARMS)
-            depth++;
-        else if (nest == WA_NEST_CLOSE && depth-- == 0)
-            break;
-    }
-    wa_arena_reset(&dc->scratch);
+    WA_TRY(read_instr_seq(dc, r));
     out->size = wa_reader_offset(r) - out->offset;
     return true;
 }
@@ -448,8 +515,14 @@ static bool read_data_count_section(Decoder *dc, WaReader *r) {
 /*
  * One function body (spec 5.5.13): its size, local runs, then code. The
  * local total must fit in u32 (the spec's rule) and in WA_MAX_LOCALS (ours);
- * both are "too many locals". The size must be at most WA_MAX_BODY_SIZE. The
- * code is not read here.
+ * both are "too many locals". The size must be at most WA_MAX_BODY_SIZE.
+ *
+ * Like a section, the body is read unbounded and its size checked after,
+ * as the reference interpreter does: its instructions are decoded here, up
+ * to the final `end` (read_instr_seq), so an encoding that straddles the
+ * declared end is reported as what it is (binary-leb128.wast: a memarg
+ * offset running past the body is "integer representation too long"). The
+ * validator and lowering read the code again, bounded by the body.
  */
 static bool read_body(Decoder *dc, WaReader *r, WaFunc *f) {
     WaModule *m = dc->m;
@@ -465,43 +538,52 @@ static bool read_body(Decoder *dc, WaReader *r, WaFunc *f) {
                              "function body too large: %" PRIu32
                              " bytes, more than wasmaot's limit of %d",
                              size, WA_MAX_BODY_SIZE);
-    WaReader body = wa_reader_sub(r, size);
-    r->p += size;
+    const uint8_t *body_end = r->p + size;
 
-    size_t runs_at = wa_reader_offset(&body);
-    WA_TRY(read_length(dc, &body, &f->nlocal_runs));
+    size_t runs_at = wa_reader_offset(r);
+    WA_TRY(read_length(dc, r, &f->nlocal_runs));
     f->local_runs = WA_NEW_ARRAY(&m->arena, WaLocalRun, f->nlocal_runs);
     uint64_t total = 0;
     for (uint32_t i = 0; i < f->nlocal_runs; i++) {
         WaLocalRun *run = &f->local_runs[i];
-        WA_TRY(wa_read_u32(&body, &run->count));
+        WA_TRY(wa_read_u32(r, &run->count));
         total += run->count;
         if (total > UINT32_MAX)
             return wa_diag_error(r->d, runs_at, "too many locals");
-        WA_TRY(wa_read_valtype(&body, &run->type));
+        WA_TRY(wa_read_valtype(r, &run->type));
     }
     if (total > WA_MAX_LOCALS)
         return wa_diag_error(r->d, runs_at,
                              "too many locals: %" PRIu64 ", more than wasmaot's limit of %d", total,
                              WA_MAX_LOCALS);
     f->nlocals = (uint32_t)total;
-    f->code = body.p;
-    f->code_size = wa_reader_left(&body);
-    f->code_offset = wa_reader_offset(&body);
+    f->code = r->p;
+    f->code_offset = wa_reader_offset(r);
+    WA_TRY(read_instr_seq(dc, r));
+    if (r->p != body_end)
+        return wa_diag_error(r->d, wa_reader_offset(r),
+                             "section size mismatch: function body %s its declared size",
+                             r->p < body_end ? "ends before" : "runs past");
+    f->code_size = (size_t)(body_end - f->code);
     return true;
 }
 
-/* Code section (spec 5.5.13): one body per function section entry, in order. */
+/*
+ * Code section (spec 5.5.13): one body per function section entry, in order.
+ * A count that differs from the function section's is reported once all
+ * sections are read, as the reference interpreter does (a later duplicate
+ * section is "unexpected content after last section" first); the extra
+ * bodies are still decoded.
+ */
 static bool read_code_section(Decoder *dc, WaReader *r) {
-    size_t at = wa_reader_offset(r);
-    uint32_t n;
-    WA_TRY(read_length(dc, r, &n));
-    if (n != dc->nfunc_decls)
-        return wa_diag_error(r->d, at, "function and code section have inconsistent lengths");
+    dc->code_count_offset = wa_reader_offset(r);
+    WA_TRY(read_length(dc, r, &dc->ncode_bodies));
     dc->has_code_section = true;
-    for (uint32_t i = 0; i < n; i++) {
+    for (uint32_t i = 0; i < dc->ncode_bodies; i++) {
         uint32_t index = dc->m->nfunc_imports + i;
-        if (!read_body(dc, r, &dc->funcs.data[index])) {
+        WaFunc extra;
+        WaFunc *f = i < dc->nfunc_decls ? &dc->funcs.data[index] : &extra;
+        if (!read_body(dc, r, f)) {
             wa_diag_set_func(dc->d, index, NULL);
             return false;
         }
@@ -661,6 +743,9 @@ static bool check_section_counts(Decoder *dc, size_t end) {
     WaModule *m = dc->m;
     if (!dc->has_code_section && dc->nfunc_decls != 0)
         return wa_diag_error(dc->d, end, "function and code section have inconsistent lengths");
+    if (dc->has_code_section && dc->ncode_bodies != dc->nfunc_decls)
+        return wa_diag_error(dc->d, dc->code_count_offset,
+                             "function and code section have inconsistent lengths");
     if (m->has_data_count && !dc->has_data_section && m->data_count != 0)
         return wa_diag_error(dc->d, end, "data count and data section have inconsistent lengths");
     return true;
@@ -763,6 +848,7 @@ static void free_decoder(Decoder *dc) {
     wa_vec_free(&dc->globals);
     wa_vec_free(&dc->customs);
     wa_arena_free(&dc->scratch);
+    wa_vec_free(&dc->open);
 }
 
 bool wa_decode_module(const uint8_t *bytes, size_t size, const char *filename, WaModule *m,

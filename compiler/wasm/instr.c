@@ -21,6 +21,7 @@
 
 #include "../base/check.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,7 +130,11 @@ static const uint16_t opcode_map[SPACE_COUNT][256] = {
 
 _Static_assert(WA_OP_COUNT < UINT16_MAX, "opcode_map entries are uint16_t");
 
-/* Looks up the opcode at r (after any prefix), or fails with "illegal opcode". */
+/*
+ * Looks up the opcode at r (after any prefix), or fails with "illegal
+ * opcode" and its bytes in hex as the reference interpreter writes them
+ * ("illegal opcode ff", "illegal opcode fc 12"), which the spec suite expects.
+ */
 static bool read_opcode(WaReader *r, WaOpcode *op) {
     size_t at = wa_reader_offset(r);
     uint8_t byte;
@@ -137,7 +142,7 @@ static bool read_opcode(WaReader *r, WaOpcode *op) {
     if (byte != 0xFC && byte != 0xFD) {
         uint16_t entry = opcode_map[SPACE_PLAIN][byte];
         if (entry == 0)
-            return wa_diag_error(r->d, at, "illegal opcode 0x%02x", byte);
+            return wa_diag_error(r->d, at, "illegal opcode %02x", byte);
         *op = (WaOpcode)(entry - 1);
         return true;
     }
@@ -145,7 +150,7 @@ static bool read_opcode(WaReader *r, WaOpcode *op) {
     WA_TRY(wa_read_u32(r, &sub));
     uint16_t entry = sub < 256 ? opcode_map[byte == 0xFC ? SPACE_FC : SPACE_FD][sub] : 0;
     if (entry == 0)
-        return wa_diag_error(r->d, at, "illegal opcode 0x%02x 0x%x", byte, sub);
+        return wa_diag_error(r->d, at, "illegal opcode %02x %02" PRIx32, byte, sub);
     *op = (WaOpcode)(entry - 1);
     return true;
 }

@@ -16,15 +16,11 @@
  *     return the rest of the frame is stack-polymorphic: popping below the
  *     frame's height yields UNKNOWN, which matches every type.
  *
- * Instructions are read here with wa_instr_read (the decoder leaves function
- * bodies as bytes), so the structural errors the binary format defines for
- * instruction sequences are reported here as well: "END opcode expected" for
- * an `else` outside an `if`, "section size mismatch" for bytes after the final
- * `end`, what the reference decoder meets when a body lacks its final `end`,
- * and "data count section required" for memory.init and data.drop in a module
- * without one. Such malformed errors take precedence over validation errors,
- * as in the spec, which decodes a module before validating it (see
- * "Malformed before invalid" below).
+ * Instructions are read again here with wa_instr_read; the decoder has read
+ * every body for structure already (compiler/wasm/decode.c, read_instr_seq),
+ * so malformed sequences never reach the validator, as in the spec, which
+ * decodes a module before validating it. "data count section required" for
+ * memory.init and data.drop in a module without one is reported here.
  *
  * Instructions with a fixed signature take it from opcodes.def (wa_op_sig:
  * operands T1 T2 T3 bottom to top, result TR) after their immediates are
@@ -680,8 +676,7 @@ static bool check_end(FuncCheck *fc) {
     /*
      * An `if` without `else` has an implicit empty else branch, which passes
      * the params through unchanged: valid only if params and results agree.
-     * Checked before the frame is popped, so a failed instruction leaves the
-     * control stack as it was (prefer_malformed relies on that).
+     * Checked before the frame is popped.
      */
     const Frame *top = &wa_vec_last(&fc->ctrls);
     if (top->op == WA_OP_IF) {
@@ -1028,75 +1023,6 @@ static bool check_instr(FuncCheck *fc, const WaInstr *in) {
     return true;
 }
 
-/* ---- Malformed before invalid ----------------------------------------------------------------
- *
- * The spec decodes the whole module before validating it, so a malformed
- * instruction sequence must be reported even when an invalid instruction
- * comes earlier (in the same body, a later body, or at module level). Bodies
- * are read here in one pass that decodes and validates at once; when
- * validation fails, the rest is read for structure only (instructions and
- * block nesting, no types), and a malformed error found there replaces the
- * validation error.
- *
- * Structure follows the reference decoder: a body is a block ended by `end`;
- * an `else` outside an `if` makes the reader expect an `end` ("END opcode
- * expected"); bytes after the final `end` are "section size mismatch". A body
- * missing its final `end` is read on past its declared size, as the reference
- * decoder does, so the message is what that reading meets: the end of input
- * ("unexpected end of section or function"), a stray else, or an `end` that
- * lies beyond the body ("section size mismatch").
- */
-
-typedef WA_VEC(bool) OpenFrames; /* per open frame: whether an else may still come */
-
-/* The structural effect of one instruction on the open frames (the NEST column). */
-static bool nest(OpenFrames *open, WaOpcode op, size_t at, WaDiag *d) {
-    switch ((WaNesting)wa_op_nest[op]) {
-    case WA_NEST_OPEN:
-    case WA_NEST_OPEN_ARMS:
-        wa_vec_push(open, else_may_come(op));
-        return true;
-    case WA_NEST_ELSE:
-        if (open->len == 0 || !wa_vec_last(open))
-            return wa_diag_error(d, at, "END opcode expected (else without if)");
-        wa_vec_last(open) = false;
-        return true;
-    case WA_NEST_CLOSE:
-        open->len--;
-        return true;
-    case WA_NEST__:
-        return true;
-    }
-    WA_UNREACHABLE();
-}
-
-/*
- * Reads instructions at r for structure only, with `open` frames open, until
- * the function's frame closes. `body_end` is where the body should end,
- * `input_end` where the input does. Fails with the malformed error, in r->d.
- */
-static bool scan_structure(WaReader *r, const uint8_t *body_end, const uint8_t *input_end,
-                           OpenFrames *open, WaArena *scratch) {
-    while (open->len > 0) {
-        if (wa_reader_at_end(r)) {
-            if (r->end == body_end && input_end > body_end) {
-                r->end = input_end; /* read on past the body, like the reference decoder */
-                continue;
-            }
-            return wa_diag_error(r->d, wa_reader_offset(r),
-                                 "unexpected end of section or function");
-        }
-        WaInstr in;
-        WA_TRY(wa_instr_read(r, scratch, &in));
-        WA_TRY(nest(open, in.op, in.offset, r->d));
-    }
-    if (r->p != body_end)
-        return wa_diag_error(r->d, wa_reader_offset(r),
-                             "section size mismatch: function body %s its declared size",
-                             r->p < body_end ? "ends before" : "runs past");
-    return true;
-}
-
 /* A reader over the body of defined function f, offsets relative to the input. */
 static WaReader body_reader(const WaModule *m, const WaFunc *f, WaDiag *d) {
     WaReader r;
@@ -1107,68 +1033,6 @@ static WaReader body_reader(const WaModule *m, const WaFunc *f, WaDiag *d) {
     r.p = f->code;
     r.end = f->code + f->code_size;
     return r;
-}
-
-static const uint8_t *input_end(const WaModule *m, const WaFunc *f) {
-    return m->bytes ? m->bytes + m->size : f->code + f->code_size;
-}
-
-/* Replaces the error in d by a malformed one found later, in function func_index. */
-static void replace_error(WaDiag *d, const WaDiag *found, uint32_t func_index, const char *name) {
-    const char *file = d->file;
-    *d = *found;
-    d->file = file;
-    d->func_index = WA_NO_FUNC;
-    wa_diag_set_func(d, func_index, name);
-}
-
-/*
- * After a validation error: looks for a malformed body from function `first`
- * on (the bodies before it decoded fine), and reports it instead if found.
- */
-static void prefer_malformed_bodies(FuncCheck *fc, uint32_t first) {
-    const WaModule *m = fc->m;
-    OpenFrames open = {0};
-    for (uint32_t i = first; i < m->nfuncs; i++) {
-        const WaFunc *f = &m->funcs[i];
-        if (f->imported || !f->code)
-            continue;
-        WaDiag found;
-        wa_diag_init(&found, NULL);
-        WaReader r = body_reader(m, f, &found);
-        open.len = 0;
-        wa_vec_push(&open, false);
-        bool ok = scan_structure(&r, f->code + f->code_size, input_end(m, f), &open, &fc->scratch);
-        wa_arena_reset(&fc->scratch);
-        if (!ok) {
-            replace_error(fc->d, &found, i, f->name);
-            break;
-        }
-    }
-    wa_vec_free(&open);
-}
-
-/*
- * After a validation error at instruction `in` of function `index`, read at
- * r: looks for a malformed error in the rest of this body and in later ones.
- */
-static void prefer_malformed(FuncCheck *fc, uint32_t index, const WaReader *r, const WaInstr *in) {
-    const WaModule *m = fc->m;
-    const WaFunc *f = &m->funcs[index];
-    WaDiag found;
-    wa_diag_init(&found, NULL);
-    OpenFrames open = {0};
-    for (size_t i = 0; i < fc->ctrls.len; i++)
-        wa_vec_push(&open, else_may_come(fc->ctrls.data[i].op));
-    WaReader rest = *r;
-    rest.d = &found;
-    bool ok = nest(&open, in->op, in->offset, &found) &&
-              scan_structure(&rest, f->code + f->code_size, input_end(m, f), &open, &fc->scratch);
-    wa_vec_free(&open);
-    if (!ok)
-        replace_error(fc->d, &found, index, f->name);
-    else
-        prefer_malformed_bodies(fc, index + 1);
 }
 
 /* ---- Function bodies ------------------------------------------------------------------------ */
@@ -1200,30 +1064,16 @@ static bool check_body(FuncCheck *fc, uint32_t index) {
     /* The function's own frame: a block whose label carries the results. */
     push_ctrl(fc, WA_OP_BLOCK, NULL, 0, type->results, type->nresults);
 
+    /* The decoder read this body for structure: it ends with its final end, exactly. */
     WaReader r = body_reader(m, f, fc->d);
     fc->at = f->code_offset;
     while (fc->ctrls.len > 0) {
-        if (wa_reader_at_end(&r)) {
-            /* The final end is missing: find out what the reference decoder would meet. */
-            OpenFrames open = {0};
-            for (size_t i = 0; i < fc->ctrls.len; i++)
-                wa_vec_push(&open, else_may_come(fc->ctrls.data[i].op));
-            bool ok = scan_structure(&r, r.end, input_end(m, f), &open, &fc->scratch);
-            wa_vec_free(&open);
-            WA_CHECK(!ok);
-            return false;
-        }
         WaInstr in;
         WA_TRY(wa_instr_read(&r, &fc->scratch, &in));
         fc->at = in.offset;
-        if (!check_instr(fc, &in)) {
-            prefer_malformed(fc, index, &r, &in);
-            return false;
-        }
+        WA_TRY(check_instr(fc, &in));
     }
-    if (!wa_reader_at_end(&r))
-        return wa_diag_error(fc->d, wa_reader_offset(&r),
-                             "section size mismatch: bytes after the end of the function body");
+    WA_CHECK(wa_reader_at_end(&r));
     return true;
 }
 
@@ -1255,15 +1105,11 @@ bool wa_validate_module(const WaModule *m, WaDiag *d) {
     /*
      * Module-level checks first, in the order of the spec's module rule; the
      * constant expressions and exports fill in C.refs before bodies use it.
-     * A module-level error still yields to a malformed body.
      */
     bool ok = check_func_types(&mc) && check_tables_and_memories(&mc) &&
               check_globals(&mc, &scratch) && check_elems(&mc, &scratch) &&
-              check_datas(&mc, &scratch) && check_start(&mc) && check_exports(&mc, &scratch);
-    if (!ok)
-        prefer_malformed_bodies(&fc, m->nfunc_imports);
-    else
-        ok = check_bodies(&fc);
+              check_datas(&mc, &scratch) && check_start(&mc) && check_exports(&mc, &scratch) &&
+              check_bodies(&fc);
     wa_vec_free(&fc.vals);
     wa_vec_free(&fc.ctrls);
     wa_vec_free(&fc.tmp);

@@ -490,7 +490,7 @@ Test(decode, rejects_const_expr_with_illegal_opcode) {
     Buf b;
     header(&b);
     SEC(&b, 6, 0x01, 0x7f, 0x00, 0xf3, 0x0b);
-    decode_fails(&b, "illegal opcode 0xf3", 13);
+    decode_fails(&b, "illegal opcode f3", 13);
 }
 
 Test(decode, rejects_const_expr_without_end) {
@@ -936,11 +936,11 @@ Test(instr, constant_instructions) {
 }
 
 Test(instr, rejects_illegal_opcodes) {
-    READ_FAILS("illegal opcode 0x06", 0, 0x06);
-    READ_FAILS("illegal opcode 0xff", 0, 0xff);
-    READ_FAILS("illegal opcode 0xfc 0x12", 0, 0xfc, 0x12);
-    READ_FAILS("illegal opcode 0xfd 0x9a", 0, 0xfd, 0x9a, 0x01);  /* unassigned SIMD gap */
-    READ_FAILS("illegal opcode 0xfd 0x100", 0, 0xfd, 0x80, 0x02); /* beyond 255 */
+    READ_FAILS("illegal opcode 06", 0, 0x06);
+    READ_FAILS("illegal opcode ff", 0, 0xff);
+    READ_FAILS("illegal opcode fc 12", 0, 0xfc, 0x12);
+    READ_FAILS("illegal opcode fd 9a", 0, 0xfd, 0x9a, 0x01);  /* unassigned SIMD gap */
+    READ_FAILS("illegal opcode fd 100", 0, 0xfd, 0x80, 0x02); /* beyond 255 */
     READ_FAILS("integer representation too long", 1, 0xfc, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00);
 }
 
