@@ -25,12 +25,21 @@
  * short loop), and WaBoundsUnversioning, at the end of the pipeline, takes
  * back each copy that LLVM made no better than the checked loop.
  *
- * Only accesses based on memory 0's mem0_base field are considered: other
- * memories (multi-memory) and an i64 memory 0 (memory64, whose base
- * compiler/lower/memory.c reads through its wa_rt_memory_t instead) leave a
- * loop that touches them alone. An i64 address is not a zero-extended i32
- * that cannot wrap, and SCEV folds the wasm's own (wrapping) i64 constants
- * into the memarg offset, so the reasoning below would not hold for it.
+ * Only accesses based on memory 0's mem0_base field are considered: a loop
+ * that touches other memories (multi-memory) is left alone.
+ *
+ * An i64 memory 0 (memory64) has an explicit check before each access,
+ * `index <u size` branching to a trap block (compiler/lower/memory.c), and
+ * an access's offset from the base, index + memarg offset, is then exact.
+ * Its checks are bounded too: with X the compared index, X + 1 <= size over
+ * every k, and the fast copy drops the checks it proved (their branches to
+ * the trap become constant), which the vectorizer needs. The proof of the
+ * accesses alone would not do for them: SCEV folds the wasm's own wrapping
+ * i64 constants into the memarg offset (i - 8 with offset 16 is i + 8, but
+ * at i = 0 the wasm address is 2^64 + 8 and traps); the proved check, which
+ * dominates its accesses, excludes that wrap. A check that is not of that
+ * form (a huge memarg offset's saturating one) stays in the fast copy and
+ * guards its accesses there.
  *
  * Offsets are i64 SCEVs: base + zext(i32 address) + memarg offset minus the
  * base. An i32 address that is an affine recurrence {s,+,t} wraps at 2^32,
@@ -51,6 +60,7 @@
 #include <llvm/IR/IntrinsicInst.h>
 #include <llvm/IR/MDBuilder.h>
 #include <llvm/IR/PassManager.h>
+#include <llvm/IR/PatternMatch.h>
 #include <llvm/Transforms/Utils/BasicBlockUtils.h>
 #include <llvm/Transforms/Utils/Cloning.h>
 #include <llvm/Transforms/Utils/Local.h>
@@ -60,6 +70,7 @@
 #include "bounds_versioning.h"
 
 using namespace llvm;
+using namespace llvm::PatternMatch;
 
 namespace {
 
@@ -78,14 +89,33 @@ struct Access {
 };
 
 /*
+ * A memory64 bounds check in the loop: `br (X >=u size), trap, ...` in some
+ * form, or several that SimplifyCFG merged into one branch on their `or`.
+ */
+struct Check {
+    BranchInst *branch;
+    unsigned trap_successor;            /* the successor that traps */
+    SmallVector<const SCEV *, 2> index; /* each X */
+};
+
+/*
  * What the check must establish for a loop: every end <= the memory's size,
  * every x <=u y. Ends and conditions whose left sides differ only by a
  * constant (offsets from one address: a[i], a[i+1], ...) keep only the
  * largest constant, so the check grows with the number of distinct
- * addresses, not of accesses.
+ * addresses, not of accesses. That is sound when v + c cannot wrap, as for
+ * an i32 memory, where v is a zero-extended address and c a memarg offset.
+ * For an i64 memory v may be anything the wasm computed (a parameter, or
+ * 8i with the wasm's -8 folded into c), so both the smallest and the largest
+ * constant are checked (`both_ends`): if v + min and v + max are both at
+ * most the limit (below 2^63), no v + c between them wraps.
  */
+struct Range {
+    int64_t min, max;
+};
+
 struct Bounds {
-    explicit Bounds(ScalarEvolution &se) : se(se) {}
+    Bounds(ScalarEvolution &se, bool both_ends) : se(se), both_ends(both_ends) {}
     void end(const SCEV *x) {
         keep_largest(x, nullptr);
     }
@@ -108,14 +138,21 @@ struct Bounds {
     }
     void keep_largest(const SCEV *x, const SCEV *limit) {
         auto [v, c] = split(x);
-        auto [it, fresh] = largest.insert({{v, limit}, c});
-        if (!fresh && c > it->second)
-            it->second = c;
+        auto [it, fresh] = largest.insert({{v, limit}, {c, c}});
+        it->second.min = std::min(it->second.min, c);
+        it->second.max = std::max(it->second.max, c);
+    }
+    /* The constants to check for one (v, limit). */
+    SmallVector<int64_t, 2> constants(const Range &r) const {
+        if (both_ends && r.min != r.max)
+            return {r.max, r.min};
+        return {r.max};
     }
 
     ScalarEvolution &se;
-    /* (v, limit) -> the largest c; limit nullptr for an end (limit: the memory's size). */
-    MapVector<std::pair<const SCEV *, const SCEV *>, int64_t> largest;
+    bool both_ends;
+    /* (v, limit) -> the constants c; limit nullptr for an end (limit: the memory's size). */
+    MapVector<std::pair<const SCEV *, const SCEV *>, Range> largest;
     SmallSetVector<std::pair<const SCEV *, const SCEV *>, 4> others;
 };
 
@@ -132,7 +169,10 @@ class Versioner {
   private:
     bool worth_copying(Loop *loop);
     bool is_mem0_base(const LoadInst *load) const;
+    bool is_mem0_size(const Value *v) const;
     bool collect(Loop *loop, SmallVectorImpl<Access> &accesses);
+    bool trap_conditions(Value *cond, bool traps, SmallVectorImpl<const SCEV *> &out);
+    void collect_checks(Loop *loop, SmallVectorImpl<Check> &checks);
     bool bound(Loop *loop, const Access &a, const SCEV *trips, Bounds &b);
     bool bound_recurrence(const SCEVAddRecExpr *rec, bool zext, const SCEV *constant, uint64_t size,
                           const SCEV *trips, Bounds &b);
@@ -182,6 +222,83 @@ bool Versioner::is_mem0_base(const LoadInst *load) const {
     const Value *root =
         load->getPointerOperand()->stripAndAccumulateConstantOffsets(dl_, offset, true);
     return root == f_.getArg(0) && offset == abi_.mem0_base_offset;
+}
+
+/* Whether v is a load of memory 0's size field (through the instance's mem0 field). */
+bool Versioner::is_mem0_size(const Value *v) const {
+    auto *load = dyn_cast<LoadInst>(v);
+    if (load == nullptr || load->isVolatile() || load->getType() != i64_ || f_.arg_size() == 0)
+        return false;
+    APInt offset(64, 0);
+    const Value *mem =
+        load->getPointerOperand()->stripAndAccumulateConstantOffsets(dl_, offset, true);
+    auto *mem_load = dyn_cast<LoadInst>(mem);
+    if (mem_load == nullptr || offset != abi_.size_offset)
+        return false;
+    APInt field(64, 0);
+    const Value *root =
+        mem_load->getPointerOperand()->stripAndAccumulateConstantOffsets(dl_, field, true);
+    return root == f_.getArg(0) && field == abi_.mem0_offset;
+}
+
+/*
+ * Whether `block` traps: it starts with the call of wa_rt_trap
+ * (compiler/lower/trap.c), or only branches to such a block (a loop's
+ * dedicated exit block does).
+ */
+static bool is_trap_block(const BasicBlock *block) {
+    for (int hops = 0; hops < 4; hops++) {
+        const Instruction *first = block->getFirstNonPHI();
+        if (auto *call = dyn_cast<CallInst>(first))
+            return call->getCalledFunction() != nullptr &&
+                   call->getCalledFunction()->getName() == "wa_rt_trap";
+        auto *br = dyn_cast<BranchInst>(first);
+        if (br == nullptr || br->isConditional())
+            return false;
+        block = br->getSuccessor(0);
+    }
+    return false;
+}
+
+/*
+ * Adds to `out` the X of each `X >=u size` whose disjunction `cond` is (when
+ * `traps`; otherwise `cond` is the conjunction of their negations), size
+ * being memory 0's; false if some part is not of that form.
+ */
+bool Versioner::trap_conditions(Value *cond, bool traps, SmallVectorImpl<const SCEV *> &out) {
+    Value *x, *y;
+    /* `or` (select x, true, y) joins trap conditions, `and` (select x, y, false) ok conditions. */
+    if (traps ? match(cond, m_LogicalOr(m_Value(x), m_Value(y)))
+              : match(cond, m_LogicalAnd(m_Value(x), m_Value(y))))
+        return trap_conditions(x, traps, out) && trap_conditions(y, traps, out);
+    auto *cmp = dyn_cast<ICmpInst>(cond);
+    if (cmp == nullptr)
+        return false;
+    CmpInst::Predicate pred = traps ? cmp->getPredicate() : cmp->getInversePredicate();
+    Value *a = cmp->getOperand(0), *b = cmp->getOperand(1);
+    if (is_mem0_size(a)) {
+        std::swap(a, b);
+        pred = CmpInst::getSwappedPredicate(pred);
+    }
+    if (pred != CmpInst::ICMP_UGE || !is_mem0_size(b) || a->getType() != i64_)
+        return false;
+    out.push_back(se_.getSCEV(a));
+    return true;
+}
+
+/* The loop's memory64 checks on memory 0: conditional branches to a trap block (see Check). */
+void Versioner::collect_checks(Loop *loop, SmallVectorImpl<Check> &checks) {
+    for (BasicBlock *block : loop->blocks()) {
+        auto *br = dyn_cast<BranchInst>(block->getTerminator());
+        if (br == nullptr || !br->isConditional())
+            continue;
+        for (unsigned trap = 0; trap < 2; trap++) {
+            Check c{br, trap, {}};
+            if (is_trap_block(br->getSuccessor(trap)) &&
+                trap_conditions(br->getCondition(), trap == 0, c.index))
+                checks.push_back(c);
+        }
+    }
 }
 
 /* The loop's volatile wasm accesses; false if one is not to memory 0 or not analysable. */
@@ -365,17 +482,23 @@ bool Versioner::version(Loop *loop) {
     const SCEV *trips = se_.getSymbolicMaxBackedgeTakenCount(loop);
     if (isa<SCEVCouldNotCompute>(trips) || trips->getType()->getScalarSizeInBits() > 64)
         return false;
-    Bounds b(se_);
+    Bounds b(se_, abi_.mem0_is64);
     if (trips->getType()->getScalarSizeInBits() > 32)
         b.ule(trips, se_.getConstant(trips->getType(), max_trip));
     trips = se_.getNoopOrZeroExtend(trips, i64_);
     for (const Access &a : accesses)
         if (!bound(loop, a, trips, b))
             return false;
+    SmallVector<Check, 8> checks;
+    collect_checks(loop, checks);
+    for (const Check &c : checks) /* X <u size: X + 1 <= size */
+        for (const SCEV *x : c.index)
+            if (!bound(loop, {c.branch, x, 1}, trips, b))
+                return false;
     BasicBlock *check = loop->getLoopPreheader();
     Instruction *at = check->getTerminator();
     SCEVExpander expander(se_, dl_, "wa.bounds");
-    for (auto &[key, c] : b.largest)
+    for (auto &[key, range] : b.largest)
         if (!expander.isSafeToExpandAt(key.first, at))
             return false;
     for (auto &[x, y] : b.others)
@@ -385,13 +508,15 @@ bool Versioner::version(Loop *loop) {
     IRBuilder<> ir(at);
     Value *size = memory_size(ir);
     Value *in_bounds = ir.getTrue();
-    for (auto &[key, c] : b.largest) {
+    for (auto &[key, range] : b.largest) {
         auto [v, limit] = key;
-        Value *x = expander.expandCodeFor(se_.getAddExpr(v, constant(se_, v->getType(), c)),
-                                          v->getType(), at);
-        Value *y = limit ? expander.expandCodeFor(limit, limit->getType(), at) : size;
-        ir.SetInsertPoint(at);
-        in_bounds = ir.CreateAnd(in_bounds, ir.CreateICmpULE(x, y));
+        for (int64_t c : b.constants(range)) {
+            Value *x = expander.expandCodeFor(se_.getAddExpr(v, constant(se_, v->getType(), c)),
+                                              v->getType(), at);
+            Value *y = limit ? expander.expandCodeFor(limit, limit->getType(), at) : size;
+            ir.SetInsertPoint(at);
+            in_bounds = ir.CreateAnd(in_bounds, ir.CreateICmpULE(x, y));
+        }
     }
     for (auto &[x, y] : b.others) {
         Value *xv = expander.expandCodeFor(x, x->getType(), at);
@@ -406,6 +531,10 @@ bool Versioner::version(Loop *loop) {
         else
             cast<StoreInst>(a.inst)->setVolatile(false);
     }
+    /* In the fast copy (`loop` itself) the proved checks never trap. */
+    for (const Check &c : checks)
+        c.branch->setCondition(c.trap_successor == 0 ? ConstantInt::getFalse(f_.getContext())
+                                                     : ConstantInt::getTrue(f_.getContext()));
     se_.forgetLoop(loop);
     return true;
 }
@@ -431,9 +560,10 @@ namespace {
 
 /* What one side of a bounds check became, in the loops it holds. */
 struct Side {
-    unsigned loops = 0, accesses = 0, vector_accesses = 0;
+    unsigned loops = 0, accesses = 0, vector_accesses = 0, trap_branches = 0;
     bool operator==(const Side &o) const {
-        return loops == o.loops && accesses == o.accesses && vector_accesses == o.vector_accesses;
+        return loops == o.loops && accesses == o.accesses && vector_accesses == o.vector_accesses &&
+               trap_branches == o.trap_branches;
     }
 };
 
@@ -445,6 +575,10 @@ Side measure(BasicBlock *entry, DominatorTree &dt, LoopInfo &li, unsigned access
             side.loops++;
         if (li.getLoopFor(block) == nullptr)
             continue;
+        /* The memory64 checks a fast copy dropped are a gain even when nothing was vectorised. */
+        if (auto *br = dyn_cast<BranchInst>(block->getTerminator()); br && br->isConditional())
+            side.trap_branches +=
+                is_trap_block(br->getSuccessor(0)) || is_trap_block(br->getSuccessor(1));
         for (Instruction &inst : *block) {
             Type *type;
             if (auto *load = dyn_cast<LoadInst>(&inst))

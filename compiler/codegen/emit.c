@@ -90,6 +90,7 @@ bool wa_codegen_optimize(WaCodegen *cg, int opt_level) {
             wa_codegen_rt_offset(cg, WA_RT_STRUCT_INSTANCE, WA_RT_INSTANCE_MEM0_BASE),
         .mem0_offset = wa_codegen_rt_offset(cg, WA_RT_STRUCT_INSTANCE, WA_RT_INSTANCE_MEM0),
         .size_offset = wa_codegen_rt_offset(cg, WA_RT_STRUCT_MEMORY, WA_RT_MEMORY_SIZE),
+        .mem0_is64 = cg->m->nmemories > 0 && wa_module_memory_is64(cg->m, 0),
     };
     char *msg = wa_llvm_optimize(cg->mod, cg->tm, opt_level, &abi);
     if (msg != NULL) {

@@ -18,6 +18,7 @@
 
 #include <llvm-c/Core.h>
 #include <llvm-c/TargetMachine.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -34,6 +35,8 @@ typedef struct WaMemorySizeAbi {
     uint64_t mem0_base_offset, mem0_offset;
     /* Byte offset of the size field (bytes, uint64_t) in wa_rt_memory_t. */
     uint64_t size_offset;
+    /* Memory 0 is i64-addressed (memory64): its accesses have explicit checks. */
+    bool mem0_is64;
 } WaMemorySizeAbi;
 
 /*

@@ -130,17 +130,15 @@ static LLVMValueRef memory_object(WaFuncGen *fg, uint32_t index) {
  * The base address of memory `index`, loaded once per function in the entry
  * block, so every memory a function uses keeps its base in a register (or a
  * spill slot under pressure) as memory 0 does. Memory 0's comes from the
- * instance's mem0_base field, which codegen/bounds_versioning.cpp recognises;
- * that pass reasons about zero-extended i32 addresses only, so an i64 memory
- * 0 reads its base through its wa_rt_memory_t like the other memories, and
- * the pass leaves its loops alone.
+ * instance's mem0_base field (for an i32 or an i64 memory alike), which
+ * codegen/bounds_versioning.cpp recognises.
  */
 static LLVMValueRef memory_base(WaFuncGen *fg, uint32_t index) {
     WaCodegen *cg = fg->cg;
     if (fg->memory_bases[index] != NULL)
         return fg->memory_bases[index];
     LLVMValueRef base;
-    if (index == 0 && !wa_module_memory_is64(cg->m, 0)) {
+    if (index == 0) {
         base = wa_fg_load_ctx_field_hoisted(fg, WA_RT_INSTANCE_MEM0_BASE, "mem0_base");
     } else {
         LLVMValueRef mem = memory_object(fg, index);

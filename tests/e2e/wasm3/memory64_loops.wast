@@ -43,6 +43,20 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next))))
 
+  ;; Sums a[i + 1] for i in from..n, read at i*8 - 8 with offset=16. At i = 0 the
+  ;; subtraction wraps and the address is 2^64 + 8, which traps, although SCEV
+  ;; folds the wasm's wrapping constant into the offset (i*8 + 8).
+  (func (export "sum_wrapped") (param $from i64) (param $n i64) (result i64) (local $i i64) (local $s i64)
+    (local.set $i (local.get $from))
+    (block $done
+      (loop $next
+        (br_if $done (i64.ge_u (local.get $i) (local.get $n)))
+        (local.set $s (i64.add (local.get $s)
+          (i64.load offset=16 (i64.sub (i64.shl (local.get $i) (i64.const 3)) (i64.const 8)))))
+        (local.set $i (i64.add (local.get $i) (i64.const 1)))
+        (br $next)))
+    (local.get $s))
+
   (func (export "load64") (param $a i64) (result i64) (i64.load (local.get $a)))
   (func (export "load32") (param $a i64) (result i32) (i32.load (local.get $a)))
   (func (export "load1") (param $a i32) (result i32) (i32.load $n (local.get $a)))
@@ -62,6 +76,10 @@
 (assert_return (invoke "stencil64" (i64.const 0) (i64.const 4096) (i64.const 99)))
 (assert_return (invoke "load64" (i64.const 4096)) (i64.const 3))
 (assert_return (invoke "load64" (i64.const 4880)) (i64.const 199))
+
+;; The proved loop reads 3 + 4 + ... + 100; from 0 its first address wraps.
+(assert_return (invoke "sum_wrapped" (i64.const 1) (i64.const 99)) (i64.const 5047))
+(assert_trap (invoke "sum_wrapped" (i64.const 0) (i64.const 99)) "out of bounds memory access")
 
 ;; Off the end part way: p = 65536 - 80, 20 iterations; iterations 0..9 fit, 10 traps.
 (assert_trap (invoke "fill64" (i64.const 65456) (i64.const 20)) "out of bounds memory access")
