@@ -922,8 +922,8 @@ static const wa_rt_import_t test_imports[] = {
 };
 static const uint32_t test_func_types[] = {2, 0, 0, 1, 2};
 static const char *const test_func_names[] = {"add_one", "add", "divide", "start", NULL};
-static const wa_rt_limits_t test_memories[] = {{1, 2, 1, 0}};
-static const wa_rt_table_type_t test_tables[] = {{WA_RT_FUNCREF, {4, 0, 0, 0}}};
+static const wa_rt_limits_t test_memories[] = {{1, 2, 1, 0, 0}};
+static const wa_rt_table_type_t test_tables[] = {{WA_RT_FUNCREF, {4, 0, 0, 0, 0}}};
 static const wa_rt_global_type_t test_globals[] = {{WA_RT_I32, 1}};
 static const wa_rt_export_t test_exports[] = {
     {"add", 3, WA_RT_EXTERN_FUNC, 1},      {"divide", 6, WA_RT_EXTERN_FUNC, 2},
@@ -1114,8 +1114,8 @@ static const wa_rt_import_t typed_imports[] = {
     {"env", "tab", 3, 3, WA_RT_EXTERN_TABLE, 0},
     {"env", "glob", 3, 4, WA_RT_EXTERN_GLOBAL, 0},
 };
-static const wa_rt_limits_t typed_memories[] = {{1, 2, 1, 0}};
-static const wa_rt_table_type_t typed_tables[] = {{WA_RT_FUNCREF, {2, 10, 1, 0}}};
+static const wa_rt_limits_t typed_memories[] = {{1, 2, 1, 0, 0}};
+static const wa_rt_table_type_t typed_tables[] = {{WA_RT_FUNCREF, {2, 10, 1, 0, 0}}};
 static const wa_rt_global_type_t typed_globals[] = {{WA_RT_I32, 0}};
 
 static wa_rt_module_t typed_module(void) {
@@ -1197,7 +1197,7 @@ Test(instance, table_types_must_match) {
     expect_link_error(&m, x.ext, 3, "incompatible import type", 1); /* no max */
     x.ext[1].table = new_table(2, true, 11);
     expect_link_error(&m, x.ext, 3, "incompatible import type", 1); /* max 11 > 10 */
-    wa_rt_table_type_t ext_type = {WA_RT_EXTERNREF, {2, 10, 1, 0}};
+    wa_rt_table_type_t ext_type = {WA_RT_EXTERNREF, {2, 10, 1, 0, 0}};
     x.ext[1].table = wa_rt_table_new(&ext_type, NULL);
     expect_link_error(&m, x.ext, 3, "incompatible import type", 1);
     x.ext[1].table = new_table(3, true, 3);
@@ -1270,7 +1270,7 @@ Test(instance, resource_and_abi_errors) {
     cr_assert_eq(err.kind, WA_RT_ERROR_ABI);
     wa_rt_module_t big = typed_module();
     big.nimports = 0;
-    static const wa_rt_table_type_t huge[] = {{WA_RT_FUNCREF, {WA_RT_TABLE_LIMIT + 1, 0, 0, 0}}};
+    static const wa_rt_table_type_t huge[] = {{WA_RT_FUNCREF, {WA_RT_TABLE_LIMIT + 1, 0, 0, 0, 0}}};
     big.tables = huge;
     cr_assert_null(wa_rt_instantiate(&big, NULL, 0, NULL, &err));
     cr_assert_eq(err.kind, WA_RT_ERROR_RESOURCE, "%s", err.message);
