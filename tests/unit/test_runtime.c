@@ -420,6 +420,85 @@ static wa_rt_trap_t mem_fill(bulk_fixture_t *f, uint32_t dst, uint32_t value, ui
 #define NONE WA_RT_TRAP_NONE
 #define PAGE WA_RT_PAGE_SIZE
 
+/* ---- The parking lot (wait.c) and shared memories ---- */
+
+typedef struct waiter_arg {
+    int32_t *word;
+    int32_t result;
+} waiter_arg_t;
+
+static void *wait_forever(void *p) {
+    waiter_arg_t *a = p;
+    __atomic_store_n(&a->result, wa_rt_atomic_wait32(a->word, 0, -1), __ATOMIC_SEQ_CST);
+    return NULL;
+}
+
+/*
+ * Notifies `addr` with `count` until `total` waiters were woken (they queue
+ * themselves some time after their thread starts); no notify may wake more
+ * than `count`.
+ */
+static void wake(int32_t *addr, uint32_t count, uint32_t total) {
+    struct timespec pause = {0, 1000 * 1000};
+    for (uint32_t woken = 0; woken < total;) {
+        uint32_t n = wa_rt_atomic_notify(addr, count);
+        cr_assert_leq(n, count);
+        woken += n;
+        cr_assert_leq(woken, total);
+        nanosleep(&pause, NULL);
+    }
+}
+
+Test(wait, not_equal_timeout_and_nobody_to_notify) {
+    int32_t word = 5;
+    int64_t wide = 7;
+    cr_assert_eq(wa_rt_atomic_wait32(&word, 4, -1), 1);
+    cr_assert_eq(wa_rt_atomic_wait64(&wide, 8, -1), 1);
+    cr_assert_eq(wa_rt_atomic_wait32(&word, 5, 0), 2);
+    cr_assert_eq(wa_rt_atomic_wait64(&wide, 7, 1000000), 2);
+    cr_assert_eq(wa_rt_atomic_notify(&word, 10), 0);
+}
+
+Test(wait, notify_wakes_at_most_count_waiters_of_its_address) {
+    int32_t words[2] = {0, 0};
+    pthread_t threads[4];
+    waiter_arg_t args[4];
+    for (int i = 0; i < 4; i++) {
+        args[i] = (waiter_arg_t){&words[i == 3], -1};
+        cr_assert_eq(pthread_create(&threads[i], NULL, wait_forever, &args[i]), 0);
+    }
+    wake(&words[0], 2, 3);
+    /* The waiter on the other word was not among them. */
+    cr_assert_eq(__atomic_load_n(&args[3].result, __ATOMIC_SEQ_CST), -1);
+    wake(&words[1], 1, 1);
+    for (int i = 0; i < 4; i++) {
+        pthread_join(threads[i], NULL);
+        cr_assert_eq(args[i].result, 0);
+    }
+}
+
+static void *grow_many(void *p) {
+    for (int i = 0; i < 50; i++)
+        cr_assert_geq(wa_rt_memory_grow(p, 1), 0);
+    return NULL;
+}
+
+/* Growing a shared memory from several threads at once loses no page. */
+Test(memory, shared_grow_from_threads) {
+    wa_rt_limits_t l = {.min = 1, .max = 300, .has_max = 1, .shared = 1};
+    wa_rt_memory_t *mem = wa_rt_memory_new(&l);
+    cr_assert_not_null(mem);
+    cr_assert(mem->shared);
+    pthread_t threads[4];
+    for (int i = 0; i < 4; i++)
+        cr_assert_eq(pthread_create(&threads[i], NULL, grow_many, mem), 0);
+    for (int i = 0; i < 4; i++)
+        pthread_join(threads[i], NULL);
+    cr_assert_eq(mem->size, UINT64_C(201) * WA_RT_PAGE_SIZE);
+    mem->base[mem->size - 1] = 1; /* the last page is there */
+    wa_rt_memory_free(mem);
+}
+
 Test(bulk, fill_sets_bytes_and_checks_bounds_first) {
     bulk_fixture_t f;
     bulk_setup(&f);
