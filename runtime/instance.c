@@ -242,6 +242,13 @@ static bool bind_import(instance_impl_t *impl, uint32_t i, const wa_rt_extern_t 
                      mem->is64 ? "i64" : "i32", want->is64 ? "i64" : "i32");
             break;
         }
+        /* Threads proposal: shared matches shared only, unshared unshared only. */
+        if (mem->shared != want->shared) {
+            ok = false;
+            snprintf(detail, sizeof detail, ": %s memory for an %s import",
+                     mem->shared ? "shared" : "unshared", want->shared ? "shared" : "unshared");
+            break;
+        }
         ok = limits_match(pages, mem->has_max, mem->max_pages, want);
         if (!ok)
             describe_limits(detail, sizeof detail, pages, mem->has_max, mem->max_pages, want);

@@ -153,6 +153,7 @@ wa_rt_memory_t *wa_rt_memory_new(const wa_rt_limits_t *limits) {
     mem->reserved = WA_RT_MEMORY_RESERVATION;
     mem->has_max = limits->has_max;
     mem->is64 = limits->is64 != 0;
+    mem->shared = limits->shared != 0;
     if (!register_region((uintptr_t)base, (uintptr_t)base + WA_RT_MEMORY_RESERVATION))
         goto fail_map;
     return mem;
@@ -173,21 +174,39 @@ void wa_rt_memory_free(wa_rt_memory_t *mem) {
     free(mem);
 }
 
+/*
+ * memory.grow. Several threads may grow a shared memory at once (threads
+ * proposal: grow is atomic, each sees the size the other left), so growth
+ * takes one process-wide lock: it is rare and short (an mprotect). The base
+ * never moves, so code running on other threads keeps its cached base; the
+ * new size is published with a release store after the pages are
+ * accessible, so a thread that reads the larger size (generated code's
+ * bounds checks, memory.size, the WASI shim) finds them mapped. A thread
+ * that still has the smaller size traps exactly as if it ran before the
+ * grow, which the proposal's memory model allows for unsynchronised
+ * accesses. Sizes never shrink, so no reader can see memory disappear.
+ */
+static pthread_mutex_t grow_lock = PTHREAD_MUTEX_INITIALIZER;
+
 int64_t wa_rt_memory_grow(wa_rt_memory_t *mem, uint64_t delta_pages) {
+    pthread_mutex_lock(&grow_lock);
     uint64_t old_pages = mem->size / WA_RT_PAGE_SIZE;
-    if (delta_pages == 0)
-        return (int64_t)old_pages;
+    int64_t result = (int64_t)old_pages;
     /* A memory64 delta may be anything up to 2^64-1: compare before adding. */
-    if (delta_pages > WA_RT_MAX_PAGES - old_pages)
-        return -1;
-    uint64_t new_pages = old_pages + delta_pages;
-    if (new_pages > mem->max_pages)
-        return -1;
-    /* Failing to commit is a resource limit the spec allows grow to report (4.4.7). */
-    if (mprotect(mem->base + mem->size, delta_pages * WA_RT_PAGE_SIZE, PROT_READ | PROT_WRITE) != 0)
-        return -1;
-    mem->size = new_pages * WA_RT_PAGE_SIZE;
-    return (int64_t)old_pages;
+    if (delta_pages == 0) {
+        /* the old size, nothing to do */
+    } else if (delta_pages > WA_RT_MAX_PAGES - old_pages ||
+               old_pages + delta_pages > mem->max_pages) {
+        result = -1;
+    } else if (mprotect(mem->base + mem->size, delta_pages * WA_RT_PAGE_SIZE,
+                        PROT_READ | PROT_WRITE) != 0) {
+        /* Failing to commit is a resource limit the spec allows grow to report (4.4.7). */
+        result = -1;
+    } else {
+        __atomic_store_n(&mem->size, (old_pages + delta_pages) * WA_RT_PAGE_SIZE, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&grow_lock);
+    return result;
 }
 
 /* ---- Bulk memory instructions (spec 4.4.7) ---- */

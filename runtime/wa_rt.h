@@ -40,7 +40,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a struct below changes layout; a module records the version it was built for. */
-#define WA_RT_ABI_VERSION 6
+#define WA_RT_ABI_VERSION 7
 
 #define WA_RT_PAGE_SIZE 65536u
 #define WA_RT_MAX_PAGES 65536u /* wasm32: 4 GiB; also the most a memory64 memory grows to here */
@@ -94,7 +94,9 @@ extern "C" {
     X(NULL_REFERENCE, "null reference")                                                            \
     X(STACK_EXHAUSTED, "call stack exhausted")                                                     \
     X(UNKNOWN_IMPORT, "call to an unknown import")                                                 \
-    X(EXIT, "program exited")
+    X(EXIT, "program exited")                                                                      \
+    X(UNALIGNED_ATOMIC, "unaligned atomic")                                                        \
+    X(EXPECTED_SHARED_MEMORY, "expected shared memory")
 // clang-format on
 
 typedef enum wa_rt_trap {

@@ -19,7 +19,10 @@
  * unknown import.
  *
  * A context is used by one thread at a time (preview1 commands are
- * single-threaded).
+ * single-threaded), except in a wasi-threads program, whose threads share
+ * the program's one context: calls that only read the fd table (fd_write,
+ * fd_read, clock, random...) may run at once; opening, closing and
+ * renumbering fds from several threads at once is not synchronised.
  */
 #ifndef WA_WASI_H
 #define WA_WASI_H
@@ -93,6 +96,15 @@ wa_wasi_lookup_t wa_wasi_lookup(const char *module, const char *name, const wa_r
                                 void **code);
 
 /*
+ * wasi-threads (wasi.thread-spawn): the program's way to start a thread,
+ * which only the start-up code of an executable has (it can instantiate
+ * the module again). spawn(data, start_arg) returns the new thread's id or
+ * a negative value. Without one, thread-spawn returns -1.
+ */
+typedef int32_t (*wa_wasi_spawn_fn)(void *data, int32_t start_arg);
+void wa_wasi_ctx_set_thread_spawn(wa_wasi_ctx_t *ctx, wa_wasi_spawn_fn spawn, void *data);
+
+/*
  * The functions, one prototype per row of wasi_funcs.def, as the witx
  * (wasi_snapshot_preview1.witx) declares them: pointers and sizes are i32
  * guest values, results are written through guest pointers, the return value
@@ -105,8 +117,12 @@ wa_wasi_lookup_t wa_wasi_lookup(const char *module, const char *name, const wa_r
     WA_WASI_RESULT_##result wa_wasi_##name(wa_wasi_ctx_t *ctx WA_WASI_PARAMS params);
 #define WA_WASI_I32(name) , int32_t name
 #define WA_WASI_I64(name) , int64_t name
+#define WA_WASI_RESULT_I32 int32_t
+#define WA_WASI_FUNC_OF(module, name, cname, result, params)                                       \
+    WA_WASI_RESULT_##result wa_wasi_##cname(wa_wasi_ctx_t *ctx WA_WASI_PARAMS params);
 #include "wasi_funcs.def"
 #undef WA_WASI_PARAMS
+#undef WA_WASI_RESULT_I32
 #undef WA_WASI_RESULT_ERRNO
 #undef WA_WASI_RESULT_EXIT
 

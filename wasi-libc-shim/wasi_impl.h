@@ -308,6 +308,9 @@ struct wa_wasi_ctx {
      * case under both resolvers.
      */
     bool resolve_by_walk;
+    /* wasi.thread-spawn's implementation (wa_wasi_ctx_set_thread_spawn), or NULL. */
+    wa_wasi_spawn_fn spawn;
+    void *spawn_data;
 };
 
 /* ---- The fd table (fdtab.c). ---- */

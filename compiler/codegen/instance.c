@@ -131,6 +131,7 @@ static LLVMValueRef limits_const(WaCodegen *cg, const WaLimits *l) {
     f[WA_RT_LIMITS_MAX] = i64c(cg, l->max);
     f[WA_RT_LIMITS_HAS_MAX] = i8c(cg, l->has_max);
     f[WA_RT_LIMITS_IS64] = i8c(cg, l->is64);
+    f[WA_RT_LIMITS_SHARED] = i8c(cg, l->shared);
     return const_struct(cg, WA_RT_STRUCT_LIMITS, f, WA_RT_LIMITS_NFIELDS);
 }
 

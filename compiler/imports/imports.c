@@ -18,6 +18,7 @@
 #include <string.h>
 
 typedef struct WasiFunc {
+    const char *module;
     const char *name;
     const char *params;  /* one value type code per parameter */
     const char *results; /* one value type code per result */
@@ -25,9 +26,13 @@ typedef struct WasiFunc {
 
 #define RESULT_ERRNO "\x7F"
 #define RESULT_EXIT ""
+#define RESULT_I32 "\x7F"
 #define PARAMS(...) __VA_ARGS__
 static const WasiFunc wasi_funcs[] = {
-#define WA_WASI_FUNC(name, result, params) {#name, "" PARAMS params, RESULT_##result},
+#define WA_WASI_FUNC(name, result, params)                                                         \
+    {WA_WASI_MODULE_NAME, #name, "" PARAMS params, RESULT_##result},
+#define WA_WASI_FUNC_OF(module, name, cname, result, params)                                       \
+    {module, name, "" PARAMS params, RESULT_##result},
 #define WA_WASI_I32(name) "\x7F"
 #define WA_WASI_I64(name) "\x7E"
 #include "../../wasi-libc-shim/wasi_funcs.def"
@@ -52,10 +57,9 @@ static bool types_are(const WaValType *types, uint32_t n, const char *codes) {
 
 /* The table's entry for the import, or NULL if it is not a WASI function the shim provides. */
 static const WasiFunc *find_wasi(const WaImport *imp) {
-    if (!bytes_are(imp->module, WA_WASI_MODULE_NAME))
-        return NULL;
     for (size_t i = 0; i < sizeof wasi_funcs / sizeof wasi_funcs[0]; i++)
-        if (bytes_are(imp->name, wasi_funcs[i].name))
+        if (bytes_are(imp->module, wasi_funcs[i].module) &&
+            bytes_are(imp->name, wasi_funcs[i].name))
             return &wasi_funcs[i];
     return NULL;
 }
@@ -76,6 +80,13 @@ bool wa_imports_check(const WaModule *m, bool allow_unknown, WaDiag *d) {
         const WaImport *imp = &m->imports[i];
         char name[256];
         import_name(imp, name, sizeof name);
+        /*
+         * wasi-threads (wasm32-wasip1-threads): the module imports its shared
+         * memory, which the start-up code makes from the import's type and
+         * gives every thread's instance.
+         */
+        if (imp->kind == WA_EXTERN_MEMORY && wa_module_memory_is_shared(m, imp->index))
+            continue;
         if (imp->kind != WA_EXTERN_FUNC) {
             if (allow_unknown)
                 continue;

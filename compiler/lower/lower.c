@@ -138,7 +138,7 @@ static WaReader code_reader(WaCodegen *cg, const uint8_t *code, size_t size) {
  * between that call and the guard, and traps "call stack exhausted" there
  * otherwise. Host code is reached through an imported function, through
  * call_indirect (a table may hold a host function), and through the runtime
- * helpers that call libc: memory.grow (mprotect) and, by class, the table
+ * helpers that call libc: memory.grow (mprotect), wait and notify (locks), and, by class, the table
  * and bulk operations (memcpy, realloc), except memory.copy and memory.fill,
  * which are inlined (bulk.c), and data.drop, a plain store. wa_rt_trap only
  * unwinds (runtime/stack.c says why it is safe), so trap blocks need no
@@ -154,6 +154,10 @@ static bool reaches_host(const WaCodegen *cg, const WaInstr *in) {
     case WA_CLASS_BULK:
         return in->op != WA_OP_MEMORY_COPY && in->op != WA_OP_MEMORY_FILL &&
                in->op != WA_OP_DATA_DROP;
+    case WA_CLASS_ATOMIC:
+        /* The parking lot (runtime/wait.c) takes locks and sleeps. */
+        return in->op == WA_OP_MEMORY_ATOMIC_WAIT32 || in->op == WA_OP_MEMORY_ATOMIC_WAIT64 ||
+               in->op == WA_OP_MEMORY_ATOMIC_NOTIFY;
     default:
         return in->op == WA_OP_MEMORY_GROW;
     }
@@ -225,6 +229,7 @@ static const LowerFn lower_by_class[] = {
     [WA_CLASS_COMPARE] = wa_lower_compare,
     [WA_CLASS_CONVERT] = wa_lower_convert,
     [WA_CLASS_SIMD] = wa_lower_simd,
+    [WA_CLASS_ATOMIC] = wa_lower_atomic,
 };
 
 /*

@@ -12,7 +12,7 @@
  * one per lowering class of opcodes.def (CLASS column), each in its own file:
  * control.c call.c variable.c (also drop/select) memory.c (loads, stores,
  * memory.size/grow) numeric.c (constants, unary, binary) compare.c convert.c
- * table.c (tables and references) bulk.c simd.c. trap.c holds the shared
+ * table.c (tables and references) bulk.c simd.c atomic.c (threads). trap.c holds the shared
  * trap blocks.
  *
  * The body was validated first, so handlers trust types and indices: the
@@ -172,6 +172,7 @@ bool wa_lower_binary(WaFuncGen *fg, const WaInstr *in);
 bool wa_lower_compare(WaFuncGen *fg, const WaInstr *in);
 bool wa_lower_convert(WaFuncGen *fg, const WaInstr *in);
 bool wa_lower_simd(WaFuncGen *fg, const WaInstr *in);
+bool wa_lower_atomic(WaFuncGen *fg, const WaInstr *in);
 
 /*
  * Starts lowering into `fn`, a function whose first parameter is the

@@ -295,6 +295,13 @@ bool wa_lower_memory(WaFuncGen *fg, const WaInstr *in) {
     WaValType at = is64 ? WA_VT_I64 : WA_VT_I32;
     if (in->op == WA_OP_MEMORY_SIZE) {
         LLVMValueRef bytes = wa_fg_memory_size(fg, in->imm.index);
+        /*
+         * Threads proposal: another thread may grow a shared memory, and
+         * memory.size must see it; as an atomic load (a plain mov on x86-64)
+         * it is not hoisted out of a loop that waits for the growth.
+         */
+        if (wa_module_memory_is_shared(cg->m, in->imm.index))
+            LLVMSetOrdering(bytes, LLVMAtomicOrderingSequentiallyConsistent);
         LLVMValueRef pages = LLVMBuildLShr(cg->b, bytes, LLVMConstInt(cg->t_i64, 16, false), "");
         wa_fg_push(fg, is64 ? pages : LLVMBuildTrunc(cg->b, pages, cg->t_i32, "pages"), at);
         return true;

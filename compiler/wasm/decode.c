@@ -142,6 +142,7 @@ static bool read_limits(WaReader *r, WaLimits *out) {
     WA_TRY(wa_read_u32(r, &v));
     out->min = v;
     out->is64 = false;
+    out->shared = false;
     out->has_max = flag == 1;
     out->max = 0;
     if (out->has_max) {
@@ -152,26 +153,62 @@ static bool read_limits(WaReader *r, WaLimits *out) {
 }
 
 /*
- * Memory type (spec 5.3.8, with the memory64 proposal): limits whose flag
- * bit 2 makes the memory i64-addressed. With memory64 the flags are one byte,
- * "malformed limits flags" beyond bit 2 (as the proposal's binary.wast
- * expects; bit 1, shared, belongs to the threads proposal and stays "integer
- * too large" here) and both bounds are u64s for every memory, as the
- * reference interpreter reads them (binary-leb128.wast: a 10-byte minimum
- * with bits above 64 is "integer too large"); the validator bounds them by
- * the address type. Without memory64 they are read as Wasm 2.0 limits.
+ * Without the threads proposal, a memory limits flag with bit 1 set (a
+ * shared memory) is what Wasm 2.0 calls it, "integer too large" (binary.wast),
+ * and the message goes on to name the feature. `at` is the flag's offset.
+ */
+static bool shared_needs_threads(WaReader *r, size_t at) {
+    return wa_diag_error(r->d, at,
+                         "integer too large: memory limits flag bit 1 (a shared memory) needs "
+                         "the threads feature (--enable-threads)");
+}
+
+/*
+ * Memory type (spec 5.3.8, with the memory64 and threads proposals): limits
+ * whose flag bit 2 makes the memory i64-addressed and bit 1 shared. With
+ * memory64 the flags are one byte, "malformed limits flags" beyond bit 2 (as
+ * the proposal's binary.wast expects) and both bounds are u64s for every
+ * memory, as the reference interpreter reads them (binary-leb128.wast: a
+ * 10-byte minimum with bits above 64 is "integer too large"); the validator
+ * bounds them by the address type. Without memory64 they are read as Wasm
+ * 2.0 limits, whose 1-bit LEB128 flag the threads proposal widens to 2 bits
+ * (0x02 and 0x03: shared, without and with a maximum). Bit 1 without threads
+ * stays Wasm 2.0's "integer too large". Whether a shared memory has its
+ * maximum is validation ("shared memory must have maximum").
  */
 static bool read_memory_type(WaReader *r, WaLimits *out) {
-    if (!wa_proposal_memory64())
-        return read_limits(r, out);
     size_t at = wa_reader_offset(r);
+    bool threads = wa_proposal_threads();
+    if (!wa_proposal_memory64()) {
+        if (!threads) {
+            /* Peek, so that the feature can be named; the reader reports any other flag. */
+            if (!wa_reader_at_end(r) && (*r->p == 0x02 || *r->p == 0x03))
+                return shared_needs_threads(r, at);
+            return read_limits(r, out);
+        }
+        uint64_t flag;
+        uint32_t v;
+        WA_TRY(wa_read_uleb(r, 2, &flag));
+        WA_TRY(wa_read_u32(r, &v));
+        out->min = v;
+        out->is64 = false;
+        out->shared = (flag & 2) != 0;
+        out->has_max = (flag & 1) != 0;
+        out->max = 0;
+        if (out->has_max) {
+            WA_TRY(wa_read_u32(r, &v));
+            out->max = v;
+        }
+        return true;
+    }
     uint8_t flag;
     WA_TRY(wa_read_u8(r, &flag));
     if ((flag & ~7u) != 0)
         return wa_diag_error(r->d, at, "malformed limits flags");
-    if ((flag & 2) != 0)
-        return wa_diag_error(r->d, at, "integer too large");
+    if ((flag & 2) != 0 && !threads)
+        return shared_needs_threads(r, at);
     out->is64 = (flag & 4) != 0; /* uses_memory64: an i64 memory */
+    out->shared = (flag & 2) != 0;
     out->has_max = (flag & 1) != 0;
     out->max = 0;
     WA_TRY(wa_read_u64(r, &out->min));

@@ -5,7 +5,7 @@
  * one row. The opcode lookup is a static map from (prefix, code) to WaOpcode,
  * also expanded from the rows (designated initializers, so a duplicate CODE
  * is a compiler warning, and an unlisted code stays 0 = illegal). Prefixed
- * sub-opcodes are u32 LEB128s (spec 5.4: "0xFC u32", "0xFD u32"); every row's
+ * sub-opcodes are u32 LEB128s (spec 5.4: "0xFC u32", "0xFD u32", threads "0xFE u32"); every row's
  * sub-opcode is below 256, so a larger one is illegal.
  *
  * Immediates follow the spec's binary grammar exactly. Wasm 2.0 has one memory,
@@ -115,10 +115,15 @@ bool wa_op_makes_nan(WaOpcode op) {
 
 /*
  * The opcode map: opcode_map[space][code] = WaOpcode + 1, or 0 for an illegal
- * code. Space 0 is the one-byte opcodes, 1 the 0xFC prefix, 2 the 0xFD prefix.
+ * code. Space 0 is the one-byte opcodes, 1 the 0xFC prefix, 2 the 0xFD prefix,
+ * 3 the 0xFE prefix (threads proposal).
  */
-enum { SPACE_PLAIN, SPACE_FC, SPACE_FD, SPACE_COUNT };
-#define SPACE_OF(PREFIX) ((PREFIX) == 0 ? SPACE_PLAIN : (PREFIX) == 0xFC ? SPACE_FC : SPACE_FD)
+enum { SPACE_PLAIN, SPACE_FC, SPACE_FD, SPACE_FE, SPACE_COUNT };
+#define SPACE_OF(PREFIX)                                                                           \
+    ((PREFIX) == 0      ? SPACE_PLAIN                                                              \
+     : (PREFIX) == 0xFC ? SPACE_FC                                                                 \
+     : (PREFIX) == 0xFD ? SPACE_FD                                                                 \
+                        : SPACE_FE)
 
 static const uint16_t opcode_map[SPACE_COUNT][256] = {
 #define WA_OP(NAME, PREFIX, CODE, TEXT, IMM, CLASS, T1, T2, T3, TR, MEMLOG2, AUX, SHAPE, NEST, CONST) \
@@ -139,7 +144,7 @@ static bool read_opcode(WaReader *r, WaOpcode *op) {
     size_t at = wa_reader_offset(r);
     uint8_t byte;
     WA_TRY(wa_read_u8(r, &byte));
-    if (byte != 0xFC && byte != 0xFD) {
+    if (byte != 0xFC && byte != 0xFD && byte != 0xFE) {
         uint16_t entry = opcode_map[SPACE_PLAIN][byte];
         if (entry == 0)
             return wa_diag_error(r->d, at, "illegal opcode %02x", byte);
@@ -148,7 +153,7 @@ static bool read_opcode(WaReader *r, WaOpcode *op) {
     }
     uint32_t sub;
     WA_TRY(wa_read_u32(r, &sub));
-    uint16_t entry = sub < 256 ? opcode_map[byte == 0xFC ? SPACE_FC : SPACE_FD][sub] : 0;
+    uint16_t entry = sub < 256 ? opcode_map[SPACE_OF(byte)][sub] : 0;
     if (entry == 0)
         return wa_diag_error(r->d, at, "illegal opcode %02x %02" PRIx32, byte, sub);
     *op = (WaOpcode)(entry - 1);
@@ -254,6 +259,10 @@ bool wa_proposal_multi_memory(void) {
 
 bool wa_proposal_memory64(void) {
     return decoding_has(WA_FEATURE_MEMORY64);
+}
+
+bool wa_proposal_threads(void) {
+    return decoding_has(WA_FEATURE_THREADS);
 }
 
 /*
@@ -372,6 +381,9 @@ static bool read_immediates(WaReader *r, WaArena *scratch, WaImmKind imm, WaInst
     case WA_IMM_MEMARG_LANE:
         WA_TRY(read_memarg(r, &in->imm.memarg));
         return wa_read_u8(r, &in->lane);
+    case WA_IMM_FENCE:
+        /* Threads proposal: atomic.fence 0x00, the byte reserved for future orderings. */
+        return read_zero_byte(r);
     }
     WA_UNREACHABLE();
 }

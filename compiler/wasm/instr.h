@@ -57,6 +57,7 @@ typedef enum WaImmKind {
     WA_IMM_SHUFFLE,     /* 16 lane indices */
     WA_IMM_LANE,        /* 1 lane index */
     WA_IMM_MEMARG_LANE, /* memarg, then 1 lane index */
+    WA_IMM_FENCE,       /* atomic.fence's reserved byte, 0x00 (threads proposal) */
 } WaImmKind;
 
 /* Lowering classes (the CLASS column): which lower/ file handles an opcode. */
@@ -77,6 +78,7 @@ typedef enum WaOpClass {
     WA_CLASS_COMPARE,
     WA_CLASS_CONVERT,
     WA_CLASS_SIMD,
+    WA_CLASS_ATOMIC, /* threads proposal: atomic accesses, wait/notify, fence (atomic.c) */
 } WaOpClass;
 
 /* Operations within a class (the AUX column). */
@@ -99,7 +101,9 @@ typedef enum WaOpClass {
     X(EXTEND_LOW_S) X(EXTEND_HIGH_S) X(EXTEND_LOW_U) X(EXTEND_HIGH_U)                              \
     X(EXTMUL_LOW_S) X(EXTMUL_HIGH_S) X(EXTMUL_LOW_U) X(EXTMUL_HIGH_U) X(EXTADD_S) X(EXTADD_U)      \
     X(DOT_S) X(Q15MULR_SAT_S) X(LOAD_SPLAT) X(LOAD_ZERO) X(LOAD_LANE) X(STORE_LANE)                \
-    X(TRUNC_SAT_ZERO_S) X(TRUNC_SAT_ZERO_U) X(CONVERT_LOW_S) X(CONVERT_LOW_U)
+    X(TRUNC_SAT_ZERO_S) X(TRUNC_SAT_ZERO_U) X(CONVERT_LOW_S) X(CONVERT_LOW_U)                     \
+    /* threads only (CLASS ATOMIC); the read-modify-writes also use ADD SUB AND OR XOR */          \
+    X(ATOMIC_LOAD) X(ATOMIC_STORE) X(XCHG) X(CMPXCHG) X(WAIT) X(NOTIFY) X(FENCE)
 // clang-format on
 
 typedef enum WaAux {
@@ -223,6 +227,8 @@ typedef struct WaInstr {
 void wa_set_decoding_features(WaFeatures set);
 bool wa_proposal_multi_memory(void);
 bool wa_proposal_memory64(void);
+/* Threads proposal: memory limits flag bit 1 (shared) is read only with it. */
+bool wa_proposal_threads(void);
 
 /* A value type byte (spec 5.3.4); "malformed value type" otherwise. */
 bool wa_read_valtype(WaReader *r, WaValType *out);

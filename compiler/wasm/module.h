@@ -54,7 +54,8 @@ typedef struct WaLimits {
     uint64_t min;
     uint64_t max; /* meaningful only if has_max */
     bool has_max;
-    bool is64; /* memories: addressed with i64 (memory64 proposal, limits flag bit 2) */
+    bool is64;   /* memories: addressed with i64 (memory64 proposal, limits flag bit 2) */
+    bool shared; /* memories: shared between threads (threads proposal, limits flag bit 1) */
 } WaLimits;
 
 typedef struct WaTableType {
@@ -213,6 +214,11 @@ typedef struct WaModule {
 /* Whether memory `index` is addressed with i64 (memory64 proposal): its address type. */
 static inline bool wa_module_memory_is64(const WaModule *m, uint32_t index) {
     return m->memories[index].limits.is64;
+}
+
+/* Whether memory `index` is shared (threads proposal). */
+static inline bool wa_module_memory_is_shared(const WaModule *m, uint32_t index) {
+    return m->memories[index].limits.shared;
 }
 
 /* The function type of function `func_index`. */

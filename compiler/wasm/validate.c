@@ -248,6 +248,9 @@ static bool check_tables_and_memories(const ModCheck *mc) {
         else
             WA_TRY(check_limits(d, &mem->limits, MAX_MEMORY_PAGES,
                                 "memory size must be at most 65536 pages (4GiB)", has_off, off));
+        /* Threads proposal (memory types): a shared memory's size is bounded up front. */
+        if (mem->limits.shared && !mem->limits.has_max)
+            return error_at(d, has_off, off, "shared memory must have maximum");
     }
     /* Wasm 2.0 allows one memory, imported or defined; the multi-memory proposal lifts this
        (uses_multi_memory: a second memory). */
@@ -550,6 +553,12 @@ static bool check_memarg(FuncCheck *fc, const WaInstr *in) {
     if (!wa_module_memory_is64(fc->m, in->imm.memarg.memory) && in->imm.memarg.offset > UINT32_MAX)
         return wa_diag_error(fc->d, fc->at, "offset out of range: %s offset=%llu for an i32 memory",
                              wa_op_name[in->op], (unsigned long long)in->imm.memarg.offset);
+    /* Threads proposal: an atomic access's alignment is exactly its width, no hint. */
+    if (wa_op_class[in->op] == WA_CLASS_ATOMIC &&
+        in->imm.memarg.align_log2 != wa_op_memlog2[in->op])
+        return wa_diag_error(fc->d, fc->at,
+                             "atomic alignment must be natural: %s align=2^%u, natural 2^%u",
+                             wa_op_name[in->op], in->imm.memarg.align_log2, wa_op_memlog2[in->op]);
     if (in->imm.memarg.align_log2 > wa_op_memlog2[in->op])
         return wa_diag_error(
             fc->d, fc->at, "alignment must not be larger than natural: %s align=2^%u, natural 2^%u",
@@ -605,6 +614,7 @@ static bool check_plain_immediates(FuncCheck *fc, const WaInstr *in) {
     case WA_IMM_TABLE:
         return need_table(fc, in->imm.index, NULL);
     case WA_IMM_NONE:
+    case WA_IMM_FENCE:
     case WA_IMM_I32:
     case WA_IMM_I64:
     case WA_IMM_F32:

@@ -22,15 +22,20 @@
  *   3. every import resolved: WASI functions through wa_wasi_lookup; an
  *      import nothing provides (the compiler only lets one through with
  *      --allow-unknown-imports) becomes wa_rt_unknown_import, which traps
- *      when called; memories, tables and globals cannot be imported by an
- *      executable;
+ *      when called; a shared memory import (wasi-threads: env.memory) is
+ *      made here from the import's type, and is WASI's memory unless the
+ *      module exports one named "memory"; other memories, tables and
+ *      globals cannot be imported by an executable;
  *   4. instantiation (init, then the start function with WASI pointed at the
  *      exported "memory"), then the exported "_start" if there is one;
  *   5. the exit status: 0, the code given to proc_exit, or 134 after a trap,
  *      which prints exactly one line to stderr (wa_rt_trap_format):
  *          wasm trap: integer divide by zero in function 3 (divide)
  *      A program that refuses to start exits with status 1 (as wasmtime does
- *      for a start-up error) and one line "PROGRAM: reason".
+ *      for a start-up error) and one line "PROGRAM: reason". Once the
+ *      program has started a thread (wasi.thread-spawn, threads.c), the
+ *      process ends the same way from whichever thread ends it, without
+ *      freeing what the other threads still use.
  * Start-up does no work proportional to memory size beyond committing the
  * initial pages.
  *
@@ -47,6 +52,7 @@
 #include "../wa_escape.h"
 #include "../wa_grants.h"
 #include "../wa_rt_api.h"
+#include "threads.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -72,6 +78,8 @@ static struct {
     wa_rt_extern_t *externs;
     wa_rt_func_t *funcs;
     wa_rt_instance_t *inst;
+    wa_rt_memory_t **memories; /* per import: the shared memory made for it, or NULL */
+    uint32_t nmemories;
     wa_grants_t grants;
     char **env; /* "NAME=VALUE" strings, NULL-terminated */
     size_t nenv;
@@ -79,6 +87,9 @@ static struct {
 
 static void release_program(void) {
     wa_rt_instance_free(program.inst);
+    for (uint32_t i = 0; i < program.nmemories; i++)
+        wa_rt_memory_free(program.memories[i]);
+    free(program.memories);
     free(program.externs);
     free(program.funcs);
     if (program.wasi != NULL)
@@ -101,6 +112,8 @@ static _Noreturn void startup_error(const char *fmt, const char *detail) {
 
 /* Ends the process the way a guarded call ended with `kind`. */
 static _Noreturn void finish(wa_rt_trap_t kind, const wa_rt_trap_info_t *info) {
+    if (wa_start_threads_spawned())
+        wa_start_threads_end(kind, info);
     int status = 0;
     char line[512] = "";
     if (kind == WA_RT_TRAP_EXIT) {
@@ -309,10 +322,22 @@ int main(int argc, char **argv, char **envp) {
     wa_rt_func_t *funcs = calloc(m->nimports > 0 ? m->nimports : 1, sizeof *funcs);
     program.externs = externs;
     program.funcs = funcs;
-    if (externs == NULL || funcs == NULL)
+    program.memories = calloc(m->nimports > 0 ? m->nimports : 1, sizeof *program.memories);
+    program.nmemories = m->nimports;
+    if (externs == NULL || funcs == NULL || program.memories == NULL)
         startup_error("%s", "out of memory resolving imports");
     for (uint32_t i = 0; i < m->nimports; i++) {
         const wa_rt_import_t *imp = &m->imports[i];
+        if (imp->kind == WA_RT_EXTERN_MEMORY && m->memories[imp->index].shared) {
+            /* wasi-threads: the program's one memory, shared by every thread's instance. */
+            wa_rt_memory_t *mem = wa_rt_memory_new(&m->memories[imp->index]);
+            if (mem == NULL)
+                startup_error("%s", "cannot allocate the imported shared memory");
+            program.memories[i] = mem;
+            externs[i] = (wa_rt_extern_t){.kind = WA_RT_EXTERN_MEMORY, .memory = mem};
+            wa_wasi_ctx_set_memory(wasi, mem);
+            continue;
+        }
         if (imp->kind != WA_RT_EXTERN_FUNC) {
             char what[256];
             import_name(imp, what, sizeof what);
@@ -322,6 +347,7 @@ int main(int argc, char **argv, char **envp) {
         externs[i] = (wa_rt_extern_t){.kind = WA_RT_EXTERN_FUNC, .func = &funcs[i]};
     }
 
+    wa_start_threads_init(m, externs, wasi);
     wa_rt_instantiate_options_t options = {
         .before_start = connect_memory,
         .before_start_data = wasi,

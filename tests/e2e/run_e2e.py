@@ -17,6 +17,8 @@ source file, as header lines (golden-test style, STYLE.md section 7):
                               like a memory fault, optimised code may have inlined
                               the function into a caller, so only -O0 pins it
     e2e-reason: A | B         accepted diagnostic reasons (bad-input tests)
+    e2e-runs: N               output tests: run the program N times, each run
+                              as expected (threaded programs: the same every run)
 
 Kinds of test (the first argument):
 
@@ -229,21 +231,24 @@ def test_output(args):
     work = fresh_workdir(args.workdir, args.name)
     exe = os.path.join(work, args.name)
     compile_or_fail(args.wasmaot, args.wasm, exe, args.flag or [])
-    status, out, err = run([exe], env=dict(BASE_ENV), cwd=work)
-    expected_exit = int(header_one(header, "exit", "0"))
-    problems = []
-    if shell_status(status) != expected_exit:
-        problems.append("expected exit status %d, got %s" % (expected_exit,
-                                                              describe_status(status)))
-    expected_out = "".join(line + "\n" for line in header.get("stdout", [])).encode()
-    if out != expected_out:
-        problems.append("stdout should be %r, got %r" % (expected_out, out))
-    if err:
-        problems.append("stderr should be empty, got %s" % show_bytes(err))
-    if problems:
-        raise Failure("program %s:\n- %s" % (args.name, "\n- ".join(problems)))
-    print("ok: %s: %d stdout bytes as expected, %s" % (args.name, len(out),
-                                                      describe_status(status)))
+    runs = int(header_one(header, "runs", "1"))
+    for attempt in range(1, runs + 1):
+        status, out, err = run([exe], env=dict(BASE_ENV), cwd=work)
+        expected_exit = int(header_one(header, "exit", "0"))
+        problems = []
+        if shell_status(status) != expected_exit:
+            problems.append("expected exit status %d, got %s" % (expected_exit,
+                                                                  describe_status(status)))
+        expected_out = "".join(line + "\n" for line in header.get("stdout", [])).encode()
+        if out != expected_out:
+            problems.append("stdout should be %r, got %r" % (expected_out, out))
+        if err:
+            problems.append("stderr should be empty, got %s" % show_bytes(err))
+        if problems:
+            raise Failure("program %s (run %d of %d):\n- %s" % (args.name, attempt, runs,
+                                                              "\n- ".join(problems)))
+    print("ok: %s: %d stdout bytes as expected, %s%s" % (
+        args.name, len(out), describe_status(status), ", %d runs" % runs if runs > 1 else ""))
 
 
 # ---- trap --------------------------------------------------------------------------------------

@@ -249,7 +249,7 @@ Test(embed, host_functions_in_tables_once_bound) {
         " (func (export \"call\") (result i32) (call_indirect (result i32) (i32.const 0))))");
     int32_t answer = 42;
     wa_rt_func_t *f = new_answer_func(&answer);
-    wa_rt_table_type_t tt = {WA_RT_FUNCREF, {1, 1, true, 0}};
+    wa_rt_table_type_t tt = {WA_RT_FUNCREF, {1, 1, true, 0, 0}};
     wa_rt_table_t *scratch = wa_rt_table_new(&tt, NULL);
     cr_assert_not(wa_rt_table_set(scratch, 0, f), "unbound host functions stay out of tables");
     wa_rt_table_free(scratch);

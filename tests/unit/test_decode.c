@@ -348,7 +348,11 @@ Test(decode, rejects_bad_limits_flags) {
     Buf b;
     header(&b);
     SEC(&b, 5, 0x01, 0x02, 0x00);
-    decode_fails(&b, "integer too large", 11);
+    /* Wasm 2.0's message for a shared memory, then the feature it needs. */
+    decode_fails(&b,
+                 "integer too large: memory limits flag bit 1 (a shared memory) needs the "
+                 "threads feature (--enable-threads)",
+                 11);
     header(&b);
     SEC(&b, 5, 0x01, 0x81, 0x00, 0x00);
     decode_fails(&b, "integer representation too long", 11);
@@ -772,6 +776,7 @@ static size_t minimal_immediates(WaImmKind imm, uint8_t *out) {
     case WA_IMM_DATA:
     case WA_IMM_ELEM:
     case WA_IMM_LANE:
+    case WA_IMM_FENCE:
         out[0] = 0;
         return 1;
     case WA_IMM_BR_TABLE:
@@ -1099,4 +1104,33 @@ Test(decode, proposal_memory_types) {
     header(&b);
     SEC(&b, 5, 0x01, 0x08, 0x00);
     decode_fails(&b, "malformed limits flags", 11);
+}
+
+/* Threads proposal: limits flags 0x02/0x03 (shared), 0x07 with memory64; the 0xFE opcodes. */
+Test(decode, threads_shared_memories) {
+    wa_set_decoding_features(wa_features_default());
+    Buf b;
+    header(&b);
+    SEC(&b, 5, 0x02, 0x03, 0x01, 0x02, 0x07, 0x00, 0x01);
+    decode_ok(&b);
+    cr_assert(m.memories[0].limits.shared && m.memories[0].limits.has_max);
+    cr_assert_eq(m.memories[0].limits.max, 2);
+    cr_assert(m.memories[1].limits.shared && m.memories[1].limits.is64);
+    wa_module_free(&m);
+    /* Without memory64 the flag is a 2-bit LEB128. */
+    wa_set_decoding_features(wa_features_default() & ~WA_FEATURE_BIT(WA_FEATURE_MEMORY64));
+    header(&b);
+    SEC(&b, 5, 0x01, 0x02, 0x00);
+    decode_ok(&b);
+    cr_assert(m.memories[0].limits.shared && !m.memories[0].limits.has_max);
+    wa_module_free(&m);
+    header(&b);
+    SEC(&b, 5, 0x01, 0x04, 0x00);
+    decode_fails(&b, "integer too large", 11);
+    /* i32.atomic.rmw.cmpxchg align 2 offset 8; atomic.fence's zero byte. */
+    WaInstr in = READ1(0xfe, 0x48, 0x02, 0x08);
+    cr_assert_eq(in.op, WA_OP_I32_ATOMIC_RMW_CMPXCHG);
+    cr_assert_eq(in.imm.memarg.offset, 8);
+    in = READ1(0xfe, 0x03, 0x00);
+    cr_assert_eq(in.op, WA_OP_ATOMIC_FENCE);
 }

@@ -104,10 +104,10 @@ Test(features, the_table) {
         WA_FEATURE_SIGN_EXT,        WA_FEATURE_SAT_FLOAT_TO_INT, WA_FEATURE_MULTI_VALUE,
         WA_FEATURE_BULK_MEMORY,     WA_FEATURE_REFERENCE_TYPES,  WA_FEATURE_SIMD,
         WA_FEATURE_MUTABLE_GLOBALS, WA_FEATURE_TAIL_CALL,        WA_FEATURE_EXTENDED_CONST,
-        WA_FEATURE_MULTI_MEMORY,    WA_FEATURE_MEMORY64};
+        WA_FEATURE_MULTI_MEMORY,    WA_FEATURE_MEMORY64,         WA_FEATURE_THREADS};
     for (size_t i = 0; i < sizeof on / sizeof *on; i++)
         cr_assert(def & WA_FEATURE_BIT(on[i]), "%s is off by default", wa_feature_name(on[i]));
-    static const WaFeature missing[] = {WA_FEATURE_EXCEPTIONS, WA_FEATURE_THREADS};
+    static const WaFeature missing[] = {WA_FEATURE_EXCEPTIONS};
     for (size_t i = 0; i < sizeof missing / sizeof *missing; i++) {
         cr_assert_not(wa_feature_implemented(missing[i]));
         cr_assert_not(wa_features_all() & WA_FEATURE_BIT(missing[i]));
@@ -138,9 +138,9 @@ Test(features, flags) {
                  WA_FEATURE_ARG_ERROR);
     cr_assert_str_eq(why, "unknown feature 'tail-calls' in --enable-tail-calls (see --help for "
                           "the features)");
-    cr_assert_eq(wa_features_parse_arg(&set, "--enable-threads", why, sizeof why),
+    cr_assert_eq(wa_features_parse_arg(&set, "--enable-exceptions", why, sizeof why),
                  WA_FEATURE_ARG_ERROR);
-    cr_assert_str_eq(why, "wasmaot does not support threads yet (shared memories, atomics)");
+    cr_assert_str_eq(why, "wasmaot does not support exceptions yet (exception handling)");
     cr_assert_eq(wa_features_parse_arg(&set, "--emit=obj", why, sizeof why), WA_FEATURE_ARG_NONE);
     cr_assert_eq(set, wa_features_all());
 }
@@ -156,6 +156,16 @@ Test(features, help_lists_every_row) {
                            wa_feature_name((WaFeature)i));
     cr_assert_not_null(strstr(buf, "not supported yet"));
     free(buf);
+}
+
+Test(features, threads) {
+    gate(WA_FEATURE_THREADS, "(module (func (atomic.fence)))", "atomic.fence");
+    gate(WA_FEATURE_THREADS,
+         "(module (memory 1 1) (func (drop (i32.atomic.rmw.add (i32.const 0) (i32.const 1)))))",
+         "i32.atomic.rmw.add");
+    gate(WA_FEATURE_THREADS,
+         "(module (memory 1 1) (func (drop (memory.atomic.notify (i32.const 0) (i32.const 1)))))",
+         "memory.atomic.notify");
 }
 
 Test(features, sign_extension_and_saturating_conversions) {
@@ -203,7 +213,7 @@ Test(features, reference_types) {
          "a funcref value");
     gate(WA_FEATURE_REFERENCE_TYPES, "(module (table 1 externref))", "a table of externref");
     gate(WA_FEATURE_REFERENCE_TYPES, "(module (table 1 funcref) (table 1 funcref))",
-         "a second table");
+         "multiple tables: a second table");
     gate(WA_FEATURE_REFERENCE_TYPES,
          "(module (func (drop (select (result i32) (i32.const 1) (i32.const 2) (i32.const 0)))))",
          "select");
@@ -263,10 +273,11 @@ Test(features, the_command) {
                           "feature (--enable-tail-call)\n");
     free(err);
     cr_assert_eq(sh("cd %s && '%s' m.wasm -o m.o --emit=obj", dir, WA_WASMAOT), 0);
-    cr_assert_eq(sh("cd %s && '%s' m.wasm -o m --enable-threads 2> err.txt", dir, WA_WASMAOT), 2);
+    cr_assert_eq(sh("cd %s && '%s' m.wasm -o m --enable-exceptions 2> err.txt", dir, WA_WASMAOT),
+                 2);
     err = slurp(path, NULL);
-    cr_assert_str_eq(err, "wasmaot: wasmaot does not support threads yet (shared memories, "
-                          "atomics) (see wasmaot --help)\n");
+    cr_assert_str_eq(err, "wasmaot: wasmaot does not support exceptions yet (exception "
+                          "handling) (see wasmaot --help)\n");
     free(err);
     cr_assert_eq(sh("cd %s && '%s' m.wasm -o m --enable-foo 2> err.txt", dir, WA_WASMAOT), 2);
     err = slurp(path, NULL);

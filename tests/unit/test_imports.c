@@ -20,6 +20,9 @@ static const char *const wasi_imports[] = {
 #define RESULT_EXIT ""
 #define WA_WASI_I32(name) " i32"
 #define WA_WASI_I64(name) " i64"
+#define RESULT_I32 " (result i32)"
+#define WA_WASI_FUNC_OF(module, name, cname, result, params)                                       \
+    "(import \"" module "\" \"" name "\" (func" WA_WASI_PARAMS params RESULT_##result "))",
 #include "wasi_funcs.def"
 };
 

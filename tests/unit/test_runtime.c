@@ -420,6 +420,85 @@ static wa_rt_trap_t mem_fill(bulk_fixture_t *f, uint32_t dst, uint32_t value, ui
 #define NONE WA_RT_TRAP_NONE
 #define PAGE WA_RT_PAGE_SIZE
 
+/* ---- The parking lot (wait.c) and shared memories ---- */
+
+typedef struct waiter_arg {
+    int32_t *word;
+    int32_t result;
+} waiter_arg_t;
+
+static void *wait_forever(void *p) {
+    waiter_arg_t *a = p;
+    __atomic_store_n(&a->result, wa_rt_atomic_wait32(a->word, 0, -1), __ATOMIC_SEQ_CST);
+    return NULL;
+}
+
+/*
+ * Notifies `addr` with `count` until `total` waiters were woken (they queue
+ * themselves some time after their thread starts); no notify may wake more
+ * than `count`.
+ */
+static void wake(int32_t *addr, uint32_t count, uint32_t total) {
+    struct timespec pause = {0, 1000 * 1000};
+    for (uint32_t woken = 0; woken < total;) {
+        uint32_t n = wa_rt_atomic_notify(addr, count);
+        cr_assert_leq(n, count);
+        woken += n;
+        cr_assert_leq(woken, total);
+        nanosleep(&pause, NULL);
+    }
+}
+
+Test(wait, not_equal_timeout_and_nobody_to_notify) {
+    int32_t word = 5;
+    int64_t wide = 7;
+    cr_assert_eq(wa_rt_atomic_wait32(&word, 4, -1), 1);
+    cr_assert_eq(wa_rt_atomic_wait64(&wide, 8, -1), 1);
+    cr_assert_eq(wa_rt_atomic_wait32(&word, 5, 0), 2);
+    cr_assert_eq(wa_rt_atomic_wait64(&wide, 7, 1000000), 2);
+    cr_assert_eq(wa_rt_atomic_notify(&word, 10), 0);
+}
+
+Test(wait, notify_wakes_at_most_count_waiters_of_its_address) {
+    int32_t words[2] = {0, 0};
+    pthread_t threads[4];
+    waiter_arg_t args[4];
+    for (int i = 0; i < 4; i++) {
+        args[i] = (waiter_arg_t){&words[i == 3], -1};
+        cr_assert_eq(pthread_create(&threads[i], NULL, wait_forever, &args[i]), 0);
+    }
+    wake(&words[0], 2, 3);
+    /* The waiter on the other word was not among them. */
+    cr_assert_eq(__atomic_load_n(&args[3].result, __ATOMIC_SEQ_CST), -1);
+    wake(&words[1], 1, 1);
+    for (int i = 0; i < 4; i++) {
+        pthread_join(threads[i], NULL);
+        cr_assert_eq(args[i].result, 0);
+    }
+}
+
+static void *grow_many(void *p) {
+    for (int i = 0; i < 50; i++)
+        cr_assert_geq(wa_rt_memory_grow(p, 1), 0);
+    return NULL;
+}
+
+/* Growing a shared memory from several threads at once loses no page. */
+Test(memory, shared_grow_from_threads) {
+    wa_rt_limits_t l = {.min = 1, .max = 300, .has_max = 1, .shared = 1};
+    wa_rt_memory_t *mem = wa_rt_memory_new(&l);
+    cr_assert_not_null(mem);
+    cr_assert(mem->shared);
+    pthread_t threads[4];
+    for (int i = 0; i < 4; i++)
+        cr_assert_eq(pthread_create(&threads[i], NULL, grow_many, mem), 0);
+    for (int i = 0; i < 4; i++)
+        pthread_join(threads[i], NULL);
+    cr_assert_eq(mem->size, UINT64_C(201) * WA_RT_PAGE_SIZE);
+    mem->base[mem->size - 1] = 1; /* the last page is there */
+    wa_rt_memory_free(mem);
+}
+
 Test(bulk, fill_sets_bytes_and_checks_bounds_first) {
     bulk_fixture_t f;
     bulk_setup(&f);
@@ -922,8 +1001,8 @@ static const wa_rt_import_t test_imports[] = {
 };
 static const uint32_t test_func_types[] = {2, 0, 0, 1, 2};
 static const char *const test_func_names[] = {"add_one", "add", "divide", "start", NULL};
-static const wa_rt_limits_t test_memories[] = {{1, 2, 1, 0}};
-static const wa_rt_table_type_t test_tables[] = {{WA_RT_FUNCREF, {4, 0, 0, 0}}};
+static const wa_rt_limits_t test_memories[] = {{1, 2, 1, 0, 0}};
+static const wa_rt_table_type_t test_tables[] = {{WA_RT_FUNCREF, {4, 0, 0, 0, 0}}};
 static const wa_rt_global_type_t test_globals[] = {{WA_RT_I32, 1}};
 static const wa_rt_export_t test_exports[] = {
     {"add", 3, WA_RT_EXTERN_FUNC, 1},      {"divide", 6, WA_RT_EXTERN_FUNC, 2},
@@ -1114,8 +1193,8 @@ static const wa_rt_import_t typed_imports[] = {
     {"env", "tab", 3, 3, WA_RT_EXTERN_TABLE, 0},
     {"env", "glob", 3, 4, WA_RT_EXTERN_GLOBAL, 0},
 };
-static const wa_rt_limits_t typed_memories[] = {{1, 2, 1, 0}};
-static const wa_rt_table_type_t typed_tables[] = {{WA_RT_FUNCREF, {2, 10, 1, 0}}};
+static const wa_rt_limits_t typed_memories[] = {{1, 2, 1, 0, 0}};
+static const wa_rt_table_type_t typed_tables[] = {{WA_RT_FUNCREF, {2, 10, 1, 0, 0}}};
 static const wa_rt_global_type_t typed_globals[] = {{WA_RT_I32, 0}};
 
 static wa_rt_module_t typed_module(void) {
@@ -1197,7 +1276,7 @@ Test(instance, table_types_must_match) {
     expect_link_error(&m, x.ext, 3, "incompatible import type", 1); /* no max */
     x.ext[1].table = new_table(2, true, 11);
     expect_link_error(&m, x.ext, 3, "incompatible import type", 1); /* max 11 > 10 */
-    wa_rt_table_type_t ext_type = {WA_RT_EXTERNREF, {2, 10, 1, 0}};
+    wa_rt_table_type_t ext_type = {WA_RT_EXTERNREF, {2, 10, 1, 0, 0}};
     x.ext[1].table = wa_rt_table_new(&ext_type, NULL);
     expect_link_error(&m, x.ext, 3, "incompatible import type", 1);
     x.ext[1].table = new_table(3, true, 3);
@@ -1270,7 +1349,7 @@ Test(instance, resource_and_abi_errors) {
     cr_assert_eq(err.kind, WA_RT_ERROR_ABI);
     wa_rt_module_t big = typed_module();
     big.nimports = 0;
-    static const wa_rt_table_type_t huge[] = {{WA_RT_FUNCREF, {WA_RT_TABLE_LIMIT + 1, 0, 0, 0}}};
+    static const wa_rt_table_type_t huge[] = {{WA_RT_FUNCREF, {WA_RT_TABLE_LIMIT + 1, 0, 0, 0, 0}}};
     big.tables = huge;
     cr_assert_null(wa_rt_instantiate(&big, NULL, 0, NULL, &err));
     cr_assert_eq(err.kind, WA_RT_ERROR_RESOURCE, "%s", err.message);

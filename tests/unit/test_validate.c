@@ -72,7 +72,8 @@ static Outcome run_wat(const char *wat) {
     char wasm_path[64];
     snprintf(wasm_path, sizeof wasm_path, "%s.wasm", wat_path);
     char cmd[256];
-    snprintf(cmd, sizeof cmd, "wat2wasm --no-check --debug-names --enable-multi-memory %s -o %s",
+    snprintf(cmd, sizeof cmd,
+             "wat2wasm --no-check --debug-names --enable-multi-memory --enable-threads %s -o %s",
              wat_path, wasm_path);
     int rc = system(cmd);
     unlink(wat_path);
@@ -134,6 +135,25 @@ static uint8_t byte_at_error(const Outcome *o) {
 }
 
 /* ---- Valid modules ------------------------------------------------------------------------ */
+
+/* Threads proposal: alignment exactly natural, a shared memory's maximum, typed operands. */
+Test(validate, threads) {
+    wa_set_decoding_features(wa_features_default());
+    expect_valid("(module (memory 1 1 shared) (func (result i32)"
+                 " (i32.atomic.rmw8.cmpxchg_u (i32.const 0) (i32.const 1) (i32.const 2))))");
+    expect_valid("(module (memory i64 1 1 shared) (func (result i32)"
+                 " (memory.atomic.wait64 (i64.const 0) (i64.const 1) (i64.const -1))))");
+    check_invalid("(module (memory 1 1 shared) (func (result i32)"
+                  " (i32.atomic.load align=2 (i32.const 0))))",
+                  "atomic alignment must be natural: i32.atomic.load align=2^1, natural 2^2", 0);
+    check_invalid("(module (memory 1 1) (func (result i64)"
+                  " (i64.atomic.load8_u align=2 (i32.const 0))))",
+                  "atomic alignment must be natural", 0);
+    check_invalid("(module (memory 1 shared))", "shared memory must have maximum", WA_NO_FUNC);
+    check_invalid("(module (memory i64 1 1) (func (result i32)"
+                  " (memory.atomic.notify (i32.const 0) (i32.const 1))))",
+                  "type mismatch", 0);
+}
 
 Test(validate, accepts_numeric_and_control) {
     expect_valid("(module (func (param i32 i64) (result i64)"

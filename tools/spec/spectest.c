@@ -8,6 +8,8 @@
  *              global_f64 = 666.6, all immutable
  *   table      funcref, min 10, max 20, all null
  *   memory     min 1, max 2 pages
+ *   shared_memory  min 1, max 2 pages, shared (the threads proposal's
+ *              interpreter adds it)
  * The print functions print only in verbose mode, so the runner's output
  * stays one line per failure.
  */
@@ -57,6 +59,7 @@ struct SpecHost {
     wa_rt_value_t global_values[NGLOBALS];
     wa_rt_table_t *table;
     wa_rt_memory_t *memory;
+    wa_rt_memory_t *shared_memory;
 };
 
 /* The host callback of every print function: prints "name: value value" in verbose mode. */
@@ -90,11 +93,13 @@ SpecHost *spec_spectest_new(bool verbose) {
     h->global_values[1].i64 = 666;
     h->global_values[2].f32 = 666.6f;
     h->global_values[3].f64 = 666.6;
-    wa_rt_table_type_t table_type = {WA_RT_FUNCREF, {10, 20, true, false}};
-    wa_rt_limits_t memory_limits = {1, 2, true, false};
+    wa_rt_table_type_t table_type = {WA_RT_FUNCREF, {10, 20, true, false, false}};
+    wa_rt_limits_t memory_limits = {1, 2, true, false, false};
+    wa_rt_limits_t shared_limits = {1, 2, true, false, true};
     h->table = wa_rt_table_new(&table_type, NULL);
     h->memory = wa_rt_memory_new(&memory_limits);
-    if (h->table == NULL || h->memory == NULL)
+    h->shared_memory = wa_rt_memory_new(&shared_limits);
+    if (h->table == NULL || h->memory == NULL || h->shared_memory == NULL)
         abort();
     return h;
 }
@@ -130,6 +135,11 @@ bool spec_spectest_export(SpecHost *h, const char *name, size_t len, wa_rt_exter
         out->memory = h->memory;
         return true;
     }
+    if (name_is(name, len, "shared_memory")) {
+        out->kind = WA_RT_EXTERN_MEMORY;
+        out->memory = h->shared_memory;
+        return true;
+    }
     return false;
 }
 
@@ -140,5 +150,6 @@ void spec_spectest_free(SpecHost *h) {
         wa_rt_host_func_free(h->funcs[i]);
     wa_rt_table_free(h->table);
     wa_rt_memory_free(h->memory);
+    wa_rt_memory_free(h->shared_memory);
     free(h);
 }
