@@ -239,6 +239,7 @@ static bool read_table_type(WaReader *r, WaTableType *out) {
     WA_TRY(wa_read_u32(r, &v));
     out->limits.min = v;
     out->limits.is64 = false;
+    out->limits.shared = false;
     out->limits.has_max = (flag & 1) != 0;
     out->limits.max = 0;
     if (out->limits.has_max) {
