@@ -265,6 +265,10 @@ bool wa_proposal_threads(void) {
     return decoding_has(WA_FEATURE_THREADS);
 }
 
+bool wa_proposal_reference_types(void) {
+    return decoding_has(WA_FEATURE_REFERENCE_TYPES);
+}
+
 /*
  * memarg (spec 5.4.6, with the multi-memory and memory64 proposals): the
  * alignment flags, then the memory index if bit 6 of the flags is set (the
@@ -325,7 +329,11 @@ static bool read_immediates(WaReader *r, WaArena *scratch, WaImmKind imm, WaInst
         return read_br_table(r, scratch, in);
     case WA_IMM_CALL_INDIRECT:
         WA_TRY(wa_read_u32(r, &in->imm.call_indirect.type_index));
-        return wa_read_u32(r, &in->imm.call_indirect.table_index);
+        /* The table index is a u32 with reference types, else Wasm 1.0's reserved zero byte. */
+        if (wa_proposal_reference_types())
+            return wa_read_u32(r, &in->imm.call_indirect.table_index);
+        in->imm.call_indirect.table_index = 0;
+        return read_zero_byte(r);
     case WA_IMM_MEMARG:
         return read_memarg(r, &in->imm.memarg);
     case WA_IMM_MEMIDX:

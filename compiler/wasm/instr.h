@@ -227,6 +227,8 @@ typedef struct WaInstr {
 void wa_set_decoding_features(WaFeatures set);
 bool wa_proposal_multi_memory(void);
 bool wa_proposal_memory64(void);
+/* Reference types: call_indirect's table index, else 1.0's zero byte. */
+bool wa_proposal_reference_types(void);
 /* Threads proposal: memory limits flag bit 1 (shared) is read only with it. */
 bool wa_proposal_threads(void);
 
