@@ -3,6 +3,8 @@
  * compilation, and the type helpers every part of code generation shares.
  */
 #include "context.h"
+
+#include "../lower/lower.h"
 #include "codegen.h"
 
 #include "../base/check.h"
@@ -40,6 +42,7 @@ bool wa_codegen_init(WaCodegen *cg, const WaModule *m, const WaCodegenOptions *o
     cg->b = LLVMCreateBuilderInContext(cg->llvm);
     WA_TRY(wa_codegen_target(cg, o));
     init_types(cg);
+    cg->exceptions = wa_lower_uses_exceptions(m, &cg->scratch);
     return true;
 }
 
@@ -71,10 +74,20 @@ LLVMTypeRef wa_cg_type(WaCodegen *cg, WaValType t) {
         return cg->t_v128;
     case WA_VT_FUNCREF:
     case WA_VT_EXTERNREF:
+    case WA_VT_EXNREF: /* a wa_rt_exception_t * (lower/exception.c) */
         return cg->t_ptr;
     default:
         WA_UNREACHABLE();
     }
+}
+
+void wa_cg_set_unwind(WaCodegen *cg, LLVMValueRef fn) {
+    const char *name = cg->exceptions ? "uwtable" : "nounwind";
+    unsigned kind = LLVMGetEnumAttributeKindForName(name, strlen(name));
+    WA_CHECK(kind != 0);
+    /* uwtable's value: 2 asynchronous (every instruction), as the C runtime's own tables. */
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                            LLVMCreateEnumAttribute(cg->llvm, kind, cg->exceptions ? 2 : 0));
 }
 
 LLVMValueRef wa_cg_zero(WaCodegen *cg, WaValType t) {

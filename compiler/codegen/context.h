@@ -54,6 +54,7 @@ typedef struct WaCodegen {
     LLVMValueRef rt_fns[WA_RT_NFNS];        /* runtime function declarations, or NULL */
     LLVMTypeRef rt_structs[WA_RT_NSTRUCTS]; /* shared struct types, or NULL */
     bool canonical_nans;                    /* NaN results canonical (lower/nan.c) */
+    bool exceptions; /* the module uses exception handling: unwind tables (lower/exception.c) */
     const bool *fixed_tables;               /* per table: cannot change (lower/call.c) */
     uint32_t first_func, end_func;          /* the defined functions this LLVM module holds */
     bool split;                             /* one of several chunks (codegen.h) */
@@ -128,6 +129,14 @@ LLVMTypeRef wa_cg_type(WaCodegen *cg, WaValType t);
 
 /* The zero value of a wasm type (0, +0.0, null). */
 LLVMValueRef wa_cg_zero(WaCodegen *cg, WaValType t);
+
+/*
+ * Gives fn the attributes its unwinding needs: in a module with exception
+ * handling, wasm exceptions may unwind through any of its functions, so
+ * each has unwind tables (uwtable); otherwise nothing unwinds through wasm
+ * code (traps are siglongjmps) and it is nounwind, as before exceptions.
+ */
+void wa_cg_set_unwind(WaCodegen *cg, LLVMValueRef fn);
 
 /*
  * Calls LLVM intrinsic `name` (e.g. "llvm.ctlz"), overloaded on the given

@@ -150,6 +150,7 @@ static bool reaches_host(const WaCodegen *cg, const WaInstr *in) {
         return in->op == WA_OP_CALL_INDIRECT || in->op == WA_OP_RETURN_CALL_INDIRECT ||
                cg->m->funcs[in->imm.index].imported;
     case WA_CLASS_TABLE:
+    case WA_CLASS_EXCEPTION: /* throwing allocates and unwinds; handlers free (exception.c) */
         return true;
     case WA_CLASS_BULK:
         return in->op != WA_OP_MEMORY_COPY && in->op != WA_OP_MEMORY_FILL &&
@@ -225,6 +226,7 @@ static const LowerFn lower_by_class[] = {
     [WA_CLASS_COMPARE] = wa_lower_compare,
     [WA_CLASS_CONVERT] = wa_lower_convert,
     [WA_CLASS_SIMD] = wa_lower_simd,
+    [WA_CLASS_EXCEPTION] = wa_lower_exception,
 };
 
 /*
@@ -241,6 +243,7 @@ static bool live_or_frame_boundary(WaFuncGen *fg, const WaInstr *in, uint32_t *d
         (*dead_depth)++;
         return false;
     case WA_NEST_ELSE:
+    case WA_NEST_CATCH:
         return *dead_depth == 0;
     case WA_NEST_CLOSE:
         if (*dead_depth == 0)

@@ -182,6 +182,8 @@ static bool need(Check *c, WaFeature f, size_t offset, const char *what) {
 static bool check_valtype(Check *c, WaValType t, size_t offset) {
     if (t == WA_VT_V128)
         return need(c, WA_FEATURE_SIMD, offset, "type v128");
+    if (t == WA_VT_EXNREF)
+        return need(c, WA_FEATURE_EXCEPTIONS, offset, "type exnref");
     if (wa_valtype_is_ref(t))
         return need(c, WA_FEATURE_REFERENCE_TYPES, offset,
                     t == WA_VT_FUNCREF ? "a funcref value" : "type externref");

@@ -57,6 +57,8 @@ typedef enum WaImmKind {
     WA_IMM_SHUFFLE,     /* 16 lane indices */
     WA_IMM_LANE,        /* 1 lane index */
     WA_IMM_MEMARG_LANE, /* memarg, then 1 lane index */
+    WA_IMM_TAG,         /* tag index (exception handling) */
+    WA_IMM_TRY_TABLE,   /* block type, then vec(catch clause) */
 } WaImmKind;
 
 /* Lowering classes (the CLASS column): which lower/ file handles an opcode. */
@@ -77,6 +79,7 @@ typedef enum WaOpClass {
     WA_CLASS_COMPARE,
     WA_CLASS_CONVERT,
     WA_CLASS_SIMD,
+    WA_CLASS_EXCEPTION, /* throw, try, catch, ...: lower/exception.c */
 } WaOpClass;
 
 /* Operations within a class (the AUX column). */
@@ -140,6 +143,8 @@ typedef enum WaNesting {
     WA_NEST_OPEN_ARMS, /* opens a block that an ELSE may split into two arms: if */
     WA_NEST_ELSE,      /* ends the first arm of the innermost OPEN_ARMS block, starts the second */
     WA_NEST_CLOSE,     /* ends the innermost block: end */
+    WA_NEST_CATCH,     /* ends the body or a handler of the innermost (legacy) try and starts
+                          a handler: catch, catch_all; any number of them may come */
 } WaNesting;
 
 /* Per-opcode facts, indexed by WaOpcode, each expanded from a column of opcodes.def. */
@@ -170,6 +175,20 @@ typedef struct WaBlockType {
     uint32_t type_index; /* WA_BLOCK_TYPEIDX */
 } WaBlockType;
 
+/* A catch clause of try_table (exception handling): kind, tag (catch, catch_ref), label. */
+typedef enum WaCatchKind {
+    WA_CATCH = 0,
+    WA_CATCH_REF = 1,
+    WA_CATCH_ALL = 2,
+    WA_CATCH_ALL_REF = 3,
+} WaCatchKind;
+
+typedef struct WaCatchClause {
+    WaCatchKind kind;
+    uint32_t tag; /* WA_CATCH, WA_CATCH_REF only */
+    uint32_t label;
+} WaCatchClause;
+
 typedef struct WaMemArg {
     uint32_t align_log2;
     uint32_t memory;
@@ -182,7 +201,7 @@ typedef struct WaInstr {
     size_t offset; /* file offset of the opcode */
     union {
         WaBlockType block;
-        uint32_t index; /* LABEL FUNC LOCAL GLOBAL TABLE MEMIDX DATA ELEM HEAPTYPE(as WaValType) */
+        uint32_t index; /* LABEL FUNC LOCAL GLOBAL TABLE MEMIDX DATA ELEM TAG HEAPTYPE(as WaValType) */
         struct {
             uint32_t *labels; /* in the scratch arena given to the reader */
             uint32_t count;
@@ -202,6 +221,11 @@ typedef struct WaInstr {
             uint32_t count; /* how many types the vector had (valid: exactly 1) */
             WaValType type; /* the first, if any */
         } select_t;
+        struct {
+            WaBlockType block;
+            WaCatchClause *catches; /* in the scratch arena given to the reader */
+            uint32_t ncatches;
+        } try_table;
         struct {
             uint32_t a, b; /* MEMORY_INIT: data, memory; TABLE_INIT: elem, table;
                               MEMORY_COPY / TABLE_COPY: destination, source */
@@ -223,6 +247,11 @@ typedef struct WaInstr {
 void wa_set_decoding_features(WaFeatures set);
 bool wa_proposal_multi_memory(void);
 bool wa_proposal_memory64(void);
+/*
+ * Exception handling: the tag section, tag imports and exports, the exnref
+ * type (0x69) and heap type exn; without it they are malformed, as in Wasm 2.0.
+ */
+bool wa_proposal_exceptions(void);
 
 /* A value type byte (spec 5.3.4); "malformed value type" otherwise. */
 bool wa_read_valtype(WaReader *r, WaValType *out);

@@ -104,10 +104,10 @@ Test(features, the_table) {
         WA_FEATURE_SIGN_EXT,        WA_FEATURE_SAT_FLOAT_TO_INT, WA_FEATURE_MULTI_VALUE,
         WA_FEATURE_BULK_MEMORY,     WA_FEATURE_REFERENCE_TYPES,  WA_FEATURE_SIMD,
         WA_FEATURE_MUTABLE_GLOBALS, WA_FEATURE_TAIL_CALL,        WA_FEATURE_EXTENDED_CONST,
-        WA_FEATURE_MULTI_MEMORY,    WA_FEATURE_MEMORY64};
+        WA_FEATURE_MULTI_MEMORY,    WA_FEATURE_MEMORY64,         WA_FEATURE_EXCEPTIONS};
     for (size_t i = 0; i < sizeof on / sizeof *on; i++)
         cr_assert(def & WA_FEATURE_BIT(on[i]), "%s is off by default", wa_feature_name(on[i]));
-    static const WaFeature missing[] = {WA_FEATURE_EXCEPTIONS, WA_FEATURE_THREADS};
+    static const WaFeature missing[] = {WA_FEATURE_THREADS};
     for (size_t i = 0; i < sizeof missing / sizeof *missing; i++) {
         cr_assert_not(wa_feature_implemented(missing[i]));
         cr_assert_not(wa_features_all() & WA_FEATURE_BIT(missing[i]));
@@ -227,6 +227,8 @@ Test(features, mutable_globals) {
 }
 
 Test(features, tail_call) {
+    gate(WA_FEATURE_EXCEPTIONS, "(module (tag) (func (throw 0)))", "throw");
+    gate(WA_FEATURE_EXCEPTIONS, "(module (func (try (do) (catch_all))))", "try");
     gate(WA_FEATURE_TAIL_CALL, "(module (func $f (return_call $f)))", "return_call");
     gate(WA_FEATURE_TAIL_CALL,
          "(module (type $t (func)) (table 1 funcref) "
@@ -304,11 +306,11 @@ Test(features, the_spec_runner) {
     out = slurp(path, NULL);
     cr_assert_not_null(strstr(out, "wast2json failed"), "%s", out);
     free(out);
-    cr_assert_eq(sh("cd %s && '%s' --enable-exceptions t.wast 2> out.txt", dir, WA_WASMAOT_SPEC),
+    cr_assert_eq(sh("cd %s && '%s' --enable-threads t.wast 2> out.txt", dir, WA_WASMAOT_SPEC),
                  2);
     out = slurp(path, NULL);
-    cr_assert_str_eq(out, "wasmaot-spec: wasmaot does not support exceptions yet (exception "
-                          "handling)\n");
+    cr_assert_str_eq(out, "wasmaot-spec: wasmaot does not support threads yet (shared memories, "
+                          "atomics)\n");
     free(out);
     cr_assert_eq(sh("cd %s && '%s' --help > out.txt", dir, WA_WASMAOT_SPEC), 0);
     out = slurp(path, NULL);

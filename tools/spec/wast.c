@@ -13,6 +13,7 @@
  *   assert_return       {line, action, expected: [value...]}
  *   assert_trap         {line, action, text}            (a trapping instantiation
  *   assert_exhaustion   {line, action, text}             is assert_uninstantiable)
+ *   assert_exception    {line, action}                  (exception handling)
  *   assert_invalid, assert_malformed, assert_unlinkable, assert_uninstantiable
  *                       {line, filename, text, module_type: "binary" | "text"}
  *   action: {type: "invoke" | "get", module?, field, args?: [value...]}
@@ -181,6 +182,7 @@ static const struct {
     {"assert_malformed", SPEC_CMD_ASSERT_MALFORMED},
     {"assert_unlinkable", SPEC_CMD_ASSERT_UNLINKABLE},
     {"assert_uninstantiable", SPEC_CMD_ASSERT_UNINSTANTIABLE},
+    {"assert_exception", SPEC_CMD_ASSERT_EXCEPTION},
 };
 
 static void read_command(json_object *o, const char *dir, SpecCommand *c) {
@@ -227,10 +229,11 @@ static void read_command(json_object *o, const char *dir, SpecCommand *c) {
     case SPEC_CMD_ACTION:
     case SPEC_CMD_ASSERT_TRAP:
     case SPEC_CMD_ASSERT_EXHAUSTION:
+    case SPEC_CMD_ASSERT_EXCEPTION:
         read_action(o, c);
         break;
     }
-    if (c->kind >= SPEC_CMD_ASSERT_TRAP && c->text == NULL)
+    if (c->kind >= SPEC_CMD_ASSERT_TRAP && c->kind != SPEC_CMD_ASSERT_EXCEPTION && c->text == NULL)
         set_bad(c, "%s without an expected message", type);
 }
 
