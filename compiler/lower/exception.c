@@ -211,7 +211,7 @@ static void lower_try_table(WaFuncGen *fg, const WaInstr *in) {
         all = k->kind == WA_CATCH_ALL || k->kind == WA_CATCH_ALL_REF;
         LLVMBasicBlockRef match = LLVMAppendBasicBlockInContext(cg->llvm, fg->fn, "catch");
         if (all)
-            LLVMBuildBr(cg->b, match);
+            LLVMBuildBr(cg->b, match); /* the clauses after a catch-all are never tried */
         else
             test_tag(fg, c, k->tag, match);
         LLVMBasicBlockRef next = LLVMGetInsertBlock(cg->b);
@@ -224,15 +224,12 @@ static void lower_try_table(WaFuncGen *fg, const WaInstr *in) {
             release(fg, c->exn);
         /* The label counts from outside the try_table, whose own frame is on top. */
         WA_CHECK(k->label + 1 < fg->control.len);
-        c = &wa_vec_last(&fg->control); /* branch_to may not grow the vector, but be exact */
         wa_fg_branch_to(fg, &fg->control.data[fg->control.len - 2 - k->label]);
         fg->stack.len = height;
         LLVMPositionBuilderAtEnd(cg->b, next);
     }
     if (!all)
-        pass_on(fg, c, c->exn);
-    else
-        LLVMBuildUnreachable(cg->b); /* the block after a catch-all test: nothing reaches it */
+        pass_on(fg, c, c->exn); /* no clause matched */
     c->next_test = NULL;
     LLVMPositionBuilderAtEnd(cg->b, body);
 }
