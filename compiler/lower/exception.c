@@ -278,10 +278,17 @@ void wa_fg_try_end(WaFuncGen *fg, WaControl *c) {
     }
 }
 
-/* throw x: a new exception with the payload from the stack, thrown. */
+/*
+ * throw x: a new exception with the payload from the stack, thrown. The
+ * runtime allocates and unwinds, host code that needs the stack margin a
+ * function calling host code checks for at entry (lower.c): the check is
+ * made here instead, on the throwing path only. Landing pads, dispatch and
+ * handlers run in frames above a throw that passed it, so they have room.
+ */
 static void lower_throw(WaFuncGen *fg, uint32_t tag) {
     WaCodegen *cg = fg->cg;
     const WaFuncType *tt = &cg->m->types[cg->m->tags[tag].type_index];
+    wa_fg_stack_check(fg);
     LLVMValueRef t = tag_object(fg, tag);
     LLVMValueRef exn = wa_codegen_rt_call(cg, WA_RT_EXCEPTION_NEW, &t, 1, "exn");
     if (tt->nparams > 0) {
@@ -308,6 +315,7 @@ static void lower_throw(WaFuncGen *fg, uint32_t tag) {
 /* rethrow and throw_ref: throw `exn` again, held once more (wa_rt_rethrow). */
 static void rethrow(WaFuncGen *fg, LLVMValueRef exn) {
     WaCodegen *cg = fg->cg;
+    wa_fg_stack_check(fg); /* as for throw */
     LLVMValueRef fn = wa_codegen_rt_fn(cg, WA_RT_RETHROW);
     wa_fg_build_call(fg, LLVMGlobalGetValueType(fn), fn, &exn, 1, true);
     LLVMBuildUnreachable(cg->b);

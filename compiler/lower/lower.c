@@ -150,7 +150,6 @@ static bool reaches_host(const WaCodegen *cg, const WaInstr *in) {
         return in->op == WA_OP_CALL_INDIRECT || in->op == WA_OP_RETURN_CALL_INDIRECT ||
                cg->m->funcs[in->imm.index].imported;
     case WA_CLASS_TABLE:
-    case WA_CLASS_EXCEPTION: /* throwing allocates and unwinds; handlers free (exception.c) */
         return true;
     case WA_CLASS_BULK:
         return in->op != WA_OP_MEMORY_COPY && in->op != WA_OP_MEMORY_FILL &&
@@ -204,6 +203,10 @@ static void emit_stack_check(WaFuncGen *fg) {
         wa_fg_load_ctx_field_hoisted(fg, WA_RT_INSTANCE_STACK_LIMIT, "stack_limit");
     wa_fg_trap_if(fg, LLVMBuildICmp(cg->b, LLVMIntULT, sp, limit, "stack_low"),
                   WA_RT_TRAP_STACK_EXHAUSTED);
+}
+
+void wa_fg_stack_check(WaFuncGen *fg) {
+    emit_stack_check(fg);
 }
 
 typedef bool (*LowerFn)(WaFuncGen *fg, const WaInstr *in);

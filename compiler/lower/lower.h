@@ -157,6 +157,14 @@ LLVMValueRef wa_fg_memory_size(WaFuncGen *fg, uint32_t index);
 LLVMValueRef wa_fg_effective_address(WaFuncGen *fg, const WaMemArg *ma, LLVMValueRef index,
                                      uint64_t bytes);
 
+/*
+ * Traps "call stack exhausted" here if the stack pointer is below the
+ * instance's stack limit: the check a function that calls host code makes
+ * at entry (lower.c), made instead just before a throw (exception.c), so
+ * that only the throwing path pays for it.
+ */
+void wa_fg_stack_check(WaFuncGen *fg);
+
 /* Branches to the function's shared trap block for `kind` if cond (an i1) is true. */
 void wa_fg_trap_if(WaFuncGen *fg, LLVMValueRef cond, wa_rt_trap_t kind);
 
