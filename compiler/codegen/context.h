@@ -54,7 +54,7 @@ typedef struct WaCodegen {
     LLVMValueRef rt_fns[WA_RT_NFNS];        /* runtime function declarations, or NULL */
     LLVMTypeRef rt_structs[WA_RT_NSTRUCTS]; /* shared struct types, or NULL */
     bool canonical_nans;                    /* NaN results canonical (lower/nan.c) */
-    bool exceptions; /* the module uses exception handling: unwind tables (lower/exception.c) */
+    bool exceptions;                        /* uses exception handling (lower/exception.c) */
     const bool *fixed_tables;               /* per table: cannot change (lower/call.c) */
     uint32_t first_func, end_func;          /* the defined functions this LLVM module holds */
     bool split;                             /* one of several chunks (codegen.h) */

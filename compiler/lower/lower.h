@@ -178,8 +178,8 @@ void wa_fg_trap(WaFuncGen *fg, wa_rt_trap_t kind);
  * the builder in the normal continuation; otherwise a plain call. Returns
  * the call or invoke.
  */
-LLVMValueRef wa_fg_build_call(WaFuncGen *fg, LLVMTypeRef type, LLVMValueRef fn,
-                              LLVMValueRef *args, unsigned nargs, bool catchable);
+LLVMValueRef wa_fg_build_call(WaFuncGen *fg, LLVMTypeRef type, LLVMValueRef fn, LLVMValueRef *args,
+                              unsigned nargs, bool catchable);
 
 /* control.c, for exception.c: enter a block with block type `bt` (as `block`), end the
    innermost frame (as `end`), branch to frame c with the top values, mark the rest dead. */

@@ -201,7 +201,8 @@ typedef struct WaInstr {
     size_t offset; /* file offset of the opcode */
     union {
         WaBlockType block;
-        uint32_t index; /* LABEL FUNC LOCAL GLOBAL TABLE MEMIDX DATA ELEM TAG HEAPTYPE(as WaValType) */
+        uint32_t
+            index; /* LABEL FUNC LOCAL GLOBAL TABLE MEMIDX DATA ELEM TAG HEAPTYPE(as WaValType) */
         struct {
             uint32_t *labels; /* in the scratch arena given to the reader */
             uint32_t count;

@@ -28,7 +28,7 @@ typedef enum WaValType {
     WA_VT_FUNCREF = 0x70,
     WA_VT_EXTERNREF = 0x6F,
     WA_VT_EXNREF = 0x69, /* exception handling: a caught exception (catch_ref, throw_ref) */
-    WA_VT_SPECIAL = 1, /* opcodes.def: the validator types this instruction itself */
+    WA_VT_SPECIAL = 1,   /* opcodes.def: the validator types this instruction itself */
 } WaValType;
 
 /* "i32", "funcref", ...; "?" for anything else. */

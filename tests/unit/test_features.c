@@ -306,8 +306,7 @@ Test(features, the_spec_runner) {
     out = slurp(path, NULL);
     cr_assert_not_null(strstr(out, "wast2json failed"), "%s", out);
     free(out);
-    cr_assert_eq(sh("cd %s && '%s' --enable-threads t.wast 2> out.txt", dir, WA_WASMAOT_SPEC),
-                 2);
+    cr_assert_eq(sh("cd %s && '%s' --enable-threads t.wast 2> out.txt", dir, WA_WASMAOT_SPEC), 2);
     out = slurp(path, NULL);
     cr_assert_str_eq(out, "wasmaot-spec: wasmaot does not support threads yet (shared memories, "
                           "atomics)\n");
