@@ -28,6 +28,8 @@
  *    throw it on (wa_rt_throw) through its own frames into the wasm that
  *    called it, which is how exceptions cross host calls.
  *  - Traps stay siglongjmps (trap.c): catch_all never catches a trap.
+ *  - Exceptions of other languages unwinding through wasm frames pass
+ *    through them (wa_rt_exception_caught).
  *
  * Lifetime. An exception is held by whoever may still use it: the throw in
  * flight (one hold, passed from throw to the handler that matches), a
@@ -128,7 +130,16 @@ WA_RT_ENTRY _Noreturn void wa_rt_rethrow(void *exn) {
     raise(impl_of(x), WA_RT_CALLER_PC());
 }
 
+/*
+ * A landing pad runs for any exception unwinding through the frame, ours
+ * or not: a foreign one (a C++ exception a host function let escape, or
+ * glibc's pthread_cancel unwinding, both through wasm frames) goes on
+ * unwinding as if the frame had no handler.
+ */
 WA_RT_ENTRY void *wa_rt_exception_caught(void *header) {
+    struct _Unwind_Exception *h = header;
+    if (h->exception_class != EXCEPTION_CLASS)
+        _Unwind_Resume(h);
     return &((exception_impl_t *)header)->pub;
 }
 
