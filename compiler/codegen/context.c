@@ -30,6 +30,7 @@ bool wa_codegen_init(WaCodegen *cg, const WaModule *m, const WaCodegenOptions *o
     cg->m = m;
     cg->d = d;
     cg->canonical_nans = o->canonical_nans;
+    cg->embeddable = o->embeddable;
     cg->split = o->split;
     cg->fixed_tables = o->fixed_tables;
     cg->tail_set = o->tail_set;
@@ -81,13 +82,19 @@ LLVMTypeRef wa_cg_type(WaCodegen *cg, WaValType t) {
     }
 }
 
-void wa_cg_set_unwind(WaCodegen *cg, LLVMValueRef fn) {
-    const char *name = cg->exceptions ? "uwtable" : "nounwind";
+static void add_attribute(WaCodegen *cg, LLVMValueRef fn, const char *name, uint64_t value) {
     unsigned kind = LLVMGetEnumAttributeKindForName(name, strlen(name));
     WA_CHECK(kind != 0);
-    /* uwtable's value: 2 asynchronous (every instruction), as the C runtime's own tables. */
     LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
-                            LLVMCreateEnumAttribute(cg->llvm, kind, cg->exceptions ? 2 : 0));
+                            LLVMCreateEnumAttribute(cg->llvm, kind, value));
+}
+
+void wa_cg_set_unwind(WaCodegen *cg, LLVMValueRef fn) {
+    if (!cg->exceptions)
+        add_attribute(cg, fn, "nounwind", 0);
+    /* uwtable's value: 2 asynchronous (every instruction), as the C runtime's own tables. */
+    if (cg->exceptions || cg->embeddable)
+        add_attribute(cg, fn, "uwtable", 2);
 }
 
 LLVMValueRef wa_cg_zero(WaCodegen *cg, WaValType t) {

@@ -715,3 +715,40 @@ Test(embed, exceptions_cross_host_calls) {
     wa_rt_host_func_free(relay);
     wa_rt_host_func_free(raise);
 }
+
+/*
+ * An exception unwinds through the frames of a module that does not use
+ * exception handling: T throws, B (no tags, no try) calls T, A catches
+ * what its call of B threw.
+ */
+Test(embed, exceptions_unwind_through_modules_without_exception_handling) {
+    const wa_rt_module_t *t =
+        load_wat_with("(module (tag $e (export \"e\") (param i32))"
+                      " (func (export \"thrower\") (param i32) (throw $e (local.get 0))))",
+                      "--enable-exceptions");
+    const wa_rt_module_t *b = load_wat("(module (import \"t\" \"thrower\" (func $f (param i32)))"
+                                       " (func (export \"mid\") (param i32) (call $f (local.get 0))"
+                                       "  (call $f (local.get 0))))");
+    const wa_rt_module_t *a =
+        load_wat_with("(module (import \"t\" \"e\" (tag $e (param i32)))"
+                      " (import \"b\" \"mid\" (func $mid (param i32)))"
+                      " (func (export \"run\") (param i32) (result i32)"
+                      "  (try (result i32) (do (call $mid (local.get 0)) (i32.const -1))"
+                      "   (catch $e (i32.const 1) (i32.add)))))",
+                      "--enable-exceptions");
+    wa_rt_instance_t *ti = instantiate(t, NULL, 0);
+    wa_rt_extern_t thrower, tag;
+    cr_assert(wa_rt_instance_export_any(ti, "thrower", 7, &thrower));
+    cr_assert(wa_rt_instance_export_any(ti, "e", 1, &tag));
+    wa_rt_instance_t *bi = instantiate(b, &thrower, 1);
+    wa_rt_extern_t mid;
+    cr_assert(wa_rt_instance_export_any(bi, "mid", 3, &mid));
+    wa_rt_extern_t imps[2] = {tag, mid};
+    wa_rt_instance_t *ai = instantiate(a, imps, 2);
+    wa_rt_value_t v[1] = {{.i32 = 41}};
+    cr_assert_eq(wa_rt_call(func(ai, "run"), v), WA_RT_TRAP_NONE);
+    cr_assert_eq(v[0].i32, 42);
+    wa_rt_instance_free(ai);
+    wa_rt_instance_free(bi);
+    wa_rt_instance_free(ti);
+}
