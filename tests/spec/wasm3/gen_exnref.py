@@ -219,6 +219,32 @@ N = module(
     [0],
     [("imported-tag", 0, 1), ("own-tag", 0, 2)])
 
+def one_func(body, types=None, tags=(T_I_V,)):
+    """A module of the TYPES with one function of type [] -> [] (or types[0]) and `tags`."""
+    return module(types or TYPES, [], [(T_V_V, func_body([], *body))], list(tags), [])
+
+
+# Invalid modules: what the validator must refuse, with the reference's message prefix.
+INVALID = [
+    # catch e0 (payload [i32]) into a label taking nothing.
+    (one_func([block(EMPTY, try_table(EMPTY, [(CATCH, E0, 0)]))]), "type mismatch"),
+    # catch_ref into a label taking only the payload, without the exnref.
+    (one_func([block(I32, try_table(EMPTY, [(CATCH_REF, E0, 0)]), 0x00), 0x1A]),
+     "type mismatch"),
+    # catch_all_ref into a label of i32.
+    (one_func([block(I32, try_table(EMPTY, [(CATCH_ALL_REF, None, 0)]), 0x00), 0x1A]),
+     "type mismatch"),
+    # A catch clause naming tag 5 of a module with one tag.
+    (one_func([block(EMPTY, try_table(EMPTY, [(CATCH_ALL, None, 0), (CATCH, 5, 0)]))]),
+     "unknown tag"),
+    # The label is resolved outside the try_table: label 1 is beyond the function's.
+    (one_func([try_table(EMPTY, [(CATCH_ALL, None, 1)])]), "unknown label"),
+    # throw_ref of an i32.
+    (one_func([i32c(1), 0x0A]), "type mismatch"),
+    # throw e0 without its payload.
+    (one_func([throw(E0)]), "type mismatch"),
+]
+
 COMMANDS = [
     ("module", "M", M),
     ("register", "M"),
@@ -238,7 +264,7 @@ COMMANDS = [
     ("module", "N", N),
     ("return", "imported-tag", [21], [21]),
     ("return", "own-tag", [21], [100]),
-]
+] + [("invalid", m, text) for m, text in INVALID]
 
 
 def i32_values(vs):
@@ -258,6 +284,13 @@ def main():
                 f.write(c[2])
             cmds.append({"type": "module", "line": line, "name": "$" + c[1],
                          "filename": filename})
+        elif c[0] == "invalid":
+            filename = "exnref.%d.wasm" % nmodules
+            nmodules += 1
+            with open(os.path.join(out_dir, filename), "wb") as f:
+                f.write(c[1])
+            cmds.append({"type": "assert_invalid", "line": line, "filename": filename,
+                         "text": c[2], "module_type": "binary"})
         elif c[0] == "register":
             cmds.append({"type": "register", "line": line, "name": "$" + c[1], "as": c[1]})
         else:
