@@ -192,6 +192,28 @@ wa_rt_func_t *wa_rt_instance_func(const wa_rt_instance_t *inst, const char *name
     return ext.func;
 }
 
+/* ---- Exceptions ---- */
+
+wa_rt_tag_t *wa_rt_tag_new(const wa_rt_functype_t *type) {
+    if (type->nresults != 0)
+        return NULL;
+    wa_rt_tag_t *tag = calloc(1, sizeof *tag);
+    if (tag == NULL)
+        return NULL;
+    tag->type_id = wa_rt_type_id(type);
+    tag->index = UINT32_MAX;
+    tag->instance = NULL;
+    return tag;
+}
+
+void wa_rt_tag_free(wa_rt_tag_t *tag) {
+    free(tag);
+}
+
+const wa_rt_functype_t *wa_rt_tag_type(const wa_rt_tag_t *tag) {
+    return wa_rt_type_of_id(tag->type_id);
+}
+
 /* ---- Globals ---- */
 
 wa_rt_value_t wa_rt_global_get(const wa_rt_extern_t *global) {

@@ -73,8 +73,9 @@ const wa_rt_module_t *wa_rt_module_at(uintptr_t pc) {
 /* ---- Instances ---- */
 
 typedef struct instance_impl {
-    uint32_t nmem_imports, ntable_imports, nglobal_imports;
+    uint32_t nmem_imports, ntable_imports, nglobal_imports, ntag_imports;
     wa_rt_func_t *func_storage; /* the module's own function references */
+    wa_rt_tag_t *tag_storage;   /* the module's own tags (exception handling) */
     uint32_t *type_ids;
     void ***elem_arrays;     /* per element segment, kept when the segment is dropped */
     module_node_t *node;     /* NULL if the module list could not take it */
@@ -102,6 +103,8 @@ static const char *kind_name(uint8_t kind) {
         return "memory";
     case WA_RT_EXTERN_GLOBAL:
         return "global";
+    case WA_RT_EXTERN_TAG:
+        return "tag";
     default:
         return "extern";
     }
@@ -175,6 +178,9 @@ static bool bind_import(instance_impl_t *impl, uint32_t i, const wa_rt_extern_t 
             break;
         case WA_RT_EXTERN_GLOBAL:
             target = ext->global.value;
+            break;
+        case WA_RT_EXTERN_TAG:
+            target = ext->tag;
             break;
         default:
             break;
@@ -266,6 +272,18 @@ static bool bind_import(instance_impl_t *impl, uint32_t i, const wa_rt_extern_t 
             inst->globals[imp->index] = ext->global.value;
         break;
     }
+    case WA_RT_EXTERN_TAG:
+        /*
+         * Exception handling: a tag matches an import of the same function
+         * type; the instance uses the exporter's tag object itself, so that
+         * throwing and catching agree on identity across modules.
+         */
+        ok = ext->tag->type_id == impl->type_ids[m->tag_types[imp->index]];
+        if (!ok)
+            snprintf(detail, sizeof detail, ": tag type differs");
+        else
+            inst->tags[imp->index] = ext->tag;
+        break;
     default:
         ok = false;
         break;
@@ -290,10 +308,13 @@ static bool alloc_arrays(instance_impl_t *impl) {
     inst->elems = ALLOC(m->nelems, sizeof *inst->elems);
     impl->elem_arrays = ALLOC(m->nelems, sizeof *impl->elem_arrays);
     impl->func_storage = ALLOC(m->nfuncs - m->nfunc_imports, sizeof(wa_rt_func_t));
+    inst->tags = ALLOC(m->ntags, sizeof *inst->tags);
+    impl->tag_storage = ALLOC(m->ntags - impl->ntag_imports, sizeof(wa_rt_tag_t));
 #undef ALLOC
     inst->type_ids = impl->type_ids;
     return inst->memories && inst->tables && inst->globals && inst->funcs && impl->type_ids &&
-           inst->datas && inst->elems && impl->elem_arrays && impl->func_storage;
+           inst->datas && inst->elems && impl->elem_arrays && impl->func_storage && inst->tags &&
+           impl->tag_storage;
 }
 
 /* Creates what the module defines itself; false (with *err set) if a resource runs out. */
@@ -333,6 +354,13 @@ static bool define_entities(instance_impl_t *impl, wa_rt_error_t *err) {
         /* Embeddable modules carry an array-convention caller per type. */
         f->trampoline = m->trampolines != NULL ? m->trampolines[m->func_types[i]] : NULL;
         inst->funcs[i] = f;
+    }
+    for (uint32_t i = impl->ntag_imports; i < m->ntags; i++) {
+        wa_rt_tag_t *t = &impl->tag_storage[i - impl->ntag_imports];
+        t->type_id = impl->type_ids[m->tag_types[i]];
+        t->index = i;
+        t->instance = inst;
+        inst->tags[i] = t;
     }
     for (uint32_t i = 0; i < m->ndatas; i++)
         inst->datas[i] = (wa_rt_segment_t){.data = m->datas[i].bytes, .size = m->datas[i].size};
@@ -394,6 +422,7 @@ wa_rt_instance_t *wa_rt_instantiate(const wa_rt_module_t *m, const wa_rt_extern_
     for (uint32_t i = 0; i < m->nimports; i++) {
         impl->nmem_imports += m->imports[i].kind == WA_RT_EXTERN_MEMORY;
         impl->ntable_imports += m->imports[i].kind == WA_RT_EXTERN_TABLE;
+        impl->ntag_imports += m->imports[i].kind == WA_RT_EXTERN_TAG;
     }
     if (!alloc_arrays(impl)) {
         set_error(err, WA_RT_ERROR_RESOURCE, "out of memory");
@@ -459,6 +488,8 @@ void wa_rt_instance_free(wa_rt_instance_t *inst) {
     free(impl->type_ids);
     free(impl->elem_arrays);
     free(impl->func_storage);
+    free(inst->tags);
+    free(impl->tag_storage);
     free(impl);
 }
 
@@ -493,6 +524,9 @@ bool wa_rt_instance_export(const wa_rt_instance_t *inst, const char *name, size_
     case WA_RT_EXTERN_GLOBAL:
         out->global.value = inst->globals[e->index];
         out->global.type = m->globals[e->index];
+        break;
+    case WA_RT_EXTERN_TAG:
+        out->tag = inst->tags[e->index];
         break;
     default:
         return false;

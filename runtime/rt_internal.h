@@ -41,6 +41,14 @@ _Noreturn void wa_rt_trap_at(wa_rt_trap_t kind, uintptr_t pc);
 /* Is a guarded call active on this thread? Async-signal-safe. */
 bool wa_rt_guard_active(void);
 
+/*
+ * Where the innermost guarded call of this thread keeps its frame on the
+ * stack (0: none): a stack frame whose CFA lies above it belongs to that
+ * call or its callers, which a wasm exception must never unwind into
+ * (exception.c).
+ */
+uintptr_t wa_rt_guard_boundary(void);
+
 /* ---- signal.c ---- */
 
 /*

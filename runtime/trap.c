@@ -56,6 +56,10 @@ bool wa_rt_guard_active(void) {
     return tls_guard != NULL;
 }
 
+uintptr_t wa_rt_guard_boundary(void) {
+    return (uintptr_t)tls_guard;
+}
+
 wa_rt_trap_t wa_rt_call_guarded(void (*fn)(void *), void *arg) {
     wa_rt_signals_prepare();
     wa_rt_stack_prepare();
@@ -223,6 +227,29 @@ static void put_i64(out_t *o, int64_t v) {
     put_bytes(o, digits + sizeof digits - n, n);
 }
 
+/*
+ * " with tag NAME": the name its defining module exports it by (wasmtime
+ * names the tag the same way), else its index there; host tags have neither.
+ */
+static void put_tag(out_t *o, const wa_rt_tag_t *tag) {
+    if (tag == NULL || tag->instance == NULL) {
+        put_str(o, " (a host tag)");
+        return;
+    }
+    const wa_rt_module_t *m = tag->instance->module;
+    for (uint32_t i = 0; i < m->nexports; i++) {
+        const wa_rt_export_t *e = &m->exports[i];
+        if (e->kind == WA_RT_EXTERN_TAG && e->index == tag->index) {
+            put_str(o, " with tag \"");
+            put_name(o, e->name, e->name_len);
+            put_str(o, "\"");
+            return;
+        }
+    }
+    put_str(o, " with tag ");
+    put_i64(o, tag->index);
+}
+
 size_t wa_rt_trap_format(const wa_rt_trap_info_t *info, char *buf, size_t size) {
     out_t o = {.buf = buf, .size = size, .len = 0};
     if (size > 0)
@@ -233,6 +260,8 @@ size_t wa_rt_trap_format(const wa_rt_trap_info_t *info, char *buf, size_t size) 
         put_str(&o, " with code ");
         put_i64(&o, info->exit_code);
     }
+    if (info->kind == WA_RT_TRAP_EXCEPTION && info->exception != NULL)
+        put_tag(&o, info->exception->tag);
     if (info->kind == WA_RT_TRAP_UNKNOWN_IMPORT && info->import != NULL) {
         put_str(&o, " ");
         put_name(&o, info->import->module, info->import->module_len);

@@ -40,7 +40,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a struct below changes layout; a module records the version it was built for. */
-#define WA_RT_ABI_VERSION 7
+#define WA_RT_ABI_VERSION 8
 
 #define WA_RT_PAGE_SIZE 65536u
 #define WA_RT_MAX_PAGES 65536u /* wasm32: 4 GiB; also the most a memory64 memory grows to here */
@@ -68,12 +68,14 @@ extern "C" {
 #define WA_RT_V128 0x7B
 #define WA_RT_FUNCREF 0x70
 #define WA_RT_EXTERNREF 0x6F
+#define WA_RT_EXNREF 0x69 /* exception handling: a wa_rt_exception_t * */
 
 /* Extern kinds, as in the binary format. */
 #define WA_RT_EXTERN_FUNC 0
 #define WA_RT_EXTERN_TABLE 1
 #define WA_RT_EXTERN_MEMORY 2
 #define WA_RT_EXTERN_GLOBAL 3
+#define WA_RT_EXTERN_TAG 4 /* exception handling */
 
 /*
  * Traps: kind, and the message, worded exactly as the spec's reference
@@ -96,7 +98,9 @@ extern "C" {
     X(UNKNOWN_IMPORT, "call to an unknown import")                                                 \
     X(EXIT, "program exited")                                                                      \
     X(UNALIGNED_ATOMIC, "unaligned atomic")                                                        \
-    X(EXPECTED_SHARED_MEMORY, "expected shared memory")
+    X(EXPECTED_SHARED_MEMORY, "expected shared memory")                                            \
+    X(EXCEPTION, "uncaught exception")                                                             \
+    X(NULL_EXNREF, "null exception reference")
 // clang-format on
 
 typedef enum wa_rt_trap {

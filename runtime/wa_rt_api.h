@@ -38,6 +38,13 @@ typedef struct wa_rt_trap_info {
     uint32_t func_index;
     int32_t exit_code;            /* WA_RT_TRAP_EXIT: the code given to wa_rt_exit */
     const wa_rt_import_t *import; /* WA_RT_TRAP_UNKNOWN_IMPORT: the import called, or NULL */
+    /*
+     * WA_RT_TRAP_EXCEPTION: the exception no wasm handler caught before the
+     * guarded call. The caller holds it now: it may read its tag and payload,
+     * throw it on (wa_rt_throw, from a host function) or drop it
+     * (wa_rt_exception_release).
+     */
+    wa_rt_exception_t *exception;
 } wa_rt_trap_info_t;
 
 /*
@@ -184,6 +191,7 @@ typedef struct wa_rt_extern {
             wa_rt_value_t *value;     /* the global's storage */
             wa_rt_global_type_t type; /* its type: must equal the import's */
         } global;
+        wa_rt_tag_t *tag; /* its type_id is compared with the import's type */
     };
 } wa_rt_extern_t;
 

@@ -115,6 +115,39 @@ bool wa_rt_instance_export_any(const wa_rt_instance_t *inst, const char *name, s
 /* The exported function `name` of `inst`, or NULL if there is no such function export. */
 wa_rt_func_t *wa_rt_instance_func(const wa_rt_instance_t *inst, const char *name);
 
+/* ---- Exceptions (exception handling) ---- */
+
+/*
+ * A wasm call that throws an exception no wasm handler catches returns
+ * WA_RT_TRAP_EXCEPTION from wa_rt_call, and wa_rt_last_trap()->exception is
+ * the exception, which the caller then holds: read its tag (compare it with
+ * a tag export, wa_rt_instance_export_any, by address) and its payload
+ * (values[0 .. nvalues), one per parameter of the tag's type), and either
+ * drop it with wa_rt_exception_release or, in a host function that wasm
+ * called, throw it on with wa_rt_throw: it then unwinds into the wasm
+ * caller, whose handlers may catch it.
+ *
+ * A host function throws a new exception with
+ *     wa_rt_exception_t *x = wa_rt_exception_new(tag);  (payload zeroed)
+ *     x->values[0].i32 = 42;
+ *     wa_rt_throw(x);                                   (never returns)
+ * (both in wa_rt.h). Like wa_rt_trap it leaves the host function's frame
+ * without running anything there, so the function must not hold
+ * resources at that point, and it needs unwind tables (the default of C
+ * compilers on x86-64). Throwing outside any wasm call ends the innermost
+ * wa_rt_call with WA_RT_TRAP_EXCEPTION.
+ */
+
+/* A new tag of the host's, with payload type `type` (its results must be empty); NULL if out
+   of memory or the type has results. Instances can import it. */
+wa_rt_tag_t *wa_rt_tag_new(const wa_rt_functype_t *type);
+
+/* Frees a host tag (NULL is ignored); no instance or exception may still use it. */
+void wa_rt_tag_free(wa_rt_tag_t *tag);
+
+/* The payload type of a tag. */
+const wa_rt_functype_t *wa_rt_tag_type(const wa_rt_tag_t *tag);
+
 /* ---- Globals ---- */
 
 /*

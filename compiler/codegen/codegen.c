@@ -80,13 +80,6 @@ const bool *wa_codegen_tail_call_functions(const WaModule *m, WaArena *arena, Wa
     return in_set;
 }
 
-static void add_fn_attribute(WaCodegen *cg, LLVMValueRef fn, const char *name) {
-    unsigned kind = LLVMGetEnumAttributeKindForName(name, strlen(name));
-    WA_CHECK(kind != 0);
-    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
-                            LLVMCreateEnumAttribute(cg->llvm, kind, 0));
-}
-
 /*
  * Adds function `name` of `type` with the attributes every wasm function's
  * code has. In a module compiled whole it is internal, as before chunks
@@ -107,8 +100,8 @@ static LLVMValueRef add_wasm_function(WaCodegen *cg, const char *name, LLVMTypeR
         LLVMSetLinkage(fn, LLVMInternalLinkage);
     }
     LLVMSetSection(fn, "wasm_text");
-    /* Traps leave wasm code by longjmp, never by unwinding. */
-    add_fn_attribute(cg, fn, "nounwind");
+    /* Traps leave wasm code by longjmp, never by unwinding; wasm exceptions unwind. */
+    wa_cg_set_unwind(cg, fn);
     /*
      * Probe large frames page by page, so that a frame bigger than the
      * guard page still faults on it (the runtime reports that as stack

@@ -3,6 +3,8 @@
  * compilation, and the type helpers every part of code generation shares.
  */
 #include "context.h"
+
+#include "../lower/lower.h"
 #include "codegen.h"
 
 #include "../base/check.h"
@@ -28,6 +30,7 @@ bool wa_codegen_init(WaCodegen *cg, const WaModule *m, const WaCodegenOptions *o
     cg->m = m;
     cg->d = d;
     cg->canonical_nans = o->canonical_nans;
+    cg->embeddable = o->embeddable;
     cg->split = o->split;
     cg->fixed_tables = o->fixed_tables;
     cg->tail_set = o->tail_set;
@@ -40,6 +43,7 @@ bool wa_codegen_init(WaCodegen *cg, const WaModule *m, const WaCodegenOptions *o
     cg->b = LLVMCreateBuilderInContext(cg->llvm);
     WA_TRY(wa_codegen_target(cg, o));
     init_types(cg);
+    cg->exceptions = wa_lower_uses_exceptions(m, &cg->scratch);
     return true;
 }
 
@@ -71,10 +75,26 @@ LLVMTypeRef wa_cg_type(WaCodegen *cg, WaValType t) {
         return cg->t_v128;
     case WA_VT_FUNCREF:
     case WA_VT_EXTERNREF:
+    case WA_VT_EXNREF: /* a wa_rt_exception_t * (lower/exception.c) */
         return cg->t_ptr;
     default:
         WA_UNREACHABLE();
     }
+}
+
+static void add_attribute(WaCodegen *cg, LLVMValueRef fn, const char *name, uint64_t value) {
+    unsigned kind = LLVMGetEnumAttributeKindForName(name, strlen(name));
+    WA_CHECK(kind != 0);
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                            LLVMCreateEnumAttribute(cg->llvm, kind, value));
+}
+
+void wa_cg_set_unwind(WaCodegen *cg, LLVMValueRef fn) {
+    if (!cg->exceptions)
+        add_attribute(cg, fn, "nounwind", 0);
+    /* uwtable's value: 2 asynchronous (every instruction), as the C runtime's own tables. */
+    if (cg->exceptions || cg->embeddable)
+        add_attribute(cg, fn, "uwtable", 2);
 }
 
 LLVMValueRef wa_cg_zero(WaCodegen *cg, WaValType t) {

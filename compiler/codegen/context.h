@@ -54,6 +54,8 @@ typedef struct WaCodegen {
     LLVMValueRef rt_fns[WA_RT_NFNS];        /* runtime function declarations, or NULL */
     LLVMTypeRef rt_structs[WA_RT_NSTRUCTS]; /* shared struct types, or NULL */
     bool canonical_nans;                    /* NaN results canonical (lower/nan.c) */
+    bool exceptions;                        /* uses exception handling (lower/exception.c) */
+    bool embeddable;                        /* --emit=shared: other modules' exceptions pass */
     const bool *fixed_tables;               /* per table: cannot change (lower/call.c) */
     uint32_t first_func, end_func;          /* the defined functions this LLVM module holds */
     bool split;                             /* one of several chunks (codegen.h) */
@@ -128,6 +130,18 @@ LLVMTypeRef wa_cg_type(WaCodegen *cg, WaValType t);
 
 /* The zero value of a wasm type (0, +0.0, null). */
 LLVMValueRef wa_cg_zero(WaCodegen *cg, WaValType t);
+
+/*
+ * Gives fn the attributes its unwinding needs: in a module with exception
+ * handling, wasm exceptions may unwind through any of its functions, so
+ * each has unwind tables (uwtable); otherwise nothing of its own unwinds
+ * (traps are siglongjmps) and it is nounwind, as before exceptions. An
+ * embeddable module without exception handling is nounwind but still gets
+ * unwind tables: it may call another module that throws, from one that
+ * catches, and the unwinder must step through its frames (it has no
+ * handlers to run there). An executable holds one module, which needs none.
+ */
+void wa_cg_set_unwind(WaCodegen *cg, LLVMValueRef fn);
 
 /*
  * Calls LLVM intrinsic `name` (e.g. "llvm.ctlz"), overloaded on the given

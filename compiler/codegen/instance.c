@@ -207,6 +207,15 @@ static LLVMValueRef desc_datas(WaCodegen *cg) {
     return const_struct_array(cg, WA_RT_STRUCT_DATA, elems, m->ndatas, "datas");
 }
 
+/* Exception handling: the type index of each tag. */
+static LLVMValueRef desc_tag_types(WaCodegen *cg) {
+    const WaModule *m = cg->m;
+    LLVMValueRef *elems = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, m->ntags);
+    for (uint32_t i = 0; i < m->ntags; i++)
+        elems[i] = i32c(cg, m->tags[i].type_index);
+    return const_array(cg, cg->t_i32, elems, m->ntags, "tag_types");
+}
+
 static LLVMValueRef desc_elem_sizes(WaCodegen *cg) {
     const WaModule *m = cg->m;
     LLVMValueRef *elems = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, m->nelems);
@@ -444,6 +453,8 @@ void wa_codegen_descriptor(WaCodegen *cg, LLVMValueRef init, bool embeddable) {
     f[WA_RT_MODULE_DATAS] = desc_datas(cg);
     f[WA_RT_MODULE_NELEMS] = i32c(cg, m->nelems);
     f[WA_RT_MODULE_ELEM_SIZES] = desc_elem_sizes(cg);
+    f[WA_RT_MODULE_NTAGS] = i32c(cg, m->ntags);
+    f[WA_RT_MODULE_TAG_TYPES] = desc_tag_types(cg);
     f[WA_RT_MODULE_INIT] = init;
     f[WA_RT_MODULE_START_FUNC] =
         LLVMConstInt(cg->t_i64, m->has_start ? (uint64_t)m->start : (uint64_t)-1, true);

@@ -22,12 +22,13 @@
 
 _Static_assert(WA_VT_I32 == WA_RT_I32 && WA_VT_I64 == WA_RT_I64 && WA_VT_F32 == WA_RT_F32 &&
                    WA_VT_F64 == WA_RT_F64 && WA_VT_V128 == WA_RT_V128 &&
-                   WA_VT_FUNCREF == WA_RT_FUNCREF && WA_VT_EXTERNREF == WA_RT_EXTERNREF,
+                   WA_VT_FUNCREF == WA_RT_FUNCREF && WA_VT_EXTERNREF == WA_RT_EXTERNREF &&
+                   WA_VT_EXNREF == WA_RT_EXNREF,
                "value type codes: the descriptor's wa_rt_functype_t, tables and globals carry "
                "the compiler's WaValType as the runtime's WA_RT_<type>");
 _Static_assert(WA_EXTERN_FUNC == WA_RT_EXTERN_FUNC && WA_EXTERN_TABLE == WA_RT_EXTERN_TABLE &&
                    WA_EXTERN_MEMORY == WA_RT_EXTERN_MEMORY &&
-                   WA_EXTERN_GLOBAL == WA_RT_EXTERN_GLOBAL,
+                   WA_EXTERN_GLOBAL == WA_RT_EXTERN_GLOBAL && WA_EXTERN_TAG == WA_RT_EXTERN_TAG,
                "extern kinds: the descriptor's imports and exports carry the compiler's "
                "WaExternKind as the runtime's WA_RT_EXTERN_<kind>");
 

@@ -29,6 +29,8 @@ static LLVMValueRef add_helper(WaCodegen *cg, const char *kind, uint32_t type_in
     snprintf(name, sizeof name, "wasm_%s_%u", kind, type_index);
     LLVMValueRef fn = LLVMAddFunction(cg->mod, name, type);
     LLVMSetLinkage(fn, LLVMInternalLinkage);
+    /* Exceptions unwind through host thunks and trampolines (exception handling). */
+    wa_cg_set_unwind(cg, fn);
     LLVMPositionBuilderAtEnd(cg->b, LLVMAppendBasicBlockInContext(cg->llvm, fn, "entry"));
     return fn;
 }

@@ -270,6 +270,13 @@ bool wa_link_exe(const char *const *objects, size_t nobjects, const char *output
         libs.path[1],
         libs.path[2],
         libs.path[3],
+        /*
+         * The unwinder, static: only a program whose code throws wasm
+         * exceptions pulls members out of it (runtime/exception.c calls
+         * _Unwind_ForcedUnwind), so others link exactly as before, and no
+         * program gains a DT_NEEDED on libgcc_s.
+         */
+        WA_LIBGCC_EH,
         libpath,
         "-L/lib/x86_64-linux-gnu",
         "-lc",

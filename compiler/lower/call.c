@@ -53,20 +53,27 @@ static void push_results(WaFuncGen *fg, const WaFuncType *ft, LLVMValueRef ret) 
         wa_fg_push(fg, LLVMBuildExtractValue(fg->cg->b, ret, i, ""), ft->results[i]);
 }
 
-/* Calls `code` with `callee_ctx` and args[1..], the native way for type index `type_index`. */
+/*
+ * Calls `code` with `callee_ctx` and args[1..], the native way for type
+ * index `type_index`. `catchable`: the handlers around the call may catch
+ * what it throws (exception.c); not so for the call a return_call becomes
+ * when the callee has no tail entry, which has left the caller's try blocks
+ * (the proposal: a tail call ends the caller's frame and its handlers).
+ */
 static void emit_call(WaFuncGen *fg, uint32_t type_index, LLVMValueRef code,
-                      LLVMValueRef callee_ctx, LLVMValueRef *args) {
+                      LLVMValueRef callee_ctx, LLVMValueRef *args, bool catchable) {
     WaCodegen *cg = fg->cg;
     const WaFuncType *ft = &cg->m->types[type_index];
     args[0] = callee_ctx;
     LLVMValueRef ret =
-        LLVMBuildCall2(cg->b, cg->fn_types[type_index], code, args, ft->nparams + 1, "");
+        wa_fg_build_call(fg, cg->fn_types[type_index], code, args, ft->nparams + 1, catchable);
     /*
      * Wasm has no implicit tail calls: unbounded recursion must exhaust the
      * stack and trap, not become a loop (LLVM's tail recursion elimination
-     * would turn `f(x) = f(x) + 1` into one).
+     * would turn `f(x) = f(x) + 1` into one). An invoke is never a tail call.
      */
-    LLVMSetTailCallKind(ret, LLVMTailCallKindNoTail);
+    if (LLVMIsACallInst(ret))
+        LLVMSetTailCallKind(ret, LLVMTailCallKindNoTail);
     push_results(fg, ft, ret);
 }
 
@@ -99,7 +106,8 @@ static void emit_tailcc_call(WaFuncGen *fg, uint32_t type_index, LLVMValueRef bo
     }
     for (uint32_t i = 0; i < ft->nparams; i++)
         full[i + 1 + by_pointer] = args[i + 1];
-    LLVMValueRef ret = LLVMBuildCall2(cg->b, cg->tail_fn_types[type_index], body, full, n, "");
+    /* A tail call stays a musttail call, never an invoke: it leaves the caller's handlers. */
+    LLVMValueRef ret = wa_fg_build_call(fg, cg->tail_fn_types[type_index], body, full, n, !tail);
     LLVMSetInstructionCallConv(ret, WA_LLVM_TAILCC);
     if (tail) {
         LLVMSetTailCallKind(ret, LLVMTailCallKindMustTail);
@@ -110,7 +118,8 @@ static void emit_tailcc_call(WaFuncGen *fg, uint32_t type_index, LLVMValueRef bo
         wa_vec_last(&fg->control).unreachable = true; /* as after `return` */
         return;
     }
-    LLVMSetTailCallKind(ret, LLVMTailCallKindNoTail);
+    if (LLVMIsACallInst(ret))
+        LLVMSetTailCallKind(ret, LLVMTailCallKindNoTail);
     if (by_pointer)
         ret = LLVMBuildLoad2(cg->b, ret_type, results, "");
     push_results(fg, ft, ret);
@@ -171,7 +180,7 @@ static void emit_tail_call_ref(WaFuncGen *fg, uint32_t type_index, LLVMValueRef 
     wa_vec_last(&fg->control).unreachable = false;
     fg->stack.len = height;
     LLVMPositionBuilderAtEnd(cg->b, call);
-    emit_call(fg, type_index, code, callee_ctx, args);
+    emit_call(fg, type_index, code, callee_ctx, args, false);
     wa_fg_return(fg);
 }
 
@@ -186,7 +195,7 @@ static bool lower_direct(WaFuncGen *fg, uint32_t func_index, bool tail) {
         return true;
     }
     if (!f->imported) {
-        emit_call(fg, f->type_index, wa_codegen_func(cg, func_index), fg->ctx, args);
+        emit_call(fg, f->type_index, wa_codegen_func(cg, func_index), fg->ctx, args, true);
         return true;
     }
     LLVMValueRef ref = load_ctx_array_elem(fg, WA_RT_INSTANCE_FUNCS, func_index);
@@ -196,7 +205,7 @@ static bool lower_direct(WaFuncGen *fg, uint32_t func_index, bool tail) {
     if (tail)
         emit_tail_call_ref(fg, f->type_index, ref, code, callee_ctx, args);
     else
-        emit_call(fg, f->type_index, code, callee_ctx, args);
+        emit_call(fg, f->type_index, code, callee_ctx, args, true);
     return true;
 }
 
@@ -378,7 +387,7 @@ static bool lower_indirect(WaFuncGen *fg, const WaInstr *in, bool tail) {
     LLVMValueRef code, callee_ctx;
     load_func_ref(fg, ref, &code, &callee_ctx);
     if (!tail) {
-        emit_call(fg, type_index, code, callee_ctx, args);
+        emit_call(fg, type_index, code, callee_ctx, args, true);
         return true;
     }
     /* return_call_indirect: a jump to the callee's tail_code, or a call and a return. */

@@ -178,6 +178,9 @@ static void lower_else(WaFuncGen *fg) {
 
 static void lower_end(WaFuncGen *fg) {
     WaCodegen *cg = fg->cg;
+    WaOpcode op = wa_vec_last(&fg->control).op;
+    if (op == WA_OP_TRY || op == WA_OP_TRY_TABLE)
+        wa_fg_try_end(fg, &wa_vec_last(&fg->control));
     WaControl c = wa_vec_last(&fg->control);
 
     if (c.op == WA_OP_END) {
@@ -276,6 +279,24 @@ static void lower_br_table(WaFuncGen *fg, const WaInstr *in) {
         LLVMPositionBuilderAtEnd(cg->b, ret_block);
         build_return(fg);
     }
+    mark_unreachable(fg);
+}
+
+void wa_fg_enter_block(WaFuncGen *fg, const WaBlockType *bt) {
+    WaInstr in = {.op = WA_OP_BLOCK};
+    in.imm.block = *bt;
+    enter_block(fg, &in);
+}
+
+void wa_fg_end_block(WaFuncGen *fg) {
+    lower_end(fg);
+}
+
+void wa_fg_branch_to(WaFuncGen *fg, WaControl *c) {
+    branch_to(fg, c);
+}
+
+void wa_fg_mark_unreachable(WaFuncGen *fg) {
     mark_unreachable(fg);
 }
 

@@ -209,6 +209,10 @@ static void emit_stack_check(WaFuncGen *fg) {
                   WA_RT_TRAP_STACK_EXHAUSTED);
 }
 
+void wa_fg_stack_check(WaFuncGen *fg) {
+    emit_stack_check(fg);
+}
+
 typedef bool (*LowerFn)(WaFuncGen *fg, const WaInstr *in);
 
 /* Lowering handler per class, indexed by WaOpClass. */
@@ -230,6 +234,7 @@ static const LowerFn lower_by_class[] = {
     [WA_CLASS_CONVERT] = wa_lower_convert,
     [WA_CLASS_SIMD] = wa_lower_simd,
     [WA_CLASS_ATOMIC] = wa_lower_atomic,
+    [WA_CLASS_EXCEPTION] = wa_lower_exception,
 };
 
 /*
@@ -246,6 +251,7 @@ static bool live_or_frame_boundary(WaFuncGen *fg, const WaInstr *in, uint32_t *d
         (*dead_depth)++;
         return false;
     case WA_NEST_ELSE:
+    case WA_NEST_CATCH:
         return *dead_depth == 0;
     case WA_NEST_CLOSE:
         if (*dead_depth == 0)

@@ -55,6 +55,17 @@ typedef struct WaControl {
     LLVMValueRef *if_params;         /* if: the parameter values, for the else arm */
     bool reachable_end;              /* some edge reaches branch_target (blocks and ifs) */
     bool unreachable;                /* the rest of this block is dead (after br, return, ...) */
+    /* Exception handling (exception.c): try (op WA_OP_TRY) and try_table frames only. */
+    bool handler_active;         /* in the body: calls here unwind to this frame's landing pad */
+    LLVMBasicBlockRef lpad;      /* the landing pad, made on first use, or NULL */
+    LLVMBasicBlockRef dispatch;  /* matches a caught exception against the catch clauses */
+    LLVMValueRef exn;            /* the exception being dispatched (a phi in dispatch) */
+    LLVMValueRef exn_tag;        /* its tag, loaded in dispatch */
+    LLVMBasicBlockRef next_test; /* legacy try: where the next catch's test goes; NULL after
+                                    catch_all */
+    LLVMValueRef caught;         /* in a legacy handler: the exception it holds */
+    size_t outer;                /* 1 + index of the frame that handles what this one does not
+                                    catch, 0 if the caller does */
 } WaControl;
 
 /* Per-function lowering state. */
@@ -146,11 +157,46 @@ LLVMValueRef wa_fg_memory_size(WaFuncGen *fg, uint32_t index);
 LLVMValueRef wa_fg_effective_address(WaFuncGen *fg, const WaMemArg *ma, LLVMValueRef index,
                                      uint64_t bytes);
 
+/*
+ * Traps "call stack exhausted" here if the stack pointer is below the
+ * instance's stack limit: the check a function that calls host code makes
+ * at entry (lower.c), made instead just before a throw (exception.c), so
+ * that only the throwing path pays for it.
+ */
+void wa_fg_stack_check(WaFuncGen *fg);
+
 /* Branches to the function's shared trap block for `kind` if cond (an i1) is true. */
 void wa_fg_trap_if(WaFuncGen *fg, LLVMValueRef cond, wa_rt_trap_t kind);
 
 /* Traps unconditionally; the rest of the current block becomes unreachable. */
 void wa_fg_trap(WaFuncGen *fg, wa_rt_trap_t kind);
+
+/*
+ * A call that wasm exceptions may unwind through (exception.c): an LLVM
+ * invoke whose unwind edge goes to the landing pad of the innermost try or
+ * try_table whose body holds it, when `catchable` and there is one, leaving
+ * the builder in the normal continuation; otherwise a plain call. Returns
+ * the call or invoke.
+ */
+LLVMValueRef wa_fg_build_call(WaFuncGen *fg, LLVMTypeRef type, LLVMValueRef fn, LLVMValueRef *args,
+                              unsigned nargs, bool catchable);
+
+/* control.c, for exception.c: enter a block with block type `bt` (as `block`), end the
+   innermost frame (as `end`), branch to frame c with the top values, mark the rest dead. */
+void wa_fg_enter_block(WaFuncGen *fg, const WaBlockType *bt);
+void wa_fg_end_block(WaFuncGen *fg);
+void wa_fg_branch_to(WaFuncGen *fg, WaControl *c);
+void wa_fg_mark_unreachable(WaFuncGen *fg);
+
+/*
+ * Whether module m uses exception handling (exception.c): it has tags or a
+ * body has an exception instruction (a try_table with catch_all only may
+ * catch what its imports throw). Such a module gets unwind tables.
+ */
+bool wa_lower_uses_exceptions(const WaModule *m, WaArena *scratch);
+
+/* exception.c, for control.c: the end of a try or try_table frame, before its join. */
+void wa_fg_try_end(WaFuncGen *fg, WaControl *c);
 
 /* ---- Per-class lowering handlers (see the file comment) ---- */
 bool wa_lower_control(WaFuncGen *fg, const WaInstr *in);
@@ -173,6 +219,7 @@ bool wa_lower_compare(WaFuncGen *fg, const WaInstr *in);
 bool wa_lower_convert(WaFuncGen *fg, const WaInstr *in);
 bool wa_lower_simd(WaFuncGen *fg, const WaInstr *in);
 bool wa_lower_atomic(WaFuncGen *fg, const WaInstr *in);
+bool wa_lower_exception(WaFuncGen *fg, const WaInstr *in);
 
 /*
  * Starts lowering into `fn`, a function whose first parameter is the

@@ -54,20 +54,32 @@ enum {
     SEC_CODE = 10,
     SEC_DATA = 11,
     SEC_DATA_COUNT = 12,
-    SEC_LAST = SEC_DATA_COUNT,
+    SEC_TAG = 13, /* exception handling */
+    SEC_LAST = SEC_TAG,
 };
 
-/* Where each section id must appear: the data count section sits between element and code. */
+/*
+ * Where each section id must appear: the data count section sits between
+ * element and code, the tag section (exception handling) between memory and
+ * global. Ranks are doubled so that the tag section fits between them.
+ */
 static const uint8_t section_rank[SEC_LAST + 1] = {
-    [SEC_TYPE] = 1,    [SEC_IMPORT] = 2,      [SEC_FUNCTION] = 3, [SEC_TABLE] = 4,
-    [SEC_MEMORY] = 5,  [SEC_GLOBAL] = 6,      [SEC_EXPORT] = 7,   [SEC_START] = 8,
-    [SEC_ELEMENT] = 9, [SEC_DATA_COUNT] = 10, [SEC_CODE] = 11,    [SEC_DATA] = 12,
+    [SEC_TYPE] = 2,    [SEC_IMPORT] = 4,   [SEC_FUNCTION] = 6,    [SEC_TABLE] = 8,
+    [SEC_MEMORY] = 10, [SEC_TAG] = 11,     [SEC_GLOBAL] = 12,     [SEC_EXPORT] = 14,
+    [SEC_START] = 16,  [SEC_ELEMENT] = 18, [SEC_DATA_COUNT] = 20, [SEC_CODE] = 22,
+    [SEC_DATA] = 24,
 };
 
 static const char section_end_message[] = "unexpected end of section or function";
 
-/* Per open block of an instruction sequence: whether an else may still come. */
-typedef WA_VEC(bool) OpenBlocks;
+/* What may still end the instructions of an open block besides `end` (read_instr_seq). */
+typedef enum OpenBlock {
+    BLOCK_PLAIN,     /* nothing: block, loop, try_table, an if's else arm, a catch_all handler */
+    BLOCK_IF,        /* else */
+    BLOCK_TRY,       /* a legacy try's body: catch, catch_all, delegate */
+    BLOCK_TRY_CATCH, /* one of its catch handlers: catch, catch_all */
+} OpenBlock;
+typedef WA_VEC(uint8_t) OpenBlocks;
 
 typedef struct Decoder {
     WaModule *m;
@@ -77,6 +89,7 @@ typedef struct Decoder {
     WA_VEC(WaTable) tables;
     WA_VEC(WaMemory) memories;
     WA_VEC(WaGlobal) globals;
+    WA_VEC(WaTag) tags;
     WA_VEC(WaCustomSection) customs;
     const uint8_t *section_end; /* end of the section being read, as its size declares */
     bool has_function_section;
@@ -249,6 +262,20 @@ static bool read_table_type(WaReader *r, WaTableType *out) {
     return true;
 }
 
+/*
+ * A tag type (exception-handling proposal): the attribute byte, 0 for an
+ * exception (the only kind), then the index of its function type.
+ */
+static bool read_tag_type(WaReader *r, WaTag *out) {
+    size_t at = wa_reader_offset(r);
+    uint8_t attribute;
+    WA_TRY(wa_read_u8(r, &attribute));
+    if (attribute != 0)
+        return wa_diag_error(r->d, at, "malformed tag attribute");
+    out->offset = wa_reader_offset(r);
+    return wa_read_u32(r, &out->type_index);
+}
+
 /* Global type (spec 5.3.10): value type, then mutability 0x00 or 0x01 as a plain byte. */
 static bool read_global_type(WaReader *r, WaGlobalType *out) {
     WA_TRY(wa_read_valtype(r, &out->type));
@@ -269,34 +296,47 @@ static bool read_global_type(WaReader *r, WaGlobalType *out) {
  * in the module and before any validation error, as in the spec, which
  * decodes the whole module before validating it.
  *
- * Structure follows the reference decoder: an `else` outside an `if` (or a
- * second one) makes the reader expect an `end` ("END opcode expected"). The
- * reader is the section's, unbounded (see read_sections), so a sequence
- * missing its final `end` reads on past its declared size as the reference
- * decoder does, and the message is what that reading meets: the end of
- * input, a stray else, an encoding that straddles the declared end, or an
- * `end` beyond it (then the size check fails).
+ * Structure follows the reference decoder: a block's instructions run up to
+ * the opcode that ends them, and one that may not end this block there
+ * makes the reader expect an `end` ("END opcode expected"): an `else`
+ * outside an `if` or a second one; for the legacy exception handling
+ * encoding a `catch` or `catch_all` outside a `try` or after its catch_all,
+ * and a `delegate` anywhere but right after a try's body. The reader is the
+ * section's, unbounded (see read_sections), so a sequence missing its final
+ * `end` reads on past its declared size as the reference decoder does, and
+ * the message is what that reading meets: the end of input, a stray else,
+ * an encoding that straddles the declared end, or an `end` beyond it (then
+ * the size check fails).
  */
 static bool read_instr_seq(Decoder *dc, WaReader *r) {
     OpenBlocks *open = &dc->open;
     open->len = 0;
-    wa_vec_push(open, false); /* the sequence's own block */
+    wa_vec_push(open, BLOCK_PLAIN); /* the sequence's own block */
     while (open->len > 0) {
         WaInstr in;
         WA_TRY(wa_instr_read(r, &dc->scratch, &in));
+        uint8_t *top = &wa_vec_last(open);
         switch ((WaNesting)wa_op_nest[in.op]) {
         case WA_NEST_OPEN:
-            wa_vec_push(open, false);
+            wa_vec_push(open, in.op == WA_OP_TRY ? BLOCK_TRY : BLOCK_PLAIN);
             break;
         case WA_NEST_OPEN_ARMS:
-            wa_vec_push(open, true);
+            wa_vec_push(open, BLOCK_IF);
             break;
         case WA_NEST_ELSE:
-            if (!wa_vec_last(open))
+            if (*top != BLOCK_IF)
                 return wa_diag_error(r->d, in.offset, "END opcode expected (else without if)");
-            wa_vec_last(open) = false;
+            *top = BLOCK_PLAIN;
+            break;
+        case WA_NEST_CATCH:
+            if (*top != BLOCK_TRY && *top != BLOCK_TRY_CATCH)
+                return wa_diag_error(r->d, in.offset, "END opcode expected (%s without try)",
+                                     wa_op_name[in.op]);
+            *top = in.op == WA_OP_CATCH ? BLOCK_TRY_CATCH : BLOCK_PLAIN;
             break;
         case WA_NEST_CLOSE:
+            if (in.op == WA_OP_DELEGATE && *top != BLOCK_TRY)
+                return wa_diag_error(r->d, in.offset, "END opcode expected (delegate without try)");
             open->len--;
             break;
         case WA_NEST__:
@@ -387,11 +427,23 @@ static bool read_import_section(Decoder *dc, WaReader *r) {
             wa_vec_push(&dc->globals, g);
             break;
         }
+        case WA_EXTERN_TAG:
+            if (wa_proposal_exceptions()) {
+                WaTag t = {.imported = true, .import_index = i};
+                WA_TRY(read_tag_type(r, &t));
+                imp->index = (uint32_t)dc->tags.len;
+                wa_vec_push(&dc->tags, t);
+                break;
+            }
+            return wa_diag_error(r->d, at,
+                                 "malformed import kind: a tag import needs the exceptions "
+                                 "feature (--enable-exceptions)");
         default:
             return wa_diag_error(r->d, at, "malformed import kind");
         }
         imp->kind = (WaExternKind)kind;
     }
+    m->ntag_imports = (uint32_t)dc->tags.len;
     m->nfunc_imports = (uint32_t)dc->funcs.len;
     m->ntable_imports = (uint32_t)dc->tables.len;
     m->nmemory_imports = (uint32_t)dc->memories.len;
@@ -453,6 +505,18 @@ static bool read_global_section(Decoder *dc, WaReader *r) {
     return true;
 }
 
+/* Tag section (exception handling, id 13): defined tags follow the imported ones. */
+static bool read_tag_section(Decoder *dc, WaReader *r) {
+    uint32_t n;
+    WA_TRY(read_length(dc, r, &n));
+    for (uint32_t i = 0; i < n; i++) {
+        WaTag t = {0};
+        WA_TRY(read_tag_type(r, &t));
+        wa_vec_push(&dc->tags, t);
+    }
+    return true;
+}
+
 /* Export section (spec 5.5.10): name, kind byte, index; duplicate names are validation. */
 static bool read_export_section(Decoder *dc, WaReader *r) {
     WaModule *m = dc->m;
@@ -465,7 +529,11 @@ static bool read_export_section(Decoder *dc, WaReader *r) {
         size_t at = wa_reader_offset(r);
         uint8_t kind;
         WA_TRY(wa_read_u8(r, &kind));
-        if (kind > WA_EXTERN_GLOBAL)
+        if (kind == WA_EXTERN_TAG && !wa_proposal_exceptions())
+            return wa_diag_error(r->d, at,
+                                 "malformed export kind: a tag export needs the exceptions "
+                                 "feature (--enable-exceptions)");
+        if (kind > WA_EXTERN_TAG)
             return wa_diag_error(r->d, at, "malformed export kind");
         e->kind = (WaExternKind)kind;
         WA_TRY(wa_read_u32(r, &e->index));
@@ -709,6 +777,8 @@ static bool read_section_payload(Decoder *dc, uint8_t id, WaReader *r) {
         return read_data_section(dc, r);
     case SEC_DATA_COUNT:
         return read_data_count_section(dc, r);
+    case SEC_TAG:
+        return read_tag_section(dc, r);
     }
     WA_UNREACHABLE(); /* read_sections checked the id */
 }
@@ -750,6 +820,16 @@ static bool read_sections(Decoder *dc, WaReader *r) {
         size_t section_at = wa_reader_offset(r);
         uint8_t id;
         WA_TRY(wa_read_u8(r, &id));
+        /* The tag section exists only with exception handling: Wasm 2.0 knows ids up to 12. */
+        if (id == SEC_TAG && !wa_proposal_exceptions())
+            return wa_diag_error(r->d, section_at,
+                                 "malformed section id 13: the tag section needs the exceptions "
+                                 "feature (--enable-exceptions)");
+        /* The data count section came with bulk memory: Wasm 1.0 knows ids up to 11. */
+        if (id == SEC_DATA_COUNT && !wa_proposal_bulk_memory())
+            return wa_diag_error(r->d, section_at,
+                                 "malformed section id 12: the data count section needs the "
+                                 "bulk-memory feature (--enable-bulk-memory)");
         if (id > SEC_LAST)
             return wa_diag_error(r->d, section_at, "malformed section id");
         if (id != SEC_CUSTOM) {
@@ -874,6 +954,8 @@ static void finish_module(Decoder *dc) {
     m->nmemories = (uint32_t)dc->memories.len;
     m->globals = copy_to_arena(a, dc->globals.data, dc->globals.len, sizeof(WaGlobal));
     m->nglobals = (uint32_t)dc->globals.len;
+    m->tags = copy_to_arena(a, dc->tags.data, dc->tags.len, sizeof(WaTag));
+    m->ntags = (uint32_t)dc->tags.len;
     m->customs = copy_to_arena(a, dc->customs.data, dc->customs.len, sizeof(WaCustomSection));
     m->ncustoms = (uint32_t)dc->customs.len;
 }
@@ -884,6 +966,7 @@ static void free_decoder(Decoder *dc) {
     wa_vec_free(&dc->tables);
     wa_vec_free(&dc->memories);
     wa_vec_free(&dc->globals);
+    wa_vec_free(&dc->tags);
     wa_vec_free(&dc->customs);
     wa_arena_free(&dc->scratch);
     wa_vec_free(&dc->open);

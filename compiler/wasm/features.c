@@ -182,6 +182,8 @@ static bool need(Check *c, WaFeature f, size_t offset, const char *what) {
 static bool check_valtype(Check *c, WaValType t, size_t offset) {
     if (t == WA_VT_V128)
         return need(c, WA_FEATURE_SIMD, offset, "type v128");
+    if (t == WA_VT_EXNREF)
+        return need(c, WA_FEATURE_EXCEPTIONS, offset, "type exnref");
     if (wa_valtype_is_ref(t))
         return need(c, WA_FEATURE_REFERENCE_TYPES, offset,
                     t == WA_VT_FUNCREF ? "a funcref value" : "type externref");
@@ -211,8 +213,9 @@ static bool check_instr(Check *c, const WaInstr *in, bool in_const) {
                              "constant expression required: %s needs the extended-const feature "
                              "(--enable-extended-const)",
                              wa_op_name[in->op]);
-    if (wa_op_imm[in->op] == WA_IMM_BLOCK) {
-        const WaBlockType *bt = &in->imm.block;
+    if (wa_op_imm[in->op] == WA_IMM_BLOCK || wa_op_imm[in->op] == WA_IMM_TRY_TABLE) {
+        const WaBlockType *bt =
+            wa_op_imm[in->op] == WA_IMM_BLOCK ? &in->imm.block : &in->imm.try_table.block;
         if (bt->kind == WA_BLOCK_TYPEIDX)
             WA_TRY(need(c, WA_FEATURE_MULTI_VALUE, in->offset, "a block type by type index"));
         if (bt->kind == WA_BLOCK_VALUE)

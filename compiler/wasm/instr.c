@@ -184,6 +184,13 @@ bool wa_read_valtype(WaReader *r, WaValType *out) {
     case WA_VT_EXTERNREF:
         *out = (WaValType)byte;
         return true;
+    case WA_VT_EXNREF:
+        if (!wa_proposal_exceptions())
+            return wa_diag_error(r->d, at,
+                                 "malformed value type: exnref needs the exceptions feature "
+                                 "(--enable-exceptions)");
+        *out = (WaValType)byte;
+        return true;
     default:
         return wa_diag_error(r->d, at, "malformed value type");
     }
@@ -236,6 +243,37 @@ static bool read_br_table(WaReader *r, WaArena *scratch, WaInstr *in) {
 }
 
 /*
+ * try_table's immediates (exception handling): a block type, then
+ * vec(catch clause), each a kind byte 0..3 (catch, catch_ref, catch_all,
+ * catch_all_ref), the tag index for the first two, and a label index.
+ */
+static bool read_try_table(WaReader *r, WaArena *scratch, WaInstr *in) {
+    WA_TRY(read_block_type(r, &in->imm.try_table.block));
+    size_t at = wa_reader_offset(r);
+    uint32_t count;
+    WA_TRY(wa_read_u32(r, &count));
+    /* Each clause takes at least two bytes: a larger count cannot be there. */
+    if (count > wa_reader_left(r) / 2)
+        return wa_diag_error(r->d, at, "length out of bounds");
+    WaCatchClause *catches = WA_NEW_ARRAY(scratch, WaCatchClause, count ? count : 1);
+    for (uint32_t i = 0; i < count; i++) {
+        size_t kind_at = wa_reader_offset(r);
+        uint8_t kind;
+        WA_TRY(wa_read_u8(r, &kind));
+        if (kind > WA_CATCH_ALL_REF)
+            return wa_diag_error(r->d, kind_at, "malformed catch clause");
+        catches[i].kind = (WaCatchKind)kind;
+        catches[i].tag = 0;
+        if (kind == WA_CATCH || kind == WA_CATCH_REF)
+            WA_TRY(wa_read_u32(r, &catches[i].tag));
+        WA_TRY(wa_read_u32(r, &catches[i].label));
+    }
+    in->imm.try_table.catches = catches;
+    in->imm.try_table.ncatches = count;
+    return true;
+}
+
+/*
  * The encoding switches (instr.h): set once before any module is decoded
  * (the CLI and the spec runner, from their feature flags), read from any
  * thread afterwards.
@@ -267,6 +305,14 @@ bool wa_proposal_threads(void) {
 
 bool wa_proposal_reference_types(void) {
     return decoding_has(WA_FEATURE_REFERENCE_TYPES);
+}
+
+bool wa_proposal_bulk_memory(void) {
+    return decoding_has(WA_FEATURE_BULK_MEMORY);
+}
+
+bool wa_proposal_exceptions(void) {
+    return decoding_has(WA_FEATURE_EXCEPTIONS);
 }
 
 /*
@@ -362,10 +408,15 @@ static bool read_immediates(WaReader *r, WaArena *scratch, WaImmKind imm, WaInst
     }
     case WA_IMM_HEAPTYPE:
         WA_TRY(wa_read_u8(r, &byte));
-        if (byte != WA_VT_FUNCREF && byte != WA_VT_EXTERNREF)
+        if (byte != WA_VT_FUNCREF && byte != WA_VT_EXTERNREF &&
+            !(byte == WA_VT_EXNREF && wa_proposal_exceptions()))
             return wa_diag_error(r->d, at, "malformed reference type");
         in->imm.index = byte;
         return true;
+    case WA_IMM_TAG:
+        return wa_read_u32(r, &in->imm.index);
+    case WA_IMM_TRY_TABLE:
+        return read_try_table(r, scratch, in);
     case WA_IMM_MEMORY_INIT:
         WA_TRY(wa_read_u32(r, &in->imm.pair.a));
         return read_memidx(r, &in->imm.pair.b);

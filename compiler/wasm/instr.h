@@ -58,6 +58,8 @@ typedef enum WaImmKind {
     WA_IMM_LANE,        /* 1 lane index */
     WA_IMM_MEMARG_LANE, /* memarg, then 1 lane index */
     WA_IMM_FENCE,       /* atomic.fence's reserved byte, 0x00 (threads proposal) */
+    WA_IMM_TAG,         /* tag index (exception handling) */
+    WA_IMM_TRY_TABLE,   /* block type, then vec(catch clause) */
 } WaImmKind;
 
 /* Lowering classes (the CLASS column): which lower/ file handles an opcode. */
@@ -78,7 +80,8 @@ typedef enum WaOpClass {
     WA_CLASS_COMPARE,
     WA_CLASS_CONVERT,
     WA_CLASS_SIMD,
-    WA_CLASS_ATOMIC, /* threads proposal: atomic accesses, wait/notify, fence (atomic.c) */
+    WA_CLASS_ATOMIC,    /* threads proposal: atomic accesses, wait/notify, fence (atomic.c) */
+    WA_CLASS_EXCEPTION, /* throw, try, catch, ...: lower/exception.c */
 } WaOpClass;
 
 /* Operations within a class (the AUX column). */
@@ -144,6 +147,8 @@ typedef enum WaNesting {
     WA_NEST_OPEN_ARMS, /* opens a block that an ELSE may split into two arms: if */
     WA_NEST_ELSE,      /* ends the first arm of the innermost OPEN_ARMS block, starts the second */
     WA_NEST_CLOSE,     /* ends the innermost block: end */
+    WA_NEST_CATCH,     /* ends the body or a handler of the innermost (legacy) try and starts
+                          a handler: catch, catch_all; any number of them may come */
 } WaNesting;
 
 /* Per-opcode facts, indexed by WaOpcode, each expanded from a column of opcodes.def. */
@@ -174,6 +179,20 @@ typedef struct WaBlockType {
     uint32_t type_index; /* WA_BLOCK_TYPEIDX */
 } WaBlockType;
 
+/* A catch clause of try_table (exception handling): kind, tag (catch, catch_ref), label. */
+typedef enum WaCatchKind {
+    WA_CATCH = 0,
+    WA_CATCH_REF = 1,
+    WA_CATCH_ALL = 2,
+    WA_CATCH_ALL_REF = 3,
+} WaCatchKind;
+
+typedef struct WaCatchClause {
+    WaCatchKind kind;
+    uint32_t tag; /* WA_CATCH, WA_CATCH_REF only */
+    uint32_t label;
+} WaCatchClause;
+
 typedef struct WaMemArg {
     uint32_t align_log2;
     uint32_t memory;
@@ -186,7 +205,8 @@ typedef struct WaInstr {
     size_t offset; /* file offset of the opcode */
     union {
         WaBlockType block;
-        uint32_t index; /* LABEL FUNC LOCAL GLOBAL TABLE MEMIDX DATA ELEM HEAPTYPE(as WaValType) */
+        uint32_t
+            index; /* LABEL FUNC LOCAL GLOBAL TABLE MEMIDX DATA ELEM TAG HEAPTYPE(as WaValType) */
         struct {
             uint32_t *labels; /* in the scratch arena given to the reader */
             uint32_t count;
@@ -206,6 +226,11 @@ typedef struct WaInstr {
             uint32_t count; /* how many types the vector had (valid: exactly 1) */
             WaValType type; /* the first, if any */
         } select_t;
+        struct {
+            WaBlockType block;
+            WaCatchClause *catches; /* in the scratch arena given to the reader */
+            uint32_t ncatches;
+        } try_table;
         struct {
             uint32_t a, b; /* MEMORY_INIT: data, memory; TABLE_INIT: elem, table;
                               MEMORY_COPY / TABLE_COPY: destination, source */
@@ -229,8 +254,15 @@ bool wa_proposal_multi_memory(void);
 bool wa_proposal_memory64(void);
 /* Reference types: call_indirect's table index, else 1.0's zero byte. */
 bool wa_proposal_reference_types(void);
+/* Bulk memory: the data count section (id 12), else malformed as in Wasm 1.0. */
+bool wa_proposal_bulk_memory(void);
 /* Threads proposal: memory limits flag bit 1 (shared) is read only with it. */
 bool wa_proposal_threads(void);
+/*
+ * Exception handling: the tag section, tag imports and exports, the exnref
+ * type (0x69) and heap type exn; without it they are malformed, as in Wasm 2.0.
+ */
+bool wa_proposal_exceptions(void);
 
 /* A value type byte (spec 5.3.4); "malformed value type" otherwise. */
 bool wa_read_valtype(WaReader *r, WaValType *out);

@@ -24,6 +24,8 @@ const char *wa_valtype_name(WaValType t) {
         return "funcref";
     case WA_VT_EXTERNREF:
         return "externref";
+    case WA_VT_EXNREF:
+        return "exnref";
     case WA_VT_X:
     case WA_VT_SPECIAL:
         break;

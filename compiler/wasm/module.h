@@ -27,13 +27,14 @@ typedef enum WaValType {
     WA_VT_V128 = 0x7B,
     WA_VT_FUNCREF = 0x70,
     WA_VT_EXTERNREF = 0x6F,
-    WA_VT_SPECIAL = 1, /* opcodes.def: the validator types this instruction itself */
+    WA_VT_EXNREF = 0x69, /* exception handling: a caught exception (catch_ref, throw_ref) */
+    WA_VT_SPECIAL = 1,   /* opcodes.def: the validator types this instruction itself */
 } WaValType;
 
 /* "i32", "funcref", ...; "?" for anything else. */
 const char *wa_valtype_name(WaValType t);
 static inline bool wa_valtype_is_ref(WaValType t) {
-    return t == WA_VT_FUNCREF || t == WA_VT_EXTERNREF;
+    return t == WA_VT_FUNCREF || t == WA_VT_EXTERNREF || t == WA_VT_EXNREF;
 }
 
 /* A byte string inside the input: a name or an opaque payload. Not NUL-terminated. */
@@ -73,6 +74,7 @@ typedef enum WaExternKind {
     WA_EXTERN_TABLE = 1,
     WA_EXTERN_MEMORY = 2,
     WA_EXTERN_GLOBAL = 3,
+    WA_EXTERN_TAG = 4, /* exception handling */
 } WaExternKind;
 
 /*
@@ -141,6 +143,18 @@ typedef struct WaGlobal {
     size_t offset;    /* file offset of the global type, for messages */
 } WaGlobal;
 
+/*
+ * An exception tag (exception-handling proposal, tag section id 13): its
+ * payload is the parameters of function type type_index, whose results
+ * must be empty.
+ */
+typedef struct WaTag {
+    uint32_t type_index;
+    bool imported;
+    uint32_t import_index;
+    size_t offset; /* file offset of the tag type, for messages */
+} WaTag;
+
 typedef enum WaSegmentMode {
     WA_SEGMENT_ACTIVE,
     WA_SEGMENT_PASSIVE,
@@ -195,6 +209,8 @@ typedef struct WaModule {
     uint32_t nmemories, nmemory_imports;
     WaGlobal *globals;
     uint32_t nglobals, nglobal_imports;
+    WaTag *tags; /* imported first, as the other index spaces */
+    uint32_t ntags, ntag_imports;
     WaExport *exports;
     uint32_t nexports;
     bool has_start;

@@ -52,7 +52,9 @@
 
 /* One entry of the control stack (the appendix's ctrl_frame). */
 typedef struct Frame {
-    WaOpcode op; /* BLOCK (also the function's frame), LOOP, IF, or ELSE once `else` is seen */
+    WaOpcode op; /* BLOCK (also the function's frame), LOOP, IF, or ELSE once `else` is seen;
+                    exception handling: TRY_TABLE, TRY (its body), CATCH or CATCH_ALL (a
+                    legacy try's handler, once `catch` or `catch_all` is seen) */
     const WaValType *params;
     const WaValType *results;
     uint32_t nparams, nresults;
@@ -228,6 +230,22 @@ static bool check_func_types(const ModCheck *mc) {
     return true;
 }
 
+/*
+ * Tags (exception handling): each names a function type, whose results must
+ * be empty (a tag types its payload only: "non-empty tag result type").
+ */
+static bool check_tags(const ModCheck *mc) {
+    const WaModule *m = mc->m;
+    for (uint32_t i = 0; i < m->ntags; i++) {
+        const WaTag *t = &m->tags[i];
+        if (t->type_index >= m->ntypes)
+            return wa_diag_error(mc->d, t->offset, "unknown type %u (tag %u)", t->type_index, i);
+        if (m->types[t->type_index].nresults != 0)
+            return wa_diag_error(mc->d, t->offset, "non-empty tag result type (tag %u)", i);
+    }
+    return true;
+}
+
 static bool check_tables_and_memories(const ModCheck *mc) {
     const WaModule *m = mc->m;
     WaDiag *d = mc->d;
@@ -344,7 +362,7 @@ static int compare_export_names(const void *a, const void *b) {
 static bool check_exports(const ModCheck *mc, WaArena *scratch) {
     const WaModule *m = mc->m;
     WaDiag *d = mc->d;
-    static const char *const kind_name[] = {"function", "table", "memory", "global"};
+    static const char *const kind_name[] = {"function", "table", "memory", "global", "tag"};
     for (uint32_t i = 0; i < m->nexports; i++) {
         const WaExport *e = &m->exports[i];
         uint32_t count = 0;
@@ -360,6 +378,9 @@ static bool check_exports(const ModCheck *mc, WaArena *scratch) {
             break;
         case WA_EXTERN_GLOBAL:
             count = m->nglobals;
+            break;
+        case WA_EXTERN_TAG:
+            count = m->ntags;
             break;
         }
         if (e->index >= count)
@@ -632,6 +653,8 @@ static bool check_plain_immediates(FuncCheck *fc, const WaInstr *in) {
     case WA_IMM_HEAPTYPE:
     case WA_IMM_TABLE_INIT:
     case WA_IMM_TABLE_COPY:
+    case WA_IMM_TAG:
+    case WA_IMM_TRY_TABLE:
         break;
     }
     /* These immediates only occur on SPECIAL rows; a fixed-signature row with one is a table bug.
@@ -791,6 +814,120 @@ static bool check_select(FuncCheck *fc) {
     return true;
 }
 
+/* ---- Exception handling ---- */
+
+/* The tag `index`, or "unknown tag". */
+static bool need_tag(FuncCheck *fc, uint32_t index, const WaFuncType **type) {
+    if (index >= fc->m->ntags)
+        return wa_diag_error(fc->d, fc->at, "unknown tag %u", index);
+    *type = &fc->m->types[fc->m->tags[index].type_index];
+    return true;
+}
+
+/*
+ * A catch clause of try_table: its label, resolved in the context outside
+ * the try_table (the proposal's rule checks the clauses in C, not in C
+ * extended by the try_table's own label), must take the values the clause
+ * delivers: the tag's payload (catch), the payload and an exnref
+ * (catch_ref), nothing (catch_all), an exnref (catch_all_ref).
+ */
+static bool check_catch_clause(FuncCheck *fc, const WaCatchClause *c) {
+    const WaFuncType *tt = NULL;
+    uint32_t npayload = 0;
+    if (c->kind == WA_CATCH || c->kind == WA_CATCH_REF) {
+        WA_TRY(need_tag(fc, c->tag, &tt));
+        npayload = tt->nparams;
+    }
+    bool ref = c->kind == WA_CATCH_REF || c->kind == WA_CATCH_ALL_REF;
+    const Frame *f = NULL;
+    WA_TRY(get_label(fc, c->label, &f));
+    uint32_t n;
+    const WaValType *ts = label_types(f, &n);
+    bool same = n == npayload + (ref ? 1u : 0u);
+    for (uint32_t i = 0; same && i < npayload; i++)
+        same = ts[i] == tt->params[i];
+    if (same && ref)
+        same = ts[n - 1] == WA_VT_EXNREF;
+    if (!same)
+        return wa_diag_error(
+            fc->d, fc->at, "type mismatch: catch clause's values do not match label %u", c->label);
+    return true;
+}
+
+/*
+ * The instructions of the exception-handling proposal: try_table, throw and
+ * throw_ref (the standard encoding) and the legacy try, catch, catch_all,
+ * delegate and rethrow, typed as the proposal's rules (and, for the legacy
+ * ones, the reference interpreter) say.
+ */
+static bool check_exception(FuncCheck *fc, const WaInstr *in) {
+    const WaFuncType *tt = NULL;
+    const Frame *f = NULL;
+    Frame fr;
+    switch (in->op) {
+    case WA_OP_TRY:
+        return check_block(fc, in);
+    case WA_OP_TRY_TABLE: {
+        const WaValType *params, *results;
+        uint32_t nparams, nresults;
+        WA_TRY(block_type(fc, &in->imm.try_table.block, &params, &nparams, &results, &nresults));
+        for (uint32_t i = 0; i < in->imm.try_table.ncatches; i++)
+            WA_TRY(check_catch_clause(fc, &in->imm.try_table.catches[i]));
+        WA_TRY(pop_vals(fc, params, nparams, NULL));
+        push_ctrl(fc, WA_OP_TRY_TABLE, params, nparams, results, nresults);
+        return true;
+    }
+    case WA_OP_CATCH:
+    case WA_OP_CATCH_ALL: {
+        /* Only after a try's body or one of its catches, never after catch_all. */
+        WaOpcode top = wa_vec_last(&fc->ctrls).op;
+        if (top != WA_OP_TRY && top != WA_OP_CATCH)
+            return wa_diag_error(fc->d, fc->at, "END opcode expected (%s without try)",
+                                 wa_op_name[in->op]);
+        if (in->op == WA_OP_CATCH)
+            WA_TRY(need_tag(fc, in->imm.index, &tt));
+        WA_TRY(pop_ctrl(fc, &fr));
+        /* The handler starts with the payload on the stack and ends as the try does. */
+        push_ctrl(fc, in->op, tt ? tt->params : NULL, tt ? tt->nparams : 0, fr.results,
+                  fr.nresults);
+        return true;
+    }
+    case WA_OP_DELEGATE:
+        if (wa_vec_last(&fc->ctrls).op != WA_OP_TRY)
+            return wa_diag_error(fc->d, fc->at, "END opcode expected (delegate without try)");
+        /*
+         * The label counts from the frame around the try, so it is label
+         * index + 1 while the try's frame is still there.
+         */
+        if (in->imm.index >= fc->ctrls.len - 1)
+            return wa_diag_error(fc->d, fc->at, "unknown label %u", in->imm.index);
+        WA_TRY(pop_ctrl(fc, &fr));
+        push_vals(fc, fr.results, fr.nresults);
+        return true;
+    case WA_OP_THROW:
+        WA_TRY(need_tag(fc, in->imm.index, &tt));
+        WA_TRY(pop_vals(fc, tt->params, tt->nparams, NULL));
+        set_unreachable(fc);
+        return true;
+    case WA_OP_THROW_REF:
+        WA_TRY(pop_expect(fc, WA_VT_EXNREF, NULL));
+        set_unreachable(fc);
+        return true;
+    case WA_OP_RETHROW:
+        /* Only the exception a handler around it caught can be rethrown. */
+        if (in->imm.index >= fc->ctrls.len)
+            return wa_diag_error(fc->d, fc->at, "invalid rethrow label %u", in->imm.index);
+        f = &fc->ctrls.data[fc->ctrls.len - 1 - in->imm.index];
+        if (f->op != WA_OP_CATCH && f->op != WA_OP_CATCH_ALL)
+            return wa_diag_error(fc->d, fc->at, "invalid rethrow label %u", in->imm.index);
+        set_unreachable(fc);
+        return true;
+    default:
+        break;
+    }
+    WA_UNREACHABLE();
+}
+
 /* Instructions whose typing the validator does itself (T1 = SPECIAL in opcodes.def). */
 static bool check_special(FuncCheck *fc, const WaInstr *in) {
     const WaModule *m = fc->m;
@@ -799,6 +936,8 @@ static bool check_special(FuncCheck *fc, const WaInstr *in) {
     const Frame *f = NULL;
     uint32_t n;
     const WaValType *ts;
+    if (wa_op_class[in->op] == WA_CLASS_EXCEPTION)
+        return check_exception(fc, in);
     switch (in->op) {
     case WA_OP_UNREACHABLE:
         set_unreachable(fc);
@@ -1116,7 +1255,7 @@ bool wa_validate_module(const WaModule *m, WaDiag *d) {
      * Module-level checks first, in the order of the spec's module rule; the
      * constant expressions and exports fill in C.refs before bodies use it.
      */
-    bool ok = check_func_types(&mc) && check_tables_and_memories(&mc) &&
+    bool ok = check_func_types(&mc) && check_tables_and_memories(&mc) && check_tags(&mc) &&
               check_globals(&mc, &scratch) && check_elems(&mc, &scratch) &&
               check_datas(&mc, &scratch) && check_start(&mc) && check_exports(&mc, &scratch) &&
               check_bodies(&fc);

@@ -33,8 +33,11 @@ static void teardown(void) {
 
 TestSuite(embed, .init = setup, .fini = teardown);
 
-/* Compiles WebAssembly text to a loaded module; fails the test if any step fails. */
-static const wa_rt_module_t *load_wat(const char *wat) {
+/*
+ * Compiles WebAssembly text to a loaded module, wat2wasm given `flags`;
+ * fails the test if any step fails.
+ */
+static const wa_rt_module_t *load_wat_with(const char *wat, const char *flags) {
     char wat_path[128], wasm_path[128], so_path[128], cmd[512];
     int n = nmodules++;
     snprintf(wat_path, sizeof wat_path, "%s/m%d.wat", tmpdir, n);
@@ -44,7 +47,7 @@ static const wa_rt_module_t *load_wat(const char *wat) {
     cr_assert_not_null(f);
     fputs(wat, f);
     fclose(f);
-    snprintf(cmd, sizeof cmd, "wat2wasm '%s' -o '%s'", wat_path, wasm_path);
+    snprintf(cmd, sizeof cmd, "wat2wasm %s '%s' -o '%s'", flags, wat_path, wasm_path);
     cr_assert_eq(system(cmd), 0, "wat2wasm failed on:\n%s", wat);
     WaCompileOptions o = {.input = wasm_path,
                           .features = wa_features_default(),
@@ -59,6 +62,10 @@ static const wa_rt_module_t *load_wat(const char *wat) {
     wa_rt_loaded_t *lib = wa_rt_load(so_path, why, sizeof why);
     cr_assert_not_null(lib, "load failed: %s", why);
     return wa_rt_loaded_module(lib);
+}
+
+static const wa_rt_module_t *load_wat(const char *wat) {
+    return load_wat_with(wat, "");
 }
 
 static wa_rt_instance_t *instantiate(const wa_rt_module_t *m, const wa_rt_extern_t *imports,
@@ -597,4 +604,151 @@ Test(embed, huge_frames_cannot_step_over_the_stack_guard) {
     pthread_join(thread, &kind);
     cr_assert_eq((uintptr_t)kind, WA_RT_TRAP_STACK_EXHAUSTED);
     wa_rt_instance_free(inst);
+}
+
+/* ---- Exceptions across host calls (exception handling) ---- */
+
+static wa_rt_func_t *exn_inner; /* the export "inner", which throws */
+static wa_rt_tag_t *exn_tag;    /* the export "e" */
+static int exn_relayed;
+
+/* Host function: calls wasm that throws, checks what came back, throws it on into its caller. */
+static void host_relay(void *env, wa_rt_value_t *values) {
+    (void)env;
+    int32_t x = values[0].i32;
+    cr_assert_eq(wa_rt_call(exn_inner, values), WA_RT_TRAP_EXCEPTION);
+    wa_rt_exception_t *exn = wa_rt_last_trap()->exception;
+    cr_assert_not_null(exn);
+    cr_assert_eq(exn->tag, exn_tag, "the exception carries the exporter's tag object");
+    cr_assert_eq(exn->nvalues, 1);
+    cr_assert_eq(exn->values[0].i32, x + 1);
+    exn_relayed++;
+    wa_rt_throw(exn);
+}
+
+/* Host function: throws a new exception of tag "e" with payload 3x. */
+static void host_raise(void *env, wa_rt_value_t *values) {
+    (void)env;
+    wa_rt_exception_t *exn = wa_rt_exception_new(exn_tag);
+    exn->values[0].i32 = values[0].i32 * 3;
+    wa_rt_throw(exn);
+}
+
+Test(embed, exceptions_cross_host_calls) {
+    const wa_rt_module_t *m = load_wat_with(
+        "(module (import \"host\" \"relay\" (func $relay (param i32) (result i32)))"
+        " (import \"host\" \"raise\" (func $raise (param i32)))"
+        " (tag $e (export \"e\") (param i32))"
+        " (func (export \"inner\") (param i32) (result i32)"
+        "  (throw $e (i32.add (local.get 0) (i32.const 1))))"
+        /* wasm -> host -> wasm that throws; the host throws it on; caught here: 2 (x + 1) */
+        " (func (export \"outer\") (param i32) (result i32)"
+        "  (try (result i32) (do (call $relay (local.get 0)))"
+        "   (catch $e (i32.mul (i32.const 2)))))"
+        /* a host function throws a new exception, caught here: 3x */
+        " (func (export \"outer_raise\") (param i32) (result i32)"
+        "  (try (result i32) (do (call $raise (local.get 0)) (i32.const -1)) (catch $e)))"
+        " (func (export \"uncaught\") (param i32) (call $raise (local.get 0))))",
+        "--enable-exceptions");
+    uint8_t relay_types[] = {WA_RT_I32, WA_RT_I32};
+    wa_rt_functype_t relay_type = {1, 1, relay_types};
+    wa_rt_functype_t raise_type = {1, 0, relay_types};
+    wa_rt_func_t *relay = wa_rt_host_func_new(&relay_type, host_relay, NULL);
+    wa_rt_func_t *raise = wa_rt_host_func_new(&raise_type, host_raise, NULL);
+    wa_rt_extern_t imps[2] = {{.kind = WA_RT_EXTERN_FUNC, .func = relay},
+                              {.kind = WA_RT_EXTERN_FUNC, .func = raise}};
+    wa_rt_instance_t *inst = instantiate(m, imps, 2);
+    wa_rt_extern_t tag;
+    cr_assert(wa_rt_instance_export_any(inst, "e", 1, &tag));
+    cr_assert_eq(tag.kind, WA_RT_EXTERN_TAG);
+    exn_tag = tag.tag;
+    cr_assert_eq(wa_rt_tag_type(exn_tag)->nparams, 1);
+    exn_inner = func(inst, "inner");
+
+    for (int32_t x = 0; x < 100; x++) {
+        wa_rt_value_t v[1] = {{.i32 = x}};
+        cr_assert_eq(wa_rt_call(func(inst, "outer"), v), WA_RT_TRAP_NONE);
+        cr_assert_eq(v[0].i32, 2 * (x + 1));
+        v[0].i32 = x;
+        cr_assert_eq(wa_rt_call(func(inst, "outer_raise"), v), WA_RT_TRAP_NONE);
+        cr_assert_eq(v[0].i32, 3 * x);
+    }
+    cr_assert_eq(exn_relayed, 100);
+
+    /* Uncaught: the call ends with the exception, which the host then holds and drops. */
+    wa_rt_value_t v[1] = {{.i32 = 5}};
+    cr_assert_eq(wa_rt_call(func(inst, "uncaught"), v), WA_RT_TRAP_EXCEPTION);
+    wa_rt_exception_t *exn = wa_rt_last_trap()->exception;
+    cr_assert_eq(exn->tag, exn_tag);
+    cr_assert_eq(exn->values[0].i32, 15);
+    char line[256];
+    wa_rt_trap_format(wa_rt_last_trap(), line, sizeof line);
+    cr_assert(strncmp(line, "wasm trap: uncaught exception with tag \"e\"", 42) == 0, "%s", line);
+    wa_rt_exception_release(exn);
+    /* The instance works on after it. */
+    v[0].i32 = 1;
+    cr_assert_eq(wa_rt_call(func(inst, "outer_raise"), v), WA_RT_TRAP_NONE);
+    cr_assert_eq(v[0].i32, 3);
+
+    /* A host tag, imported: what wasm throws with it carries the host's object. */
+    const wa_rt_module_t *m2 = load_wat_with("(module (import \"host\" \"t\" (tag $t (param i32)))"
+                                             " (func (export \"f\") (throw $t (i32.const 9))))",
+                                             "--enable-exceptions");
+    wa_rt_tag_t *host_tag = wa_rt_tag_new(&raise_type);
+    cr_assert_not_null(host_tag);
+    wa_rt_extern_t timp = {.kind = WA_RT_EXTERN_TAG, .tag = host_tag};
+    wa_rt_instance_t *inst2 = instantiate(m2, &timp, 1);
+    cr_assert_eq(wa_rt_call(func(inst2, "f"), v), WA_RT_TRAP_EXCEPTION);
+    cr_assert_eq(wa_rt_last_trap()->exception->tag, host_tag);
+    cr_assert_eq(wa_rt_last_trap()->exception->values[0].i32, 9);
+    wa_rt_exception_release(wa_rt_last_trap()->exception);
+    /* A tag of another type does not link. */
+    wa_rt_tag_t *other = wa_rt_tag_new(&(wa_rt_functype_t){0, 0, NULL});
+    wa_rt_extern_t bad = {.kind = WA_RT_EXTERN_TAG, .tag = other};
+    wa_rt_error_t err;
+    cr_assert_null(wa_rt_instantiate(m2, &bad, 1, NULL, &err));
+    cr_assert(strncmp(err.message, "incompatible import type", 24) == 0, "%s", err.message);
+    wa_rt_instance_free(inst2);
+    wa_rt_tag_free(other);
+    wa_rt_tag_free(host_tag);
+    wa_rt_instance_free(inst);
+    wa_rt_host_func_free(relay);
+    wa_rt_host_func_free(raise);
+}
+
+/*
+ * An exception unwinds through the frames of a module that does not use
+ * exception handling: T throws, B (no tags, no try) calls T, A catches
+ * what its call of B threw.
+ */
+Test(embed, exceptions_unwind_through_modules_without_exception_handling) {
+    const wa_rt_module_t *t =
+        load_wat_with("(module (tag $e (export \"e\") (param i32))"
+                      " (func (export \"thrower\") (param i32) (throw $e (local.get 0))))",
+                      "--enable-exceptions");
+    const wa_rt_module_t *b = load_wat("(module (import \"t\" \"thrower\" (func $f (param i32)))"
+                                       " (func (export \"mid\") (param i32) (call $f (local.get 0))"
+                                       "  (call $f (local.get 0))))");
+    const wa_rt_module_t *a =
+        load_wat_with("(module (import \"t\" \"e\" (tag $e (param i32)))"
+                      " (import \"b\" \"mid\" (func $mid (param i32)))"
+                      " (func (export \"run\") (param i32) (result i32)"
+                      "  (try (result i32) (do (call $mid (local.get 0)) (i32.const -1))"
+                      "   (catch $e (i32.const 1) (i32.add)))))",
+                      "--enable-exceptions");
+    wa_rt_instance_t *ti = instantiate(t, NULL, 0);
+    wa_rt_extern_t thrower, tag;
+    cr_assert(wa_rt_instance_export_any(ti, "thrower", 7, &thrower));
+    cr_assert(wa_rt_instance_export_any(ti, "e", 1, &tag));
+    wa_rt_instance_t *bi = instantiate(b, &thrower, 1);
+    wa_rt_extern_t mid;
+    cr_assert(wa_rt_instance_export_any(bi, "mid", 3, &mid));
+    wa_rt_extern_t imps[2] = {tag, mid};
+    wa_rt_instance_t *ai = instantiate(a, imps, 2);
+    wa_rt_value_t v[1] = {{.i32 = 41}};
+    cr_assert_eq(wa_rt_call(func(ai, "run"), v), WA_RT_TRAP_NONE);
+    cr_assert_eq(v[0].i32, 42);
+    wa_rt_instance_free(ai);
+    wa_rt_instance_free(bi);
+    wa_rt_instance_free(ti);
 }

@@ -132,8 +132,19 @@ Test(decode, rejects_bad_version) {
 Test(decode, rejects_malformed_section_id) {
     Buf b;
     header(&b);
-    PUT(&b, 0x0d, 0x00);
+    PUT(&b, 0x0e, 0x00);
     decode_fails(&b, "malformed section id", 8);
+}
+
+/* Without exception handling the tag section (id 13) is Wasm 2.0's unknown id, named. */
+Test(decode, rejects_tag_section_without_exceptions) {
+    Buf b;
+    header(&b);
+    PUT(&b, 0x0d, 0x00);
+    decode_fails(&b,
+                 "malformed section id 13: the tag section needs the exceptions feature "
+                 "(--enable-exceptions)",
+                 8);
 }
 
 Test(decode, rejects_section_size_past_end) {
@@ -326,8 +337,14 @@ Test(decode, imports_of_every_kind) {
 Test(decode, rejects_malformed_import_kind) {
     Buf b;
     header(&b);
-    SEC(&b, 2, 0x01, 0x00, 0x00, 0x04);
+    SEC(&b, 2, 0x01, 0x00, 0x00, 0x05);
     decode_fails(&b, "malformed import kind", 13);
+    header(&b);
+    SEC(&b, 2, 0x01, 0x00, 0x00, 0x04, 0x00, 0x00);
+    decode_fails(&b,
+                 "malformed import kind: a tag import needs the exceptions feature "
+                 "(--enable-exceptions)",
+                 13);
 }
 
 Test(decode, rejects_malformed_mutability) {
@@ -523,8 +540,39 @@ Test(decode, exports_and_start) {
 Test(decode, rejects_malformed_export_kind) {
     Buf b;
     header(&b);
-    SEC(&b, 7, 0x01, 0x00, 0x04, 0x00);
+    SEC(&b, 7, 0x01, 0x00, 0x05, 0x00);
     decode_fails(&b, "malformed export kind", 12);
+}
+
+/*
+ * Exception handling, with the proposal on (this file's other tests run
+ * without it, wasm2_encodings.h): the tag section sits between memory and
+ * global, tags are imported and exported with kind 4, a tag's attribute
+ * byte must be 0.
+ */
+Test(decode, exception_tags) {
+    wa_set_decoding_features(wa_features_default());
+    Buf b;
+    header(&b);
+    SEC(&b, 1, 0x01, 0x60, 0x01, 0x7f, 0x00);                 /* type 0: [i32] -> [] */
+    SEC(&b, 2, 0x01, 0x01, 'm', 0x01, 't', 0x04, 0x00, 0x00); /* import m.t: tag of type 0 */
+    SEC(&b, 13, 0x02, 0x00, 0x00, 0x00, 0x00);                /* two tags of type 0 */
+    SEC(&b, 7, 0x01, 0x01, 'e', 0x04, 0x02);                  /* export "e": tag 2 */
+    decode_ok(&b);
+    cr_assert_eq(m.ntags, 3);
+    cr_assert_eq(m.ntag_imports, 1);
+    cr_assert(m.tags[0].imported);
+    cr_assert_not(m.tags[2].imported);
+    cr_assert_eq(m.exports[0].kind, WA_EXTERN_TAG);
+    cr_assert_eq(m.exports[0].index, 2);
+    /* Out of order: the tag section comes before the global section. */
+    header(&b);
+    SEC(&b, 6, 0x00);
+    SEC(&b, 13, 0x00);
+    decode_fails(&b, "unexpected content after last section", 11);
+    header(&b);
+    SEC(&b, 13, 0x01, 0x01, 0x00);
+    decode_fails(&b, "malformed tag attribute", 11);
 }
 
 /* ---- element segments: all eight encodings ---- */
@@ -777,8 +825,13 @@ static size_t minimal_immediates(WaImmKind imm, uint8_t *out) {
     case WA_IMM_ELEM:
     case WA_IMM_LANE:
     case WA_IMM_FENCE:
+    case WA_IMM_TAG:
         out[0] = 0;
         return 1;
+    case WA_IMM_TRY_TABLE: /* empty block type, no catch clauses */
+        out[0] = 0x40;
+        out[1] = 0;
+        return 2;
     case WA_IMM_BR_TABLE:
     case WA_IMM_CALL_INDIRECT:
     case WA_IMM_MEMARG:
@@ -911,11 +964,14 @@ Test(instr, lane_shapes_match_names) {
 /* The NEST column: block and loop open, if opens with arms, else and end; nothing else nests. */
 Test(instr, nesting) {
     for (int op = 0; op < WA_OP_COUNT; op++) {
-        WaNesting want = op == WA_OP_BLOCK || op == WA_OP_LOOP ? WA_NEST_OPEN
-                         : op == WA_OP_IF                      ? WA_NEST_OPEN_ARMS
-                         : op == WA_OP_ELSE                    ? WA_NEST_ELSE
-                         : op == WA_OP_END                     ? WA_NEST_CLOSE
-                                                               : WA_NEST__;
+        WaNesting want =
+            op == WA_OP_BLOCK || op == WA_OP_LOOP || op == WA_OP_TRY || op == WA_OP_TRY_TABLE
+                ? WA_NEST_OPEN
+            : op == WA_OP_IF                             ? WA_NEST_OPEN_ARMS
+            : op == WA_OP_ELSE                           ? WA_NEST_ELSE
+            : op == WA_OP_END || op == WA_OP_DELEGATE    ? WA_NEST_CLOSE
+            : op == WA_OP_CATCH || op == WA_OP_CATCH_ALL ? WA_NEST_CATCH
+                                                         : WA_NEST__;
         cr_assert_eq(wa_op_nest[op], want, "%s nests as %d", wa_op_name[op], wa_op_nest[op]);
     }
 }
@@ -941,7 +997,7 @@ Test(instr, constant_instructions) {
 }
 
 Test(instr, rejects_illegal_opcodes) {
-    READ_FAILS("illegal opcode 06", 0, 0x06);
+    READ_FAILS("illegal opcode 27", 0, 0x27);
     READ_FAILS("illegal opcode ff", 0, 0xff);
     READ_FAILS("illegal opcode fc 12", 0, 0xfc, 0x12);
     READ_FAILS("illegal opcode fd 9a", 0, 0xfd, 0x9a, 0x01);  /* unassigned SIMD gap */
@@ -1133,4 +1189,28 @@ Test(decode, threads_shared_memories) {
     cr_assert_eq(in.imm.memarg.offset, 8);
     in = READ1(0xfe, 0x03, 0x00);
     cr_assert_eq(in.op, WA_OP_ATOMIC_FENCE);
+}
+
+/* try_table's catch clauses (exception handling): kind, tag for the first two, label. */
+Test(instr, try_table_immediates) {
+    wa_set_decoding_features(wa_features_default());
+    WaInstr in =
+        READ1(0x1f, 0x40, 0x04, 0x00, 0x01, 0x02, 0x01, 0x03, 0x04, 0x02, 0x05, 0x03, 0x06);
+    cr_assert_eq(in.op, WA_OP_TRY_TABLE);
+    cr_assert_eq(in.imm.try_table.block.kind, WA_BLOCK_EMPTY);
+    cr_assert_eq(in.imm.try_table.ncatches, 4);
+    cr_assert_eq(in.imm.try_table.catches[0].kind, WA_CATCH);
+    cr_assert_eq(in.imm.try_table.catches[0].tag, 1);
+    cr_assert_eq(in.imm.try_table.catches[0].label, 2);
+    cr_assert_eq(in.imm.try_table.catches[1].kind, WA_CATCH_REF);
+    cr_assert_eq(in.imm.try_table.catches[1].tag, 3);
+    cr_assert_eq(in.imm.try_table.catches[1].label, 4);
+    cr_assert_eq(in.imm.try_table.catches[2].kind, WA_CATCH_ALL);
+    cr_assert_eq(in.imm.try_table.catches[2].label, 5);
+    cr_assert_eq(in.imm.try_table.catches[3].kind, WA_CATCH_ALL_REF);
+    cr_assert_eq(in.imm.try_table.catches[3].label, 6);
+    READ_FAILS("malformed catch clause", 3, 0x1f, 0x40, 0x01, 0x04, 0x00);
+    /* exnref is a value type, and exn a heap type, with the proposal. */
+    in = READ1(0xd0, 0x69);
+    cr_assert_eq(in.imm.index, WA_VT_EXNREF);
 }

@@ -104,10 +104,12 @@ Test(features, the_table) {
         WA_FEATURE_SIGN_EXT,        WA_FEATURE_SAT_FLOAT_TO_INT, WA_FEATURE_MULTI_VALUE,
         WA_FEATURE_BULK_MEMORY,     WA_FEATURE_REFERENCE_TYPES,  WA_FEATURE_SIMD,
         WA_FEATURE_MUTABLE_GLOBALS, WA_FEATURE_TAIL_CALL,        WA_FEATURE_EXTENDED_CONST,
-        WA_FEATURE_MULTI_MEMORY,    WA_FEATURE_MEMORY64,         WA_FEATURE_THREADS};
+        WA_FEATURE_MULTI_MEMORY,    WA_FEATURE_MEMORY64,         WA_FEATURE_THREADS,
+        WA_FEATURE_EXCEPTIONS};
     for (size_t i = 0; i < sizeof on / sizeof *on; i++)
         cr_assert(def & WA_FEATURE_BIT(on[i]), "%s is off by default", wa_feature_name(on[i]));
-    static const WaFeature missing[] = {WA_FEATURE_EXCEPTIONS};
+    static const WaFeature missing[] = {WA_FEATURE_RELAXED_SIMD, WA_FEATURE_FUNCTION_REFERENCES,
+                                        WA_FEATURE_GC};
     for (size_t i = 0; i < sizeof missing / sizeof *missing; i++) {
         cr_assert_not(wa_feature_implemented(missing[i]));
         cr_assert_not(wa_features_all() & WA_FEATURE_BIT(missing[i]));
@@ -138,9 +140,8 @@ Test(features, flags) {
                  WA_FEATURE_ARG_ERROR);
     cr_assert_str_eq(why, "unknown feature 'tail-calls' in --enable-tail-calls (see --help for "
                           "the features)");
-    cr_assert_eq(wa_features_parse_arg(&set, "--enable-exceptions", why, sizeof why),
-                 WA_FEATURE_ARG_ERROR);
-    cr_assert_str_eq(why, "wasmaot does not support exceptions yet (exception handling)");
+    cr_assert_eq(wa_features_parse_arg(&set, "--enable-gc", why, sizeof why), WA_FEATURE_ARG_ERROR);
+    cr_assert_str_eq(why, "wasmaot does not support gc yet (garbage-collected structs and arrays)");
     cr_assert_eq(wa_features_parse_arg(&set, "--emit=obj", why, sizeof why), WA_FEATURE_ARG_NONE);
     cr_assert_eq(set, wa_features_all());
 }
@@ -237,6 +238,8 @@ Test(features, mutable_globals) {
 }
 
 Test(features, tail_call) {
+    gate(WA_FEATURE_EXCEPTIONS, "(module (tag) (func (throw 0)))", "throw");
+    gate(WA_FEATURE_EXCEPTIONS, "(module (func (try (do) (catch_all))))", "try");
     gate(WA_FEATURE_TAIL_CALL, "(module (func $f (return_call $f)))", "return_call");
     gate(WA_FEATURE_TAIL_CALL,
          "(module (type $t (func)) (table 1 funcref) "
@@ -273,11 +276,11 @@ Test(features, the_command) {
                           "feature (--enable-tail-call)\n");
     free(err);
     cr_assert_eq(sh("cd %s && '%s' m.wasm -o m.o --emit=obj", dir, WA_WASMAOT), 0);
-    cr_assert_eq(sh("cd %s && '%s' m.wasm -o m --enable-exceptions 2> err.txt", dir, WA_WASMAOT),
+    cr_assert_eq(sh("cd %s && '%s' m.wasm -o m --enable-relaxed-simd 2> err.txt", dir, WA_WASMAOT),
                  2);
     err = slurp(path, NULL);
-    cr_assert_str_eq(err, "wasmaot: wasmaot does not support exceptions yet (exception "
-                          "handling) (see wasmaot --help)\n");
+    cr_assert_str_eq(err, "wasmaot: wasmaot does not support relaxed-simd yet (relaxed SIMD "
+                          "(relaxed_madd, relaxed_swizzle, ...)) (see wasmaot --help)\n");
     free(err);
     cr_assert_eq(sh("cd %s && '%s' m.wasm -o m --enable-foo 2> err.txt", dir, WA_WASMAOT), 2);
     err = slurp(path, NULL);
@@ -315,11 +318,10 @@ Test(features, the_spec_runner) {
     out = slurp(path, NULL);
     cr_assert_not_null(strstr(out, "wast2json failed"), "%s", out);
     free(out);
-    cr_assert_eq(sh("cd %s && '%s' --enable-exceptions t.wast 2> out.txt", dir, WA_WASMAOT_SPEC),
-                 2);
+    cr_assert_eq(sh("cd %s && '%s' --enable-gc t.wast 2> out.txt", dir, WA_WASMAOT_SPEC), 2);
     out = slurp(path, NULL);
-    cr_assert_str_eq(out, "wasmaot-spec: wasmaot does not support exceptions yet (exception "
-                          "handling)\n");
+    cr_assert_str_eq(out, "wasmaot-spec: wasmaot does not support gc yet (garbage-collected "
+                          "structs and arrays)\n");
     free(out);
     cr_assert_eq(sh("cd %s && '%s' --help > out.txt", dir, WA_WASMAOT_SPEC), 0);
     out = slurp(path, NULL);

@@ -136,6 +136,17 @@ static bool message_matches(const char *ours, const char *expected) {
             prefix_of(ours, renamed_messages[i][1]))
             return true;
     }
+    /*
+     * Newer reference interpreters (the exception-handling proposal's
+     * suite) follow "type mismatch:" with their own rendering of the types
+     * ("instruction requires [i32] but stack has []"); wasmaot words the
+     * detail its own way, so the kind of error is what is compared, as the
+     * Wasm 2.0 suite's plain "type mismatch" compares it.
+     */
+    static const char mismatch[] = "type mismatch:";
+    if (strncmp(expected, mismatch, sizeof mismatch - 1) == 0 &&
+        strncmp(ours, mismatch, sizeof mismatch - 1) == 0)
+        return true;
     /* The reference's "uninitialized element N": our message, a space, digits. */
     size_t k = strlen(ours);
     if (strncmp(expected, ours, k) != 0 || expected[k] != ' ' || expected[k + 1] == '\0')
@@ -444,6 +455,29 @@ static void cmd_assert_trap(Runner *r, const SpecCommand *c) {
     free(res.values);
 }
 
+/*
+ * assert_exception (exception handling): the action must end with an
+ * exception no wasm handler caught, which the runner then drops.
+ */
+static void cmd_assert_exception(Runner *r, const SpecCommand *c) {
+    char act[300];
+    describe_action(&c->action, act, sizeof act);
+    ActionResult res;
+    run_action(r, &c->action, &res);
+    if (res.outcome != PASS)
+        report(r, c, res.outcome, "%s: %s", act, res.message);
+    else if (res.trap == WA_RT_TRAP_NONE)
+        report(r, c, FAIL, "%s: expected an exception, returned normally", act);
+    else if (res.trap != WA_RT_TRAP_EXCEPTION)
+        report(r, c, FAIL, "%s: expected an exception, trapped: %s", act,
+               wa_rt_trap_message(res.trap));
+    else
+        pass(r);
+    if (res.trap == WA_RT_TRAP_EXCEPTION)
+        wa_rt_exception_release(wa_rt_last_trap()->exception);
+    free(res.values);
+}
+
 /* assert_invalid and binary assert_malformed: decoding or validation must fail as expected. */
 static void cmd_assert_rejected(Runner *r, const SpecCommand *c) {
     const char *what = c->kind == SPEC_CMD_ASSERT_INVALID ? "invalid" : "malformed";
@@ -488,7 +522,8 @@ static void run_command(Runner *r, const SpecCommand *c) {
                                             "assert_invalid",
                                             "assert_malformed",
                                             "assert_unlinkable",
-                                            "assert_uninstantiable"};
+                                            "assert_uninstantiable",
+                                            "assert_exception"};
         char what[300] = "", buf[200];
         if (c->action.field.data != NULL)
             describe_action(&c->action, what, sizeof what);
@@ -550,6 +585,9 @@ static void run_command(Runner *r, const SpecCommand *c) {
     case SPEC_CMD_ASSERT_UNLINKABLE:
     case SPEC_CMD_ASSERT_UNINSTANTIABLE:
         cmd_assert_instantiation(r, c);
+        break;
+    case SPEC_CMD_ASSERT_EXCEPTION:
+        cmd_assert_exception(r, c);
         break;
     }
 }

@@ -22,7 +22,8 @@ static void usage(FILE *out) {
     fprintf(out,
             "usage: wasmaot-spec [options] FILE.wast...\n"
             "Runs WebAssembly spec test scripts: converts each with wast2json, compiles\n"
-            "every module with wasmaot, and executes every command.\n"
+            "every module with wasmaot, and executes every command. A FILE.json in\n"
+            "wast2json's output format (its module files beside it) is run as it is.\n"
             "  -v          print each command as it runs\n"
             "  --line N    run only the command at line N (of a single file), after the\n"
             "              commands before it that build its state\n"

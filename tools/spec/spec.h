@@ -99,6 +99,7 @@ typedef enum SpecCmdKind {
     SPEC_CMD_ASSERT_MALFORMED,
     SPEC_CMD_ASSERT_UNLINKABLE,
     SPEC_CMD_ASSERT_UNINSTANTIABLE,
+    SPEC_CMD_ASSERT_EXCEPTION, /* exception handling: the action throws, uncaught */
 } SpecCmdKind;
 
 /* A byte string from the JSON (names may hold NUL bytes). Borrowed from the JSON tree. */

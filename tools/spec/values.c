@@ -49,14 +49,16 @@ const char *spec_values_type_name(uint8_t type) {
         return "funcref";
     case WA_RT_EXTERNREF:
         return "externref";
+    case WA_RT_EXNREF:
+        return "exnref";
     default:
         return "?";
     }
 }
 
 static bool type_from_name(const char *name, uint8_t *type) {
-    static const uint8_t codes[] = {WA_RT_I32,  WA_RT_I64,     WA_RT_F32,      WA_RT_F64,
-                                    WA_RT_V128, WA_RT_FUNCREF, WA_RT_EXTERNREF};
+    static const uint8_t codes[] = {WA_RT_I32,  WA_RT_I64,     WA_RT_F32,       WA_RT_F64,
+                                    WA_RT_V128, WA_RT_FUNCREF, WA_RT_EXTERNREF, WA_RT_EXNREF};
     for (size_t i = 0; i < sizeof codes; i++) {
         if (strcmp(name, spec_values_type_name(codes[i])) == 0) {
             *type = codes[i];
