@@ -52,6 +52,7 @@
 #include "../wa_escape.h"
 #include "../wa_grants.h"
 #include "../wa_rt_api.h"
+#include "ending.h"
 #include "threads.h"
 
 #include <errno.h>
@@ -59,8 +60,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Exit status of a program that trapped: 128 + SIGABRT, as if it had aborted. */
-#define TRAP_EXIT_STATUS 134
 /* Exit status when the program cannot start (bad imports, no memory). */
 #define STARTUP_EXIT_STATUS 1
 
@@ -114,15 +113,8 @@ static _Noreturn void startup_error(const char *fmt, const char *detail) {
 static _Noreturn void finish(wa_rt_trap_t kind, const wa_rt_trap_info_t *info) {
     if (wa_start_threads_spawned())
         wa_start_threads_end(kind, info);
-    int status = 0;
-    char line[512] = "";
-    if (kind == WA_RT_TRAP_EXIT) {
-        status = info->exit_code;
-    } else if (kind != WA_RT_TRAP_NONE) {
-        /* Format while the instance lives: its module names the function. */
-        wa_rt_trap_format(info, line, sizeof line);
-        status = TRAP_EXIT_STATUS;
-    }
+    char line[512];
+    int status = wa_start_exit_status(kind, info, line, sizeof line);
     release_program();
     fflush(stdout);
     if (line[0] != '\0')

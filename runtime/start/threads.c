@@ -32,6 +32,8 @@
  */
 #include "threads.h"
 
+#include "ending.h"
+
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdatomic.h>
@@ -41,8 +43,6 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-/* Exit status of a program that trapped: 128 + SIGABRT, as if it had aborted. */
-#define TRAP_EXIT_STATUS 134
 /* The largest thread id wasi-threads allows (ids are positive, 29 bits). */
 #define MAX_TID 0x1FFFFFFF
 /* Each thread's stack: the main thread's RLIMIT_STACK, within these bounds. */
@@ -73,14 +73,8 @@ typedef struct start_call {
 
 _Noreturn void wa_start_threads_end(wa_rt_trap_t kind, const wa_rt_trap_info_t *info) {
     pthread_mutex_lock(&ending); /* never unlocked: the process ends here */
-    int status = 0;
-    char line[512] = "";
-    if (kind == WA_RT_TRAP_EXIT) {
-        status = info->exit_code;
-    } else if (kind != WA_RT_TRAP_NONE) {
-        wa_rt_trap_format(info, line, sizeof line);
-        status = TRAP_EXIT_STATUS;
-    }
+    char line[512];
+    int status = wa_start_exit_status(kind, info, line, sizeof line);
     fflush(stdout);
     if (line[0] != '\0')
         fprintf(stderr, "%s\n", line);
