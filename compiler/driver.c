@@ -152,7 +152,7 @@ static bool read_input(Compile *c) {
 }
 
 static bool decode(Compile *c) {
-    c->decoded = wa_decode_module(c->bytes, c->size, c->o->input, &c->m, c->d);
+    c->decoded = wa_decode_module(c->bytes, c->size, c->o->input, c->o->features, &c->m, c->d);
     return c->decoded;
 }
 
@@ -332,8 +332,6 @@ static bool finish(Compile *c, bool ok) {
 
 bool wa_driver_compile(const WaCompileOptions *o, WaDiag *d) {
     Compile c = {.o = o, .d = d};
-    /* multi-memory and memory64 change how the module is encoded (wasm/instr.h). */
-    wa_set_decoding_features(o->features);
     wa_arena_init(&c.arena);
     bool ok = read_input(&c) && decode(&c) && check_features(&c) && validate(&c) &&
               check_imports(&c) && make_record(&c) && partition(&c) && name_outputs(&c) &&

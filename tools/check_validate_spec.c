@@ -66,7 +66,7 @@ static bool check_one(const char *kind, const char *path, const char *text) {
     WaModule m;
     char msg[1024];
     bool ok = false;
-    bool decoded = wa_decode_module(bytes, size, path, &m, &d);
+    bool decoded = wa_decode_module(bytes, size, path, wa_features_default(), &m, &d);
     if (strcmp(kind, "malformed") == 0) {
         bool failed = !decoded || !wa_validate_module(&m, &d);
         ok = failed && strncmp(d.message, text, strlen(text)) == 0;

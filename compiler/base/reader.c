@@ -16,6 +16,7 @@ void wa_reader_init(WaReader *r, const uint8_t *bytes, size_t size, WaDiag *d) {
     r->end = bytes + size;
     r->d = d;
     r->end_message = NULL;
+    r->features = 0;
 }
 
 WaReader wa_reader_sub(const WaReader *r, size_t size) {

@@ -31,6 +31,10 @@ typedef struct WaReader {
        "unexpected end of section or function" on section and body readers, as the spec
        suite words it there; sub-readers inherit it. */
     const char *end_message;
+    /* The WebAssembly features (a WaFeatures set, wasm/features.h) that decide how the input is
+       encoded: the decoder's argument, and the decoded module's (wa_module_reader) after it;
+       0 (Wasm 1.0) from wa_reader_init. Readers copied from a reader keep it. */
+    uint32_t features;
 } WaReader;
 
 /* A reader over all of bytes[0, size). */

@@ -57,10 +57,7 @@ const bool *wa_codegen_tail_call_functions(const WaModule *m, WaArena *arena, Wa
     WaArena scratch;
     wa_arena_init(&scratch);
     for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
-        WaReader r;
-        wa_reader_init(&r, m->bytes, m->size, d);
-        r.p = m->funcs[f].code;
-        r.end = m->funcs[f].code + m->funcs[f].code_size;
+        WaReader r = wa_module_reader(m, m->funcs[f].code, m->funcs[f].code_size, d);
         while (!wa_reader_at_end(&r)) {
             WaInstr in;
             if (!wa_instr_read(&r, &scratch, &in))

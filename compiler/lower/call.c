@@ -252,12 +252,9 @@ const bool *wa_lower_fixed_tables(const WaModule *m, WaArena *arena) {
     WaArena tmp; /* immediates (br_table targets), freed per function */
     wa_arena_init(&tmp);
     for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
-        WaReader r;
         WaDiag ignored; /* validation passed: nothing is reported */
         wa_diag_init(&ignored, NULL);
-        wa_reader_init(&r, m->bytes, m->size, &ignored);
-        r.p = m->funcs[f].code;
-        r.end = m->funcs[f].code + m->funcs[f].code_size;
+        WaReader r = wa_module_reader(m, m->funcs[f].code, m->funcs[f].code_size, &ignored);
         while (!wa_reader_at_end(&r)) {
             WaInstr in;
             if (!wa_instr_read(&r, &tmp, &in)) {

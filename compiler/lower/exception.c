@@ -374,11 +374,7 @@ bool wa_lower_uses_exceptions(const WaModule *m, WaArena *scratch) {
     wa_diag_init(&quiet, NULL);
     for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
         const WaFunc *f = &m->funcs[i];
-        WaReader r;
-        wa_reader_init(&r, m->bytes ? m->bytes : f->code, m->bytes ? m->size : f->code_size,
-                       &quiet);
-        r.p = f->code;
-        r.end = f->code + f->code_size;
+        WaReader r = wa_module_reader(m, f->code, f->code_size, &quiet);
         while (!wa_reader_at_end(&r)) {
             WaInstr in;
             if (!wa_instr_read(&r, scratch, &in))

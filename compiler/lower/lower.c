@@ -113,11 +113,7 @@ static void init_locals(WaFuncGen *fg) {
 
 /* A reader over code[0, size) whose offsets are file offsets. */
 static WaReader code_reader(WaCodegen *cg, const uint8_t *code, size_t size) {
-    WaReader r;
-    wa_reader_init(&r, cg->m->bytes, cg->m->size, cg->d);
-    r.p = code;
-    r.end = code + size;
-    return r;
+    return wa_module_reader(cg->m, code, size, cg->d);
 }
 
 /*

@@ -191,8 +191,8 @@ static bool shared_needs_threads(WaReader *r, size_t at) {
  */
 static bool read_memory_type(WaReader *r, WaLimits *out) {
     size_t at = wa_reader_offset(r);
-    bool threads = wa_proposal_threads();
-    if (!wa_proposal_memory64()) {
+    bool threads = wa_encoding_has(r, WA_FEATURE_THREADS);
+    if (!wa_encoding_has(r, WA_FEATURE_MEMORY64)) {
         if (!threads) {
             /* Peek, so that the feature can be named; the reader reports any other flag. */
             if (!wa_reader_at_end(r) && (*r->p == 0x02 || *r->p == 0x03))
@@ -238,7 +238,7 @@ static bool read_memory_type(WaReader *r, WaLimits *out) {
  */
 static bool read_table_type(WaReader *r, WaTableType *out) {
     WA_TRY(read_reftype(r, &out->elem));
-    if (!wa_proposal_memory64())
+    if (!wa_encoding_has(r, WA_FEATURE_MEMORY64))
         return read_limits(r, &out->limits);
     size_t at = wa_reader_offset(r);
     uint8_t flag;
@@ -428,7 +428,7 @@ static bool read_import_section(Decoder *dc, WaReader *r) {
             break;
         }
         case WA_EXTERN_TAG:
-            if (wa_proposal_exceptions()) {
+            if (wa_encoding_has(r, WA_FEATURE_EXCEPTIONS)) {
                 WaTag t = {.imported = true, .import_index = i};
                 WA_TRY(read_tag_type(r, &t));
                 imp->index = (uint32_t)dc->tags.len;
@@ -529,7 +529,7 @@ static bool read_export_section(Decoder *dc, WaReader *r) {
         size_t at = wa_reader_offset(r);
         uint8_t kind;
         WA_TRY(wa_read_u8(r, &kind));
-        if (kind == WA_EXTERN_TAG && !wa_proposal_exceptions())
+        if (kind == WA_EXTERN_TAG && !wa_encoding_has(r, WA_FEATURE_EXCEPTIONS))
             return wa_diag_error(r->d, at,
                                  "malformed export kind: a tag export needs the exceptions "
                                  "feature (--enable-exceptions)");
@@ -821,12 +821,12 @@ static bool read_sections(Decoder *dc, WaReader *r) {
         uint8_t id;
         WA_TRY(wa_read_u8(r, &id));
         /* The tag section exists only with exception handling: Wasm 2.0 knows ids up to 12. */
-        if (id == SEC_TAG && !wa_proposal_exceptions())
+        if (id == SEC_TAG && !wa_encoding_has(r, WA_FEATURE_EXCEPTIONS))
             return wa_diag_error(r->d, section_at,
                                  "malformed section id 13: the tag section needs the exceptions "
                                  "feature (--enable-exceptions)");
         /* The data count section came with bulk memory: Wasm 1.0 knows ids up to 11. */
-        if (id == SEC_DATA_COUNT && !wa_proposal_bulk_memory())
+        if (id == SEC_DATA_COUNT && !wa_encoding_has(r, WA_FEATURE_BULK_MEMORY))
             return wa_diag_error(r->d, section_at,
                                  "malformed section id 12: the data count section needs the "
                                  "bulk-memory feature (--enable-bulk-memory)");
@@ -972,18 +972,20 @@ static void free_decoder(Decoder *dc) {
     wa_vec_free(&dc->open);
 }
 
-bool wa_decode_module(const uint8_t *bytes, size_t size, const char *filename, WaModule *m,
-                      WaDiag *d) {
+bool wa_decode_module(const uint8_t *bytes, size_t size, const char *filename, WaFeatures features,
+                      WaModule *m, WaDiag *d) {
     memset(m, 0, sizeof(*m));
     wa_arena_init(&m->arena);
     m->filename = filename;
     m->bytes = bytes;
     m->size = size;
+    m->features = features;
 
     Decoder dc = {.m = m, .d = d, .file_size = size};
     wa_arena_init(&dc.scratch);
     WaReader r;
     wa_reader_init(&r, bytes, size, d);
+    r.features = features; /* every reader below is a copy of r */
 
     bool ok = read_header(&r) && read_sections(&dc, &r) && check_section_counts(&dc, size);
     if (ok) {

@@ -18,15 +18,19 @@
 #define WA_WASM_DECODE_H
 
 #include "../base/diag.h"
+#include "features.h"
 #include "module.h"
 
 /*
- * Decodes bytes[0, size) into *m (which it initialises). On failure returns
- * false with the error in d, and *m holds nothing that needs freeing; on
- * success the caller frees it with wa_module_free. `bytes` must outlive *m.
+ * Decodes bytes[0, size) into *m (which it initialises), with the encoding
+ * of the feature set `features` (the features that change how a module is
+ * encoded: wasm/instr.h, wa_encoding_has; m->features keeps it). On failure
+ * returns false with the error in d, and *m holds nothing that needs
+ * freeing; on success the caller frees it with wa_module_free. `bytes` must
+ * outlive *m.
  */
-bool wa_decode_module(const uint8_t *bytes, size_t size, const char *filename, WaModule *m,
-                      WaDiag *d);
+bool wa_decode_module(const uint8_t *bytes, size_t size, const char *filename, WaFeatures features,
+                      WaModule *m, WaDiag *d);
 
 /*
  * Implementation limits: a module beyond one is refused with one line saying

@@ -229,10 +229,7 @@ static bool check_code(Check *c, const uint8_t *code, size_t size, bool in_const
     const WaModule *m = c->m;
     WaDiag quiet; /* read errors are the validator's to report */
     wa_diag_init(&quiet, NULL);
-    WaReader r;
-    wa_reader_init(&r, m->bytes ? m->bytes : code, m->bytes ? m->size : size, &quiet);
-    r.p = code;
-    r.end = code + size;
+    WaReader r = wa_module_reader(m, code, size, &quiet);
     bool ok = true;
     while (ok && !wa_reader_at_end(&r)) {
         WaInstr in;

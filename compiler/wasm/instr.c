@@ -185,7 +185,7 @@ bool wa_read_valtype(WaReader *r, WaValType *out) {
         *out = (WaValType)byte;
         return true;
     case WA_VT_EXNREF:
-        if (!wa_proposal_exceptions())
+        if (!wa_encoding_has(r, WA_FEATURE_EXCEPTIONS))
             return wa_diag_error(r->d, at,
                                  "malformed value type: exnref needs the exceptions feature "
                                  "(--enable-exceptions)");
@@ -274,48 +274,6 @@ static bool read_try_table(WaReader *r, WaArena *scratch, WaInstr *in) {
 }
 
 /*
- * The encoding switches (instr.h): set once before any module is decoded
- * (the CLI and the spec runner, from their feature flags), read from any
- * thread afterwards.
- */
-static WaFeatures decoding_features;
-static bool decoding_features_set;
-
-void wa_set_decoding_features(WaFeatures set) {
-    decoding_features = set;
-    decoding_features_set = true;
-}
-
-static bool decoding_has(WaFeature f) {
-    WaFeatures set = decoding_features_set ? decoding_features : wa_features_default();
-    return (set & WA_FEATURE_BIT(f)) != 0;
-}
-
-bool wa_proposal_multi_memory(void) {
-    return decoding_has(WA_FEATURE_MULTI_MEMORY);
-}
-
-bool wa_proposal_memory64(void) {
-    return decoding_has(WA_FEATURE_MEMORY64);
-}
-
-bool wa_proposal_threads(void) {
-    return decoding_has(WA_FEATURE_THREADS);
-}
-
-bool wa_proposal_reference_types(void) {
-    return decoding_has(WA_FEATURE_REFERENCE_TYPES);
-}
-
-bool wa_proposal_bulk_memory(void) {
-    return decoding_has(WA_FEATURE_BULK_MEMORY);
-}
-
-bool wa_proposal_exceptions(void) {
-    return decoding_has(WA_FEATURE_EXCEPTIONS);
-}
-
-/*
  * memarg (spec 5.4.6, with the multi-memory and memory64 proposals): the
  * alignment flags, then the memory index if bit 6 of the flags is set (the
  * multi-memory encoding; memory 0 otherwise), then the offset. memory64 reads
@@ -328,12 +286,12 @@ static bool read_memarg(WaReader *r, WaMemArg *out) {
     uint32_t flags;
     WA_TRY(wa_read_u32(r, &flags));
     out->memory = 0;
-    if ((flags & 0x40) != 0 && wa_proposal_multi_memory()) {
+    if ((flags & 0x40) != 0 && wa_encoding_has(r, WA_FEATURE_MULTI_MEMORY)) {
         WA_TRY(wa_read_u32(r, &out->memory));
         flags &= ~UINT32_C(0x40);
     }
     out->align_log2 = flags;
-    if (wa_proposal_memory64())
+    if (wa_encoding_has(r, WA_FEATURE_MEMORY64))
         return wa_read_u64(r, &out->offset);
     uint32_t offset;
     WA_TRY(wa_read_u32(r, &offset));
@@ -347,7 +305,7 @@ static bool read_memarg(WaReader *r, WaMemArg *out) {
  * single zero byte of Wasm 2.0.
  */
 static bool read_memidx(WaReader *r, uint32_t *out) {
-    if (wa_proposal_multi_memory())
+    if (wa_encoding_has(r, WA_FEATURE_MULTI_MEMORY))
         return wa_read_u32(r, out);
     *out = 0;
     return read_zero_byte(r);
@@ -376,7 +334,7 @@ static bool read_immediates(WaReader *r, WaArena *scratch, WaImmKind imm, WaInst
     case WA_IMM_CALL_INDIRECT:
         WA_TRY(wa_read_u32(r, &in->imm.call_indirect.type_index));
         /* The table index is a u32 with reference types, else Wasm 1.0's reserved zero byte. */
-        if (wa_proposal_reference_types())
+        if (wa_encoding_has(r, WA_FEATURE_REFERENCE_TYPES))
             return wa_read_u32(r, &in->imm.call_indirect.table_index);
         in->imm.call_indirect.table_index = 0;
         return read_zero_byte(r);
@@ -409,7 +367,7 @@ static bool read_immediates(WaReader *r, WaArena *scratch, WaImmKind imm, WaInst
     case WA_IMM_HEAPTYPE:
         WA_TRY(wa_read_u8(r, &byte));
         if (byte != WA_VT_FUNCREF && byte != WA_VT_EXTERNREF &&
-            !(byte == WA_VT_EXNREF && wa_proposal_exceptions()))
+            !(byte == WA_VT_EXNREF && wa_encoding_has(r, WA_FEATURE_EXCEPTIONS)))
             return wa_diag_error(r->d, at, "malformed reference type");
         in->imm.index = byte;
         return true;

@@ -240,29 +240,22 @@ typedef struct WaInstr {
 } WaInstr;
 
 /*
- * Wasm 3.0 memory proposals: whether multi-memory and memory64 are on. They
- * change how a module is encoded (memarg bit 6, u64 limits and offsets),
- * so the decoder asks while reading, not in the feature check after it:
- * wa_set_decoding_features, called once before decoding by whoever parsed
- * the feature flags (the default: wasm/features.def's defaults). Off, every
- * construct is read and checked exactly as Wasm 2.0 reads it. The decoder
- * and validator ask only at the places where a module first shows the
- * feature.
+ * Whether feature f is on for the encoding r reads. Some features change how
+ * a module is encoded, so the decoder asks while reading (not in the feature
+ * check after it), at the places where a module first shows the feature;
+ * off, every construct is read exactly as the earlier standard reads it:
+ *   multi-memory     memarg bit 6 and a memory index; u32 memory indices
+ *   memory64         u64 limits and memarg offsets; one-byte limits flags
+ *   threads          limits flag bit 1 (a shared memory)
+ *   reference-types  call_indirect's table index (else 1.0's zero byte)
+ *   bulk-memory      the data count section, id 12 (else malformed, as in 1.0)
+ *   exceptions       the tag section, tag imports and exports, exnref and exn
+ * The set is the decoder's argument (wa_decode_module), kept in the module
+ * and in every reader made from it (wa_module_reader).
  */
-void wa_set_decoding_features(WaFeatures set);
-bool wa_proposal_multi_memory(void);
-bool wa_proposal_memory64(void);
-/* Reference types: call_indirect's table index, else 1.0's zero byte. */
-bool wa_proposal_reference_types(void);
-/* Bulk memory: the data count section (id 12), else malformed as in Wasm 1.0. */
-bool wa_proposal_bulk_memory(void);
-/* Threads proposal: memory limits flag bit 1 (shared) is read only with it. */
-bool wa_proposal_threads(void);
-/*
- * Exception handling: the tag section, tag imports and exports, the exnref
- * type (0x69) and heap type exn; without it they are malformed, as in Wasm 2.0.
- */
-bool wa_proposal_exceptions(void);
+static inline bool wa_encoding_has(const WaReader *r, WaFeature f) {
+    return (r->features & WA_FEATURE_BIT(f)) != 0;
+}
 
 /* A value type byte (spec 5.3.4); "malformed value type" otherwise. */
 bool wa_read_valtype(WaReader *r, WaValType *out);

@@ -12,6 +12,7 @@
 #define WA_WASM_MODULE_H
 
 #include "../base/arena.h"
+#include "../base/reader.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -196,6 +197,7 @@ typedef struct WaModule {
     const char *filename; /* for messages */
     const uint8_t *bytes; /* the whole input */
     size_t size;
+    uint32_t features; /* the WaFeatures set (features.h) it was decoded with: its encoding */
 
     WaFuncType *types;
     uint32_t ntypes;
@@ -226,6 +228,20 @@ typedef struct WaModule {
     uint32_t ncustoms;
     const char *name; /* module name from the name section, or NULL */
 } WaModule;
+
+/*
+ * A reader over code[0, size) of module m (a body, a constant expression),
+ * with file offsets when the input is kept (m->bytes), and m's encoding.
+ */
+static inline WaReader wa_module_reader(const WaModule *m, const uint8_t *code, size_t size,
+                                        WaDiag *d) {
+    WaReader r;
+    wa_reader_init(&r, m->bytes ? m->bytes : code, m->bytes ? m->size : size, d);
+    r.p = code;
+    r.end = code + size;
+    r.features = m->features;
+    return r;
+}
 
 /* Whether memory `index` is addressed with i64 (memory64 proposal): its address type. */
 static inline bool wa_module_memory_is64(const WaModule *m, uint32_t index) {

@@ -142,10 +142,7 @@ static bool check_const_expr(const ModCheck *mc, const WaConstExpr *e, WaValType
                              WaArena *scratch) {
     const WaModule *m = mc->m;
     WaDiag *d = mc->d;
-    WaReader r;
-    wa_reader_init(&r, m->bytes ? m->bytes : e->code, m->bytes ? m->size : e->size, d);
-    r.p = e->code;
-    r.end = e->code + e->size;
+    WaReader r = wa_module_reader(m, e->code, e->size, d);
     uint8_t stack[8];
     size_t depth = 0;
     size_t last = e->offset;
@@ -272,7 +269,7 @@ static bool check_tables_and_memories(const ModCheck *mc) {
     }
     /* Wasm 2.0 allows one memory, imported or defined; the multi-memory proposal lifts this
        (uses_multi_memory: a second memory). */
-    if (m->nmemories > 1 && !wa_proposal_multi_memory())
+    if (m->nmemories > 1 && !(m->features & WA_FEATURE_BIT(WA_FEATURE_MULTI_MEMORY)))
         return wa_diag_error_no_offset(d,
                                        "multiple memories: %u memories, at most 1 allowed "
                                        "without the multi-memory feature (--enable-multi-memory)",
@@ -1172,18 +1169,6 @@ static bool check_instr(FuncCheck *fc, const WaInstr *in) {
     return true;
 }
 
-/* A reader over the body of defined function f, offsets relative to the input. */
-static WaReader body_reader(const WaModule *m, const WaFunc *f, WaDiag *d) {
-    WaReader r;
-    if (m->bytes)
-        wa_reader_init(&r, m->bytes, m->size, d);
-    else
-        wa_reader_init(&r, f->code, f->code_size, d);
-    r.p = f->code;
-    r.end = f->code + f->code_size;
-    return r;
-}
-
 /* ---- Function bodies ------------------------------------------------------------------------ */
 
 /* Validates the body of defined function `index` (spec 3.4.1 and the appendix algorithm). */
@@ -1214,7 +1199,7 @@ static bool check_body(FuncCheck *fc, uint32_t index) {
     push_ctrl(fc, WA_OP_BLOCK, NULL, 0, type->results, type->nresults);
 
     /* The decoder read this body for structure: it ends with its final end, exactly. */
-    WaReader r = body_reader(m, f, fc->d);
+    WaReader r = wa_module_reader(m, f->code, f->code_size, fc->d);
     fc->at = f->code_offset;
     while (fc->ctrls.len > 0) {
         WaInstr in;

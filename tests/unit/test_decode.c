@@ -70,7 +70,7 @@ static WaModule m;
 
 static bool decode(const Buf *buf) {
     wa_diag_init(&d, "t.wasm");
-    return wa_decode_module(buf->b, buf->n, "t.wasm", &m, &d);
+    return wa_decode_module(buf->b, buf->n, "t.wasm", test_encoding, &m, &d);
 }
 
 static void decode_ok(const Buf *buf) {
@@ -551,7 +551,7 @@ Test(decode, rejects_malformed_export_kind) {
  * byte must be 0.
  */
 Test(decode, exception_tags) {
-    wa_set_decoding_features(wa_features_default());
+    test_encoding = wa_features_default();
     Buf b;
     header(&b);
     SEC(&b, 1, 0x01, 0x60, 0x01, 0x7f, 0x00);                 /* type 0: [i32] -> [] */
@@ -769,6 +769,7 @@ TestSuite(instr, .init = instr_setup, .fini = instr_teardown);
 static WaInstr read1(const uint8_t *bytes, size_t n) {
     WaReader r;
     wa_reader_init(&r, bytes, n, &id);
+    r.features = test_encoding;
     WaInstr in;
     cr_assert(wa_instr_read(&r, &scratch, &in), "read failed: %s", id.message);
     cr_assert(wa_reader_at_end(&r), "instruction took %zu of %zu bytes", wa_reader_offset(&r), n);
@@ -781,6 +782,7 @@ static void read_fails(const uint8_t *bytes, size_t n, const char *message, size
     wa_diag_init(&id, "t.wasm");
     WaReader r;
     wa_reader_init(&r, bytes, n, &id);
+    r.features = test_encoding;
     WaInstr in;
     cr_assert_not(wa_instr_read(&r, &scratch, &in), "should fail with \"%s\"", message);
     cr_assert_str_eq(id.message, message);
@@ -1105,6 +1107,7 @@ Test(instr, offset_is_the_opcode_position) {
     static const uint8_t b[] = {0x01, 0x41, 0x05, 0x0b};
     WaReader r;
     wa_reader_init(&r, b, sizeof(b), &id);
+    r.features = test_encoding;
     WaInstr in;
     cr_assert(wa_instr_read(&r, &scratch, &in));
     cr_assert(wa_instr_read(&r, &scratch, &in));
@@ -1122,7 +1125,7 @@ Test(instr, offset_is_the_opcode_position) {
  * switching them on here stays here.
  */
 Test(instr, proposal_memory_immediates) {
-    wa_set_decoding_features(wa_features_default());
+    test_encoding = wa_features_default();
     /* memarg with bit 6: align 2, memory 1, offset 16. */
     WaInstr in = READ1(0x28, 0x42, 0x01, 0x10);
     cr_assert_eq(in.imm.memarg.align_log2, 2);
@@ -1146,7 +1149,7 @@ Test(instr, proposal_memory_immediates) {
 }
 
 Test(decode, proposal_memory_types) {
-    wa_set_decoding_features(wa_features_default());
+    test_encoding = wa_features_default();
     Buf b;
     /* Two memories, the second i64 with a 5-byte maximum. */
     header(&b);
@@ -1164,7 +1167,7 @@ Test(decode, proposal_memory_types) {
 
 /* Threads proposal: limits flags 0x02/0x03 (shared), 0x07 with memory64; the 0xFE opcodes. */
 Test(decode, threads_shared_memories) {
-    wa_set_decoding_features(wa_features_default());
+    test_encoding = wa_features_default();
     Buf b;
     header(&b);
     SEC(&b, 5, 0x02, 0x03, 0x01, 0x02, 0x07, 0x00, 0x01);
@@ -1174,7 +1177,7 @@ Test(decode, threads_shared_memories) {
     cr_assert(m.memories[1].limits.shared && m.memories[1].limits.is64);
     wa_module_free(&m);
     /* Without memory64 the flag is a 2-bit LEB128. */
-    wa_set_decoding_features(wa_features_default() & ~WA_FEATURE_BIT(WA_FEATURE_MEMORY64));
+    test_encoding = wa_features_default() & ~WA_FEATURE_BIT(WA_FEATURE_MEMORY64);
     header(&b);
     SEC(&b, 5, 0x01, 0x02, 0x00);
     decode_ok(&b);
@@ -1193,7 +1196,7 @@ Test(decode, threads_shared_memories) {
 
 /* try_table's catch clauses (exception handling): kind, tag for the first two, label. */
 Test(instr, try_table_immediates) {
-    wa_set_decoding_features(wa_features_default());
+    test_encoding = wa_features_default();
     WaInstr in =
         READ1(0x1f, 0x40, 0x04, 0x00, 0x01, 0x02, 0x01, 0x03, 0x04, 0x02, 0x05, 0x03, 0x06);
     cr_assert_eq(in.op, WA_OP_TRY_TABLE);

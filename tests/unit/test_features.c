@@ -68,7 +68,8 @@ static bool check(const char *wat, WaFeatures set, WaDiag *d) {
     unlink(path);
     wa_diag_init(d, "m.wasm");
     WaModule m;
-    cr_assert(wa_decode_module(bytes, size, "m.wasm", &m, d), "decode failed: %s", d->message);
+    cr_assert(wa_decode_module(bytes, size, "m.wasm", wa_features_default(), &m, d),
+              "decode failed: %s", d->message);
     bool ok = wa_features_check(&m, set, d);
     if (ok)
         cr_assert(wa_validate_module(&m, d), "invalid test module: %s\n%s", d->message, wat);

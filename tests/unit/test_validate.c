@@ -51,7 +51,7 @@ static Outcome run_bytes(const uint8_t *bytes, size_t size) {
     o.size = size;
     wa_diag_init(&o.d, "test.wasm");
     WaModule m;
-    o.decoded = wa_decode_module(o.bytes, size, "test.wasm", &m, &o.d);
+    o.decoded = wa_decode_module(o.bytes, size, "test.wasm", test_encoding, &m, &o.d);
     if (o.decoded) {
         o.valid = wa_validate_module(&m, &o.d);
         if (o.d.has_func_name)
@@ -138,7 +138,7 @@ static uint8_t byte_at_error(const Outcome *o) {
 
 /* Threads proposal: alignment exactly natural, a shared memory's maximum, typed operands. */
 Test(validate, threads) {
-    wa_set_decoding_features(wa_features_default());
+    test_encoding = wa_features_default();
     expect_valid("(module (memory 1 1 shared) (func (result i32)"
                  " (i32.atomic.rmw8.cmpxchg_u (i32.const 0) (i32.const 1) (i32.const 2))))");
     expect_valid("(module (memory i64 1 1 shared) (func (result i32)"

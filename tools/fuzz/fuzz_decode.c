@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     WaDiag d;
     wa_diag_init(&d, "fuzz.wasm");
     WaModule m;
-    bool ok = wa_decode_module(data, size, "fuzz.wasm", &m, &d);
+    bool ok = wa_decode_module(data, size, "fuzz.wasm", wa_features_default(), &m, &d);
     wa_fuzz_check_diag(&d, ok, "decode");
     if (ok) {
         ok = wa_validate_module(&m, &d);

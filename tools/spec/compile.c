@@ -146,7 +146,7 @@ bool spec_compile_check(const char *path, WaFeatures features, char *msg, size_t
     WaDiag d;
     wa_diag_init(&d, NULL);
     WaModule m;
-    bool ok = wa_decode_module(bytes, size, NULL, &m, &d);
+    bool ok = wa_decode_module(bytes, size, NULL, features, &m, &d);
     if (ok) {
         ok = wa_features_check(&m, features, &d) && wa_validate_module(&m, &d);
         wa_module_free(&m);

@@ -117,8 +117,6 @@ int main(int argc, char **argv) {
         return 2;
     }
 
-    /* multi-memory and memory64 change how modules are encoded (wasm/instr.h). */
-    wa_set_decoding_features(opt.features);
     SpecCounts total = {0};
     for (int i = 0; i < nfiles; i++) {
         SpecScript s;
