@@ -50,6 +50,7 @@ typedef struct WaCodegen {
     LLVMValueRef *tail_funcs;
     const bool *tail_set;       /* per function: takes part in tail calls; NULL: none does */
     bool tail_set_given;        /* tail_set came from the options (computed once for all chunks) */
+    char **symbols;             /* per function: its symbol (wa_symbol_table) */
     LLVMTypeRef *tail_fn_types; /* per type: ctx, [results pointer,] params -> result or void */
     LLVMValueRef rt_fns[WA_RT_NFNS];        /* runtime function declarations, or NULL */
     LLVMTypeRef rt_structs[WA_RT_NSTRUCTS]; /* shared struct types, or NULL */
