@@ -136,11 +136,12 @@ LLVMValueRef wa_cg_zero(WaCodegen *cg, WaValType t);
  * Gives fn the attributes its unwinding needs: in a module with exception
  * handling, wasm exceptions may unwind through any of its functions, so
  * each has unwind tables (uwtable); otherwise nothing of its own unwinds
- * (traps are siglongjmps) and it is nounwind, as before exceptions. An
- * embeddable module without exception handling is nounwind but still gets
- * unwind tables: it may call another module that throws, from one that
+ * (traps are siglongjmps) and it is nounwind, as before exceptions. Every
+ * function gets unwind tables all the same (asynchronous ones, .eh_frame):
+ * an embeddable module may call another module that throws, from one that
  * catches, and the unwinder must step through its frames (it has no
- * handlers to run there). An executable holds one module, which needs none.
+ * handlers to run there); gdb, perf --call-graph=dwarf and the trap
+ * backtrace walk them. They change no instruction of the code.
  */
 void wa_cg_set_unwind(WaCodegen *cg, LLVMValueRef fn);
 
