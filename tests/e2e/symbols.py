@@ -34,16 +34,17 @@ def section(sid, body):
     return bytes([sid]) + leb(len(body)) + body
 
 
-def named_module(names):
+def named_module(names, trap=False):
     """A module of len(names) functions () -> (), each calling the next, the first exported
-    as _start, with `names` (bytes) in its name section."""
+    as _start, with `names` (bytes) in its name section; with `trap` the last one ends in
+    unreachable."""
     n = len(names)
     types = section(1, vec([b"\x60\x00\x00"]))
     funcs = section(3, vec([b"\x00"] * n))
     exports = section(7, vec([name(b"_start") + b"\x00" + leb(0)]))
     bodies = []
     for i in range(n):
-        code = (b"\x10" + leb(i + 1) if i + 1 < n else b"") + b"\x0b"
+        code = (b"\x10" + leb(i + 1) if i + 1 < n else b"\x00" if trap else b"") + b"\x0b"
         body = b"\x00" + code
         bodies.append(leb(len(body)) + body)
     code = section(10, vec(bodies))
