@@ -17,7 +17,8 @@
  * them without allocating or locking (glibc's _dl_find_object), and keeps
  * the frames whose code lies in a module's wasm code (wa_rt_module_at):
  * host and runtime frames are left out, as wasmtime does. The frames go into
- * thread-local storage; nothing else of the trap path changes. Embedders
+ * one record for the process (see `recorded`); nothing else of the trap
+ * path changes. Embedders
  * never enable it (wa_rt_call's results are what they were), and then
  * nothing here, nor the unwinder, is linked in.
  *
@@ -42,6 +43,7 @@
 #include "rt_internal.h"
 #include "wa_escape.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <unwind.h>
@@ -67,7 +69,14 @@ typedef struct backtrace {
     frame_t frames[MAX_FRAMES];
 } backtrace_t;
 
-static _Thread_local backtrace_t tls_backtrace;
+/*
+ * One record for the process, not one per thread: in an executable the
+ * first trap ends the process (a trap in any thread does), and a large
+ * thread-local array would not fit the static TLS of a shared object a
+ * host dlopens. The first trap to claim it records; later ones do not.
+ */
+static backtrace_t recorded;
+static atomic_flag record_claimed = ATOMIC_FLAG_INIT;
 
 static void add_frame(backtrace_t *bt, const wa_rt_module_t *m, uint32_t func) {
     if (bt->n < MAX_FRAMES)
@@ -107,7 +116,9 @@ static _Unwind_Reason_Code visit_frame(struct _Unwind_Context *ctx, void *arg) {
 }
 
 static void record_frames(const wa_rt_trap_info_t *info, bool from_signal) {
-    backtrace_t *bt = &tls_backtrace;
+    if (atomic_flag_test_and_set(&record_claimed))
+        return;
+    backtrace_t *bt = &recorded;
     bt->n = 0;
     bt->total = 0;
     bt->cut = false;
@@ -124,7 +135,7 @@ void wa_rt_backtrace_enable(bool on) {
 }
 
 size_t wa_rt_backtrace_format(char *buf, size_t size) {
-    const backtrace_t *bt = &tls_backtrace;
+    const backtrace_t *bt = &recorded;
     size_t len = 0;
     if (size > 0)
         buf[0] = '\0';
