@@ -35,6 +35,14 @@
  */
 _Noreturn void wa_rt_unwind(const wa_rt_trap_info_t *info, bool from_signal);
 
+/*
+ * Set by wa_rt_backtrace_enable (backtrace.c): called by wa_rt_unwind for
+ * every trap but an exit, before it jumps, to record the wasm frames.
+ * NULL (the default, and for embedders): nothing is recorded, and nothing
+ * of the unwinder is linked in.
+ */
+extern void (*volatile wa_rt_trap_capture)(const wa_rt_trap_info_t *info, bool from_signal);
+
 /* Raises trap `kind` at `pc` (see WA_RT_CALLER_PC). */
 _Noreturn void wa_rt_trap_at(wa_rt_trap_t kind, uintptr_t pc);
 
@@ -78,6 +86,12 @@ void wa_rt_stack_prepare(void);
  * cached bounds: async-signal-safe.
  */
 bool wa_rt_stack_fault_is_overflow(uintptr_t addr);
+
+/*
+ * The top of this thread's stack guard (the lowest address a frame may
+ * use), or 0 if wa_rt_stack_prepare has not placed it. Async-signal-safe.
+ */
+uintptr_t wa_rt_stack_guard_top(void);
 
 /* ---- instance.c ---- */
 

@@ -215,3 +215,7 @@ bool wa_rt_stack_fault_is_overflow(uintptr_t addr) {
     uintptr_t floor = tls_stack.guard_lo > GUARD_SLOP ? tls_stack.guard_lo - GUARD_SLOP : 0;
     return addr >= floor && addr < tls_stack.limit;
 }
+
+uintptr_t wa_rt_stack_guard_top(void) {
+    return tls_stack.known ? tls_stack.guard_hi : 0;
+}

@@ -103,8 +103,13 @@ wa_rt_trap_t wa_rt_call_void(const wa_rt_func_t *f) {
  */
 static void (*volatile long_jump)(sigjmp_buf, int) = siglongjmp; /* volatile: not folded */
 
+void (*volatile wa_rt_trap_capture)(const wa_rt_trap_info_t *info, bool from_signal);
+
 _Noreturn void wa_rt_unwind(const wa_rt_trap_info_t *info, bool from_signal) {
     guard_frame_t *frame = tls_guard;
+    void (*capture)(const wa_rt_trap_info_t *, bool) = wa_rt_trap_capture;
+    if (capture != NULL && info->kind != WA_RT_TRAP_EXIT)
+        capture(info, from_signal);
     if (frame != NULL) {
         tls_trap = *info;
         long_jump(frame->env, 1);

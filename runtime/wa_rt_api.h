@@ -96,6 +96,20 @@ size_t wa_rt_trap_format(const wa_rt_trap_info_t *info, char *buf, size_t size);
  */
 int64_t wa_rt_module_func_at(const wa_rt_module_t *m, uintptr_t pc);
 
+/*
+ * Trap backtraces (backtrace.c). After wa_rt_backtrace_enable(true) the
+ * first trap (not an exit) of the process records the wasm frames of the
+ * thread that trapped; executables enable it unless WASMAOT_BACKTRACE=0,
+ * embedders normally do not. wa_rt_backtrace_format writes, for that
+ * trap, "wasm backtrace:\n" and one line per frame,
+ * "  N: 0xOFFSET - NAME\n" (innermost first), into buf (truncated to size,
+ * NUL-terminated if size > 0) and returns the length it wanted; 0 and ""
+ * when disabled or no frame was recorded. Call it while the trapping
+ * instance lives (it reads its module's names).
+ */
+void wa_rt_backtrace_enable(bool on);
+size_t wa_rt_backtrace_format(char *buf, size_t size);
+
 /* ---- Stack ---- */
 
 /*

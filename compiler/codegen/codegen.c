@@ -85,7 +85,7 @@ const bool *wa_codegen_tail_call_functions(const WaModule *m, WaArena *arena, Wa
  * own chunk's object and declared in the others that call it or (chunk 0)
  * point to it from the descriptor: hidden, so that it stays inside the
  * executable or shared object (nothing outside may call a wasm function by
- * symbol, wa_rt.h), and named by index (wa_symbol_name), so no two functions
+ * symbol, wa_rt.h), and named by wa_symbol_table, so no two functions
  * and no runtime symbol collide.
  */
 static LLVMValueRef add_wasm_function(WaCodegen *cg, const char *name, LLVMTypeRef type) {
@@ -154,7 +154,7 @@ static void build_c_entry(WaCodegen *cg, LLVMValueRef entry, LLVMValueRef body, 
  */
 static void declare_function(WaCodegen *cg, uint32_t i) {
     const WaFunc *f = &cg->m->funcs[i];
-    char *sym = wa_symbol_name(&cg->arena, i, f->name);
+    char *sym = cg->symbols[i];
     if (cg->tail_set == NULL || !cg->tail_set[i]) {
         cg->funcs[i] = add_wasm_function(cg, sym, cg->fn_types[f->type_index]);
         return;
@@ -204,6 +204,7 @@ static void declare_functions(WaCodegen *cg) {
     }
     cg->funcs = WA_NEW_ARRAY(&cg->arena, LLVMValueRef, m->nfuncs);
     memset(cg->funcs, 0, m->nfuncs * sizeof *cg->funcs);
+    cg->symbols = wa_symbol_table(&cg->arena, m);
     for (uint32_t i = cg->first_func; i < cg->end_func; i++)
         declare_function(cg, i);
     wa_arena_reset(&cg->scratch);

@@ -104,11 +104,26 @@ bool wa_codegen_write(WaCodegen *cg, WaOutputKind kind, const char *path);
 void wa_codegen_trampolines(WaCodegen *cg, LLVMValueRef *trampolines, LLVMValueRef *host_thunks);
 
 /*
- * The symbol of wasm function `index`: "wasm_<index>" or, when the name
+ * The escaped symbol of wasm function `index`: "wasm_<index>" or, when the name
  * section names it, "wasm_<index>_<name>" with every byte outside [A-Za-z0-9]
  * written as "_XX" (two lowercase hex digits), so the wasm name can be read
  * back from the symbol. Allocated in `arena`.
  */
 char *wa_symbol_name(WaArena *arena, uint32_t index, const char *name);
+
+/*
+ * Whether `name` (a name-section name, or NULL) is kept as its function's
+ * symbol: a C++ or Rust mangled name ("_Z...", "_R...") of [A-Za-z0-9_$.]
+ * holding neither ".wasm." nor ".entry" (symbols.c).
+ */
+bool wa_symbol_is_mangled(const char *name);
+
+/*
+ * The symbol of every defined function of m, indexed by function index
+ * (imports NULL): its mangled name (wa_symbol_is_mangled), with
+ * ".wasm.<index>" after all but the lowest-indexed function of a name, or
+ * else wa_symbol_name. Unique, and the same for every chunk. In `arena`.
+ */
+char **wa_symbol_table(WaArena *arena, const WaModule *m);
 
 #endif

@@ -92,9 +92,13 @@ static void add_attribute(WaCodegen *cg, LLVMValueRef fn, const char *name, uint
 void wa_cg_set_unwind(WaCodegen *cg, LLVMValueRef fn) {
     if (!cg->exceptions)
         add_attribute(cg, fn, "nounwind", 0);
-    /* uwtable's value: 2 asynchronous (every instruction), as the C runtime's own tables. */
-    if (cg->exceptions || cg->embeddable)
-        add_attribute(cg, fn, "uwtable", 2);
+    /*
+     * Always unwind tables, so debuggers, profilers and the trap backtrace
+     * (runtime/backtrace.c) walk wasm frames. uwtable's value: 2
+     * asynchronous (every instruction), as the C runtime's own tables, since
+     * a trap may stop the code at any instruction.
+     */
+    add_attribute(cg, fn, "uwtable", 2);
 }
 
 LLVMValueRef wa_cg_zero(WaCodegen *cg, WaValType t) {

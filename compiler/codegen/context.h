@@ -50,6 +50,7 @@ typedef struct WaCodegen {
     LLVMValueRef *tail_funcs;
     const bool *tail_set;       /* per function: takes part in tail calls; NULL: none does */
     bool tail_set_given;        /* tail_set came from the options (computed once for all chunks) */
+    char **symbols;             /* per function: its symbol (wa_symbol_table) */
     LLVMTypeRef *tail_fn_types; /* per type: ctx, [results pointer,] params -> result or void */
     LLVMValueRef rt_fns[WA_RT_NFNS];        /* runtime function declarations, or NULL */
     LLVMTypeRef rt_structs[WA_RT_NSTRUCTS]; /* shared struct types, or NULL */
@@ -135,11 +136,12 @@ LLVMValueRef wa_cg_zero(WaCodegen *cg, WaValType t);
  * Gives fn the attributes its unwinding needs: in a module with exception
  * handling, wasm exceptions may unwind through any of its functions, so
  * each has unwind tables (uwtable); otherwise nothing of its own unwinds
- * (traps are siglongjmps) and it is nounwind, as before exceptions. An
- * embeddable module without exception handling is nounwind but still gets
- * unwind tables: it may call another module that throws, from one that
+ * (traps are siglongjmps) and it is nounwind, as before exceptions. Every
+ * function gets unwind tables all the same (asynchronous ones, .eh_frame):
+ * an embeddable module may call another module that throws, from one that
  * catches, and the unwinder must step through its frames (it has no
- * handlers to run there). An executable holds one module, which needs none.
+ * handlers to run there); gdb, perf --call-graph=dwarf and the trap
+ * backtrace walk them. They change no instruction of the code.
  */
 void wa_cg_set_unwind(WaCodegen *cg, LLVMValueRef fn);
 

@@ -17,7 +17,9 @@
 #include "codegen.h"
 
 #include "../base/check.h"
+#include "demangle.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static LLVMValueRef i8c(WaCodegen *cg, uint64_t v) {
@@ -402,6 +404,30 @@ bool wa_codegen_initializer(WaCodegen *cg, LLVMValueRef *out) {
     return ok;
 }
 
+/*
+ * For trap backtraces: each function's file offset (of its body's first
+ * instruction) and its demangled name where demangling changes it (NULL
+ * for the whole array when no name does, so C modules carry nothing).
+ */
+static void desc_backtrace(WaCodegen *cg, LLVMValueRef *offsets, LLVMValueRef *demangled) {
+    const WaModule *m = cg->m;
+    LLVMValueRef *o = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, m->nfuncs);
+    LLVMValueRef *d = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, m->nfuncs);
+    bool any = false;
+    for (uint32_t i = 0; i < m->nfuncs; i++) {
+        const WaFunc *f = &m->funcs[i];
+        o[i] = i32c(cg, f->imported ? 0 : (uint32_t)f->code_offset);
+        char *source = wa_demangle(f->name);
+        d[i] = source ? const_bytes(cg, (const uint8_t *)source, strlen(source))
+                      : LLVMConstNull(cg->t_ptr);
+        any |= source != NULL;
+        free(source);
+    }
+    *offsets = const_array(cg, cg->t_i32, o, m->nfuncs, "func_offsets");
+    *demangled =
+        any ? const_array(cg, cg->t_ptr, d, m->nfuncs, "func_demangled") : LLVMConstNull(cg->t_ptr);
+}
+
 /* Declares the linker-defined bounds of the wasm_text section. */
 static LLVMValueRef section_bound(WaCodegen *cg, const char *name) {
     LLVMValueRef g = LLVMAddGlobal(cg->mod, cg->t_i8, name);
@@ -432,6 +458,7 @@ void wa_codegen_descriptor(WaCodegen *cg, LLVMValueRef init, bool embeddable) {
     desc_funcs(cg, &f[WA_RT_MODULE_FUNC_TYPES], &f[WA_RT_MODULE_FUNC_CODE],
                &f[WA_RT_MODULE_FUNC_NAMES], &f[WA_RT_MODULE_FUNC_TAIL_CODE]);
     desc_trampolines(cg, embeddable, &f[WA_RT_MODULE_TRAMPOLINES], &f[WA_RT_MODULE_HOST_THUNKS]);
+    desc_backtrace(cg, &f[WA_RT_MODULE_FUNC_OFFSETS], &f[WA_RT_MODULE_FUNC_DEMANGLED]);
     f[WA_RT_MODULE_ABI_VERSION] = i32c(cg, WA_RT_ABI_VERSION);
     f[WA_RT_MODULE_NAME] = m->name ? const_bytes(cg, (const uint8_t *)m->name, strlen(m->name))
                                    : LLVMConstNull(cg->t_ptr);

@@ -113,7 +113,7 @@ static _Noreturn void startup_error(const char *fmt, const char *detail) {
 static _Noreturn void finish(wa_rt_trap_t kind, const wa_rt_trap_info_t *info) {
     if (wa_start_threads_spawned())
         wa_start_threads_end(kind, info);
-    char line[512];
+    char line[WA_START_ENDING_SIZE];
     int status = wa_start_exit_status(kind, info, line, sizeof line);
     release_program();
     fflush(stdout);
@@ -296,6 +296,9 @@ int main(int argc, char **argv, char **envp) {
     const wa_rt_module_t *m = &wasmaot_module;
     if (argc > 0 && argv[0] != NULL)
         program_name = argv[0];
+    /* A trap prints its wasm backtrace after its line, unless WASMAOT_BACKTRACE=0. */
+    const char *backtrace = getenv("WASMAOT_BACKTRACE");
+    wa_rt_backtrace_enable(backtrace == NULL || strcmp(backtrace, "0") != 0);
 
     const char *record = wasmaot_build_info;
     if (record != NULL)

@@ -73,7 +73,7 @@ typedef struct start_call {
 
 _Noreturn void wa_start_threads_end(wa_rt_trap_t kind, const wa_rt_trap_info_t *info) {
     pthread_mutex_lock(&ending); /* never unlocked: the process ends here */
-    char line[512];
+    char line[WA_START_ENDING_SIZE];
     int status = wa_start_exit_status(kind, info, line, sizeof line);
     fflush(stdout);
     if (line[0] != '\0')

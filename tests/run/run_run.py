@@ -164,8 +164,13 @@ def case_trap(e):
     p = e.run(["run", e.probe, "trap"])
     expect(p, 134, "trapping\n")
     lines = p.err.splitlines()
+    check(len(lines) >= 3 and lines[0].startswith("wasm trap: unreachable") and
+          lines[1] == "wasm backtrace:", "expected the trap line and a backtrace\n" + seen(p))
+    p = e.run(["run", e.probe, "trap"], extra={"WASMAOT_BACKTRACE": "0"})
+    expect(p, 134, "trapping\n")
+    lines = p.err.splitlines()
     check(len(lines) == 1 and lines[0].startswith("wasm trap: unreachable"),
-          "expected the one trap line\n" + seen(p))
+          "expected the one trap line with WASMAOT_BACKTRACE=0\n" + seen(p))
     return lines[0]
 
 
