@@ -269,6 +269,7 @@ static bool lower_instructions(WaFuncGen *fg, WaReader *r) {
         WA_TRY(wa_instr_read(r, &cg->scratch, &in));
         if (!live_or_frame_boundary(fg, &in, &dead_depth))
             continue;
+        fg->fuel_count++; /* the cost of the fuel check in force (limits.c) */
         LowerFn lower = lower_by_class[wa_op_class[in.op]];
         WA_TRY(lower(fg, &in));
         if (cg->canonical_nans && wa_op_makes_nan(in.op))
@@ -342,6 +343,7 @@ bool wa_lower_function(WaCodegen *cg, uint32_t func_index) {
     if (needs_stack_check(fg))
         emit_stack_check(fg);
     init_locals(fg);
+    wa_fg_limits_check(fg);
 
     /* The body is a block whose branch target is the function's return. */
     WaControl frame = {
@@ -353,6 +355,7 @@ bool wa_lower_function(WaCodegen *cg, uint32_t func_index) {
 
     WaReader r = code_reader(cg, fg->func->code, fg->func->code_size);
     bool ok = lower_instructions(fg, &r);
+    wa_fg_limits_finish(fg);
     /* The failure tests of the parallel compile need one (driver.c, --test-fail-func). */
     if (ok && cg->test_fail_func != 0 && func_index + 1 >= cg->test_fail_func)
         ok = wa_diag_error_no_offset(cg->d, "internal error: failure injected for testing");
