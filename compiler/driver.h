@@ -30,7 +30,7 @@ typedef struct WaCompileOptions {
     bool allow_unknown_imports; /* compile imports WASI lacks as traps instead of refusing */
     bool canonical_nans;        /* NaN results canonical: the same bits on every machine */
     wa_grants_t grants;         /* baked into an executable's build record (--emit=exe) */
-    bool fuel;     /* --fuel: instrument for fuel (lower/limits.c); the amount is a grant */
+    bool fuel;     /* --fuel: instrument for fuel (codegen/limits.h); the amount is a grant */
     bool timeout;  /* --timeout: instrument for interruption; the duration is a grant */
     unsigned jobs; /* -j: threads compiling chunks; 0: the CPUs available */
     size_t test_chunk_bytes; /* tests only (driver.c): chunk size; 0: the normal policy */

@@ -140,7 +140,6 @@ static void enter_block(WaFuncGen *fg, const WaInstr *in) {
         for (uint32_t i = 0; i < c.nparams; i++)
             fg->stack.data[c.stack_height + i].value = c.phis[i];
         wa_vec_push(&fg->control, c);
-        wa_fg_limits_check(fg); /* every back edge passes here */
         return;
     }
 

@@ -17,6 +17,7 @@
 #include "lower.h"
 
 #include "../base/check.h"
+#include "../codegen/limits.h"
 
 #include <string.h>
 
@@ -209,6 +210,20 @@ void wa_fg_stack_check(WaFuncGen *fg) {
     emit_stack_check(fg);
 }
 
+/*
+ * With --fuel or --timeout: marks the function for the checks that
+ * codegen/limits_llvm.cpp inserts into the optimised code, with its index
+ * for the trap message.
+ */
+static void mark_for_limits(WaFuncGen *fg) {
+    WaCodegen *cg = fg->cg;
+    LLVMMetadataRef index =
+        LLVMValueAsMetadata(LLVMConstInt(cg->t_i32, fg->func_index, false));
+    LLVMGlobalSetMetadata(fg->fn, LLVMGetMDKindIDInContext(cg->llvm, WA_MD_LIMITS,
+                                                            strlen(WA_MD_LIMITS)),
+                          LLVMMDNodeInContext2(cg->llvm, &index, 1));
+}
+
 typedef bool (*LowerFn)(WaFuncGen *fg, const WaInstr *in);
 
 /* Lowering handler per class, indexed by WaOpClass. */
@@ -269,7 +284,6 @@ static bool lower_instructions(WaFuncGen *fg, WaReader *r) {
         WA_TRY(wa_instr_read(r, &cg->scratch, &in));
         if (!live_or_frame_boundary(fg, &in, &dead_depth))
             continue;
-        fg->fuel_count++; /* the cost of the fuel check in force (limits.c) */
         LowerFn lower = lower_by_class[wa_op_class[in.op]];
         WA_TRY(lower(fg, &in));
         if (cg->canonical_nans && wa_op_makes_nan(in.op))
@@ -343,7 +357,8 @@ bool wa_lower_function(WaCodegen *cg, uint32_t func_index) {
     if (needs_stack_check(fg))
         emit_stack_check(fg);
     init_locals(fg);
-    wa_fg_limits_check(fg);
+    if (cg->fuel || cg->timeout)
+        mark_for_limits(fg);
 
     /* The body is a block whose branch target is the function's return. */
     WaControl frame = {
@@ -355,7 +370,6 @@ bool wa_lower_function(WaCodegen *cg, uint32_t func_index) {
 
     WaReader r = code_reader(cg, fg->func->code, fg->func->code_size);
     bool ok = lower_instructions(fg, &r);
-    wa_fg_limits_finish(fg);
     /* The failure tests of the parallel compile need one (driver.c, --test-fail-func). */
     if (ok && cg->test_fail_func != 0 && func_index + 1 >= cg->test_fail_func)
         ok = wa_diag_error_no_offset(cg->d, "internal error: failure injected for testing");

@@ -92,8 +92,6 @@ typedef struct WaFuncGen {
     LLVMValueRef *type_ids;
     LLVMMetadataRef tbaa[3]; /* memory.c: the access tags per WaTbaa, made on first use */
     LLVMBasicBlockRef trap_blocks[WA_RT_TRAP_COUNT]; /* one shared block per trap kind */
-    LLVMValueRef fuel_sub; /* limits.c: the pending fuel check's subtraction, or NULL */
-    uint32_t fuel_count;   /* limits.c: instructions lowered since that check */
 } WaFuncGen;
 
 /* Returns the top results from the function (as `return`); the rest of the block is dead. */
@@ -166,14 +164,6 @@ LLVMValueRef wa_fg_effective_address(WaFuncGen *fg, const WaMemArg *ma, LLVMValu
  * that only the throwing path pays for it.
  */
 void wa_fg_stack_check(WaFuncGen *fg);
-
-/*
- * limits.c: with --fuel or --timeout, the check at a function entry or a
- * loop header (the builder's position); nothing without them.
- * wa_fg_limits_finish, after the body, fixes the cost of the last check.
- */
-void wa_fg_limits_check(WaFuncGen *fg);
-void wa_fg_limits_finish(WaFuncGen *fg);
 
 /* Branches to the function's shared trap block for `kind` if cond (an i1) is true. */
 void wa_fg_trap_if(WaFuncGen *fg, LLVMValueRef cond, wa_rt_trap_t kind);
