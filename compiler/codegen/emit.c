@@ -89,8 +89,10 @@ static LLVMValueRef rt_global(WaCodegen *cg, const char *name, LLVMTypeRef type)
     if (g == NULL) {
         g = LLVMAddGlobal(cg->mod, type, name);
         LLVMSetLinkage(g, LLVMExternalLinkage);
-        /* The runtime is linked into the same file: a direct, PC-relative access. */
-        LLVMSetVisibility(g, LLVMHiddenVisibility);
+        /* An executable links the runtime in: a direct, PC-relative access. A shared
+           object (--emit=shared) finds the embedder's runtime when it is loaded. */
+        if (!cg->embeddable)
+            LLVMSetVisibility(g, LLVMHiddenVisibility);
     }
     return g;
 }

@@ -40,11 +40,11 @@ extern "C" {
 
 /* What the checks call, from runtime/wa_rt.h and wa_rt_calls.def. */
 typedef struct WaLimitsAbi {
-    bool fuel, timeout;            /* which checks to insert */
+    bool fuel, timeout;                   /* which checks to insert */
     uint32_t trap_fuel, trap_interrupted; /* the trap kinds */
-    LLVMValueRef trap_fn;          /* wa_rt_trap(kind, func_index), noreturn */
-    LLVMValueRef fuel_counter;     /* i64 wa_rt_fuel */
-    LLVMValueRef interrupt_flag;   /* i32 wa_rt_interrupt */
+    LLVMValueRef trap_fn;                 /* wa_rt_trap(kind, func_index), noreturn */
+    LLVMValueRef fuel_counter;            /* i64 wa_rt_fuel */
+    LLVMValueRef interrupt_flag;          /* i32 wa_rt_interrupt */
 } WaLimitsAbi;
 
 /* Inserts the checks into every marked function of mod. */

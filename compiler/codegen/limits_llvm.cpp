@@ -64,12 +64,15 @@ uint64_t head_cost(BasicBlock *head, const LoopInfo &li) {
     return cost;
 }
 
-/* The first place in b a check can go: after PHIs, EH pads and (entry block) allocas. */
+/*
+ * The first place in b a check can go: after PHIs, EH pads and (entry block)
+ * allocas; NULL for a block that has none (a catchswitch holds only that).
+ */
 Instruction *check_point(BasicBlock &b) {
     BasicBlock::iterator it = b.getFirstInsertionPt();
     while (it != b.end() && isa<AllocaInst>(*it))
         ++it;
-    return &*it;
+    return it == b.end() ? nullptr : &*it;
 }
 
 struct Instrumenter {
@@ -119,8 +122,7 @@ struct Instrumenter {
             IRBuilder<> ir(at);
             LoadInst *flag = ir.CreateLoad(i32, unwrap(abi.interrupt_flag), "interrupt");
             flag->setVolatile(true);
-            trap_if(at, ir.CreateICmpNE(flag, ConstantInt::get(i32, 0)), 1,
-                    abi.trap_interrupted);
+            trap_if(at, ir.CreateICmpNE(flag, ConstantInt::get(i32, 0)), 1, abi.trap_interrupted);
         }
     }
 
@@ -140,7 +142,8 @@ struct Instrumenter {
             checks.push_back({check_point(*head), head_cost(head, li)});
         }
         for (auto &[at, cost] : checks)
-            check(at, cost);
+            if (at != nullptr)
+                check(at, cost);
     }
 };
 

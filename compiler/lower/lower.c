@@ -217,10 +217,9 @@ void wa_fg_stack_check(WaFuncGen *fg) {
  */
 static void mark_for_limits(WaFuncGen *fg) {
     WaCodegen *cg = fg->cg;
-    LLVMMetadataRef index =
-        LLVMValueAsMetadata(LLVMConstInt(cg->t_i32, fg->func_index, false));
-    LLVMGlobalSetMetadata(fg->fn, LLVMGetMDKindIDInContext(cg->llvm, WA_MD_LIMITS,
-                                                            strlen(WA_MD_LIMITS)),
+    LLVMMetadataRef index = LLVMValueAsMetadata(LLVMConstInt(cg->t_i32, fg->func_index, false));
+    LLVMGlobalSetMetadata(fg->fn,
+                          LLVMGetMDKindIDInContext(cg->llvm, WA_MD_LIMITS, strlen(WA_MD_LIMITS)),
                           LLVMMDNodeInContext2(cg->llvm, &index, 1));
 }
 

@@ -1040,6 +1040,18 @@ def limits_stack(args, work, exe):
     return "20000 calls deep: done, and 'call stack exhausted' under --max-stack 128KiB/64KiB"
 
 
+def limits_stack_thread(args, work, exe):
+    # A wasi-threads thread 20000 calls deep: fine on its own stack, a trap under --max-stack.
+    compile_or_fail(args.wasmaot, args.wasm, exe)
+    status, out, err, _ = run_limited(exe)
+    expect_ok("a thread 20000 calls deep without --max-stack", status, err.decode())
+    status, out, err, _ = run_limited(exe, "--max-stack 128KiB")
+    expect_trap("a thread under WASMAOT_OPTIONS=--max-stack 128KiB", status, err,
+                "call stack exhausted")
+    return "a spawned thread 20000 calls deep: done, and 'call stack exhausted' under " \
+           "--max-stack 128KiB"
+
+
 def limits_bad(args, work, exe):
     seen = []
     for flags, needle in [(["--fuel", "-1"], "--fuel"), (["--timeout", "5x"], "--timeout"),
@@ -1060,7 +1072,8 @@ def limits_bad(args, work, exe):
 
 LIMIT_CASES = {
     "fuel": limits_fuel, "timeout": limits_timeout, "memory": limits_memory,
-    "memory_initial": limits_memory_initial, "stack": limits_stack, "bad": limits_bad,
+    "memory_initial": limits_memory_initial, "stack": limits_stack,
+    "stack_thread": limits_stack_thread, "bad": limits_bad,
 }
 
 
