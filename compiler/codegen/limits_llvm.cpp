@@ -10,9 +10,11 @@
 #include <llvm/IR/Constants.h>
 #include <llvm/IR/Dominators.h>
 #include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/IntrinsicInst.h>
 #include <llvm/IR/MDBuilder.h>
 #include <llvm/IR/Module.h>
 #include <llvm/Transforms/Utils/BasicBlockUtils.h>
+#include <llvm/Transforms/Utils/PromoteMemToReg.h>
 
 #include <utility>
 
@@ -80,6 +82,7 @@ struct Instrumenter {
     Function &f;
     uint32_t func_index;
     BasicBlock *trap_blocks[2] = {nullptr, nullptr};
+    AllocaInst *fuel_local = nullptr; /* the fuel while this function runs (see run) */
 
     BasicBlock *trap_block(unsigned which, uint32_t kind) {
         if (trap_blocks[which] != nullptr)
@@ -87,6 +90,8 @@ struct Instrumenter {
         LLVMContext &ctx = f.getContext();
         BasicBlock *b = BasicBlock::Create(ctx, which == 0 ? "fuel_trap" : "interrupt_trap", &f);
         IRBuilder<> ir(b);
+        if (which == 0) /* the counter is below zero: say so to whoever reads it next */
+            ir.CreateStore(ir.getInt64(-1), unwrap(abi.fuel_counter));
         auto *trap = cast<Function>(unwrap(abi.trap_fn));
         CallInst *call = ir.CreateCall(trap->getFunctionType(), trap,
                                        {ir.getInt32(kind), ir.getInt32(func_index)});
@@ -112,10 +117,9 @@ struct Instrumenter {
         Type *i32 = Type::getInt32Ty(f.getContext());
         if (abi.fuel) {
             IRBuilder<> ir(at);
-            Value *counter = unwrap(abi.fuel_counter);
-            Value *fuel = ir.CreateLoad(i64, counter, "fuel");
+            Value *fuel = ir.CreateLoad(i64, fuel_local, "fuel");
             Value *left = ir.CreateSub(fuel, ConstantInt::get(i64, cost ? cost : 1), "fuel_left");
-            ir.CreateStore(left, counter);
+            ir.CreateStore(left, fuel_local);
             trap_if(at, ir.CreateICmpSLT(left, ConstantInt::get(i64, 0)), 0, abi.trap_fuel);
         }
         if (abi.timeout) {
@@ -141,9 +145,77 @@ struct Instrumenter {
                 continue; /* the entry's own check covers it */
             checks.push_back({check_point(*head), head_cost(head, li)});
         }
+        /*
+         * Fuel lives in a local while the function runs, which becomes a
+         * register (a store and reload of the global at every check would
+         * chain each loop iteration on a store-to-load forwarding): loaded
+         * from wa_rt_fuel at entry, written back before every call and
+         * return, reloaded after every call (the callee spent some). The
+         * calls and returns are those of the code before the checks.
+         */
+        SmallVector<CallBase *, 16> calls;
+        SmallVector<ReturnInst *, 4> returns;
+        if (abi.fuel) {
+            for (BasicBlock &b : f) {
+                for (Instruction &in : b) {
+                    if (auto *call = dyn_cast<CallBase>(&in); call && !isa<IntrinsicInst>(call))
+                        calls.push_back(call);
+                    else if (auto *ret = dyn_cast<ReturnInst>(&in))
+                        returns.push_back(ret);
+                }
+            }
+            Type *i64 = Type::getInt64Ty(f.getContext());
+            IRBuilder<> entry(&*f.getEntryBlock().getFirstInsertionPt());
+            fuel_local = entry.CreateAlloca(i64, nullptr, "fuel_local");
+            Instruction *first = checks[0].first;
+            IRBuilder<> start(first != nullptr ? first : f.getEntryBlock().getTerminator());
+            start.CreateStore(start.CreateLoad(i64, unwrap(abi.fuel_counter)), fuel_local);
+        }
         for (auto &[at, cost] : checks)
             if (at != nullptr)
                 check(at, cost);
+        if (abi.fuel) {
+            sync_fuel(calls, returns);
+            DominatorTree after(f);
+            PromoteMemToReg({fuel_local}, after);
+        }
+    }
+
+    /* Writes the local fuel to wa_rt_fuel before `at`. */
+    void store_fuel(Instruction *at) {
+        IRBuilder<> ir(at);
+        ir.CreateStore(ir.CreateLoad(ir.getInt64Ty(), fuel_local), unwrap(abi.fuel_counter));
+    }
+
+    /* Reads wa_rt_fuel into the local fuel before `at`. */
+    void load_fuel(Instruction *at) {
+        IRBuilder<> ir(at);
+        ir.CreateStore(ir.CreateLoad(ir.getInt64Ty(), unwrap(abi.fuel_counter)), fuel_local);
+    }
+
+    void sync_fuel(ArrayRef<CallBase *> calls, ArrayRef<ReturnInst *> returns) {
+        SmallPtrSet<BasicBlock *, 4> pads;
+        for (CallBase *call : calls) {
+            store_fuel(call);
+            if (auto *ci = dyn_cast<CallInst>(call)) {
+                /* Nothing may stand between a musttail call and its return. */
+                if (!ci->isMustTailCall() && !ci->doesNotReturn())
+                    load_fuel(ci->getNextNode());
+            } else if (auto *inv = dyn_cast<InvokeInst>(call)) {
+                /* The normal edge gets a block of its own; a landing pad is only reached from
+                   invokes, which all wrote the fuel back first. */
+                BasicBlock *normal = SplitEdge(inv->getParent(), inv->getNormalDest());
+                load_fuel(&*normal->getFirstInsertionPt());
+                pads.insert(inv->getUnwindDest());
+            }
+        }
+        for (BasicBlock *pad : pads)
+            load_fuel(&*pad->getFirstInsertionPt());
+        for (ReturnInst *ret : returns) {
+            auto *prev = dyn_cast_or_null<CallInst>(ret->getPrevNode());
+            if (prev == nullptr || !prev->isMustTailCall())
+                store_fuel(ret);
+        }
     }
 };
 
