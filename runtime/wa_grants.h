@@ -22,8 +22,9 @@
  *
  *   --max-memory SIZE        memory.grow fails beyond SIZE bytes, every memory
  *   --max-stack SIZE         the native stack wasm code may use, every thread
- *   --fuel N                 a budget of N wasm instructions (counted at
- *                            function entries and loop headers)
+ *   --fuel N                 a budget of N instructions of the compiled code
+ *                            (counted at function entries and loop headers:
+ *                            compiler/codegen/limits.h)
  *   --timeout DURATION       trap "interrupted" after DURATION
  *
  * SIZE is a decimal number of bytes with an optional unit K, M, G (also KiB,

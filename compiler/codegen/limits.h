@@ -17,7 +17,11 @@
  *     entry, of the blocks in no loop; the trap "all fuel consumed" when it
  *     goes below zero. The costs are fixed in the binary, so a program
  *     traps at the same point every run (another -O level or CPU gives
- *     other costs);
+ *     other costs). While a function runs its fuel is a local (a register):
+ *     loaded at entry, written back before every call and return and
+ *     reloaded after every call, so a loop's check is a subtraction and a
+ *     branch, not a store and reload chaining its iterations. A trap of
+ *     another kind leaves the counter where the last write-back put it;
  *   - timeout: a volatile load of wa_rt_interrupt, which the timer thread
  *     sets (runtime/limits.c); the trap "interrupted" when it is nonzero.
  * Only functions that lowering marked with WA_MD_LIMITS (the wasm function
