@@ -151,6 +151,11 @@ bool wa_cache_key(const WaCompileOptions *o, const uint8_t *module, size_t size,
     }
     add_string(st, "unknown-imports", o->allow_unknown_imports ? "allow" : "refuse");
     add_string(st, "nans", o->canonical_nans ? "canonical" : "as computed");
+    /* Only when set, so that the keys of modules compiled without them stay as they were. */
+    if (o->fuel)
+        add_string(st, "limits", "fuel");
+    if (o->timeout)
+        add_string(st, "limits", "timeout");
     /* A module refused under one feature set may compile under another. */
     char features[512];
     wa_features_format(o->features, features, sizeof features);

@@ -176,7 +176,11 @@ static bool make_record(Compile *c) {
     /* Only an executable has a build record: its start-up code reads it. */
     if (c->o->emit != WA_EMIT_EXE)
         return true;
-    return wa_build_info_text(c->o->cpu, &c->o->grants, &c->record, c->d);
+    const char *instrumented = c->o->fuel && c->o->timeout ? "fuel,timeout"
+                               : c->o->fuel                ? "fuel"
+                               : c->o->timeout             ? "timeout"
+                                                           : NULL;
+    return wa_build_info_text(c->o->cpu, &c->o->grants, instrumented, &c->record, c->d);
 }
 
 /* What --emit=KIND makes of the LLVM module: an object unless it is text. */
@@ -203,6 +207,8 @@ static bool partition(Compile *c) {
         .cpu = c->o->cpu,
         .embeddable = c->o->emit == WA_EMIT_SHARED,
         .canonical_nans = c->o->canonical_nans,
+        .fuel = c->o->fuel,
+        .timeout = c->o->timeout,
         .split = c->nchunks > 1,
         .test_fail_func = c->o->test_fail_func,
     };

@@ -30,8 +30,10 @@ typedef struct WaCompileOptions {
     bool allow_unknown_imports; /* compile imports WASI lacks as traps instead of refusing */
     bool canonical_nans;        /* NaN results canonical: the same bits on every machine */
     wa_grants_t grants;         /* baked into an executable's build record (--emit=exe) */
-    unsigned jobs;              /* -j: threads compiling chunks; 0: the CPUs available */
-    size_t test_chunk_bytes;    /* tests only (driver.c): chunk size; 0: the normal policy */
+    bool fuel;     /* --fuel: instrument for fuel (codegen/limits.h); the amount is a grant */
+    bool timeout;  /* --timeout: instrument for interruption; the duration is a grant */
+    unsigned jobs; /* -j: threads compiling chunks; 0: the CPUs available */
+    size_t test_chunk_bytes; /* tests only (driver.c): chunk size; 0: the normal policy */
     uint32_t
         test_fail_func;  /* tests only (driver.c): 1 + the first function whose lowering fails */
     WaFeatures features; /* what the module may use (wasm/features.def) */

@@ -161,6 +161,11 @@ void wa_inspect_print(const char *record, FILE *out) {
         free(grant);
         g = wa_build_info_find(record, "grant", g + len, &len);
     }
+    /* Only for a program compiled with --fuel or --timeout (README "Limits"). */
+    const char *checks = wa_build_info_find(record, "instrumented", NULL, &len);
+    if (checks != NULL)
+        fprintf(out, "\nchecks:       %.*s (the amounts may change in WASMAOT_OPTIONS)", (int)len,
+                checks);
     fputc('\n', out);
 }
 

@@ -61,6 +61,21 @@ static const char usage[] =
     "More grants can be given when the program runs, in the environment variable\n"
     "WASMAOT_OPTIONS (same spelling, shell-style quoting; the program never sees it).\n"
     "\n"
+    "limits (baked in like grants; WASMAOT_OPTIONS may change them at run time):\n"
+    "  --max-memory SIZE        memory.grow fails (returns -1) beyond SIZE bytes, in\n"
+    "                           every memory (units K, M, G or KiB, MiB, GiB: 64MiB)\n"
+    "  --max-stack SIZE         the native stack wasm code may use, on every thread\n"
+    "                           (at least 64KiB); deeper recursion traps\n"
+    "  --fuel N                 trap \"all fuel consumed\" after about N instructions\n"
+    "                           of the compiled code, counted at function entries and\n"
+    "                           loop headers: the same point every run\n"
+    "  --timeout DURATION       trap \"interrupted\" after DURATION (us, ms, s, m, h:\n"
+    "                           500ms, 10s, 2m)\n"
+    "--fuel and --timeout instrument the code (a program compiled without them has\n"
+    "no check and cannot get one from WASMAOT_OPTIONS, which can only change the\n"
+    "amount); --max-memory and --max-stack cost nothing and work at run time in any\n"
+    "program.\n"
+    "\n"
     "features:\n";
 
 static int fail(const char *fmt, const char *arg) {
@@ -154,9 +169,17 @@ static int parse_compile(int argc, char **argv, WaCompileOptions *o) {
     if (stat(o->input, &in_st) == 0 && stat(o->output, &out_st) == 0 &&
         in_st.st_dev == out_st.st_dev && in_st.st_ino == out_st.st_ino && S_ISREG(in_st.st_mode))
         return fail("the output %s is the input file", o->output);
-    if (o->grants.count > 0 && o->emit != WA_EMIT_EXE)
-        return fail("%s", "grants (--dir, --env, --inherit-env, --tcplisten) are for "
-                          "executables only (--emit=exe)");
+    /* --fuel and --timeout also instrument an object; the other grants and limits need a record. */
+    bool exe_only = false;
+    for (size_t k = 0; k < o->grants.count; k++) {
+        wa_grant_kind_t kind = o->grants.items[k].kind;
+        o->fuel = o->fuel || kind == WA_GRANT_FUEL;
+        o->timeout = o->timeout || kind == WA_GRANT_TIMEOUT;
+        exe_only = exe_only || (kind != WA_GRANT_FUEL && kind != WA_GRANT_TIMEOUT);
+    }
+    if (exe_only && o->emit != WA_EMIT_EXE)
+        return fail("%s", "grants (--dir, --env, --inherit-env, --tcplisten) and --max-memory, "
+                          "--max-stack are for executables only (--emit=exe)");
     return -1;
 }
 

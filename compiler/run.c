@@ -67,6 +67,12 @@ static const char usage[] =
     "                           a value: copy it from this environment)\n"
     "  --inherit-env            give the program this whole environment\n"
     "  --tcplisten HOST:PORT    give the program a listening TCP socket\n"
+    "  --max-memory SIZE        memory.grow fails beyond SIZE (64MiB, 1GiB)\n"
+    "  --max-stack SIZE         the native stack wasm code may use (8MiB)\n"
+    "  --fuel N                 trap \"all fuel consumed\" after about N instructions\n"
+    "  --timeout DURATION       trap \"interrupted\" after DURATION (500ms, 10s, 2m)\n"
+    "                           (--fuel, --timeout: the module is compiled with their\n"
+    "                           checks; see wasmaot --help)\n"
     "  --argv0=NAME             the program's argv[0] (default: the module's file name)\n"
     "  --enable-FEATURE, --disable-FEATURE, --enable-all: the WebAssembly features\n"
     "                           the module may use (listed below)\n"
@@ -346,6 +352,11 @@ int wa_run_main(int argc, char **argv) {
         return status;
     }
     r.compile.input = argv[module];
+    /* --fuel and --timeout need checks in the code: compile them in (and key the cache on it). */
+    for (size_t k = 0; k < r.grants.count; k++) {
+        r.compile.fuel = r.compile.fuel || r.grants.items[k].kind == WA_GRANT_FUEL;
+        r.compile.timeout = r.compile.timeout || r.grants.items[k].kind == WA_GRANT_TIMEOUT;
+    }
     char **args = make_program_argv(argc, argv, module, r.argv0);
     status = run_module(&r, args, argv[module]);
     free(args);

@@ -28,6 +28,10 @@ static const flag_spec_t flags[] = {
     {"--env",         WA_GRANT_ENV,         true,  "NAME[=VALUE]"},
     {"--inherit-env", WA_GRANT_INHERIT_ENV, false, NULL},
     {"--tcplisten",   WA_GRANT_TCPLISTEN,   true,  "HOST:PORT"},
+    {"--max-memory",  WA_GRANT_MAX_MEMORY,  true,  "SIZE, e.g. 64MiB"},
+    {"--max-stack",   WA_GRANT_MAX_STACK,   true,  "SIZE, e.g. 8MiB"},
+    {"--fuel",        WA_GRANT_FUEL,        true,  "N, a number of instructions"},
+    {"--timeout",     WA_GRANT_TIMEOUT,     true,  "DURATION, e.g. 500ms or 10s"},
 };
 // clang-format on
 
@@ -124,6 +128,92 @@ static bool parse_env(const char *v, wa_grant_t *gr, char *why, size_t why_size)
     return true;
 }
 
+/*
+ * Reads a decimal number at *p (at most 2^62, so that a unit cannot make it
+ * wrap) and moves *p past it; false if there is none or it is too big.
+ */
+static bool read_decimal(const char **p, unsigned long long *out) {
+    const char *s = *p;
+    unsigned long long n = 0;
+    if (*s < '0' || *s > '9')
+        return false;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        n = n * 10 + (unsigned long long)(*s - '0');
+        if (n > (1ull << 62))
+            return false;
+    }
+    *p = s;
+    *out = n;
+    return true;
+}
+
+/* The multiplier of `unit` in `units` (name, factor pairs, NULL-terminated); 0 if unknown. */
+typedef struct unit_spec {
+    const char *name;
+    unsigned long long factor;
+} unit_spec_t;
+
+static unsigned long long unit_factor(const unit_spec_t *units, const char *unit) {
+    for (const unit_spec_t *u = units; u->name != NULL; u++)
+        if (strcmp(u->name, unit) == 0)
+            return u->factor;
+    return 0;
+}
+
+// clang-format off
+static const unit_spec_t size_units[] = {
+    {"", 1}, {"B", 1},
+    {"K", 1ull << 10}, {"KiB", 1ull << 10}, {"k", 1ull << 10},
+    {"M", 1ull << 20}, {"MiB", 1ull << 20},
+    {"G", 1ull << 30}, {"GiB", 1ull << 30},
+    {NULL, 0},
+};
+static const unit_spec_t time_units[] = {
+    {"us", 1000ull}, {"ms", 1000000ull}, {"s", 1000000000ull},
+    {"m", 60000000000ull}, {"h", 3600000000000ull},
+    {NULL, 0},
+};
+static const unit_spec_t count_units[] = {{"", 1}, {NULL, 0}};
+// clang-format on
+
+/* The smallest --max-stack: room for the guard, the host margin and some wasm frames. */
+#define MIN_MAX_STACK (64ull << 10)
+
+/* Fills *gr from the value of a limit flag: a number with a unit its kind allows. */
+static bool parse_limit(const flag_spec_t *f, const char *v, wa_grant_t *gr, char *why,
+                        size_t why_size) {
+    const unit_spec_t *units = f->kind == WA_GRANT_TIMEOUT ? time_units
+                               : f->kind == WA_GRANT_FUEL  ? count_units
+                                                           : size_units;
+    const char *p = v;
+    unsigned long long n, factor = 0;
+    if (read_decimal(&p, &n))
+        factor = unit_factor(units, p);
+    if (factor == 0 || n > ~0ull / factor) {
+        set_why(why, why_size, "%s needs %s", f->name,
+                f->kind == WA_GRANT_TIMEOUT ? "a duration such as 500ms, 10s or 2m (units us, "
+                                              "ms, s, m, h)"
+                : f->kind == WA_GRANT_FUEL  ? "a non-negative whole number of instructions"
+                                            : "a size such as 65536, 64MiB or 1GiB (units K, M, G "
+                                              "or KiB, MiB, GiB)");
+        size_t len = strlen(why);
+        if (len + 1 < why_size)
+            snprintf(why + len, why_size - len, ", not '%s'", v);
+        return false;
+    }
+    gr->amount = n * factor;
+    if (f->kind == WA_GRANT_MAX_STACK && gr->amount < MIN_MAX_STACK) {
+        set_why(why, why_size, "%s %s: less than the smallest stack, 64KiB", f->name, v);
+        return false;
+    }
+    if (f->kind == WA_GRANT_TIMEOUT && gr->amount == 0) {
+        set_why(why, why_size, "%s %s: a timeout must be longer than zero", f->name, v);
+        return false;
+    }
+    gr->value = strdup(v);
+    return true;
+}
+
 static bool parse_value(const flag_spec_t *f, const char *v, wa_grant_t *gr, char *why,
                         size_t why_size) {
     switch (f->kind) {
@@ -138,10 +228,46 @@ static bool parse_value(const flag_spec_t *f, const char *v, wa_grant_t *gr, cha
         }
         gr->host = strdup(v);
         return true;
+    case WA_GRANT_MAX_MEMORY:
+    case WA_GRANT_MAX_STACK:
+    case WA_GRANT_FUEL:
+    case WA_GRANT_TIMEOUT:
+        return parse_limit(f, v, gr, why, why_size);
     case WA_GRANT_INHERIT_ENV:
         break;
     }
     return true;
+}
+
+bool wa_grants_is_limit(wa_grant_kind_t kind) {
+    return kind == WA_GRANT_MAX_MEMORY || kind == WA_GRANT_MAX_STACK || kind == WA_GRANT_FUEL ||
+           kind == WA_GRANT_TIMEOUT;
+}
+
+wa_limits_t wa_grants_limits(const wa_grants_t *g) {
+    wa_limits_t l = {0};
+    for (size_t i = 0; i < g->count; i++) {
+        const wa_grant_t *gr = &g->items[i];
+        switch (gr->kind) {
+        case WA_GRANT_MAX_MEMORY:
+            l.max_memory = gr->amount;
+            break;
+        case WA_GRANT_MAX_STACK:
+            l.max_stack = gr->amount;
+            break;
+        case WA_GRANT_FUEL:
+            l.has_fuel = true;
+            l.fuel = gr->amount;
+            break;
+        case WA_GRANT_TIMEOUT:
+            l.has_timeout = true;
+            l.timeout_ns = gr->amount;
+            break;
+        default:
+            break;
+        }
+    }
+    return l;
 }
 
 wa_grants_arg_t wa_grants_parse_arg(wa_grants_t *g, int argc, char *const *argv, int *i, char *why,
@@ -175,7 +301,8 @@ wa_grants_arg_t wa_grants_parse_arg(wa_grants_t *g, int argc, char *const *argv,
         return WA_GRANTS_ARG_ERROR;
     }
     /* Every string the grant should hold was copied, or memory ran out. */
-    bool copied = f->kind == WA_GRANT_INHERIT_ENV || gr.host != NULL || gr.name != NULL;
+    bool copied = f->kind == WA_GRANT_INHERIT_ENV || gr.host != NULL || gr.name != NULL ||
+                  (wa_grants_is_limit(f->kind) && gr.value != NULL);
     copied = copied && (f->kind != WA_GRANT_DIR || gr.guest != NULL) &&
              (f->kind != WA_GRANT_ENV || gr.value != NULL || strchr(value, '=') == NULL);
     if (!copied || !append(g, &gr)) {
@@ -386,6 +513,16 @@ size_t wa_grants_format(const wa_grant_t *gr, char *buf, size_t size) {
     case WA_GRANT_TCPLISTEN:
         joined = strdup(gr->host);
         put_str(&t, "--tcplisten ");
+        break;
+    case WA_GRANT_MAX_MEMORY:
+    case WA_GRANT_MAX_STACK:
+    case WA_GRANT_FUEL:
+    case WA_GRANT_TIMEOUT:
+        joined = strdup(gr->value);
+        put_str(&t, gr->kind == WA_GRANT_MAX_MEMORY  ? "--max-memory "
+                    : gr->kind == WA_GRANT_MAX_STACK ? "--max-stack "
+                    : gr->kind == WA_GRANT_FUEL      ? "--fuel "
+                                                     : "--timeout ");
         break;
     }
     if (joined)

@@ -41,6 +41,19 @@
 
 #define REGION_SLOTS 64
 
+/* --max-memory in bytes (wa_rt_set_max_memory); 0: none. */
+static uint64_t max_memory_bytes;
+
+void wa_rt_set_max_memory(uint64_t bytes) {
+    max_memory_bytes = bytes;
+}
+
+/* The most pages a memory declaring `declared` may have under --max-memory. */
+static uint64_t cap_pages(uint64_t declared) {
+    uint64_t cap = max_memory_bytes / WA_RT_PAGE_SIZE;
+    return max_memory_bytes != 0 && cap < declared ? cap : declared;
+}
+
 typedef struct region_chunk {
     _Atomic uintptr_t lo[REGION_SLOTS]; /* reservation start, 0 if the slot is free */
     _Atomic uintptr_t hi[REGION_SLOTS]; /* reservation end */
@@ -135,7 +148,7 @@ wa_rt_memory_t *wa_rt_memory_new(const wa_rt_limits_t *limits) {
     /* A memory64 memory may declare a maximum up to 2^48 pages; it still grows to
        WA_RT_MAX_PAGES at most (a resource limit, spec 4.4.7 memory.grow may fail). */
     uint64_t max_declared = limits->is64 ? WA_RT_MAX_PAGES64 : WA_RT_MAX_PAGES;
-    if (limits->min > WA_RT_MAX_PAGES ||
+    if (limits->min > WA_RT_MAX_PAGES || limits->min > cap_pages(WA_RT_MAX_PAGES) ||
         (limits->has_max && (limits->max > max_declared || limits->min > limits->max)))
         return NULL;
     wa_rt_memory_t *mem = calloc(1, sizeof *mem);
@@ -196,7 +209,8 @@ int64_t wa_rt_memory_grow(wa_rt_memory_t *mem, uint64_t delta_pages) {
     if (delta_pages == 0) {
         /* the old size, nothing to do */
     } else if (delta_pages > WA_RT_MAX_PAGES - old_pages ||
-               old_pages + delta_pages > mem->max_pages) {
+               old_pages + delta_pages > cap_pages(mem->max_pages)) {
+        /* Beyond the declared maximum, or beyond --max-memory (a resource limit, 4.4.7). */
         result = -1;
     } else if (mprotect(mem->base + mem->size, delta_pages * WA_RT_PAGE_SIZE,
                         PROT_READ | PROT_WRITE) != 0) {

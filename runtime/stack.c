@@ -93,6 +93,18 @@ typedef struct stack_state {
 
 static _Thread_local stack_state_t tls_stack;
 
+/* --max-stack in bytes (wa_rt_set_max_stack); 0: STACK_CAP. */
+static uintptr_t max_stack;
+
+void wa_rt_set_max_stack(uint64_t bytes) {
+    max_stack = bytes < STACK_CAP ? (uintptr_t)bytes : STACK_CAP;
+}
+
+/* The most stack wasm may use on a thread: STACK_CAP, or less under --max-stack. */
+static uintptr_t stack_cap(void) {
+    return max_stack != 0 ? max_stack : STACK_CAP;
+}
+
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 static pthread_key_t guard_key;
 
@@ -122,8 +134,8 @@ static void create_key(void) {
  */
 static void set_bounds(uintptr_t lo, uintptr_t hi, uintptr_t guard) {
     uintptr_t page = page_size();
-    if (hi - lo > STACK_CAP)
-        lo = hi - STACK_CAP;
+    if (hi - lo > stack_cap())
+        lo = hi - stack_cap();
     lo = (lo + page - 1) & ~(page - 1);
     uintptr_t usable = hi - lo - guard;
     /* The margin: WA_RT_STACK_MARGIN, but never more than a quarter of a small stack. */
@@ -153,8 +165,8 @@ static bool prepare_main_thread(void) {
     if (execfn == NULL || getrlimit(RLIMIT_STACK, &rl) != 0)
         return false;
     uintptr_t hi = ((uintptr_t)execfn + strlen(execfn) + 1 + page - 1) & ~(page - 1);
-    uintptr_t size = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > STACK_CAP
-                         ? STACK_CAP
+    uintptr_t size = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > stack_cap()
+                         ? stack_cap() & ~(page - 1)
                          : (uintptr_t)rl.rlim_cur & ~(page - 1);
     /* Not on that stack (an embedder's coroutine, say): ask the C library instead. */
     uintptr_t frame = (uintptr_t)__builtin_frame_address(0);
@@ -171,6 +183,13 @@ static bool prepare_main_thread(void) {
                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
     if (at != MAP_FAILED && at != (void *)tls_stack.guard_lo)
         munmap(at, guard); /* an old kernel took the address as a hint only */
+    /*
+     * Under a small --max-stack the guard may fall inside the part the
+     * stack has already grown into (below this frame, so unused now): make
+     * that part of the stack mapping inaccessible instead.
+     */
+    if (at == MAP_FAILED && errno == EEXIST && max_stack != 0)
+        mprotect((void *)tls_stack.guard_lo, guard, PROT_NONE);
     return true;
 }
 
@@ -183,7 +202,7 @@ static void prepare_other_thread(void) {
     size_t size;
     if (pthread_attr_getstack(&attr, &addr, &size) == 0 && size >= 4 * page_size()) {
         uintptr_t lo = (uintptr_t)addr;
-        set_bounds(lo, lo + size, guard_size_for(size < STACK_CAP ? size : STACK_CAP));
+        set_bounds(lo, lo + size, guard_size_for(size < stack_cap() ? size : stack_cap()));
         pthread_once(&key_once, create_key);
         if (mprotect((void *)tls_stack.guard_lo, tls_stack.guard_hi - tls_stack.guard_lo,
                      PROT_NONE) == 0) {

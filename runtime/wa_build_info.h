@@ -13,6 +13,8 @@
  *                            as named in runtime/cpu_features.def (only those)
  *   grant=--dir data::/data  one line per grant given at compile time, in
  *                            WASMAOT_OPTIONS syntax (wa_grants.h)
+ *   instrumented=fuel,timeout  the code has the checks of --fuel and/or
+ *                            --timeout (README "Limits"); absent without them
  *
  * Unknown keys are ignored by readers, so later versions may add some. In a
  * value, a backslash, newline or carriage return is written "\\\\", "\\n" or

@@ -17,6 +17,21 @@
  *   --inherit-env            the whole host environment
  *   --tcplisten HOST:PORT    a listening TCP socket ("[IPv6]:PORT" too)
  *
+ * and the limits, read with the same parser (the last of each kind wins, so
+ * WASMAOT_OPTIONS overrides a baked one; wa_grants_limits):
+ *
+ *   --max-memory SIZE        memory.grow fails beyond SIZE bytes, every memory
+ *   --max-stack SIZE         the native stack wasm code may use, every thread
+ *   --fuel N                 a budget of N instructions of the compiled code
+ *                            (counted at function entries and loop headers:
+ *                            compiler/codegen/limits.h)
+ *   --timeout DURATION       trap "interrupted" after DURATION
+ *
+ * SIZE is a decimal number of bytes with an optional unit K, M, G (also KiB,
+ * MiB, GiB; powers of 1024); DURATION a decimal number with a unit: us, ms,
+ * s, m or h. Fuel and timeout only count in code compiled with them (the
+ * compiler instruments it; wa_build_info.h's "instrumented=" line says so).
+ *
  * Each flag taking a value also accepts "--flag=VALUE". WASMAOT_OPTIONS is
  * never passed to the program, so it can be neither inherited nor granted.
  *
@@ -46,6 +61,10 @@ typedef enum wa_grant_kind {
     WA_GRANT_ENV,         /* name, value (NULL: the host's value at start, if any) */
     WA_GRANT_INHERIT_ENV, /* no fields */
     WA_GRANT_TCPLISTEN,   /* host: the address "HOST:PORT" */
+    WA_GRANT_MAX_MEMORY,  /* value: as written; amount: bytes */
+    WA_GRANT_MAX_STACK,   /* value: as written; amount: bytes */
+    WA_GRANT_FUEL,        /* value: as written; amount: instructions */
+    WA_GRANT_TIMEOUT,     /* value: as written; amount: nanoseconds */
 } wa_grant_kind_t;
 
 typedef struct wa_grant {
@@ -54,7 +73,8 @@ typedef struct wa_grant {
     char *guest; /* DIR: the name the program sees */
     bool read_only;
     char *name;  /* ENV */
-    char *value; /* ENV; NULL for the "--env NAME" form */
+    char *value; /* ENV; NULL for the "--env NAME" form; the limits: the value as written */
+    unsigned long long amount; /* the limits: the value, in bytes, instructions or ns */
 } wa_grant_t;
 
 /* A list of grants in the order given; all strings are owned by the list. */
@@ -99,6 +119,21 @@ void wa_grants_free_words(char **words);
  * needed; the text is truncated (and NUL-terminated) if that is >= size.
  */
 size_t wa_grants_format(const wa_grant_t *gr, char *buf, size_t size);
+
+/* The limits in effect after the grants of g: the last of each kind. */
+typedef struct wa_limits {
+    unsigned long long max_memory; /* bytes; 0: none */
+    unsigned long long max_stack;  /* bytes; 0: none */
+    bool has_fuel, has_timeout;
+    unsigned long long fuel;       /* instructions */
+    unsigned long long timeout_ns; /* nanoseconds */
+} wa_limits_t;
+
+/* Is kind one of the limits (--max-memory, --max-stack, --fuel, --timeout)? */
+bool wa_grants_is_limit(wa_grant_kind_t kind);
+
+/* The limits g sets. */
+wa_limits_t wa_grants_limits(const wa_grants_t *g);
 
 /* Frees every grant of g and empties it. */
 void wa_grants_free(wa_grants_t *g);

@@ -100,7 +100,9 @@ extern "C" {
     X(UNALIGNED_ATOMIC, "unaligned atomic")                                                        \
     X(EXPECTED_SHARED_MEMORY, "expected shared memory")                                            \
     X(EXCEPTION, "uncaught exception")                                                             \
-    X(NULL_EXNREF, "null exception reference")
+    X(NULL_EXNREF, "null exception reference")                                                    \
+    X(FUEL_EXHAUSTED, "all fuel consumed")                                                         \
+    X(INTERRUPTED, "interrupted")
 // clang-format on
 
 typedef enum wa_rt_trap {
@@ -266,6 +268,20 @@ void wa_rt_memory_fill(wa_rt_instance_t *inst, uint32_t mem, uint32_t dst, uint3
  * with WA_RT_TRAP_UNKNOWN_IMPORT. Its ctx is the wa_rt_import_t it stands for.
  */
 void wa_rt_unknown_import(void *ctx);
+
+/*
+ * The limits' state that code compiled with --fuel or --timeout reads
+ * (runtime/limits.c; compiler/lower/limits.c emits the checks). Code
+ * compiled without them never refers to these.
+ *  - wa_rt_fuel: the fuel left, process-wide (every thread draws on it);
+ *    each check at a function entry or loop header subtracts the number of
+ *    wasm instructions up to the next check and traps "all fuel consumed"
+ *    when the result is negative. INT64_MAX until set (wa_rt_set_fuel).
+ *  - wa_rt_interrupt: nonzero once the --timeout has expired; the same
+ *    places trap "interrupted" when they see it.
+ */
+extern int64_t wa_rt_fuel;
+extern volatile uint32_t wa_rt_interrupt;
 
 /* The descriptor a compiled executable defines for its module. */
 extern const wa_rt_module_t wasmaot_module;

@@ -134,6 +134,33 @@ size_t wa_rt_backtrace_format(char *buf, size_t size);
  */
 uintptr_t wa_rt_stack_limit(void);
 
+/* ---- Limits (runtime/limits.c; README "Limits") ---- */
+
+/*
+ * The most bytes any one memory may grow to (memory.grow returns -1 beyond
+ * it; wa_rt_memory_new refuses a larger initial size); 0 (the default): the
+ * memory's own maximum only. Set before instantiating.
+ */
+void wa_rt_set_max_memory(uint64_t bytes);
+
+/*
+ * The most native stack wasm code may use on a thread, from the stack's top
+ * (at least 64 KiB); 0 (the default): up to 256 MiB of the thread's stack.
+ * Applies to threads that have not run wasm yet: set it first thing.
+ */
+void wa_rt_set_max_stack(uint64_t bytes);
+
+/* Sets the fuel that code compiled with --fuel draws on (wa_rt_fuel). */
+void wa_rt_set_fuel(int64_t fuel);
+
+/*
+ * Starts a timer thread that sets wa_rt_interrupt after `ns` nanoseconds,
+ * which code compiled with --timeout turns into the trap "interrupted". The
+ * thread blocks every signal and calls nothing but clock_nanosleep, so it
+ * disturbs no WASI call. False if the thread cannot be created.
+ */
+bool wa_rt_start_timeout(uint64_t ns);
+
 /* ---- Function types ---- */
 
 /*

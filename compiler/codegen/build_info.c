@@ -51,7 +51,8 @@ static char *escape_value(const char *value) {
     return out;
 }
 
-bool wa_build_info_text(const char *cpu_option, const wa_grants_t *grants, char **text, WaDiag *d) {
+bool wa_build_info_text(const char *cpu_option, const wa_grants_t *grants, const char *instrumented,
+                        char **text, WaDiag *d) {
     WaCpu cpu;
     WA_TRY(wa_cpu_resolve(cpu_option, &cpu, d));
     char *buf = NULL;
@@ -61,6 +62,8 @@ bool wa_build_info_text(const char *cpu_option, const wa_grants_t *grants, char 
               append(&buf, &len, "cpu-option=%s\n", cpu_option ? cpu_option : WA_CPU_DEFAULT) &&
               append(&buf, &len, "cpu-features=%s\n", cpu.usable);
     wa_cpu_free(&cpu);
+    if (ok && instrumented != NULL)
+        ok = append(&buf, &len, "instrumented=%s\n", instrumented);
     for (size_t i = 0; ok && i < grants->count; i++) {
         size_t n = wa_grants_format(&grants->items[i], NULL, 0);
         char *line = malloc(n + 1);

@@ -16,7 +16,8 @@
  * default) with `grants`, malloc'ed. False with one line in d if the CPU is
  * unknown or a grant cannot be written on one line (a newline in it).
  */
-bool wa_build_info_text(const char *cpu_option, const wa_grants_t *grants, char **text, WaDiag *d);
+bool wa_build_info_text(const char *cpu_option, const wa_grants_t *grants, const char *instrumented,
+                        char **text, WaDiag *d);
 
 /*
  * Adds the record `text` to cg's module: the global wasmaot_build_info, a

@@ -30,6 +30,8 @@ bool wa_codegen_init(WaCodegen *cg, const WaModule *m, const WaCodegenOptions *o
     cg->m = m;
     cg->d = d;
     cg->canonical_nans = o->canonical_nans;
+    cg->fuel = o->fuel;
+    cg->timeout = o->timeout;
     cg->embeddable = o->embeddable;
     cg->split = o->split;
     cg->fixed_tables = o->fixed_tables;

@@ -55,6 +55,7 @@ typedef struct WaCodegen {
     LLVMValueRef rt_fns[WA_RT_NFNS];        /* runtime function declarations, or NULL */
     LLVMTypeRef rt_structs[WA_RT_NSTRUCTS]; /* shared struct types, or NULL */
     bool canonical_nans;                    /* NaN results canonical (lower/nan.c) */
+    bool fuel, timeout;                     /* --fuel, --timeout checks (limits.h) */
     bool exceptions;                        /* uses exception handling (lower/exception.c) */
     bool embeddable;                        /* --emit=shared: other modules' exceptions pass */
     const bool *fixed_tables;               /* per table: cannot change (lower/call.c) */
@@ -87,6 +88,8 @@ typedef struct WaCodegenOptions {
     const char *cpu;     /* "native" (the host's CPU and features) or an LLVM CPU name */
     bool embeddable;     /* for the embedding API: emit trampolines and host thunks */
     bool canonical_nans; /* every NaN an operation computes is the canonical one (lower/nan.c) */
+    bool fuel;           /* count fuel at function entries and loop headers (limits.h) */
+    bool timeout;        /* check for interruption there too (limits.h) */
     bool split;          /* the module is compiled in several chunks (codegen.h) */
     const bool *fixed_tables; /* per table, computed once for all chunks; NULL: on first use */
     /* Per function, computed once for all chunks (wa_codegen_tail_call_functions), if given. */

@@ -14,6 +14,7 @@
  */
 #include "codegen.h"
 #include "cpu.h"
+#include "limits.h"
 #include "optimize.h"
 
 #include "../base/check.h"
@@ -82,9 +83,41 @@ bool wa_codegen_verify(WaCodegen *cg) {
     return true;
 }
 
+/* The runtime's global `name` of type `type` (wa_rt.h), declared on first use. */
+static LLVMValueRef rt_global(WaCodegen *cg, const char *name, LLVMTypeRef type) {
+    LLVMValueRef g = LLVMGetNamedGlobal(cg->mod, name);
+    if (g == NULL) {
+        g = LLVMAddGlobal(cg->mod, type, name);
+        LLVMSetLinkage(g, LLVMExternalLinkage);
+        /* An executable links the runtime in: a direct, PC-relative access. A shared
+           object (--emit=shared) finds the embedder's runtime when it is loaded. */
+        if (!cg->embeddable)
+            LLVMSetVisibility(g, LLVMHiddenVisibility);
+    }
+    return g;
+}
+
+/* With --fuel or --timeout: their checks, in the optimised code (limits.h). */
+static void insert_limits(WaCodegen *cg) {
+    if (!cg->fuel && !cg->timeout)
+        return;
+    WaLimitsAbi abi = {
+        .fuel = cg->fuel,
+        .timeout = cg->timeout,
+        .trap_fuel = WA_RT_TRAP_FUEL_EXHAUSTED,
+        .trap_interrupted = WA_RT_TRAP_INTERRUPTED,
+        .trap_fn = wa_codegen_rt_fn(cg, WA_RT_TRAP),
+        .fuel_counter = rt_global(cg, "wa_rt_fuel", cg->t_i64),
+        .interrupt_flag = rt_global(cg, "wa_rt_interrupt", cg->t_i32),
+    };
+    wa_llvm_limits(cg->mod, &abi);
+}
+
 bool wa_codegen_optimize(WaCodegen *cg, int opt_level) {
-    if (opt_level == 0)
+    if (opt_level == 0) {
+        insert_limits(cg);
         return true;
+    }
     WaMemorySizeAbi abi = {
         .mem0_base_offset =
             wa_codegen_rt_offset(cg, WA_RT_STRUCT_INSTANCE, WA_RT_INSTANCE_MEM0_BASE),
@@ -98,6 +131,7 @@ bool wa_codegen_optimize(WaCodegen *cg, int opt_level) {
         free(msg);
         return false;
     }
+    insert_limits(cg);
     return true;
 }
 

@@ -17,6 +17,7 @@
 #include "lower.h"
 
 #include "../base/check.h"
+#include "../codegen/limits.h"
 
 #include <string.h>
 
@@ -209,6 +210,19 @@ void wa_fg_stack_check(WaFuncGen *fg) {
     emit_stack_check(fg);
 }
 
+/*
+ * With --fuel or --timeout: marks the function for the checks that
+ * codegen/limits_llvm.cpp inserts into the optimised code, with its index
+ * for the trap message.
+ */
+static void mark_for_limits(WaFuncGen *fg) {
+    WaCodegen *cg = fg->cg;
+    LLVMMetadataRef index = LLVMValueAsMetadata(LLVMConstInt(cg->t_i32, fg->func_index, false));
+    LLVMGlobalSetMetadata(fg->fn,
+                          LLVMGetMDKindIDInContext(cg->llvm, WA_MD_LIMITS, strlen(WA_MD_LIMITS)),
+                          LLVMMDNodeInContext2(cg->llvm, &index, 1));
+}
+
 typedef bool (*LowerFn)(WaFuncGen *fg, const WaInstr *in);
 
 /* Lowering handler per class, indexed by WaOpClass. */
@@ -342,6 +356,8 @@ bool wa_lower_function(WaCodegen *cg, uint32_t func_index) {
     if (needs_stack_check(fg))
         emit_stack_check(fg);
     init_locals(fg);
+    if (cg->fuel || cg->timeout)
+        mark_for_limits(fg);
 
     /* The body is a block whose branch target is the function's return. */
     WaControl frame = {

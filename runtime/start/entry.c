@@ -19,6 +19,12 @@
  *      an earlier one of the same name, so WASMAOT_OPTIONS overrides baked
  *      values. WASMAOT_OPTIONS itself is never passed on. The program's
  *      argv is its own: the runtime reads no flags from it;
+ *   2b. the limits (wa_grants.h: --max-memory, --max-stack, --fuel,
+ *      --timeout), parsed with the grants and, like them, overridden by
+ *      WASMAOT_OPTIONS. Fuel and timeout need code compiled with them (the
+ *      record's "instrumented=" line): asking for either at run time of a
+ *      program compiled without it refuses to start, since nothing would
+ *      count. An initial memory larger than --max-memory refuses to start;
  *   3. every import resolved: WASI functions through wa_wasi_lookup; an
  *      import nothing provides (the compiler only lets one through with
  *      --allow-unknown-imports) becomes wa_rt_unknown_import, which traps
@@ -214,6 +220,49 @@ static void read_grants(const char *record) {
     }
 }
 
+/* Does the record's "instrumented=" line name `what` (fuel, timeout)? */
+static bool is_instrumented(const char *record, const char *what) {
+    size_t len;
+    const char *v = record ? wa_build_info_find(record, "instrumented", NULL, &len) : NULL;
+    size_t n = strlen(what);
+    for (size_t i = 0; v != NULL && i + n <= len; i++)
+        if ((i == 0 || v[i - 1] == ',') && memcmp(v + i, what, n) == 0 &&
+            (i + n == len || v[i + n] == ','))
+            return true;
+    return false;
+}
+
+/*
+ * Applies the limits of the grants, before anything runs on a stack the
+ * limit should bound or allocates a memory it should cap.
+ */
+static void apply_limits(const char *record, const wa_rt_module_t *m) {
+    wa_limits_t l = wa_grants_limits(&program.grants);
+    if (l.has_fuel && !is_instrumented(record, "fuel"))
+        startup_error("%s", "--fuel: the program was compiled without --fuel, so it cannot count "
+                            "fuel (compile it with --fuel N)");
+    if (l.has_timeout && !is_instrumented(record, "timeout"))
+        startup_error("%s", "--timeout: the program was compiled without --timeout, so it "
+                            "cannot be interrupted (compile it with --timeout DURATION)");
+    for (uint32_t i = 0; l.max_memory != 0 && i < m->nmemories; i++) {
+        if (m->memories[i].min * WA_RT_PAGE_SIZE > l.max_memory) {
+            char line[200];
+            snprintf(line, sizeof line,
+                     "memory %u needs %llu bytes (%llu pages) at start, more than --max-memory "
+                     "allows (%llu bytes)",
+                     (unsigned)i, (unsigned long long)(m->memories[i].min * WA_RT_PAGE_SIZE),
+                     (unsigned long long)m->memories[i].min, l.max_memory);
+            startup_error("%s", line);
+        }
+    }
+    wa_rt_set_max_memory(l.max_memory);
+    wa_rt_set_max_stack(l.max_stack);
+    if (l.has_fuel)
+        wa_rt_set_fuel(l.fuel > INT64_MAX ? INT64_MAX : (int64_t)l.fuel);
+    if (l.has_timeout && !wa_rt_start_timeout(l.timeout_ns))
+        startup_error("%s", "--timeout: cannot start the timer thread");
+}
+
 /* Sets name=value in the program's environment, replacing an earlier value of name. */
 static void set_env(const char *name, size_t name_len, const char *value) {
     size_t n = name_len + strlen(value) + 2;
@@ -304,6 +353,7 @@ int main(int argc, char **argv, char **envp) {
     if (record != NULL)
         check_cpu(record);
     read_grants(record);
+    apply_limits(record, m);
     build_env(envp);
 
     wa_wasi_ctx_t *wasi =

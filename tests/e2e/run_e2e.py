@@ -47,6 +47,9 @@ Kinds of test (the first argument):
               WASMAOT_OPTIONS; refusals to start (malformed WASMAOT_OPTIONS,
               a missing directory); read-only directories; `wasmaot inspect`;
               the start-up CPU check. --case picks one (GRANT_CASES).
+    limits    --fuel, --timeout, --max-memory, --max-stack, baked in and from
+              WASMAOT_OPTIONS, and their bad values (tests/e2e/limits/*.wat);
+              --case picks one (LIMIT_CASES).
 
 Programs run in a fixed environment (env -i plus LC_ALL=C and the header's
 variables), with a time limit, so results do not depend on the host.
@@ -918,11 +921,173 @@ def test_grants(args):
     result = GRANT_CASES[args.case](args, work, exe)
     print("ok: %s: %s" % (args.name, result))
 
+# ---- limits ------------------------------------------------------------------------------------
+
+def run_limited(exe, options=None, timeout=RUN_TIMEOUT):
+    """Runs exe (WASMAOT_OPTIONS=options if given); returns (status, stdout, stderr, seconds)."""
+    env = dict(BASE_ENV)
+    if options is not None:
+        env["WASMAOT_OPTIONS"] = options
+    start = time.monotonic()
+    status, out, err = run([exe], env=env, timeout=timeout)
+    return status, out, err, time.monotonic() - start
+
+
+def expect_trap(what, status, err, message):
+    if shell_status(status) != TRAP_STATUS:
+        raise Failure("%s: expected exit status %d, got %s (stderr %r)" % (
+            what, TRAP_STATUS, describe_status(status), err))
+    if ("wasm trap: %s" % message).encode() not in err:
+        raise Failure("%s: stderr should hold 'wasm trap: %s', got %r" % (what, message, err))
+
+
+def limits_fuel(args, work, exe):
+    # The ticks printed before the trap are the same every run (the costs are fixed in the
+    # binary; another -O level has other costs); WASMAOT_OPTIONS changes the amount.
+    ticks = {}
+    for opt in ["-O0", "-O2"]:
+        compile_or_fail(args.wasmaot, args.wasm, exe, [opt, "--fuel", "100000"])
+        seen = set()
+        for attempt in range(3):
+            status, out, err, _ = run_limited(exe)
+            expect_trap("--fuel 100000 %s, run %d" % (opt, attempt + 1), status, err,
+                        "all fuel consumed")
+            seen.add(out)
+        if len(seen) != 1:
+            raise Failure("%s: the output before 'all fuel consumed' differs between runs: %r" % (
+                opt, seen))
+        out = seen.pop()
+        if not out or out.count(b"tick\n") * 5 != len(out):
+            raise Failure("%s: expected some 'tick' lines before the trap, got %r" % (opt, out))
+        ticks[opt] = len(out) // 5
+    status, less, err, _ = run_limited(exe, "--fuel 20000")
+    expect_trap("WASMAOT_OPTIONS=--fuel 20000", status, err, "all fuel consumed")
+    status, more, err, _ = run_limited(exe, "--fuel=1000000")
+    expect_trap("WASMAOT_OPTIONS=--fuel=1000000", status, err, "all fuel consumed")
+    if not len(less) < len(out) < len(more):
+        raise Failure("WASMAOT_OPTIONS --fuel should change how far it runs: %d, %d, %d bytes" % (
+            len(less), len(out), len(more)))
+    # A program compiled without --fuel cannot be given fuel at run time.
+    compile_or_fail(args.wasmaot, args.wasm, exe)
+    status, out, err, _ = run_limited(exe, "--fuel 10", timeout=5)
+    expect_refused_start("--fuel in WASMAOT_OPTIONS without --fuel", status, out.splitlines(),
+                         err.decode(), ["--fuel", "compiled without"])
+    return "%d ticks (-O0) and %d (-O2) every run, then 'all fuel consumed'; %d and %d with " \
+           "WASMAOT_OPTIONS; refused without --fuel" % (ticks["-O0"], ticks["-O2"],
+                                                        len(less) // 5, len(more) // 5)
+
+
+def limits_timeout(args, work, exe):
+    compile_or_fail(args.wasmaot, args.wasm, exe, ["--timeout", "200ms"])
+    status, out, err, secs = run_limited(exe, timeout=20)
+    expect_trap("--timeout 200ms", status, err, "interrupted")
+    if not 0.15 < secs < 5:
+        raise Failure("--timeout 200ms ended after %.2f s" % secs)
+    status, out, err, secs2 = run_limited(exe, "--timeout 1s", timeout=20)
+    expect_trap("WASMAOT_OPTIONS=--timeout 1s", status, err, "interrupted")
+    if not 0.9 < secs2 < 10:
+        raise Failure("WASMAOT_OPTIONS=--timeout 1s ended after %.2f s" % secs2)
+    compile_or_fail(args.wasmaot, args.wasm, exe)
+    status, out, err, _ = run_limited(exe, "--timeout 1s", timeout=5)
+    expect_refused_start("--timeout in WASMAOT_OPTIONS without --timeout", status,
+                         out.splitlines(), err.decode(), ["--timeout", "compiled without"])
+    return "an endless loop without calls interrupted after %.2f s (200ms) and %.2f s (1s " \
+           "from WASMAOT_OPTIONS)" % (secs, secs2)
+
+
+def limits_memory(args, work, exe):
+    # grow.wat grows to 1 MiB: refused under a smaller --max-memory, baked or at run time.
+    cases = [([], None, b"grown\n"), ([], "--max-memory 512KiB", b"refused\n"),
+             (["--max-memory", "512K"], None, b"refused\n"),
+             (["--max-memory", "512K"], "--max-memory 1MiB", b"grown\n"),
+             (["--max-memory=1M"], None, b"grown\n")]
+    for flags, options, want in cases:
+        compile_or_fail(args.wasmaot, args.wasm, exe, flags)
+        status, out, err, _ = run_limited(exe, options)
+        what = "%s, WASMAOT_OPTIONS=%s" % (" ".join(flags) or "no flag", options)
+        if status != 0 or out != want:
+            raise Failure("%s: expected %r and exit 0, got %r, %s (stderr %r)" % (
+                what, want, out, describe_status(status), err))
+    return "memory.grow returned -1 beyond --max-memory, baked or from WASMAOT_OPTIONS, " \
+           "and grew when allowed"
+
+
+def limits_memory_initial(args, work, exe):
+    compile_or_fail(args.wasmaot, args.wasm, exe)
+    status, out, err, _ = run_limited(exe, "--max-memory 256KiB")
+    line = expect_refused_start("an initial memory over --max-memory", status, out.splitlines(),
+                                err.decode(), ["--max-memory", "memory 0"])
+    status, out, err, _ = run_limited(exe, "--max-memory 512KiB")
+    expect_ok("an initial memory of exactly --max-memory", status, err)
+    return line
+
+
+def limits_stack(args, work, exe):
+    compile_or_fail(args.wasmaot, args.wasm, exe)
+    status, out, err, _ = run_limited(exe)
+    if status != 0 or out != b"done\n":
+        raise Failure("20000 calls deep without --max-stack: %s, %r" % (describe_status(status),
+                                                                         err))
+    status, out, err, _ = run_limited(exe, "--max-stack 128KiB")
+    expect_trap("WASMAOT_OPTIONS=--max-stack 128KiB", status, err, "call stack exhausted")
+    compile_or_fail(args.wasmaot, args.wasm, exe, ["--max-stack", "64KiB"])
+    status, out, err, _ = run_limited(exe)
+    expect_trap("--max-stack 64KiB", status, err, "call stack exhausted")
+    status, out, err, _ = run_limited(exe, "--max-stack 64MiB")
+    if status != 0 or out != b"done\n":
+        raise Failure("WASMAOT_OPTIONS=--max-stack 64MiB over a baked 64KiB: %s, %r" % (
+            describe_status(status), err))
+    return "20000 calls deep: done, and 'call stack exhausted' under --max-stack 128KiB/64KiB"
+
+
+def limits_stack_thread(args, work, exe):
+    # A wasi-threads thread 20000 calls deep: fine on its own stack, a trap under --max-stack.
+    compile_or_fail(args.wasmaot, args.wasm, exe)
+    status, out, err, _ = run_limited(exe)
+    expect_ok("a thread 20000 calls deep without --max-stack", status, err.decode())
+    status, out, err, _ = run_limited(exe, "--max-stack 128KiB")
+    expect_trap("a thread under WASMAOT_OPTIONS=--max-stack 128KiB", status, err,
+                "call stack exhausted")
+    return "a spawned thread 20000 calls deep: done, and 'call stack exhausted' under " \
+           "--max-stack 128KiB"
+
+
+def limits_bad(args, work, exe):
+    seen = []
+    for flags, needle in [(["--fuel", "-1"], "--fuel"), (["--timeout", "5x"], "--timeout"),
+                          (["--max-memory", "lots"], "--max-memory"),
+                          (["--max-stack", "1k"], "--max-stack"), (["--timeout=0s"], "--timeout"),
+                          (["--fuel"], "--fuel")]:
+        out = os.path.join(work, "bad_out")
+        line = expect_refusal([args.wasmaot, args.wasm, "-o", out] + flags, out, " ".join(flags))
+        if needle not in line:
+            raise Failure("%s: the message %r should name %s" % (flags, line, needle))
+        seen.append(line)
+    compile_or_fail(args.wasmaot, args.wasm, exe, ["--fuel", "1000"])
+    status, out, err, _ = run_limited(exe, "--fuel lots")
+    seen.append(expect_refused_start("WASMAOT_OPTIONS=--fuel lots", status, out.splitlines(),
+                                     err.decode(), ["WASMAOT_OPTIONS", "--fuel", "lots"]))
+    return "; ".join(seen)
+
+
+LIMIT_CASES = {
+    "fuel": limits_fuel, "timeout": limits_timeout, "memory": limits_memory,
+    "memory_initial": limits_memory_initial, "stack": limits_stack,
+    "stack_thread": limits_stack_thread, "bad": limits_bad,
+}
+
+
+def test_limits(args):
+    work = fresh_workdir(args.workdir, args.name)
+    exe = os.path.join(work, args.name)
+    result = LIMIT_CASES[args.case](args, work, exe)
+    print("ok: %s: %s" % (args.name, result))
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("kind", choices=["program", "output", "trap", "bad", "usage", "imports", "emit",
-                                     "grants", "libs"])
+                                     "grants", "libs", "limits"])
     ap.add_argument("--name", required=True, help="test name (work subdirectory)")
     ap.add_argument("--wasmaot", required=True)
     ap.add_argument("--workdir", required=True)
@@ -939,7 +1104,7 @@ def main():
             setattr(args, attr, os.path.abspath(getattr(args, attr)))
     tests = {"program": test_program, "output": test_output, "trap": test_trap, "bad": test_bad, "usage": test_usage,
              "imports": test_imports, "emit": test_emit, "grants": test_grants,
-             "libs": test_libs}
+             "libs": test_libs, "limits": test_limits}
     try:
         tests[args.kind](args)
     except Failure as e:

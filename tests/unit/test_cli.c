@@ -510,3 +510,50 @@ Test(inspect, grants_with_line_breaks, .init = make_dir, .fini = remove_dir) {
     free(text);
     free(record);
 }
+
+Test(limits, parse_with_units_and_the_last_of_each_wins) {
+    wa_grants_t g = {0};
+    char why[256] = "";
+    cr_assert(wa_grants_parse_words(&g,
+                                    "--max-memory 64MiB --max-stack=512K --fuel 1000 "
+                                    "--timeout 1500ms --max-memory 2G --timeout=2m",
+                                    why, sizeof why),
+              "%s", why);
+    wa_limits_t l = wa_grants_limits(&g);
+    cr_expect_eq(l.max_memory, 2ull << 30);
+    cr_expect_eq(l.max_stack, 512ull << 10);
+    cr_expect(l.has_fuel);
+    cr_expect_eq(l.fuel, 1000);
+    cr_expect(l.has_timeout);
+    cr_expect_eq(l.timeout_ns, 120000000000ull);
+    /* Formatting reads back as written. */
+    char buf[64];
+    wa_grants_format(&g.items[0], buf, sizeof buf);
+    cr_expect_str_eq(buf, "--max-memory 64MiB");
+    wa_grants_format(&g.items[3], buf, sizeof buf);
+    cr_expect_str_eq(buf, "--timeout 1500ms");
+    wa_grants_free(&g);
+    wa_limits_t none = wa_grants_limits(&g);
+    cr_expect(!none.has_fuel && !none.has_timeout && none.max_memory == 0 && none.max_stack == 0);
+}
+
+Test(limits, bad_values_name_the_option) {
+    const char *cases[][2] = {
+        {"--fuel -1", "--fuel"},
+        {"--fuel 12x", "--fuel"},
+        {"--timeout 5x", "--timeout"},
+        {"--timeout 10", "--timeout"},
+        {"--timeout 0ms", "--timeout"},
+        {"--max-memory lots", "--max-memory"},
+        {"--max-memory 1T", "--max-memory"},
+        {"--max-stack 4K", "--max-stack"},
+        {"--max-memory 99999999999999999999", "--max-memory"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        wa_grants_t g = {0};
+        char why[256] = "";
+        cr_expect(!wa_grants_parse_words(&g, cases[k][0], why, sizeof why), "%s", cases[k][0]);
+        cr_expect(strstr(why, cases[k][1]) != NULL, "%s: %s", cases[k][0], why);
+        wa_grants_free(&g);
+    }
+}
