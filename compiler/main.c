@@ -75,6 +75,8 @@ static const char usage[] =
     "no check and cannot get one from WASMAOT_OPTIONS, which can only change the\n"
     "amount); --max-memory and --max-stack cost nothing and work at run time in any\n"
     "program.\n"
+    "A trap prints its reason and a wasm backtrace on stderr and exits with status\n"
+    "134; WASMAOT_BACKTRACE=0 in the program's environment prints the reason alone.\n"
     "\n"
     "features:\n";
 
