@@ -1,8 +1,9 @@
 /*
- * decode.c: the binary-format decoder (spec chapter 5, Wasm 2.0).
+ * decode.c: the binary-format decoder (spec chapter 5, Wasm 2.0, with the
+ * encodings of the Wasm 3.0 features the feature set turns on: wasm/instr.h).
  *
  * One pass over the input: the header, then sections in the order of spec
- * 5.5.2 (type, import, function, table, memory, global, export, start,
+ * 5.5.2 (type, import, function, table, memory, tag, global, export, start,
  * element, data count, code, data), each at most once, custom sections
  * anywhere. Every section must take exactly its declared size ("section size
  * mismatch"); as in the reference interpreter, that is checked after reading
