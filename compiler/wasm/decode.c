@@ -145,25 +145,34 @@ static bool read_reftype(WaReader *r, WaValType *out) {
 }
 
 /*
- * Limits (spec 5.3.7). The flag is a 1-bit LEB128 in the reference
- * interpreter, so 0x02 is "integer too large" and 0x81 0x00 "integer
- * representation too long", as binary.wast expects.
+ * The u32 bounds of limits (spec 5.3.7) after their flag: bit 0 says a
+ * maximum follows, bit 1 (threads) that the memory is shared.
  */
-static bool read_limits(WaReader *r, WaLimits *out) {
-    uint64_t flag;
+static bool read_u32_bounds(WaReader *r, uint64_t flag, WaLimits *out) {
     uint32_t v;
-    WA_TRY(wa_read_uleb(r, 1, &flag));
     WA_TRY(wa_read_u32(r, &v));
     out->min = v;
     out->is64 = false;
-    out->shared = false;
-    out->has_max = flag == 1;
+    out->shared = (flag & 2) != 0;
+    out->has_max = (flag & 1) != 0;
     out->max = 0;
     if (out->has_max) {
         WA_TRY(wa_read_u32(r, &v));
         out->max = v;
     }
     return true;
+}
+
+/*
+ * Limits (spec 5.3.7) with a `flag_bits`-bit LEB128 flag: 1 bit in the
+ * reference interpreter, so 0x02 is "integer too large" and 0x81 0x00
+ * "integer representation too long", as binary.wast expects; 2 bits for a
+ * memory with the threads proposal (0x02 and 0x03: shared).
+ */
+static bool read_limits(WaReader *r, unsigned flag_bits, WaLimits *out) {
+    uint64_t flag;
+    WA_TRY(wa_read_uleb(r, flag_bits, &flag));
+    return read_u32_bounds(r, flag, out);
 }
 
 /*
@@ -198,22 +207,9 @@ static bool read_memory_type(WaReader *r, WaLimits *out) {
             /* Peek, so that the feature can be named; the reader reports any other flag. */
             if (!wa_reader_at_end(r) && (*r->p == 0x02 || *r->p == 0x03))
                 return shared_needs_threads(r, at);
-            return read_limits(r, out);
+            return read_limits(r, 1, out);
         }
-        uint64_t flag;
-        uint32_t v;
-        WA_TRY(wa_read_uleb(r, 2, &flag));
-        WA_TRY(wa_read_u32(r, &v));
-        out->min = v;
-        out->is64 = false;
-        out->shared = (flag & 2) != 0;
-        out->has_max = (flag & 1) != 0;
-        out->max = 0;
-        if (out->has_max) {
-            WA_TRY(wa_read_u32(r, &v));
-            out->max = v;
-        }
-        return true;
+        return read_limits(r, 2, out);
     }
     uint8_t flag;
     WA_TRY(wa_read_u8(r, &flag));
@@ -240,7 +236,7 @@ static bool read_memory_type(WaReader *r, WaLimits *out) {
 static bool read_table_type(WaReader *r, WaTableType *out) {
     WA_TRY(read_reftype(r, &out->elem));
     if (!wa_encoding_has(r, WA_FEATURE_MEMORY64))
-        return read_limits(r, &out->limits);
+        return read_limits(r, 1, &out->limits);
     size_t at = wa_reader_offset(r);
     uint8_t flag;
     WA_TRY(wa_read_u8(r, &flag));
@@ -249,18 +245,7 @@ static bool read_table_type(WaReader *r, WaTableType *out) {
     if ((flag & 4) != 0)
         return wa_diag_error(r->d, at,
                              "64-bit tables (table64, of the memory64 proposal) are not supported");
-    uint32_t v;
-    WA_TRY(wa_read_u32(r, &v));
-    out->limits.min = v;
-    out->limits.is64 = false;
-    out->limits.shared = false;
-    out->limits.has_max = (flag & 1) != 0;
-    out->limits.max = 0;
-    if (out->limits.has_max) {
-        WA_TRY(wa_read_u32(r, &v));
-        out->limits.max = v;
-    }
-    return true;
+    return read_u32_bounds(r, flag, &out->limits); /* bit 1 is clear: never shared */
 }
 
 /*

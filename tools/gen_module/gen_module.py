@@ -126,11 +126,14 @@ class Body:
         self.i32_const(0xFEFC)
         self.op(0x71)
 
+    def f64_local(self):
+        return self.f64_base + self.rng.randrange(self.n_f64)
+
     def f64_expr(self, depth):
         r = self.rng.random()
         if depth <= 0 or r < 0.3:
             if self.rng.random() < 0.7:
-                self.local(0x20, self.f64_base + self.rng.randrange(self.n_f64))
+                self.local(0x20, self.f64_local())
             else:
                 self.op(0x44)
                 self.code.extend(struct.pack("<d", self.rng.uniform(-10, 10)))
@@ -331,35 +334,6 @@ class FloatBody(Body):
 
     def f64_local(self):
         return self.rng.choice((0, 1, 6, 7))
-
-    def f64_expr(self, depth):
-        r = self.rng.random()
-        if depth <= 0 or r < 0.3:
-            if self.rng.random() < 0.7:
-                self.local(0x20, self.f64_local())
-            else:
-                self.op(0x44)
-                self.code.extend(struct.pack("<d", self.rng.uniform(-10, 10)))
-            return
-        if r < 0.7:
-            self.f64_expr(depth - 1)
-            self.f64_expr(depth - 1)
-            self.op(self.rng.choice(F64_BINOPS))
-        elif r < 0.8:
-            self.f64_expr(depth - 1)
-            self.op(0x99, 0x9F)
-        elif r < 0.88:
-            self.expr(depth - 1)
-            self.op(0xB7)
-        elif r < 0.94 and self.fcallees:
-            self.f64_expr(depth - 1)
-            self.f64_expr(depth - 1)
-            self.op(0x10)
-            self.code.extend(uleb(self.rng.choice(self.fcallees)))
-        else:
-            self.address(depth - 1)
-            self.op(0x2B, 3)
-            self.code.extend(uleb(self.rng.randrange(0, 16) * 8))
 
 
 def main():
