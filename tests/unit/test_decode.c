@@ -1217,3 +1217,86 @@ Test(instr, try_table_immediates) {
     in = READ1(0xd0, 0x69);
     cr_assert_eq(in.imm.index, WA_VT_EXNREF);
 }
+
+/*
+ * The code section's count is checked against the function section's once
+ * every section is read, as the reference interpreter does: a duplicate code
+ * section after it is reported first.
+ */
+Test(decode, code_count_checked_after_all_sections) {
+    Buf b;
+    header(&b);
+    SEC(&b, 1, 0x01, 0x60, 0x00, 0x00);
+    SEC(&b, 3, 0x02, 0x00, 0x00);        /* two functions */
+    SEC(&b, 10, 0x01, 0x02, 0x00, 0x0b); /* one body */
+    SEC(&b, 10, 0x01, 0x02, 0x00, 0x0b); /* a second code section */
+    decode_fails(&b, "unexpected content after last section", 25);
+    header(&b);
+    SEC(&b, 1, 0x01, 0x60, 0x00, 0x00);
+    SEC(&b, 3, 0x02, 0x00, 0x00);
+    SEC(&b, 10, 0x01, 0x02, 0x00, 0x0b);
+    decode_fails(&b, "function and code section have inconsistent lengths", 21);
+}
+
+/*
+ * A body's instructions are read past its declared size, as the reference
+ * interpreter reads them, so a memarg offset that straddles the body's end is
+ * reported as the over-long LEB128 it is (binary-leb128.wast).
+ */
+Test(decode, leb128_straddling_a_body_end) {
+    Buf b;
+    header(&b);
+    SEC(&b, 1, 0x01, 0x60, 0x00, 0x00);
+    SEC(&b, 3, 0x01, 0x00);
+    SEC(&b, 5, 0x01, 0x00, 0x01);
+    /* Code section of 7 bytes: one body of 5 (locals, i32.const 0, i32.load align 2, ...). */
+    PUT(&b, 0x0a, 0x07, 0x01, 0x05, 0x00, 0x41, 0x00, 0x28, 0x02);
+    PUT(&b, 0x82, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00, 0x1a, 0x0b);
+    decode_fails(&b, "integer representation too long", 32);
+}
+
+/* With memory64 (Wasm 3.0) a table's limits flags are one byte, bit 2 being table64. */
+Test(decode, table_limits_flags_with_memory64) {
+    test_encoding = wa_features_default();
+    Buf b;
+    header(&b);
+    SEC(&b, 4, 0x01, 0x70, 0x08, 0x00);
+    decode_fails(&b, "malformed limits flags", 12);
+    header(&b);
+    SEC(&b, 4, 0x01, 0x70, 0x04, 0x00);
+    decode_fails(&b, "64-bit tables (table64, of the memory64 proposal) are not supported", 12);
+    header(&b);
+    SEC(&b, 4, 0x01, 0x70, 0x01, 0x02, 0x05);
+    decode_ok(&b);
+    cr_assert(m.tables[0].type.limits.has_max && !m.tables[0].type.limits.shared);
+    cr_assert_eq(m.tables[0].type.limits.max, 5);
+    wa_module_free(&m);
+}
+
+/* Legacy exception handling's structure: catch, catch_all and delegate only where a try allows. */
+Test(decode, legacy_try_structure) {
+    test_encoding = wa_features_default();
+    Buf b;
+    header(&b);
+    SEC(&b, 1, 0x01, 0x60, 0x00, 0x00);
+    SEC(&b, 3, 0x01, 0x00);
+    SEC(&b, 10, 0x01, 0x06, 0x00, 0x02, 0x40, 0x19, 0x0b, 0x0b); /* block catch_all end end */
+    decode_fails(&b, "END opcode expected (catch_all without try)", 25);
+    header(&b);
+    SEC(&b, 1, 0x01, 0x60, 0x00, 0x00);
+    SEC(&b, 3, 0x01, 0x00);
+    SEC(&b, 10, 0x01, 0x06, 0x00, 0x02, 0x40, 0x18, 0x00, 0x0b); /* block delegate 0 end */
+    decode_fails(&b, "END opcode expected (delegate without try)", 25);
+    header(&b);
+    SEC(&b, 1, 0x01, 0x60, 0x00, 0x00);
+    SEC(&b, 3, 0x01, 0x00);
+    /* try catch_all catch_all end end: nothing after catch_all but end */
+    SEC(&b, 10, 0x01, 0x07, 0x00, 0x06, 0x40, 0x19, 0x19, 0x0b, 0x0b);
+    decode_fails(&b, "END opcode expected (catch_all without try)", 26);
+    header(&b);
+    SEC(&b, 1, 0x01, 0x60, 0x00, 0x00);
+    SEC(&b, 3, 0x01, 0x00);
+    SEC(&b, 10, 0x01, 0x06, 0x00, 0x06, 0x40, 0x18, 0x00, 0x0b); /* try delegate 0 end */
+    decode_ok(&b);
+    wa_module_free(&m);
+}
