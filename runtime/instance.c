@@ -229,6 +229,11 @@ static bool bind_import(instance_impl_t *impl, uint32_t i, const wa_rt_extern_t 
         if (t->elem_type != want->elem_type) {
             ok = false;
             snprintf(detail, sizeof detail, ": element type differs");
+        } else if (t->is64 != want->limits.is64) {
+            /* table64: a table matches an import of its own address type only. */
+            ok = false;
+            snprintf(detail, sizeof detail, ": %s table for an %s import", t->is64 ? "i64" : "i32",
+                     want->limits.is64 ? "i64" : "i32");
         } else if (!limits_match(t->size, t->has_max, t->max, &want->limits)) {
             ok = false;
             describe_limits(detail, sizeof detail, t->size, t->has_max, t->max, &want->limits);

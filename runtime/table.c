@@ -24,7 +24,8 @@ static void fill_refs(void **elems, uint32_t from, uint32_t to, void *value) {
 
 wa_rt_table_t *wa_rt_table_new(const wa_rt_table_type_t *type, void *init) {
     const wa_rt_limits_t *l = &type->limits;
-    if (l->min > WA_RT_TABLE_LIMIT || (l->has_max && (l->max > UINT32_MAX || l->min > l->max)))
+    uint64_t max_declared = l->is64 ? UINT64_MAX : UINT32_MAX;
+    if (l->min > WA_RT_TABLE_LIMIT || (l->has_max && (l->max > max_declared || l->min > l->max)))
         return NULL;
     wa_rt_table_t *t = calloc(1, sizeof *t);
     if (t == NULL)
@@ -36,9 +37,10 @@ wa_rt_table_t *wa_rt_table_new(const wa_rt_table_type_t *type, void *init) {
         return NULL;
     }
     t->size = (uint32_t)l->min;
-    t->max = l->has_max ? (uint32_t)l->max : UINT32_MAX;
+    t->max = l->has_max ? l->max : UINT32_MAX;
     t->elem_type = type->elem_type;
     t->has_max = l->has_max;
+    t->is64 = l->is64;
     if (init != NULL)
         fill_refs(t->elems, 0, t->size, init);
     return t;

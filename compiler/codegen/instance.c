@@ -343,8 +343,9 @@ static bool apply_elem_segments(WaFuncGen *fg) {
         if (seg->mode == WA_SEGMENT_ACTIVE) {
             WaStackValue offset;
             WA_TRY(wa_fg_lower_const_expr(fg, &seg->offset, &offset));
-            LLVMValueRef args[6] = {fg->ctx,     i32c(cg, seg->table_index),
-                                    i32c(cg, i), offset.value,
+            /* table64: an i64 table's offset is an i64, saturated for the runtime's u32. */
+            LLVMValueRef dst = wa_fg_table_operand_u32(fg, offset.value);
+            LLVMValueRef args[6] = {fg->ctx,     i32c(cg, seg->table_index), i32c(cg, i), dst,
                                     i32c(cg, 0), i32c(cg, seg->count)};
             wa_codegen_rt_call(cg, WA_RT_TABLE_INIT, args, 6, "");
         }

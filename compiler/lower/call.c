@@ -360,6 +360,8 @@ static bool lower_indirect(WaFuncGen *fg, const WaInstr *in, bool tail) {
         size = wa_codegen_rt_load(cg, h->table, WA_RT_STRUCT_TABLE, WA_RT_TABLE_SIZE, "table_size");
         wa_fg_set_tbaa(fg, size, WA_TBAA_RUNTIME);
     }
+    if (LLVMTypeOf(index) == cg->t_i64) /* table64: the index is an i64 */
+        size = LLVMBuildZExt(cg->b, size, cg->t_i64, "");
     wa_fg_trap_if(fg, LLVMBuildICmp(cg->b, LLVMIntUGE, index, size, ""),
                   WA_RT_TRAP_UNDEFINED_ELEMENT);
 

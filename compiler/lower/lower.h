@@ -113,6 +113,14 @@ WaStackValue wa_fg_pop_typed(WaFuncGen *fg);
 LLVMValueRef wa_fg_call_rt_op(WaFuncGen *fg, WaRtFn fn, const uint32_t *imms, unsigned nimms,
                               unsigned noperands);
 
+/*
+ * table64: an index or count of an i64 table as the u32 the runtime's table
+ * entry points take, saturated: a value above 2^32-1 exceeds every table's
+ * size (at most WA_RT_TABLE_LIMIT), so it traps or fails to grow exactly as
+ * the i64 would. An i32 is returned as is.
+ */
+LLVMValueRef wa_fg_table_operand_u32(WaFuncGen *fg, LLVMValueRef v);
+
 /* Loads field `field` (WA_RT_INSTANCE_*) of the instance, with the type its row gives. */
 LLVMValueRef wa_fg_load_ctx_field(WaFuncGen *fg, unsigned field, const char *name);
 

@@ -164,6 +164,22 @@ static bool read_u32_bounds(WaReader *r, uint64_t flag, WaLimits *out) {
 }
 
 /*
+ * The u64 bounds of Wasm 3.0 limits (memory64) after their one-byte flag:
+ * bit 0 says a maximum follows, bit 1 (threads) that the memory is shared,
+ * bit 2 that it is addressed with i64.
+ */
+static bool read_u64_bounds(WaReader *r, uint8_t flag, WaLimits *out) {
+    out->is64 = (flag & 4) != 0;
+    out->shared = (flag & 2) != 0;
+    out->has_max = (flag & 1) != 0;
+    out->max = 0;
+    WA_TRY(wa_read_u64(r, &out->min));
+    if (out->has_max)
+        WA_TRY(wa_read_u64(r, &out->max));
+    return true;
+}
+
+/*
  * Limits (spec 5.3.7) with a `flag_bits`-bit LEB128 flag: 1 bit in the
  * reference interpreter, so 0x02 is "integer too large" and 0x81 0x00
  * "integer representation too long", as binary.wast expects; 2 bits for a
@@ -187,6 +203,23 @@ static bool shared_needs_threads(WaReader *r, size_t at) {
 }
 
 /*
+ * Without memory64, limits flag bit 2 (an i64 memory or table) is what Wasm
+ * 2.0 calls it, "integer too large", and the message goes on to name the
+ * feature. `at` is the flag's offset, `what` "memory" or "table".
+ */
+static bool i64_needs_memory64(WaReader *r, size_t at, const char *what) {
+    return wa_diag_error(r->d, at,
+                         "integer too large: %s limits flag bit 2 (an i64 %s) needs the memory64 "
+                         "feature (--enable-memory64)",
+                         what, what);
+}
+
+/* Whether the next byte is a limits flag with bit 2 set, as memory64 has them (peeked). */
+static bool next_flag_is64(const WaReader *r) {
+    return !wa_reader_at_end(r) && *r->p >= 0x04 && *r->p <= 0x07;
+}
+
+/*
  * Memory type (spec 5.3.8, with the memory64 and threads proposals): limits
  * whose flag bit 2 makes the memory i64-addressed and bit 1 shared. With
  * memory64 the flags are one byte, "malformed limits flags" beyond bit 2 (as
@@ -203,6 +236,8 @@ static bool read_memory_type(WaReader *r, WaLimits *out) {
     size_t at = wa_reader_offset(r);
     bool threads = wa_encoding_has(r, WA_FEATURE_THREADS);
     if (!wa_encoding_has(r, WA_FEATURE_MEMORY64)) {
+        if (next_flag_is64(r))
+            return i64_needs_memory64(r, at, "memory");
         if (!threads) {
             /* Peek, so that the feature can be named; the reader reports any other flag. */
             if (!wa_reader_at_end(r) && (*r->p == 0x02 || *r->p == 0x03))
@@ -217,35 +252,30 @@ static bool read_memory_type(WaReader *r, WaLimits *out) {
         return wa_diag_error(r->d, at, "malformed limits flags");
     if ((flag & 2) != 0 && !threads)
         return shared_needs_threads(r, at);
-    out->is64 = (flag & 4) != 0; /* uses_memory64: an i64 memory */
-    out->shared = (flag & 2) != 0;
-    out->has_max = (flag & 1) != 0;
-    out->max = 0;
-    WA_TRY(wa_read_u64(r, &out->min));
-    if (out->has_max)
-        WA_TRY(wa_read_u64(r, &out->max));
-    return true;
+    return read_u64_bounds(r, flag, out);
 }
 
 /*
  * Table type (spec 5.3.9): reference type, then limits. With memory64 (Wasm
- * 3.0) the flags are one byte as for memories: "malformed limits flags"
- * beyond bits 0 and 2 (binary.wast of Wasm 3.0), and bit 2, an i64-indexed
- * table (table64), is refused as not supported.
+ * 3.0) the flags are one byte as for memories, "malformed limits flags"
+ * beyond bits 0 and 2 (binary.wast of Wasm 3.0); bit 2 makes the table
+ * i64-indexed (table64), and both bounds are u64s for every table, as the
+ * reference interpreter reads them: the validator bounds them by the
+ * address type ("table size must be at most 2^32-1" for an i32 table).
  */
 static bool read_table_type(WaReader *r, WaTableType *out) {
     WA_TRY(read_reftype(r, &out->elem));
-    if (!wa_encoding_has(r, WA_FEATURE_MEMORY64))
-        return read_limits(r, 1, &out->limits);
     size_t at = wa_reader_offset(r);
+    if (!wa_encoding_has(r, WA_FEATURE_MEMORY64)) {
+        if (next_flag_is64(r))
+            return i64_needs_memory64(r, at, "table");
+        return read_limits(r, 1, &out->limits);
+    }
     uint8_t flag;
     WA_TRY(wa_read_u8(r, &flag));
     if ((flag & ~5u) != 0)
         return wa_diag_error(r->d, at, "malformed limits flags");
-    if ((flag & 4) != 0)
-        return wa_diag_error(r->d, at,
-                             "64-bit tables (table64, of the memory64 proposal) are not supported");
-    return read_u32_bounds(r, flag, &out->limits); /* bit 1 is clear: never shared */
+    return read_u64_bounds(r, flag, &out->limits); /* bit 1 is clear: never shared */
 }
 
 /*

@@ -56,7 +56,8 @@ typedef struct WaLimits {
     uint64_t min;
     uint64_t max; /* meaningful only if has_max */
     bool has_max;
-    bool is64;   /* memories: addressed with i64 (memory64 proposal, limits flag bit 2) */
+    bool is64; /* addressed/indexed with i64 (memory64 proposal, limits flag bit 2; tables: table64)
+                */
     bool shared; /* memories: shared between threads (threads proposal, limits flag bit 1) */
 } WaLimits;
 
@@ -246,6 +247,12 @@ static inline WaReader wa_module_reader(const WaModule *m, const uint8_t *code, 
 /* Whether memory `index` is addressed with i64 (memory64 proposal): its address type. */
 static inline bool wa_module_memory_is64(const WaModule *m, uint32_t index) {
     return m->memories[index].limits.is64;
+}
+
+/* Whether table `index` is indexed with i64 (table64, of the memory64 proposal): its address type.
+ */
+static inline bool wa_module_table_is64(const WaModule *m, uint32_t index) {
+    return m->tables[index].type.limits.is64;
 }
 
 /* Whether memory `index` is shared (threads proposal). */

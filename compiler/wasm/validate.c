@@ -250,8 +250,10 @@ static bool check_tables_and_memories(const ModCheck *mc) {
         const WaTable *t = &m->tables[i];
         size_t off = 0;
         bool has_off = import_offset(m, t->imported, t->import_index, &off);
-        WA_TRY(check_limits(d, &t->type.limits, UINT32_MAX, "table size must be at most 2^32-1",
-                            has_off, off));
+        /* table64: an i64 table's bounds may be any u64s (Tabletype_ok: 2^64-1). */
+        uint64_t range = t->type.limits.is64 ? UINT64_MAX : UINT32_MAX;
+        WA_TRY(check_limits(d, &t->type.limits, range, "table size must be at most 2^32-1", has_off,
+                            off));
     }
     for (uint32_t i = 0; i < m->nmemories; i++) {
         const WaMemory *mem = &m->memories[i];
@@ -301,7 +303,9 @@ static bool check_elems(const ModCheck *mc, WaArena *scratch) {
                 return wa_diag_error(d, e->offset_in_file,
                                      "type mismatch: element segment %u of %s for a table of %s", i,
                                      wa_valtype_name(e->type), wa_valtype_name(tt));
-            WA_TRY(check_const_expr(mc, &e->offset, WA_VT_I32, scratch));
+            /* table64: an i64 table's segment offset is an i64 constant expression. */
+            WaValType at = wa_module_table_is64(m, e->table_index) ? WA_VT_I64 : WA_VT_I32;
+            WA_TRY(check_const_expr(mc, &e->offset, at, scratch));
         }
         for (uint32_t k = 0; k < e->count; k++) {
             if (e->func_indices) {
@@ -532,6 +536,11 @@ static bool need_table(FuncCheck *fc, uint32_t index, WaValType *elem) {
     if (elem)
         *elem = fc->m->tables[index].type.elem;
     return true;
+}
+
+/* The address type of table `index` (table64, of the memory64 proposal): i64 or i32. */
+static uint8_t table_address_type(const FuncCheck *fc, uint32_t index) {
+    return wa_module_table_is64(fc->m, index) ? WA_VT_I64 : WA_VT_I32;
 }
 
 static bool need_elem(FuncCheck *fc, uint32_t index) {
@@ -990,7 +999,7 @@ static bool check_special(FuncCheck *fc, const WaInstr *in) {
                                  wa_op_name[in->op], in->imm.call_indirect.table_index,
                                  wa_valtype_name(t));
         WA_TRY(need_type(fc, in->imm.call_indirect.type_index));
-        WA_TRY(pop_expect(fc, WA_VT_I32, NULL));
+        WA_TRY(pop_expect(fc, table_address_type(fc, in->imm.call_indirect.table_index), NULL));
         if (in->op == WA_OP_RETURN_CALL_INDIRECT)
             return check_return_call(fc, &m->types[in->imm.call_indirect.type_index]);
         return check_call(fc, &m->types[in->imm.call_indirect.type_index]);
@@ -1033,24 +1042,28 @@ static bool check_special(FuncCheck *fc, const WaInstr *in) {
         return pop_expect(fc, (uint8_t)g->type, NULL);
     case WA_OP_TABLE_GET:
         WA_TRY(need_table(fc, in->imm.index, &t));
-        WA_TRY(pop_expect(fc, WA_VT_I32, NULL));
+        WA_TRY(pop_expect(fc, table_address_type(fc, in->imm.index), NULL));
         push_val(fc, (uint8_t)t);
         return true;
     case WA_OP_TABLE_SET:
         WA_TRY(need_table(fc, in->imm.index, &t));
         WA_TRY(pop_expect(fc, (uint8_t)t, NULL));
-        return pop_expect(fc, WA_VT_I32, NULL);
+        return pop_expect(fc, table_address_type(fc, in->imm.index), NULL);
+    case WA_OP_TABLE_SIZE:
+        WA_TRY(need_table(fc, in->imm.index, &t));
+        push_val(fc, table_address_type(fc, in->imm.index));
+        return true;
     case WA_OP_TABLE_GROW:
         WA_TRY(need_table(fc, in->imm.index, &t));
-        WA_TRY(pop_expect(fc, WA_VT_I32, NULL));
+        WA_TRY(pop_expect(fc, table_address_type(fc, in->imm.index), NULL));
         WA_TRY(pop_expect(fc, (uint8_t)t, NULL));
-        push_val(fc, WA_VT_I32);
+        push_val(fc, table_address_type(fc, in->imm.index));
         return true;
     case WA_OP_TABLE_FILL:
         WA_TRY(need_table(fc, in->imm.index, &t));
-        WA_TRY(pop_expect(fc, WA_VT_I32, NULL));
+        WA_TRY(pop_expect(fc, table_address_type(fc, in->imm.index), NULL));
         WA_TRY(pop_expect(fc, (uint8_t)t, NULL));
-        return pop_expect(fc, WA_VT_I32, NULL);
+        return pop_expect(fc, table_address_type(fc, in->imm.index), NULL);
     case WA_OP_TABLE_INIT: {
         /* pair.a is the element segment, pair.b the table; their element types must agree. */
         WA_TRY(need_table(fc, in->imm.pair.b, &t));
@@ -1060,9 +1073,10 @@ static bool check_special(FuncCheck *fc, const WaInstr *in) {
             return wa_diag_error(
                 fc->d, fc->at, "type mismatch: table.init of %s segment %u into %s table %u",
                 wa_valtype_name(et), in->imm.pair.a, wa_valtype_name(t), in->imm.pair.b);
+        /* table64: the destination is of the table's address type; offset and count stay i32. */
         WA_TRY(pop_expect(fc, WA_VT_I32, NULL));
         WA_TRY(pop_expect(fc, WA_VT_I32, NULL));
-        return pop_expect(fc, WA_VT_I32, NULL);
+        return pop_expect(fc, table_address_type(fc, in->imm.pair.b), NULL);
     }
     case WA_OP_TABLE_COPY: {
         WaValType src = WA_VT_X;
@@ -1072,9 +1086,13 @@ static bool check_special(FuncCheck *fc, const WaInstr *in) {
             return wa_diag_error(
                 fc->d, fc->at, "type mismatch: table.copy from %s table %u to %s table %u",
                 wa_valtype_name(src), in->imm.pair.b, wa_valtype_name(t), in->imm.pair.a);
-        WA_TRY(pop_expect(fc, WA_VT_I32, NULL));
-        WA_TRY(pop_expect(fc, WA_VT_I32, NULL));
-        return pop_expect(fc, WA_VT_I32, NULL);
+        /* table64: each index of its table's address type, the count i64 only if both are. */
+        uint8_t dst_at = table_address_type(fc, in->imm.pair.a);
+        uint8_t src_at = table_address_type(fc, in->imm.pair.b);
+        WA_TRY(pop_expect(fc, dst_at == WA_VT_I64 && src_at == WA_VT_I64 ? WA_VT_I64 : WA_VT_I32,
+                          NULL));
+        WA_TRY(pop_expect(fc, src_at, NULL));
+        return pop_expect(fc, dst_at, NULL);
     }
     case WA_OP_REF_NULL:
         push_val(fc, (uint8_t)in->imm.index);

@@ -1185,7 +1185,10 @@ Test(decode, threads_shared_memories) {
     wa_module_free(&m);
     header(&b);
     SEC(&b, 5, 0x01, 0x04, 0x00);
-    decode_fails(&b, "integer too large", 11);
+    decode_fails(&b,
+                 "integer too large: memory limits flag bit 2 (an i64 memory) needs the "
+                 "memory64 feature (--enable-memory64)",
+                 11);
     /* i32.atomic.rmw.cmpxchg align 2 offset 8; atomic.fence's zero byte. */
     WaInstr in = READ1(0xfe, 0x48, 0x02, 0x08);
     cr_assert_eq(in.op, WA_OP_I32_ATOMIC_RMW_CMPXCHG);
@@ -1255,7 +1258,11 @@ Test(decode, leb128_straddling_a_body_end) {
     decode_fails(&b, "integer representation too long", 32);
 }
 
-/* With memory64 (Wasm 3.0) a table's limits flags are one byte, bit 2 being table64. */
+/*
+ * With memory64 (Wasm 3.0) a table's limits flags are one byte, bit 2 being
+ * table64, and its bounds are u64s for an i32 table too (the validator
+ * bounds those by 2^32-1).
+ */
 Test(decode, table_limits_flags_with_memory64) {
     test_encoding = wa_features_default();
     Buf b;
@@ -1263,14 +1270,48 @@ Test(decode, table_limits_flags_with_memory64) {
     SEC(&b, 4, 0x01, 0x70, 0x08, 0x00);
     decode_fails(&b, "malformed limits flags", 12);
     header(&b);
-    SEC(&b, 4, 0x01, 0x70, 0x04, 0x00);
-    decode_fails(&b, "64-bit tables (table64, of the memory64 proposal) are not supported", 12);
+    SEC(&b, 4, 0x01, 0x70, 0x02, 0x00);
+    decode_fails(&b, "malformed limits flags", 12);
+    header(&b);
+    SEC(&b, 4, 0x01, 0x70, 0x05, 0x03, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01); /* max 2^42 */
+    decode_ok(&b);
+    cr_assert(m.tables[0].type.limits.is64 && m.tables[0].type.limits.has_max);
+    cr_assert_eq(m.tables[0].type.limits.min, 3);
+    cr_assert_eq(m.tables[0].type.limits.max, UINT64_C(1) << 42);
+    wa_module_free(&m);
+    header(&b);
+    SEC(&b, 4, 0x01, 0x70, 0x00, 0x80, 0x80, 0x80, 0x80, 0x10); /* min 2^32: a u64 */
+    decode_ok(&b);
+    cr_assert(!m.tables[0].type.limits.is64);
+    cr_assert_eq(m.tables[0].type.limits.min, UINT64_C(1) << 32);
+    wa_module_free(&m);
     header(&b);
     SEC(&b, 4, 0x01, 0x70, 0x01, 0x02, 0x05);
     decode_ok(&b);
     cr_assert(m.tables[0].type.limits.has_max && !m.tables[0].type.limits.shared);
     cr_assert_eq(m.tables[0].type.limits.max, 5);
     wa_module_free(&m);
+}
+
+/*
+ * Without memory64, limits flag bit 2 is Wasm 2.0's "integer too large",
+ * and the message names the feature, for a table as for a memory.
+ */
+Test(decode, i64_limits_need_memory64) {
+    test_encoding = wa_features_default() & ~WA_FEATURE_BIT(WA_FEATURE_MEMORY64);
+    Buf b;
+    header(&b);
+    SEC(&b, 4, 0x01, 0x70, 0x04, 0x00);
+    decode_fails(&b,
+                 "integer too large: table limits flag bit 2 (an i64 table) needs the memory64 "
+                 "feature (--enable-memory64)",
+                 12);
+    header(&b);
+    SEC(&b, 5, 0x01, 0x05, 0x00, 0x01);
+    decode_fails(&b,
+                 "integer too large: memory limits flag bit 2 (an i64 memory) needs the "
+                 "memory64 feature (--enable-memory64)",
+                 11);
 }
 
 /* Legacy exception handling's structure: catch, catch_all and delegate only where a try allows. */

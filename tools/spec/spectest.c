@@ -7,6 +7,7 @@
  *   globals    global_i32 = 666, global_i64 = 666, global_f32 = 666.6,
  *              global_f64 = 666.6, all immutable
  *   table      funcref, min 10, max 20, all null
+ *   table64    the same, i64-indexed (table64, of the memory64 proposal)
  *   memory     min 1, max 2 pages
  *   shared_memory  min 1, max 2 pages, shared (the threads proposal's
  *              interpreter adds it)
@@ -58,6 +59,7 @@ struct SpecHost {
     print_env_t envs[NPRINT];
     wa_rt_value_t global_values[NGLOBALS];
     wa_rt_table_t *table;
+    wa_rt_table_t *table64;
     wa_rt_memory_t *memory;
     wa_rt_memory_t *shared_memory;
 };
@@ -94,12 +96,14 @@ SpecHost *spec_spectest_new(bool verbose) {
     h->global_values[2].f32 = 666.6f;
     h->global_values[3].f64 = 666.6;
     wa_rt_table_type_t table_type = {WA_RT_FUNCREF, {10, 20, true, false, false}};
+    wa_rt_table_type_t table64_type = {WA_RT_FUNCREF, {10, 20, true, true, false}};
     wa_rt_limits_t memory_limits = {1, 2, true, false, false};
     wa_rt_limits_t shared_limits = {1, 2, true, false, true};
     h->table = wa_rt_table_new(&table_type, NULL);
+    h->table64 = wa_rt_table_new(&table64_type, NULL);
     h->memory = wa_rt_memory_new(&memory_limits);
     h->shared_memory = wa_rt_memory_new(&shared_limits);
-    if (h->table == NULL || h->memory == NULL || h->shared_memory == NULL)
+    if (h->table == NULL || h->table64 == NULL || h->memory == NULL || h->shared_memory == NULL)
         abort();
     return h;
 }
@@ -130,6 +134,11 @@ bool spec_spectest_export(SpecHost *h, const char *name, size_t len, wa_rt_exter
         out->table = h->table;
         return true;
     }
+    if (name_is(name, len, "table64")) {
+        out->kind = WA_RT_EXTERN_TABLE;
+        out->table = h->table64;
+        return true;
+    }
     if (name_is(name, len, "memory")) {
         out->kind = WA_RT_EXTERN_MEMORY;
         out->memory = h->memory;
@@ -149,6 +158,7 @@ void spec_spectest_free(SpecHost *h) {
     for (uint32_t i = 0; i < NPRINT; i++)
         wa_rt_host_func_free(h->funcs[i]);
     wa_rt_table_free(h->table);
+    wa_rt_table_free(h->table64);
     wa_rt_memory_free(h->memory);
     wa_rt_memory_free(h->shared_memory);
     free(h);

@@ -6,48 +6,18 @@ even inside `module binary`, so this writes the script in wast2json's
 output form instead: exnref.json and its module files, which wasmaot-spec
 runs as they are (tests/spec/meson.build builds them at build time):
 
-    python3 tests/spec/wasm3/gen_exnref.py OUT_DIR
+    python3 tests/spec/wasm3/gen_exnref.py OUT_DIR NMODULES
     wasmaot-spec --enable-all OUT_DIR/exnref.json
 
-Each command's "line" is its index in COMMANDS (1-based).
+The script's form and its writer are tests/spec/wasm3/spec_script.py's.
 """
-import json
 import os
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "tools", "gen_module"))
-from wasm_binary import section, sleb, uleb, vec  # noqa: E402
-
-I32, I64, EXNREF = 0x7F, 0x7E, 0x69
-EMPTY = 0x40
-
-
-def functype(params, results):
-    return b"\x60" + vec([bytes([t]) for t in params]) + vec([bytes([t]) for t in results])
-
-
-def name(s):
-    return uleb(len(s)) + s.encode()
-
-
-def op(*parts):
-    """Concatenates opcodes (ints are single bytes) and already encoded immediates."""
-    out = bytearray()
-    for p in parts:
-        out += bytes([p]) if isinstance(p, int) else p
-    return bytes(out)
-
-
-def i32c(v):
-    return op(0x41, sleb(v))
-
-
-def i64c(v):
-    return op(0x42, sleb(v))
-
-
-def local_get(i):
-    return op(0x20, uleb(i))
+sys.path.insert(0, os.path.dirname(__file__))
+import spec_script  # noqa: E402
+from spec_script import (EMPTY, EXNREF, I32, I64, func_body, functype, i32c, i64c,  # noqa: E402
+                         local_get, name, op, section, sleb, uleb, vec)
 
 
 def local_set(i):
@@ -79,12 +49,6 @@ def try_table(bt, catches, *body):
     for kind, tag, label in catches:
         enc.append(bytes([kind]) + (uleb(tag) if tag is not None else b"") + uleb(label))
     return op(0x1F, bt if isinstance(bt, bytes) else bytes([bt]), vec(enc), *body, 0x0B)
-
-
-def func_body(locals_, *code):
-    runs = vec([uleb(n) + bytes([t]) for n, t in locals_])
-    body = runs + op(*code) + b"\x0b"
-    return uleb(len(body)) + body
 
 
 def module(types, imports, funcs, tags, exports, table=None, elems=None):
@@ -267,42 +231,5 @@ COMMANDS = [
 ] + [("invalid", m, text) for m, text in INVALID]
 
 
-def i32_values(vs):
-    return [{"type": "i32", "value": str(v & 0xFFFFFFFF)} for v in vs]
-
-
-def main():
-    """Writes exnref.json and its module files into the directory argv[1]."""
-    out_dir = sys.argv[1]
-    cmds = []
-    nmodules = 0
-    for line, c in enumerate(COMMANDS, 1):
-        if c[0] == "module":
-            filename = "exnref.%d.wasm" % nmodules
-            nmodules += 1
-            with open(os.path.join(out_dir, filename), "wb") as f:
-                f.write(c[2])
-            cmds.append({"type": "module", "line": line, "name": "$" + c[1],
-                         "filename": filename})
-        elif c[0] == "invalid":
-            filename = "exnref.%d.wasm" % nmodules
-            nmodules += 1
-            with open(os.path.join(out_dir, filename), "wb") as f:
-                f.write(c[1])
-            cmds.append({"type": "assert_invalid", "line": line, "filename": filename,
-                         "text": c[2], "module_type": "binary"})
-        elif c[0] == "register":
-            cmds.append({"type": "register", "line": line, "name": "$" + c[1], "as": c[1]})
-        else:
-            action = {"type": "invoke", "field": c[1], "args": i32_values(c[2])}
-            cmd = {"type": "assert_" + c[0], "line": line, "action": action}
-            if c[0] == "return":
-                cmd["expected"] = i32_values(c[3])
-            elif c[0] == "trap":
-                cmd["text"] = c[3]
-            cmds.append(cmd)
-    with open(os.path.join(out_dir, "exnref.json"), "w") as f:
-        json.dump({"source_filename": "exnref.wast", "commands": cmds}, f, indent=1)
-
-
-main()
+if __name__ == "__main__":
+    spec_script.write(sys.argv[1], "exnref", COMMANDS, int(sys.argv[2]))
