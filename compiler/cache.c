@@ -118,7 +118,7 @@ _Static_assert(sizeof(WaCompileOptions) == 88,
 bool wa_cache_key(const WaCompileOptions *o, const uint8_t *module, size_t size, WaCacheKey *key,
                   WaDiag *d) {
     char runtime[WA_LINK_NRUNTIME][PATH_MAX];
-    WA_TRY(wa_link_runtime_paths(runtime, d));
+    WA_TRY(wa_link_runtime_paths(runtime, o->static_exe, d));
     XXH3_state_t *st = XXH3_createState();
     if (st == NULL)
         return wa_diag_error_no_offset(d, "out of memory");
@@ -156,6 +156,8 @@ bool wa_cache_key(const WaCompileOptions *o, const uint8_t *module, size_t size,
         add_string(st, "limits", "fuel");
     if (o->timeout)
         add_string(st, "limits", "timeout");
+    if (o->static_exe)
+        add_string(st, "link", "static");
     /* A module refused under one feature set may compile under another. */
     char features[512];
     wa_features_format(o->features, features, sizeof features);

@@ -312,7 +312,7 @@ static bool combine_objects(Compile *c) {
 static bool link_output(Compile *c) {
     switch (c->o->emit) {
     case WA_EMIT_EXE:
-        return wa_link_exe(c->chunk_files, c->nchunks, c->output, c->d);
+        return wa_link_exe(c->chunk_files, c->nchunks, c->output, c->o->static_exe, c->d);
     case WA_EMIT_SHARED:
         return wa_link_shared(c->chunk_files, c->nchunks, c->output, c->d);
     default:

@@ -43,6 +43,8 @@ static const char usage[] =
     "  --canonical-nans         every NaN a float operation computes is the canonical\n"
     "                           one, so results are the same bits on every machine\n"
     "                           (costs a compare and a select per float operation)\n"
+    "  --static                 a static executable (musl's C library linked in):\n"
+    "                           runs on any x86-64 Linux, with nothing installed\n"
     "  --version                print the version\n"
     "  --help                   print this help\n"
     "  --enable-FEATURE, --disable-FEATURE, --enable-all: the WebAssembly features\n"
@@ -154,6 +156,8 @@ static int parse_compile(int argc, char **argv, WaCompileOptions *o) {
             o->allow_unknown_imports = true;
         } else if (strcmp(a, "--canonical-nans") == 0) {
             o->canonical_nans = true;
+        } else if (strcmp(a, "--static") == 0) {
+            o->static_exe = true;
         } else if (a[0] == '-' && a[1] != '\0') {
             return fail("unknown option '%s'", a);
         } else if (o->input == NULL) {
@@ -179,6 +183,8 @@ static int parse_compile(int argc, char **argv, WaCompileOptions *o) {
         o->timeout = o->timeout || kind == WA_GRANT_TIMEOUT;
         exe_only = exe_only || (kind != WA_GRANT_FUEL && kind != WA_GRANT_TIMEOUT);
     }
+    if (o->static_exe && o->emit != WA_EMIT_EXE)
+        return fail("%s", "--static is for executables only (--emit=exe)");
     if (exe_only && o->emit != WA_EMIT_EXE)
         return fail("%s", "grants (--dir, --env, --inherit-env, --tcplisten) and --max-memory, "
                           "--max-stack are for executables only (--emit=exe)");

@@ -11,6 +11,7 @@ packages="
   wabt binaryen nodejs
   libcriterion-dev clang-format-19
   libjson-c-dev libxxhash-dev
+  musl-dev musl-tools
 "
 
 if [ "$(id -u)" -eq 0 ]; then

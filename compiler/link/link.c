@@ -9,6 +9,12 @@
  * it (start-up -> WASI shim -> runtime -> common), so one pass over them
  * resolves everything: no archive group.
  *
+ * --static links the musl build of the runtime (runtime/musl/meson.build)
+ * with musl's crt1.o, libc.a and crtn.o instead, as `musl-gcc -static`
+ * would: an executable with no program interpreter and no dynamic section,
+ * which needs nothing of the machine but a Linux kernel. Not a PIE: Debian's
+ * musl has no static-PIE start file (rcrt1.o).
+ *
  * lld's stderr is captured; its first "error:" line becomes the message.
  */
 #include "link.h"
@@ -93,6 +99,35 @@ static bool libs_in_build_tree(const char *exe_dir, RuntimeLibs *l) {
             return false;
     }
     return true;
+}
+
+/*
+ * The musl build of the runtime archives (--static): in the subdirectory
+ * x86_64-linux-musl of $WASMAOT_RUNTIME_DIR if set, else in the build tree's
+ * runtime/musl beside the wasmaot executable, else in that subdirectory of
+ * the install location.
+ */
+static bool find_static_runtime(RuntimeLibs *l, WaDiag *d) {
+    char dir[PATH_MAX], base[PATH_MAX];
+    const char *env = getenv("WASMAOT_RUNTIME_DIR");
+    if (env && *env) {
+        if (join(dir, env, WA_MUSL_SUBDIR) && libs_in(dir, l))
+            return true;
+        return wa_diag_error_no_offset(d,
+                                       "--static: WASMAOT_RUNTIME_DIR=%s lacks the musl runtime "
+                                       "libraries (%s/libwasmaot_rt.a ...)",
+                                       env, WA_MUSL_SUBDIR);
+    }
+    exe_dir(base, sizeof base);
+    if (join(dir, base, WA_MUSL_BUILD_DIR) && libs_in(dir, l))
+        return true;
+    char installed[PATH_MAX];
+    if (join(installed, base, WA_RUNTIME_INSTALL_RELATIVE) &&
+        join(dir, installed, WA_MUSL_SUBDIR) && libs_in(dir, l))
+        return true;
+    return wa_diag_error_no_offset(d,
+                                   "--static needs the runtime built against musl, which this "
+                                   "wasmaot lacks (install musl-dev and musl-tools, then rebuild)");
 }
 
 /*
@@ -235,7 +270,44 @@ static bool run_lld(char *const *head, size_t nhead, const char *const *objects,
 
 #define COUNT(a) (sizeof(a) / sizeof *(a))
 
-bool wa_link_exe(const char *const *objects, size_t nobjects, const char *output, WaDiag *d) {
+/* musl's libc.a and its start files (musl-dev), in the directory the build found them. */
+static bool find_musl(char (*files)[PATH_MAX], WaDiag *d) {
+    static const char *const names[] = {"crt1.o", "crti.o", "libc.a", "crtn.o"};
+    for (size_t i = 0; i < 4; i++) {
+        if (!join(files[i], WA_MUSL_LIBC_DIR, names[i]) || !is_file(files[i]))
+            return wa_diag_error_no_offset(d,
+                                           "--static: cannot find musl's %s in %s (install "
+                                           "musl-dev)",
+                                           names[i], WA_MUSL_LIBC_DIR);
+    }
+    return true;
+}
+
+static bool link_static_exe(const char *const *objects, size_t nobjects, const char *output,
+                            WaDiag *d) {
+    RuntimeLibs libs;
+    WA_TRY(find_static_runtime(&libs, d));
+    char lld[PATH_MAX], musl[4][PATH_MAX];
+    WA_TRY(find_lld(lld, sizeof lld, d));
+    WA_TRY(find_musl(musl, d));
+    char *head[] = {
+        lld,     "-static",    "--eh-frame-hdr", "-z", "relro",        "-z",
+        "now",   "--build-id", "--gc-sections",  "-o", (char *)output, musl[0],
+        musl[1],
+    };
+    char *tail[] = {
+        libs.path[0], libs.path[1], libs.path[2],
+        libs.path[3], WA_LIBGCC_EH, /* as for wa_link_exe; its _dl_find_object is runtime/musl's */
+        musl[2],                    /* libc.a, libm included */
+        musl[3],
+    };
+    return run_lld(head, COUNT(head), objects, nobjects, tail, COUNT(tail), d);
+}
+
+bool wa_link_exe(const char *const *objects, size_t nobjects, const char *output, bool static_exe,
+                 WaDiag *d) {
+    if (static_exe)
+        return link_static_exe(objects, nobjects, output, d);
     RuntimeLibs libs;
     WA_TRY(find_runtime(&libs, d));
     char lld[PATH_MAX], libc_dir[PATH_MAX];
@@ -318,9 +390,9 @@ bool wa_link_relocatable(const char *const *objects, size_t nobjects, const char
     return run_lld(head, COUNT(head), objects, nobjects, NULL, 0, d);
 }
 
-bool wa_link_runtime_paths(char (*paths)[PATH_MAX], WaDiag *d) {
+bool wa_link_runtime_paths(char (*paths)[PATH_MAX], bool static_exe, WaDiag *d) {
     RuntimeLibs libs;
-    WA_TRY(find_runtime(&libs, d));
+    WA_TRY(static_exe ? find_static_runtime(&libs, d) : find_runtime(&libs, d));
     memcpy(paths, libs.path, sizeof libs.path);
     return true;
 }

@@ -19,10 +19,13 @@
  * Links objects[0..nobjects) (the chunks of one module, driver.c) into the
  * PIE executable `output` with the runtime libraries: beside the wasmaot
  * executable in the build tree, or at the install location relative to it;
- * $WASMAOT_RUNTIME_DIR overrides both. On failure returns false with one
- * line in d: what was missing, or lld's first error.
+ * $WASMAOT_RUNTIME_DIR overrides both. With static_exe (--static), a static
+ * executable with the musl build of the runtime and musl's libc.a instead.
+ * On failure returns false with one line in d: what was missing, or lld's
+ * first error.
  */
-bool wa_link_exe(const char *const *objects, size_t nobjects, const char *output, WaDiag *d);
+bool wa_link_exe(const char *const *objects, size_t nobjects, const char *output, bool static_exe,
+                 WaDiag *d);
 
 /*
  * Links objects[0..nobjects) into the shared object `output`, for the
@@ -43,10 +46,11 @@ bool wa_link_relocatable(const char *const *objects, size_t nobjects, const char
 
 /*
  * The paths of the runtime archives wa_link_exe links, found as it finds
- * them, into paths[0..WA_LINK_NRUNTIME) (PATH_MAX bytes each): for callers
+ * them (the musl build's for static_exe), into paths[0..WA_LINK_NRUNTIME)
+ * (PATH_MAX bytes each): for callers
  * that must notice a rebuilt runtime (the `wasmaot run` cache key). False
  * with one line in d if they are missing.
  */
-bool wa_link_runtime_paths(char (*paths)[PATH_MAX], WaDiag *d);
+bool wa_link_runtime_paths(char (*paths)[PATH_MAX], bool static_exe, WaDiag *d);
 
 #endif

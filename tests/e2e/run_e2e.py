@@ -150,9 +150,18 @@ def fresh_workdir(root, name):
     return d
 
 
+def setup_flags():
+    """The flags of the test setup (meson test --setup static: WASMAOT_E2E_FLAGS=--static)."""
+    return shlex.split(os.environ.get("WASMAOT_E2E_FLAGS", ""))
+
+
 def compile_wasm(wasmaot, wasm, out, extra=()):
-    """Runs wasmaot; returns (status, stdout, stderr, argv)."""
-    argv = [wasmaot, wasm, "-o", out] + list(extra)
+    """Runs wasmaot, with the setup's flags when it makes an executable; returns
+    (status, stdout, stderr, argv)."""
+    extra = list(extra)
+    if not any(f.startswith("--emit=") for f in extra):
+        extra += setup_flags()
+    argv = [wasmaot, wasm, "-o", out] + extra
     status, so, se = run(argv, timeout=COMPILE_TIMEOUT)
     return status, so, se, argv
 
@@ -544,11 +553,18 @@ def test_libs(args):
         raise Failure("%s: the native build failed: %s" % (args.name, show_bytes(err)))
     expect_libm = {"hello": {"x86-64-v2": False, "x86-64": False},
                    "rounding": {"x86-64-v2": False, "x86-64": True}}[args.case]
+    static = "--static" in setup_flags()
     seen = []
     for cpu, libm in expect_libm.items():
         exe = os.path.join(work, "%s-%s" % (args.case, cpu))
         compile_or_fail(args.wasmaot, args.wasm, exe, ["--cpu=" + cpu])
         libs = needed_libs(exe)
+        if static:
+            # musl's libm is inside its libc.a: nothing is NEEDED, whatever the CPU.
+            if libs:
+                raise Failure("%s: --cpu=%s --static: NEEDED %s, expected none" % (
+                    args.name, cpu, libs))
+            libm = False
         if ("libm.so.6" in libs) != libm:
             raise Failure("%s: --cpu=%s: NEEDED %s, expected libm %s" % (
                 args.name, cpu, libs, "needed" if libm else "not needed"))
