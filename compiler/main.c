@@ -43,6 +43,11 @@ static const char usage[] =
     "  --canonical-nans         every NaN a float operation computes is the canonical\n"
     "                           one, so results are the same bits on every machine\n"
     "                           (costs a compare and a select per float operation)\n"
+    "  -v, --verbose            print on stderr the time of each phase (decode,\n"
+    "                           validate, lower, optimize, codegen, link), the\n"
+    "                           function count and the output's size (with or\n"
+    "                           without -v, a compile that lasts over a second\n"
+    "                           shows its progress when stderr is a terminal)\n"
     "  --version                print the version\n"
     "  --help                   print this help\n"
     "  --enable-FEATURE, --disable-FEATURE, --enable-all: the WebAssembly features\n"
@@ -145,6 +150,11 @@ static int parse_compile(int argc, char **argv, WaCompileOptions *o) {
         } else if (strncmp(a, "--test-fail-func=", 17) == 0) {
             /* Hidden, for tests (driver.c): the lowering of this function and later ones fails. */
             o->test_fail_func = (uint32_t)strtoul(a + 17, NULL, 10) + 1;
+        } else if (strncmp(a, "--test-progress-after=", 22) == 0) {
+            /* Hidden, for tests (driver.c): the progress line after this many ms. */
+            o->test_progress_after = (unsigned)strtoul(a + 22, NULL, 10) + 1;
+        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+            o->verbose = true;
         } else if (strncmp(a, "--emit=", 7) == 0) {
             if (!parse_emit(a + 7, &o->emit))
                 return fail("unknown output kind '%s' for --emit", a + 7);
