@@ -72,11 +72,16 @@ static void format_line(WaProgress *p, char *out, size_t size) {
         snprintf(out, size, "wasmaot: %s: %s, %u s", p->name, phase, seconds);
         return;
     }
-    snprintf(out, size, "wasmaot: %s: %u/%u functions lowered, %u compiled, %u/%u chunks, %u s",
-             p->name, atomic_load_explicit(&p->lowered, memory_order_relaxed), total,
-             atomic_load_explicit(&p->compiled, memory_order_relaxed),
-             atomic_load_explicit(&p->chunks_done, memory_order_relaxed),
-             atomic_load_explicit(&p->nchunks, memory_order_relaxed), seconds);
+    /* Most telling first: a narrow terminal cuts the end. */
+    unsigned compiled = atomic_load_explicit(&p->compiled, memory_order_relaxed);
+    unsigned lowered = atomic_load_explicit(&p->lowered, memory_order_relaxed);
+    unsigned nchunks = atomic_load_explicit(&p->nchunks, memory_order_relaxed);
+    char chunks[48] = "";
+    if (nchunks > 1)
+        snprintf(chunks, sizeof chunks, ", %u/%u chunks",
+                 atomic_load_explicit(&p->chunks_done, memory_order_relaxed), nchunks);
+    snprintf(out, size, "wasmaot: %s: %u/%u functions compiled, %u lowered%s, %u s", p->name,
+             compiled, total, lowered, chunks, seconds);
 }
 
 static void draw(WaProgress *p) {
