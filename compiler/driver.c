@@ -145,11 +145,13 @@ typedef struct Compile {
     WaArena arena;                /* what the chunks share (partition) */
     WaChunk chunks[WA_CHUNK_MAX]; /* partition */
     size_t nchunks;
-    WaDiag *chunk_diags;       /* per chunk, its first error */
-    const char **chunk_files;  /* per chunk, the file it writes (name outputs) */
-    WaTempFiles temps;         /* slot 0 the output, 1 the object of one chunk, 2+k chunk k's */
-    bool temps_begun;          /* temps needs wa_tempfile_end */
-    const char *output;        /* the output's temporary file */
+    WaDiag *chunk_diags;      /* per chunk, its first error */
+    const char **chunk_files; /* per chunk, the file it writes (name outputs) */
+    WaTempFiles temps;        /* slot 0 the output, 1 the object of one chunk, 2+k chunk k's */
+    bool temps_begun;         /* temps needs wa_tempfile_end */
+    const char *output;       /* the output's temporary file */
+
+    /* Progress and timing: they never change what is written. */
     WaProgress progress;       /* the progress line (base/progress.h) */
     WaPhaseTimer times;        /* decode, validate, link: wall time */
     WaPhaseTimer *chunk_times; /* per chunk, its lower, optimize and codegen times */
