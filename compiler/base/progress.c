@@ -115,7 +115,8 @@ static void *progress_thread(void *arg) {
             due = now_ns() + (uint64_t)WA_PROGRESS_TICK_MS * 1000000u;
         }
     }
-    if (p->drawn)
+    /* In the background by now (Ctrl-Z, bg), the line is left: erasing would hit the shell's. */
+    if (p->drawn && is_foreground_terminal())
         write_stderr(ERASE_LINE, sizeof ERASE_LINE - 1);
     pthread_mutex_unlock(&p->lock);
     return NULL;
@@ -128,8 +129,9 @@ void wa_progress_start(WaProgress *p, const char *input, unsigned after_ms) {
     snprintf(p->name, sizeof p->name, "%s", slash != NULL ? slash + 1 : input ? input : "");
     p->start = now_ns();
     p->after = (uint64_t)after_ms * 1000000u;
+    /* Only a terminal; whether in the foreground is asked at each draw (fg after bg works). */
     const char *term = getenv("TERM");
-    if (!is_foreground_terminal() || (term != NULL && strcmp(term, "dumb") == 0))
+    if (!isatty(STDERR_FILENO) || (term != NULL && strcmp(term, "dumb") == 0))
         return;
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);

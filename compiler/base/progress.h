@@ -41,7 +41,7 @@ typedef struct WaProgress {
     atomic_uint compiled;        /* functions whose chunk is written */
     atomic_uint nchunks, chunks_done;
     /* The progress thread's own. */
-    bool running; /* a progress thread exists (stderr is a foreground terminal) */
+    bool running; /* a progress thread exists (stderr is a terminal) */
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t wake;
@@ -55,14 +55,17 @@ typedef struct WaProgress {
 
 /*
  * Starts counting for a compile of `input` (a path; the line shows its base
- * name) and, if stderr is a foreground terminal, a thread that draws the
- * line once `after_ms` have passed. Never fails: without a thread (not a
- * terminal, or none could start) the counters still work and nothing is
- * drawn.
+ * name) and, if stderr is a terminal, a thread that draws the line once
+ * `after_ms` have passed, whenever the process is in the foreground. Never
+ * fails: without a thread (not a terminal, or none could start) the
+ * counters still work and nothing is drawn.
  */
 void wa_progress_start(WaProgress *p, const char *input, unsigned after_ms);
 
-/* What the compile does now: a string literal ("decoding"). */
+/*
+ * What the compile does now: a string literal ("decoding"). During
+ * "compiling" the line shows the counters; in other phases, the phase.
+ */
 void wa_progress_phase(WaProgress *p, const char *what);
 
 /* The number of functions to compile and of chunks they are compiled in. */
