@@ -127,6 +127,10 @@ void wa_progress_start(WaProgress *p, const char *input, unsigned after_ms) {
     atomic_init(&p->phase, "reading");
     const char *slash = input != NULL ? strrchr(input, '/') : NULL;
     snprintf(p->name, sizeof p->name, "%s", slash != NULL ? slash + 1 : input ? input : "");
+    /* A control character in a file name would move the cursor: shown as '?'. */
+    for (char *q = p->name; *q; q++)
+        if ((unsigned char)*q < 0x20 || *q == 0x7f)
+            *q = '?';
     p->start = now_ns();
     p->after = (uint64_t)after_ms * 1000000u;
     /* Only a terminal; whether in the foreground is asked at each draw (fg after bg works). */

@@ -20,10 +20,12 @@ the screen at the end.
     tty         under a pty with --test-progress-after=0 (driver.c) the line
                 shows "N/M functions compiled, K lowered" and the chunks,
                 never wider than the terminal, and the screen is empty at
-                the end; the output
-                is byte-identical to a compile with stderr a pipe, for -j1 and
-                -j2 in several chunks; a failing compile's error line is alone
-                on its line; with stderr a pipe, nothing at all is written
+                the end; the output is byte-identical to a compile with
+                stderr a pipe, for -j1 and -j2 in several chunks; -v's report
+                follows on lines of its own; a failing compile's error line
+                is alone on its line; control characters of the file name
+                are shown as '?'; TERM=dumb draws nothing; with stderr a
+                pipe, nothing at all is written
     threshold   without the hidden option: a module that compiles in well
                 under a second (0.1 s) draws nothing under a pty, one that
                 takes several seconds (about 3 s) draws the line
@@ -243,6 +245,15 @@ def case_tty(a):
     check(status == 1 and len(lines) == 1 and lines[0].startswith(w + ":") and
           "failure injected" in lines[0], "failing compile under a pty: %r" % lines)
     check(drawn_lines(data) != [], "failing compile: no progress line drawn: %r" % data)
+    # Control characters of the file name are shown as '?': they would move the cursor.
+    odd = os.path.join(a.workdir, "t\x1b[2J\tx.wasm")
+    shutil.copyfile(w, odd)
+    status, data = run_pty([a.wasmaot, odd, "-o", os.path.join(a.workdir, "odd"),
+                            "--test-progress-after=0"], env_tty())
+    check(status == 0 and data.count(b"\x1b") == data.count(b"\x1b[K") and
+          any(l.startswith("wasmaot: t?[2J?x.wasm: ") for l in drawn_lines(data)),
+          "a file name with control characters: %r" % data)
+    check(screen(data) == [], "odd name: the screen is not clean: %r" % screen(data))
     # TERM=dumb: no line.
     status, data = run_pty([a.wasmaot, w, "-o", os.path.join(a.workdir, "dumb"),
                             "--test-progress-after=0"], dict(os.environ, TERM="dumb"))
