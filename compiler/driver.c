@@ -32,7 +32,7 @@
  *
  * Each pass either succeeds or leaves its one-line error in the WaDiag, and
  * the next runs only after a success. Everything a pass sets up lives in one
- * Compile, which finish() releases whatever pass stopped the run. The output
+ * Compile, which release() frees whatever pass stopped the run. The output
  * appears only when every pass succeeded: it is written to temporary files
  * (base/tempfile.c) and renamed into place at the end.
  *
@@ -47,10 +47,26 @@
  * of about N bytes of code, --test-fail-func=I makes the lowering of
  * function I and of every later one fail with an internal error (so that
  * several chunks fail at once, and the error must still be function I's).
+ *
+ * Progress and timing (base/progress.h, base/phase_timer.h): on a terminal,
+ * a compile longer than about a second shows a progress line, erased before
+ * wa_driver_compile returns; with -v, the six phases' times (decode:
+ * read..check features; validate: validate..name outputs; lower: begin
+ * codegen..describe module; optimize: verify, optimize; codegen: write;
+ * link: combine, link and the rename into place), the counts and the
+ * output's size are printed on stderr after a successful compile. Each pass
+ * chain enters a phase before its first pass (enter_phase, enter_chunk_phase,
+ * which always succeed); chunks time themselves, and their times are summed
+ * in chunk order after the pool is done. Neither changes the output. One
+ * more hidden option, for tests/e2e/progress.py, not in --help:
+ * --test-progress-after=MS draws the progress line after MS milliseconds
+ * instead of WA_PROGRESS_AFTER_MS (0: at once), so a small module shows it.
  */
 #include "driver.h"
 
+#include "base/phase_timer.h"
 #include "base/pool.h"
+#include "base/progress.h"
 #include "base/tempfile.h"
 #include "codegen/build_info.h"
 #include "codegen/codegen.h"
@@ -134,6 +150,14 @@ typedef struct Compile {
     WaTempFiles temps;        /* slot 0 the output, 1 the object of one chunk, 2+k chunk k's */
     bool temps_begun;         /* temps needs wa_tempfile_end */
     const char *output;       /* the output's temporary file */
+
+    /* Progress and timing: they never change what is written. */
+    WaProgress progress;       /* the progress line (base/progress.h) */
+    WaPhaseTimer times;        /* decode, validate, link: wall time */
+    WaPhaseTimer *chunk_times; /* per chunk, its lower, optimize and codegen times */
+    uint64_t parallel_ns;      /* wall time of compile_chunks */
+    unsigned threads;          /* threads compile_chunks ran on */
+    uint64_t output_size;      /* the output's size once written (-v) */
 } Compile;
 
 _Static_assert(WA_TEMPFILE_MAX >= 2 + WA_CHUNK_MAX, "a temporary file per chunk");
@@ -145,7 +169,15 @@ typedef struct Chunk {
     WaCodegen cg;
     WaDiag *d;
     LLVMValueRef init; /* the module initialiser (lower_initializer, chunk 0) */
+    WaPhaseTimer *times;
 } Chunk;
+
+/* Enters phase p of the whole compile (a pass that always succeeds): timer and progress line. */
+static bool enter_phase(Compile *c, WaPhase p, const char *doing) {
+    wa_phase_enter(&c->times, p);
+    wa_progress_phase(&c->progress, doing);
+    return true;
+}
 
 static bool read_input(Compile *c) {
     return wa_driver_read_module(c->o->input, &c->bytes, &c->size, c->d);
@@ -211,6 +243,7 @@ static bool partition(Compile *c) {
         .timeout = c->o->timeout,
         .split = c->nchunks > 1,
         .test_fail_func = c->o->test_fail_func,
+        .progress = &c->progress,
     };
     /* Facts about the whole module, computed once here rather than once per chunk. */
     if (c->co.split) {
@@ -220,10 +253,13 @@ static bool partition(Compile *c) {
     }
     c->chunk_diags = calloc(c->nchunks, sizeof *c->chunk_diags);
     c->chunk_files = calloc(c->nchunks, sizeof *c->chunk_files);
-    if (c->chunk_diags == NULL || c->chunk_files == NULL)
+    c->chunk_times = calloc(c->nchunks, sizeof *c->chunk_times);
+    if (c->chunk_diags == NULL || c->chunk_files == NULL || c->chunk_times == NULL)
         return wa_diag_error_no_offset(c->d, "out of memory");
-    for (size_t k = 0; k < c->nchunks; k++)
+    for (size_t k = 0; k < c->nchunks; k++) {
         wa_diag_init(&c->chunk_diags[k], c->o->input);
+        wa_phase_timer_init(&c->chunk_times[k]);
+    }
     return true;
 }
 
@@ -249,6 +285,12 @@ static bool name_outputs(Compile *c) {
 }
 
 /* ---- The passes of one chunk ---- */
+
+/* Enters phase p of the chunk (a pass that always succeeds). */
+static bool enter_chunk_phase(Chunk *ch, WaPhase p) {
+    wa_phase_enter(ch->times, p);
+    return true;
+}
 
 static bool begin_codegen(Chunk *ch) {
     return wa_codegen_begin_chunk(&ch->cg, &ch->c->m, &ch->c->co, ch->c->chunks[ch->index], ch->d);
@@ -285,16 +327,29 @@ static bool write_output(Chunk *ch) {
 
 /* Compiles chunk `index` (a pool task): its passes, then its LLVM state is released. */
 static bool compile_chunk(void *arg, size_t index) {
-    Chunk ch = {.c = arg, .index = index, .d = &((Compile *)arg)->chunk_diags[index]};
-    bool ok = begin_codegen(&ch) && lower_functions(&ch) && lower_initializer(&ch) &&
-              describe_module(&ch) && verify(&ch) && optimize(&ch) && write_output(&ch);
+    Compile *c = arg;
+    Chunk ch = {
+        .c = c, .index = index, .d = &c->chunk_diags[index], .times = &c->chunk_times[index]};
+    bool ok = enter_chunk_phase(&ch, WA_PHASE_LOWER) && begin_codegen(&ch) &&
+              lower_functions(&ch) && lower_initializer(&ch) && describe_module(&ch) &&
+              enter_chunk_phase(&ch, WA_PHASE_OPTIMIZE) && verify(&ch) && optimize(&ch) &&
+              enter_chunk_phase(&ch, WA_PHASE_CODEGEN) && write_output(&ch);
     wa_codegen_dispose(&ch.cg);
+    wa_phase_stop(ch.times);
+    if (ok)
+        wa_progress_chunk_done(&c->progress, c->chunks[index].end - c->chunks[index].first);
     return ok;
 }
 
 static bool compile_chunks(Compile *c) {
     unsigned jobs = c->o->jobs != 0 ? c->o->jobs : wa_pool_cpus();
+    c->threads = jobs < c->nchunks ? jobs : (unsigned)c->nchunks;
+    wa_phase_stop(&c->times);
+    wa_progress_total(&c->progress, c->m.nfuncs - c->m.nfunc_imports, (unsigned)c->nchunks);
+    wa_progress_phase(&c->progress, "compiling");
+    uint64_t start = wa_phase_now();
     size_t failed = wa_pool_run(jobs, c->nchunks, compile_chunk, c);
+    c->parallel_ns = wa_phase_now() - start;
     if (failed == c->nchunks)
         return true;
     *c->d = c->chunk_diags[failed];
@@ -320,12 +375,26 @@ static bool link_output(Compile *c) {
     }
 }
 
-/* Puts the output in place if every pass succeeded (`ok`), then releases everything. */
+/*
+ * Puts the output in place if every pass succeeded (`ok`) and erases the
+ * progress line, whatever pass stopped the run.
+ */
 static bool finish(Compile *c, bool ok) {
+    struct stat st;
+    if (ok && c->o->verbose && stat(c->output, &st) == 0)
+        c->output_size = (uint64_t)st.st_size;
     if (c->temps_begun) {
         ok = ok && wa_tempfile_keep(&c->temps, 0, c->o->output, c->d);
         wa_tempfile_end(&c->temps);
     }
+    wa_phase_stop(&c->times);
+    wa_progress_stop(&c->progress);
+    return ok;
+}
+
+/* Releases everything the passes made. */
+static void release(Compile *c) {
+    free(c->chunk_times);
     free(c->chunk_files);
     free(c->chunk_diags);
     wa_arena_free(&c->arena);
@@ -333,14 +402,44 @@ static bool finish(Compile *c, bool ok) {
     if (c->decoded)
         wa_module_free(&c->m);
     free(c->bytes);
-    return ok;
+}
+
+/* The -v report of a successful compile that started at `start`. */
+static void report(const Compile *c, uint64_t start) {
+    WaPhaseTimer chunks;
+    wa_phase_timer_init(&chunks);
+    for (size_t k = 0; k < c->nchunks; k++)
+        wa_phase_add(&chunks, &c->chunk_times[k]);
+    WaPhaseReport r = {
+        .serial = &c->times,
+        .chunks = &chunks,
+        .parallel_ns = c->parallel_ns,
+        .total_ns = wa_phase_now() - start,
+        .functions = c->m.nfuncs - c->m.nfunc_imports,
+        .imported = c->m.nfunc_imports,
+        .nchunks = c->nchunks,
+        .threads = c->threads,
+        .output = c->o->output,
+        .output_size = c->output_size,
+    };
+    wa_phase_report_print(&r, stderr);
 }
 
 bool wa_driver_compile(const WaCompileOptions *o, WaDiag *d) {
+    uint64_t start = wa_phase_now();
     Compile c = {.o = o, .d = d};
     wa_arena_init(&c.arena);
-    bool ok = read_input(&c) && decode(&c) && check_features(&c) && validate(&c) &&
-              check_imports(&c) && make_record(&c) && partition(&c) && name_outputs(&c) &&
-              compile_chunks(&c) && combine_objects(&c) && link_output(&c);
-    return finish(&c, ok);
+    wa_phase_timer_init(&c.times);
+    wa_progress_start(&c.progress, o->input,
+                      o->test_progress_after ? o->test_progress_after - 1 : WA_PROGRESS_AFTER_MS);
+    bool ok = enter_phase(&c, WA_PHASE_DECODE, "decoding") && read_input(&c) && decode(&c) &&
+              check_features(&c) && enter_phase(&c, WA_PHASE_VALIDATE, "validating") &&
+              validate(&c) && check_imports(&c) && make_record(&c) && partition(&c) &&
+              name_outputs(&c) && compile_chunks(&c) && enter_phase(&c, WA_PHASE_LINK, "linking") &&
+              combine_objects(&c) && link_output(&c);
+    ok = finish(&c, ok);
+    if (ok && o->verbose)
+        report(&c, start);
+    release(&c);
+    return ok;
 }

@@ -38,6 +38,8 @@ typedef struct WaCompileOptions {
     uint32_t
         test_fail_func;  /* tests only (driver.c): 1 + the first function whose lowering fails */
     WaFeatures features; /* what the module may use (wasm/features.def) */
+    bool verbose;        /* -v: the phases' times, counts and the output's size on stderr */
+    unsigned test_progress_after; /* tests only (driver.c): 1 + ms before the progress line */
 } WaCompileOptions;
 
 /*

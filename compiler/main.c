@@ -45,11 +45,19 @@ static const char usage[] =
     "                           (costs a compare and a select per float operation)\n"
     "  --static                 a static executable (musl's C library linked in):\n"
     "                           runs on any x86-64 Linux, with nothing installed\n"
+    "  -v, --verbose            print on stderr the time of each phase (decode,\n"
+    "                           validate, lower, optimize, codegen, link), the\n"
+    "                           function count and the output's size (with or\n"
+    "                           without -v, a compile that lasts over a second\n"
+    "                           shows its progress when stderr is a terminal)\n"
     "  --version                print the version\n"
     "  --help                   print this help\n"
     "  --enable-FEATURE, --disable-FEATURE, --enable-all: the WebAssembly features\n"
     "                           the module may use (listed below)\n"
-    "\n"
+    "\n";
+
+/* The rest of --help, a string of its own: C limits one literal to 4095 characters. */
+static const char usage_grants[] =
     "grants (baked into the executable; without any, the program gets its arguments\n"
     "and stdio only: no directory, no environment variable):\n"
     "  --dir HOST[::GUEST]      give the program host directory HOST as GUEST (default:\n"
@@ -124,6 +132,7 @@ static int parse_compile(int argc, char **argv, WaCompileOptions *o) {
             continue;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage, stdout);
+            fputs(usage_grants, stdout);
             wa_features_print_help(stdout, "  ");
             return 0;
         } else if (strcmp(a, "--version") == 0) {
@@ -147,6 +156,11 @@ static int parse_compile(int argc, char **argv, WaCompileOptions *o) {
         } else if (strncmp(a, "--test-fail-func=", 17) == 0) {
             /* Hidden, for tests (driver.c): the lowering of this function and later ones fails. */
             o->test_fail_func = (uint32_t)strtoul(a + 17, NULL, 10) + 1;
+        } else if (strncmp(a, "--test-progress-after=", 22) == 0) {
+            /* Hidden, for tests (driver.c): the progress line after this many ms. */
+            o->test_progress_after = (unsigned)strtoul(a + 22, NULL, 10) + 1;
+        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+            o->verbose = true;
         } else if (strncmp(a, "--emit=", 7) == 0) {
             if (!parse_emit(a + 7, &o->emit))
                 return fail("unknown output kind '%s' for --emit", a + 7);

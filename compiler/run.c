@@ -77,7 +77,8 @@ static const char usage[] =
     "  --enable-FEATURE, --disable-FEATURE, --enable-all: the WebAssembly features\n"
     "                           the module may use (listed below)\n"
     "  -v, --verbose            say on stderr whether the cache had the module,\n"
-    "                           and the WASMAOT_OPTIONS the program gets\n"
+    "                           the compile's phase times (as wasmaot -v) when it\n"
+    "                           compiles, and the WASMAOT_OPTIONS the program gets\n"
     "  --help                   print this help\n"
     "\n"
     "The cache is $XDG_CACHE_HOME/wasmaot (default ~/.cache/wasmaot); see\n"
@@ -146,6 +147,10 @@ static int parse_options(int argc, char **argv, RunOptions *r, int *status) {
             r->argv0 = a + 8;
         } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
             r->verbose = true;
+            r->compile.verbose = true;
+        } else if (strncmp(a, "--test-progress-after=", 22) == 0) {
+            /* Hidden, for tests (driver.c): the progress line after this many ms. */
+            r->compile.test_progress_after = (unsigned)strtoul(a + 22, NULL, 10) + 1;
         } else if (strcmp(a, "--") == 0) {
             if (i + 1 < argc)
                 return i + 1;

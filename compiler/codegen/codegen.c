@@ -13,6 +13,7 @@
 #include "codegen.h"
 
 #include "../base/check.h"
+#include "../base/progress.h"
 
 #include "../wasm/instr.h"
 
@@ -225,8 +226,10 @@ bool wa_codegen_begin(WaCodegen *cg, const WaModule *m, const WaCodegenOptions *
 }
 
 bool wa_codegen_functions(WaCodegen *cg) {
-    for (uint32_t i = cg->first_func; i < cg->end_func; i++)
+    for (uint32_t i = cg->first_func; i < cg->end_func; i++) {
         WA_TRY(wa_lower_function(cg, i));
+        wa_progress_lowered(cg->progress);
+    }
     return true;
 }
 

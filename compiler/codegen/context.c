@@ -38,6 +38,7 @@ bool wa_codegen_init(WaCodegen *cg, const WaModule *m, const WaCodegenOptions *o
     cg->tail_set = o->tail_set;
     cg->tail_set_given = o->tail_set_given;
     cg->test_fail_func = o->test_fail_func;
+    cg->progress = o->progress;
     wa_arena_init(&cg->arena);
     wa_arena_init(&cg->scratch);
     cg->llvm = LLVMContextCreate();

@@ -64,6 +64,7 @@ typedef struct WaCodegen {
     uint32_t test_fail_func;                /* tests: 1 + the first function whose lowering fails */
     WaArena arena;                          /* data that lives as long as the codegen */
     WaArena scratch;                        /* per-function data, reset after each function */
+    struct WaProgress *progress;            /* counts the functions lowered, or NULL */
 } WaCodegen;
 
 /*
@@ -96,6 +97,8 @@ typedef struct WaCodegenOptions {
     const bool *tail_set;
     bool tail_set_given;
     uint32_t test_fail_func; /* tests only: 1 + the first function whose lowering fails */
+    /* Counts the functions lowered (base/progress.h), from any thread; or NULL. */
+    struct WaProgress *progress;
 } WaCodegenOptions;
 
 /*
