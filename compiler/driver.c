@@ -1,7 +1,8 @@
 /*
  * driver.c: the pipeline, as the list of passes it runs (wa_driver_compile):
  *
- *   read            the module file (wa_driver_read_module)
+ *   read            the module file (wa_driver_read_module; a text module
+ *                   through wabt's wat2wasm, wat.c)
  *   decode          wasm/decode.c
  *   validate        wasm/validate.c
  *   check imports   imports/imports.c: only WASI functions of the shim's
@@ -75,6 +76,7 @@
 #include "wasm/decode.h"
 #include "wasm/instr.h"
 #include "wasm/validate.h"
+#include "wat.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -83,7 +85,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-bool wa_driver_read_module(const char *path, uint8_t **out, size_t *size, WaDiag *d) {
+bool wa_driver_read_module(const char *path, WaFeatures features, uint8_t **out, size_t *size,
+                           WaDiag *d) {
     /* O_NONBLOCK: opening a FIFO must not wait for a writer before "not a regular file". */
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
@@ -109,6 +112,10 @@ bool wa_driver_read_module(const char *path, uint8_t **out, size_t *size, WaDiag
     if (buf == NULL || done != len) {
         free(buf);
         return wa_diag_error_no_offset(d, "cannot read: %s", strerror(e));
+    }
+    if (wa_wat_is_text(buf, len)) {
+        free(buf);
+        return wa_wat_to_wasm(path, features, out, size, d);
     }
     *out = buf;
     *size = len;
@@ -180,7 +187,7 @@ static bool enter_phase(Compile *c, WaPhase p, const char *doing) {
 }
 
 static bool read_input(Compile *c) {
-    return wa_driver_read_module(c->o->input, &c->bytes, &c->size, c->d);
+    return wa_driver_read_module(c->o->input, c->o->features, &c->bytes, &c->size, c->d);
 }
 
 static bool decode(Compile *c) {

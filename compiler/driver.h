@@ -44,10 +44,13 @@ typedef struct WaCompileOptions {
 
 /*
  * Reads the module file at `path` whole into a malloc'ed *out of *size
- * bytes. False with one line in d if it cannot be opened or read or is not
- * a regular file (a FIFO is refused at once, never waited on).
+ * bytes; a module in the text format comes back in the binary format
+ * (converted by wat.c, accepting `features`). False with one line in d if it
+ * cannot be opened or read or is not a regular file (a FIFO is refused at
+ * once, never waited on), or if the text does not convert.
  */
-bool wa_driver_read_module(const char *path, uint8_t **out, size_t *size, WaDiag *d);
+bool wa_driver_read_module(const char *path, WaFeatures features, uint8_t **out, size_t *size,
+                           WaDiag *d);
 
 /* The most threads -j may ask for. */
 #define WA_DRIVER_MAX_JOBS 256

@@ -50,7 +50,7 @@ static const char usage[] =
     "                           function count and the output's size (with or\n"
     "                           without -v, a compile that lasts over a second\n"
     "                           shows its progress when stderr is a terminal)\n"
-    "  --version                print the version\n"
+    "  -V, --version            print the version\n"
     "  --help                   print this help\n"
     "  --enable-FEATURE, --disable-FEATURE, --enable-all: the WebAssembly features\n"
     "                           the module may use (listed below)\n"
@@ -135,7 +135,7 @@ static int parse_compile(int argc, char **argv, WaCompileOptions *o) {
             fputs(usage_grants, stdout);
             wa_features_print_help(stdout, "  ");
             return 0;
-        } else if (strcmp(a, "--version") == 0) {
+        } else if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
             printf("wasmaot %s\n", WA_VERSION);
             return 0;
         } else if (strcmp(a, "-o") == 0) {

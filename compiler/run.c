@@ -167,12 +167,13 @@ static int parse_options(int argc, char **argv, RunOptions *r, int *status) {
 }
 
 /* Does the module file still hold `bytes` (it could change while it was compiled)? */
-static bool is_module_unchanged(const char *path, const uint8_t *bytes, size_t size) {
+static bool is_module_unchanged(const char *path, WaFeatures features, const uint8_t *bytes,
+                                size_t size) {
     WaDiag d;
     wa_diag_init(&d, path);
     uint8_t *now;
     size_t now_size;
-    if (!wa_driver_read_module(path, &now, &now_size, &d))
+    if (!wa_driver_read_module(path, features, &now, &now_size, &d))
         return false;
     bool same = now_size == size && memcmp(now, bytes, size) == 0;
     free(now);
@@ -282,7 +283,7 @@ static int run_module(RunOptions *r, char **args, const char *module) {
     uint8_t *bytes;
     size_t size;
     WaCacheKey key;
-    if (!wa_driver_read_module(module, &bytes, &size, &d)) {
+    if (!wa_driver_read_module(module, r->compile.features, &bytes, &size, &d)) {
         wa_diag_print(&d, stderr);
         return 1;
     }
@@ -325,7 +326,7 @@ static int run_module(RunOptions *r, char **args, const char *module) {
         return 1;
     }
     /* The driver read the file again: if it changed, the result does not belong to this key. */
-    bool unchanged = is_module_unchanged(module, bytes, size);
+    bool unchanged = is_module_unchanged(module, r->compile.features, bytes, size);
     free(bytes);
     if (!unchanged) {
         if (r->verbose)

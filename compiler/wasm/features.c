@@ -68,6 +68,20 @@ bool wa_feature_wabt_default(WaFeature f) {
     return features[f].wabt_on;
 }
 
+int wa_features_wabt_flags(WaFeatures set, char flags[][WA_FEATURE_WABT_FLAG_SIZE], char **argv) {
+    int n = 0;
+    for (int f = 0; f < WA_FEATURE_COUNT; f++) {
+        bool on = (set & WA_FEATURE_BIT(f)) != 0;
+        if (on == features[f].wabt_on)
+            continue;
+        snprintf(flags[n], WA_FEATURE_WABT_FLAG_SIZE, "--%s-%s", on ? "enable" : "disable",
+                 features[f].name);
+        argv[n] = flags[n];
+        n++;
+    }
+    return n;
+}
+
 WaFeature wa_feature_lookup(const char *name, size_t len) {
     for (int f = 0; f < WA_FEATURE_COUNT; f++) {
         if (strlen(features[f].name) == len && memcmp(features[f].name, name, len) == 0)

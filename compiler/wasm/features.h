@@ -41,6 +41,17 @@ bool wa_feature_implemented(WaFeature f);
 /* Whether wast2json (wabt) enables f by default (the WABT_ON column). */
 bool wa_feature_wabt_default(WaFeature f);
 
+/* Room for one wabt feature flag ("--disable-saturating-float-to-int" and its NUL). */
+#define WA_FEATURE_WABT_FLAG_SIZE 64
+
+/*
+ * The flags that make a wabt tool (wast2json, wat2wasm) accept exactly `set`:
+ * --enable-X for what wabt leaves off by default, --disable-X for what it turns
+ * on (the WABT_ON column). Writes them into flags[] and a pointer to each into
+ * argv[] (both WA_FEATURE_COUNT long); returns how many.
+ */
+int wa_features_wabt_flags(WaFeatures set, char flags[][WA_FEATURE_WABT_FLAG_SIZE], char **argv);
+
 /* The feature whose flag name is `name` (its length `len`), or WA_FEATURE_COUNT if none. */
 WaFeature wa_feature_lookup(const char *name, size_t len);
 

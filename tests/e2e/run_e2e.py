@@ -329,11 +329,11 @@ def single_line(err, what):
     return lines[0]
 
 
-def expect_refusal(argv, out, what, cwd=None):
+def expect_refusal(argv, out, what, cwd=None, env=None):
     """Runs wasmaot expecting failure; returns its one stderr line. Checks out is not left."""
     if os.path.lexists(out):
         os.remove(out)
-    status, so, se = run(argv, timeout=COMPILE_TIMEOUT, cwd=cwd)
+    status, so, se = run(argv, timeout=COMPILE_TIMEOUT, cwd=cwd, env=env)
     if status is None or status <= 0:
         raise Failure("%s: wasmaot should exit with a non-zero status, got %s\n  command: %s"
                       "\n  stderr:\n%s" % (what, describe_status(status), shlex.join(argv),
@@ -411,14 +411,25 @@ def test_usage(args):
         shutil.copyfile(args.wasm, copy)
     cases["output_is_input"] = ([copy, "-o", os.path.join(work, ".", "copy.wasm")],
                                 ["is the input file"])
+    # Text input (compiler/wat.c): wat2wasm's first error as one line with its position, and,
+    # when wat2wasm cannot be found, one line saying what to install.
+    bad_wat = os.path.join(work, "bad.wat")
+    with open(bad_wat, "w") as f:
+        f.write('(module\n  (func (export "_start")\n    (i32.add)))\n')
+    cases["wat_error"] = ([bad_wat, "-o", out], [bad_wat, "line 3, column", "type mismatch"])
+    cases["wat_no_wat2wasm"] = ([bad_wat, "-o", out], ["WebAssembly text", "wat2wasm", "wabt"])
+    cases["static_not_exe"] = ([args.wasm, "--static", "--emit=obj", "-o", out], ["--static"])
+    env = None
+    if args.case == "wat_no_wat2wasm":
+        env = dict(os.environ, PATH=work)  # a PATH without wat2wasm
     argv, needles = cases[args.case]
-    line = expect_refusal([args.wasmaot] + argv, out, args.name, cwd=work)
+    line = expect_refusal([args.wasmaot] + argv, out, args.name, cwd=work, env=env)
     for needle in needles:
         if needle.lower() not in line.lower():
             raise Failure("%s: the diagnostic %r should mention %r" % (args.name, line, needle))
     # A refused command creates nothing: not in the working directory (a default name such
     # as a.out) and not next to the input (FILE without .wasm).
-    stray = [n for n in os.listdir(work) if n != "copy.wasm"]
+    stray = [n for n in os.listdir(work) if n not in ("copy.wasm", "bad.wat")]
     if args.case == "output_is_input":
         with open(copy, "rb") as f, open(args.wasm, "rb") as g:
             if f.read() != g.read():

@@ -64,22 +64,11 @@ static bool run_wast2json(const char *wast, WaFeatures features, const char *jso
             dup2(fd, STDERR_FILENO);
             close(fd);
         }
-        /*
-         * wast2json knows --enable-X for what it leaves off by default and
-         * --disable-X for what it turns on (features.def, WABT_ON).
-         */
-        char flags[WA_FEATURE_COUNT][64];
+        char flags[WA_FEATURE_COUNT][WA_FEATURE_WABT_FLAG_SIZE];
         char *args[WA_FEATURE_COUNT + 5];
         int n = 0;
         args[n++] = WA_WAST2JSON;
-        for (int f = 0; f < WA_FEATURE_COUNT; f++) {
-            bool on = features & WA_FEATURE_BIT(f);
-            if (on == wa_feature_wabt_default((WaFeature)f))
-                continue;
-            snprintf(flags[f], sizeof flags[f], "--%s-%s", on ? "enable" : "disable",
-                     wa_feature_name((WaFeature)f));
-            args[n++] = flags[f];
-        }
+        n += wa_features_wabt_flags(features, flags, args + n);
         args[n++] = (char *)wast;
         args[n++] = "-o";
         args[n++] = (char *)json;
