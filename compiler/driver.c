@@ -278,6 +278,8 @@ static bool name_outputs(Compile *c) {
     wa_tempfile_begin(&c->temps);
     c->temps_begun = true;
     c->output = wa_tempfile_name(&c->temps, 0, c->o->output, "");
+    /* The output's place is checked before any work, and a failure names the output. */
+    WA_TRY(wa_tempfile_create(&c->temps, 0, c->o->output, c->d));
     if (c->nchunks == 1) {
         c->chunk_files[0] =
             is_linked(c) ? wa_tempfile_name(&c->temps, 1, c->o->output, ".o") : c->output;

@@ -4,6 +4,7 @@
 #include "../../runtime/wa_escape.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 void wa_diag_init(WaDiag *d, const char *file) {
@@ -13,8 +14,22 @@ void wa_diag_init(WaDiag *d, const char *file) {
 }
 
 static void record(WaDiag *d, const char *fmt, va_list ap) {
-    vsnprintf(d->message, sizeof d->message, fmt, ap);
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(d->message, sizeof d->message, fmt, ap);
+    /* Too long for message[]: kept whole on the heap (without memory, message[]'s part). */
+    if (n >= (int)sizeof d->message) {
+        d->long_message = malloc((size_t)n + 1);
+        if (d->long_message != NULL)
+            vsnprintf(d->long_message, (size_t)n + 1, fmt, again);
+    }
+    va_end(again);
     d->failed = true;
+}
+
+void wa_diag_release(WaDiag *d) {
+    free(d->long_message);
+    wa_diag_init(d, d->file);
 }
 
 bool wa_diag_error(WaDiag *d, size_t offset, const char *fmt, ...) {
@@ -69,7 +84,7 @@ char *wa_diag_format(const WaDiag *d, char *buf, size_t size) {
         else
             APPEND("func %u: ", d->func_index);
     }
-    APPEND("%s", d->failed ? d->message : "no error");
+    APPEND("%s", !d->failed ? "no error" : d->long_message ? d->long_message : d->message);
 #undef APPEND
     /*
      * Names from the module are escaped where they enter a message
@@ -86,5 +101,12 @@ char *wa_diag_format(const WaDiag *d, char *buf, size_t size) {
 
 void wa_diag_print(const WaDiag *d, FILE *out) {
     char buf[1024];
-    fprintf(out, "%s\n", wa_diag_format(d, buf, sizeof buf));
+    size_t size = sizeof buf + (d->long_message ? strlen(d->long_message) : 0);
+    char *line = size > sizeof buf ? malloc(size) : NULL;
+    if (line == NULL) {
+        fprintf(out, "%s\n", wa_diag_format(d, buf, sizeof buf));
+        return;
+    }
+    fprintf(out, "%s\n", wa_diag_format(d, line, size));
+    free(line);
 }

@@ -30,6 +30,8 @@ typedef struct WaDiag {
     bool has_func_name;  /* func_name holds the function's name-section name */
     char func_name[128]; /* an escaped copy (wa_escape.h; the module may be freed by then) */
     char message[512];   /* the reason */
+    char *long_message;  /* the whole reason when message[] is too short (a list of unknown
+                            imports), malloc'ed; wa_diag_release frees it */
 } WaDiag;
 
 /* A diagnostics record for input named `file` (which must outlive it). */
@@ -48,10 +50,13 @@ bool wa_diag_error_no_offset(WaDiag *d, const char *fmt, ...) __attribute__((for
  */
 void wa_diag_set_func(WaDiag *d, uint32_t func_index, const char *func_name);
 
-/* Writes the one-line message, with a newline, to `out`. */
+/* Frees what a record holds (a long message); it is then an empty record again. */
+void wa_diag_release(WaDiag *d);
+
+/* Writes the one-line message, with a newline, to `out`: the whole message, however long. */
 void wa_diag_print(const WaDiag *d, FILE *out);
 
-/* Formats the one-line message (no newline) into buf; returns buf. */
+/* Formats the one-line message (no newline) into buf, cut to its size; returns buf. */
 char *wa_diag_format(const WaDiag *d, char *buf, size_t size);
 
 /* Propagates failure: `WA_TRY(read_thing(r))` returns false from the caller if it failed. */

@@ -73,6 +73,17 @@ const char *wa_tempfile_name(WaTempFiles *t, int slot, const char *path, const c
     return tmp;
 }
 
+bool wa_tempfile_create(WaTempFiles *t, int slot, const char *path, WaDiag *d) {
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return wa_diag_error_no_offset(d, "cannot write %s: %s", path, strerror(EISDIR));
+    int fd = open(t->paths[slot], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return wa_diag_error_no_offset(d, "cannot write %s: %s", path, strerror(errno));
+    close(fd);
+    return true;
+}
+
 /* Copies file `from` into the existing special file `to`. */
 static bool copy_into(const char *from, const char *to) {
     int in = open(from, O_RDONLY | O_CLOEXEC);

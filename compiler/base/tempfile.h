@@ -39,6 +39,14 @@ void wa_tempfile_begin(WaTempFiles *t);
  */
 const char *wa_tempfile_name(WaTempFiles *t, int slot, const char *path, const char *suffix);
 
+/*
+ * Creates temporary file `slot`, named for output `path`, empty: the check,
+ * before anything is compiled, that the output can be written. False with
+ * one line in d naming `path` (never the temporary name): a directory, a
+ * missing or read-only directory.
+ */
+bool wa_tempfile_create(WaTempFiles *t, int slot, const char *path, WaDiag *d);
+
 /* Renames temporary file `slot` to `path`; false with one line in d if that fails. */
 bool wa_tempfile_keep(WaTempFiles *t, int slot, const char *path, WaDiag *d);
 

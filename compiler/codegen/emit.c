@@ -145,7 +145,8 @@ bool wa_codegen_write(WaCodegen *cg, WaOutputKind kind, const char *path) {
         failed = LLVMTargetMachineEmitToFile(cg->tm, cg->mod, path, type, &error);
     }
     if (failed) {
-        wa_diag_error_no_offset(cg->d, "cannot write %s: %s", path, error ? error : "");
+        /* `path` is a temporary file (base/tempfile.c): the message does not name it. */
+        wa_diag_error_no_offset(cg->d, "cannot write the compiled code: %s", error ? error : "");
         LLVMDisposeMessage(error);
         return false;
     }

@@ -13,6 +13,7 @@
 #include "imports.h"
 
 #include "../../runtime/wa_escape.h"
+#include "../base/vec.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -73,8 +74,23 @@ static void import_name(const WaImport *imp, char *buf, size_t size) {
     }
 }
 
+/* A growing string: the list of unknown imports. */
+typedef WA_VEC(char) NameList;
+
+/* Appends ", " (after the first) and the whole escaped "module.name" of imp to list. */
+static void list_import(NameList *list, const WaImport *imp) {
+    size_t room = WA_RT_ESCAPE_MAX * ((size_t)imp->module.len + imp->name.len) + 4;
+    wa_vec_reserve(list, list->len + room);
+    if (list->len > 0) {
+        list->data[list->len++] = ',';
+        list->data[list->len++] = ' ';
+    }
+    import_name(imp, list->data + list->len, room);
+    list->len += strlen(list->data + list->len);
+}
+
 bool wa_imports_check(const WaModule *m, bool allow_unknown, WaDiag *d) {
-    char unknown[400] = "";
+    NameList unknown = {0}; /* every unknown import, whole: the message lists them all */
     size_t nunknown = 0;
     for (uint32_t i = 0; i < m->nimports; i++) {
         const WaImport *imp = &m->imports[i];
@@ -90,6 +106,7 @@ bool wa_imports_check(const WaModule *m, bool allow_unknown, WaDiag *d) {
         if (imp->kind != WA_EXTERN_FUNC) {
             if (allow_unknown)
                 continue;
+            wa_vec_free(&unknown);
             return wa_diag_error(
                 d, imp->offset, "unsupported import %s: only WASI functions can be imported", name);
         }
@@ -97,17 +114,22 @@ bool wa_imports_check(const WaModule *m, bool allow_unknown, WaDiag *d) {
         if (wasi != NULL) {
             const WaFuncType *ft = &m->types[m->funcs[imp->index].type_index];
             if (!types_are(ft->params, ft->nparams, wasi->params) ||
-                !types_are(ft->results, ft->nresults, wasi->results))
+                !types_are(ft->results, ft->nresults, wasi->results)) {
+                wa_vec_free(&unknown);
                 return wa_diag_error(d, imp->offset, "import %s has the wrong type for WASI", name);
+            }
         } else if (!allow_unknown) {
-            size_t len = strlen(unknown);
-            snprintf(unknown + len, sizeof unknown - len, "%s%s", nunknown ? ", " : "", name);
+            list_import(&unknown, imp);
             nunknown++;
         }
     }
-    if (nunknown > 0)
-        return wa_diag_error_no_offset(
+    if (nunknown > 0) {
+        wa_vec_push(&unknown, '\0');
+        wa_diag_error_no_offset(
             d, "unknown import%s: %s (use --allow-unknown-imports to compile them as traps)",
-            nunknown > 1 ? "s" : "", unknown);
+            nunknown > 1 ? "s" : "", unknown.data);
+        wa_vec_free(&unknown);
+        return false;
+    }
     return true;
 }

@@ -419,6 +419,18 @@ def test_usage(args):
     cases["wat_error"] = ([bad_wat, "-o", out], [bad_wat, "line 3, column", "type mismatch"])
     cases["wat_no_wat2wasm"] = ([bad_wat, "-o", out], ["WebAssembly text", "wat2wasm", "wabt"])
     cases["static_not_exe"] = ([args.wasm, "--static", "--emit=obj", "-o", out], ["--static"])
+    # The output's place is checked first, and the message names the output, not a temporary.
+    missing = os.path.join(work, "no-such-dir", "app")
+    cases["output_dir_missing"] = ([args.wasm, "-o", missing], [missing, "no such file"])
+    cases["output_is_directory"] = ([args.wasm, "-o", work], [work, "is a directory"])
+    # Unknown imports: every one is listed, however many (a text module of 300).
+    many = os.path.join(work, "many.wat")
+    with open(many, "w") as f:
+        f.write("(module\n%s  (func (export \"_start\")))\n" % "".join(
+            '  (import "env" "an_unknown_function_%03d" (func))\n' % i for i in range(300)))
+    cases["unknown_imports_all_listed"] = ([many, "-o", out], [
+        "unknown imports", "env.an_unknown_function_000, env.an_unknown_function_001",
+        "env.an_unknown_function_299 (use --allow-unknown-imports"])
     env = None
     if args.case == "wat_no_wat2wasm":
         env = dict(os.environ, PATH=work)  # a PATH without wat2wasm
@@ -427,9 +439,11 @@ def test_usage(args):
     for needle in needles:
         if needle.lower() not in line.lower():
             raise Failure("%s: the diagnostic %r should mention %r" % (args.name, line, needle))
+    if ".tmp" in line:
+        raise Failure("%s: the diagnostic %r names a temporary file" % (args.name, line))
     # A refused command creates nothing: not in the working directory (a default name such
     # as a.out) and not next to the input (FILE without .wasm).
-    stray = [n for n in os.listdir(work) if n not in ("copy.wasm", "bad.wat")]
+    stray = [n for n in os.listdir(work) if n not in ("copy.wasm", "bad.wat", "many.wat")]
     if args.case == "output_is_input":
         with open(copy, "rb") as f, open(args.wasm, "rb") as g:
             if f.read() != g.read():
