@@ -224,6 +224,7 @@ int main(int argc, char **argv) {
             wa_diag_print(&d, stderr);
             status = 1;
         }
+        wa_diag_release(&d);
     }
     wa_grants_free(&o.grants);
     return status;
