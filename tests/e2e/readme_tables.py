@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
-"""README.md's option table is `wasmaot --help`'s option list: the same options, each named in
-the table's first column, and every option of `wasmaot run --help` is named in the README's
-section on `wasmaot run`. A new option must reach both, or this fails naming it.
+"""README.md's tables are the code's: its option table is `wasmaot --help`'s option list (the
+same options, each named in the table's first column), every option of `wasmaot run --help` is
+named in the README's section on `wasmaot run`, its WASI table names every function of
+wasi-libc-shim/wasi_funcs.def, and its features table every feature of
+compiler/wasm/features.def. A new option, function or feature must reach the README, or this
+fails naming it.
 
-usage: help_readme.py --wasmaot WASMAOT --readme README.md
+usage: readme_tables.py --wasmaot WASMAOT --readme README.md --wasi-funcs wasi_funcs.def
+                        --features features.def
 """
 import argparse
 import re
@@ -35,6 +39,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--wasmaot", required=True)
     ap.add_argument("--readme", required=True)
+    ap.add_argument("--wasi-funcs", required=True)
+    ap.add_argument("--features", required=True)
     args = ap.parse_args()
     readme = open(args.readme, encoding="utf-8").read()
     using = readme.split("\n## Using it\n", 1)[1].split("\n## ", 1)[0]
@@ -53,10 +59,26 @@ def main():
                      if o not in option_names(run_section) and o not in table)
     if missing:
         failures.append("in wasmaot run --help, not in README's sections: %s" % missing)
+    wasi_section = readme.split("\n## WASI\n", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"`([a-z_.-]+)`", "\n".join(
+        l for l in wasi_section.splitlines() if l.startswith("|"))))
+    funcs = set(re.findall(r"^WA_WASI_FUNC\((\w+),", open(args.wasi_funcs).read(), re.M))
+    if funcs - listed:
+        failures.append("WASI functions missing from README's WASI table: %s"
+                        % sorted(funcs - listed))
+    features_section = readme.split("\n## Features\n", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`([a-z0-9-]+)`", "\n".join(
+        l for l in features_section.splitlines() if l.startswith("|"))))
+    features = set(re.findall(r'^WA_FEATURE\(\w+,\s*"([a-z0-9-]+)"', open(args.features).read(),
+                              re.M))
+    if features - named:
+        failures.append("features missing from README's features table: %s"
+                        % sorted(features - named))
     if failures:
         print("FAIL: " + "; ".join(failures))
         return 1
-    print("ok: %d options in --help and README's table" % len(want))
+    print("ok: %d options, %d WASI functions, %d features in README's tables" % (
+        len(want), len(funcs), len(features)))
     return 0
 
 
