@@ -12,6 +12,7 @@ packages="
   libcriterion-dev clang-format-19
   libjson-c-dev libxxhash-dev
   musl-dev musl-tools
+  scdoc bash-completion
 "
 
 if [ "$(id -u)" -eq 0 ]; then
