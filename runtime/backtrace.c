@@ -60,6 +60,9 @@
 typedef struct frame {
     const wa_rt_module_t *module;
     uint32_t func;
+    uint32_t offset;  /* file offset of the instruction, or WA_RT_SITES_UNKNOWN */
+    const char *file; /* its source file (in the module's sites), or NULL */
+    uint32_t line, column;
 } frame_t;
 
 typedef struct backtrace {
@@ -78,10 +81,127 @@ typedef struct backtrace {
 static backtrace_t recorded;
 static atomic_flag record_claimed = ATOMIC_FLAG_INIT;
 
-static void add_frame(backtrace_t *bt, const wa_rt_module_t *m, uint32_t func) {
+static void add_frame(backtrace_t *bt, frame_t f) {
     if (bt->n < MAX_FRAMES)
-        bt->frames[bt->n++] = (frame_t){m, func};
+        bt->frames[bt->n++] = f;
     bt->total++;
+}
+
+/* ---- The sites table (wa_rt.h, WA_RT_SITES_MAGIC) ---- */
+
+/* Word i of the blob at p (the section has no alignment). */
+static uint32_t word(const uint8_t *p, size_t i) {
+    uint32_t v;
+    memcpy(&v, p + 4 * i, sizeof v);
+    return v;
+}
+
+/* One blob's parts. */
+typedef struct sites {
+    const uint8_t *blob;
+    uint32_t size, nfuncs, nentries, nframes, nfiles;
+    const uint8_t *funcs, *entries, *frames, *files;
+} sites_t;
+
+/* Reads the blob at p; false if it is not one. */
+static bool open_sites(const uint8_t *p, sites_t *s) {
+    if (word(p, 0) != WA_RT_SITES_MAGIC)
+        return false;
+    *s = (sites_t){.blob = p,
+                   .size = word(p, 1),
+                   .nfuncs = word(p, 2),
+                   .nentries = word(p, 3),
+                   .nframes = word(p, 4),
+                   .nfiles = word(p, 5)};
+    uint64_t words = WA_RT_SITES_HEADER_WORDS + (uint64_t)s->nfuncs * WA_RT_SITES_FUNC_WORDS +
+                     (uint64_t)s->nentries * WA_RT_SITES_ENTRY_WORDS +
+                     (uint64_t)s->nframes * WA_RT_SITES_FRAME_WORDS + s->nfiles;
+    if (words * 4 > s->size)
+        return false;
+    s->funcs = p + 4 * WA_RT_SITES_HEADER_WORDS;
+    s->entries = s->funcs + 4 * (size_t)s->nfuncs * WA_RT_SITES_FUNC_WORDS;
+    s->frames = s->entries + 4 * (size_t)s->nentries * WA_RT_SITES_ENTRY_WORDS;
+    s->files = s->frames + 4 * (size_t)s->nframes * WA_RT_SITES_FRAME_WORDS;
+    return true;
+}
+
+/*
+ * The frames of the site at native offset `native` of function func's body,
+ * in *first and *n (frame indices of s); false if s has no entry there.
+ */
+static bool find_site(const sites_t *s, uint32_t func, uint32_t native, uint32_t *first,
+                      uint32_t *n) {
+    uint32_t lo = 0, hi = s->nfuncs;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        uint32_t f = word(s->funcs, (size_t)mid * WA_RT_SITES_FUNC_WORDS);
+        if (f == func) {
+            lo = mid;
+            break;
+        }
+        if (f < func)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo >= s->nfuncs || word(s->funcs, (size_t)lo * WA_RT_SITES_FUNC_WORDS) != func)
+        return false;
+    uint32_t e0 = word(s->funcs, (size_t)lo * WA_RT_SITES_FUNC_WORDS + 1);
+    uint32_t ne = word(s->funcs, (size_t)lo * WA_RT_SITES_FUNC_WORDS + 2);
+    if (e0 > s->nentries || ne > s->nentries - e0)
+        return false;
+    /* The last entry at or before native. */
+    uint32_t a = 0, b = ne;
+    while (a < b) {
+        uint32_t mid = a + (b - a) / 2;
+        if (word(s->entries, (size_t)(e0 + mid) * WA_RT_SITES_ENTRY_WORDS) <= native)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    if (a == 0)
+        return false;
+    size_t e = (size_t)(e0 + a - 1) * WA_RT_SITES_ENTRY_WORDS;
+    *first = word(s->entries, e + 1);
+    *n = word(s->entries, e + 2);
+    return *n > 0 && *first <= s->nframes && *n <= s->nframes - *first;
+}
+
+/*
+ * Adds the wasm frames of the native frame at pc in function func of m
+ * from its sites table; false if the table has none for it.
+ */
+static bool add_site_frames(backtrace_t *bt, const wa_rt_module_t *m, uint32_t func, uintptr_t pc) {
+    if (m->nsites == 0 || m->sites == NULL)
+        return false;
+    /* Offsets are from the function's body: its tailcc body where it has one. */
+    void *body = m->func_tail_code != NULL && m->func_tail_code[func] != NULL
+                     ? m->func_tail_code[func]
+                     : m->func_code[func];
+    if (body == NULL || pc < (uintptr_t)body || pc - (uintptr_t)body > UINT32_MAX)
+        return false;
+    uint32_t native = (uint32_t)(pc - (uintptr_t)body);
+    sites_t s;
+    uint32_t first = 0, n = 0;
+    uint32_t k = 0;
+    for (; k < m->nsites; k++)
+        if (m->sites[k] != NULL && open_sites(m->sites[k], &s) &&
+            find_site(&s, func, native, &first, &n))
+            break;
+    if (k == m->nsites)
+        return false;
+    for (uint32_t i = 0; i < n; i++) {
+        size_t at = (size_t)(first + i) * WA_RT_SITES_FRAME_WORDS;
+        frame_t f = {m,    word(s.frames, at),     word(s.frames, at + 1),
+                     NULL, word(s.frames, at + 3), word(s.frames, at + 4)};
+        uint32_t file = word(s.frames, at + 2);
+        if (file < s.nfiles && word(s.files, file) < s.size)
+            f.file = (const char *)s.blob + word(s.files, file);
+        if (f.func >= m->nfuncs)
+            f.func = func;
+        add_frame(bt, f);
+    }
+    return true;
 }
 
 /* What the walk carries from frame to frame. */
@@ -107,11 +227,17 @@ static _Unwind_Reason_Code visit_frame(struct _Unwind_Context *ctx, void *arg) {
         bt->cut = true;
         return _URC_END_OF_STACK;
     }
-    /* An explicit trap's own function, when LLVM inlined it into this frame's. */
+    if (add_site_frames(bt, m, (uint32_t)func, pc))
+        return _URC_NO_REASON;
+    /*
+     * No site here (a module built without the table, code that is no
+     * site): the function alone, and, for an explicit trap, its own function
+     * when LLVM inlined it into this frame's.
+     */
     if (bt->total == 0 && info->has_func && info->func_index != (uint32_t)func &&
         info->func_index < m->nfuncs)
-        add_frame(bt, m, info->func_index);
-    add_frame(bt, m, (uint32_t)func);
+        add_frame(bt, (frame_t){m, info->func_index, WA_RT_SITES_UNKNOWN, NULL, 0, 0});
+    add_frame(bt, (frame_t){m, (uint32_t)func, WA_RT_SITES_UNKNOWN, NULL, 0, 0});
     return _URC_NO_REASON;
 }
 
@@ -151,7 +277,9 @@ size_t wa_rt_backtrace_format(char *buf, size_t size) {
     for (uint32_t i = 0; i < bt->n; i++) {
         const wa_rt_module_t *m = bt->frames[i].module;
         uint32_t f = bt->frames[i].func;
-        uint32_t offset = m->func_offsets != NULL ? m->func_offsets[f] : 0;
+        uint32_t offset = bt->frames[i].offset;
+        if (offset == WA_RT_SITES_UNKNOWN)
+            offset = m->func_offsets != NULL ? m->func_offsets[f] : 0;
         PUT("  %u: 0x%x - ", i, offset);
         const char *name = m->func_demangled != NULL ? m->func_demangled[f] : NULL;
         if (name == NULL && m->func_names != NULL)
@@ -162,6 +290,17 @@ size_t wa_rt_backtrace_format(char *buf, size_t size) {
             PUT("\n");
         } else {
             PUT("<wasm function %u>\n", f);
+        }
+        const char *file = bt->frames[i].file;
+        if (file != NULL) {
+            /* wasmtime's layout: the position under the frame, at column 21. */
+            PUT("                    at ");
+            size_t room = len < size ? size - len : 0;
+            len += wa_rt_escape(room > 0 ? buf + len : NULL, room, file, strlen(file));
+            PUT(":%u", bt->frames[i].line);
+            if (bt->frames[i].column != 0)
+                PUT(":%u", bt->frames[i].column);
+            PUT("\n");
         }
     }
     if (bt->total > bt->n)

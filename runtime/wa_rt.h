@@ -40,7 +40,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a struct below changes layout; a module records the version it was built for. */
-#define WA_RT_ABI_VERSION 9
+#define WA_RT_ABI_VERSION 10
 
 #define WA_RT_PAGE_SIZE 65536u
 #define WA_RT_MAX_PAGES 65536u /* wasm32: 4 GiB; also the most a memory64 memory grows to here */
@@ -223,6 +223,38 @@ typedef void (*wa_rt_module_init_t)(wa_rt_instance_t *inst);
 #undef WA_RT_STRUCT
 #undef WA_RT_FIELD
 #undef WA_RT_END
+
+/*
+ * Backtrace sites (compiler/codegen/sites.h): what each of the
+ * descriptor's sites[0, nsites) points to, one blob per object the
+ * compiler wrote (a chunk: its section `wasmaot_sites`, symbol
+ * `wasmaot_sites_<k>`). A blob is little-endian u32 words, read with memcpy
+ * (the section has no alignment):
+ *   header   magic (WA_RT_SITES_MAGIC), size (bytes of the blob), nfuncs,
+ *            nentries, nframes, nfiles
+ *   funcs    nfuncs x {func, first_entry, nentries}: the functions whose
+ *            code is in this object, sorted by func
+ *   entries  nentries x {native_offset, first_frame, nframes}: per
+ *            function, sorted by native_offset, the code from native_offset
+ *            (from the start of the function's body: func_tail_code[func]
+ *            if it has one, else func_code[func]) to the next entry's is
+ *            the site of frames[first_frame, +nframes); nframes 0: no site
+ *   frames   nframes x {func, offset, file, line, column}: the wasm frames
+ *            of a site, innermost first (more than one where LLVM inlined
+ *            calls): the function, the file offset of its trapping or
+ *            calling instruction (WA_RT_SITES_UNKNOWN: not known), and that
+ *            instruction's source position from the module's DWARF (file
+ *            UINT32_MAX: none; column 0: unknown)
+ *   files    nfiles x {name}: byte offset from the blob's start of a
+ *            NUL-terminated file name
+ *   then the names.
+ */
+#define WA_RT_SITES_MAGIC 0x53534157u /* "WASS" */
+#define WA_RT_SITES_HEADER_WORDS 6u
+#define WA_RT_SITES_FUNC_WORDS 3u
+#define WA_RT_SITES_ENTRY_WORDS 3u
+#define WA_RT_SITES_FRAME_WORDS 5u
+#define WA_RT_SITES_UNKNOWN 0u
 
 /*
  * The storage of an instance's own globals (those it defines, not imports)
