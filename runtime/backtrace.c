@@ -96,75 +96,88 @@ static uint32_t word(const uint8_t *p, size_t i) {
     return v;
 }
 
-/* One blob's parts. */
+/* One blob. */
 typedef struct sites {
     const uint8_t *blob;
-    uint32_t size, nfuncs, nentries, nframes, nfiles;
-    const uint8_t *funcs, *entries, *frames, *files;
+    uint32_t size, nfuncs, entries, nodes, files; /* byte offsets of the streams */
 } sites_t;
 
-/* Reads the blob at p; false if it is not one. */
+/* Reads the header of the blob at p; false if it is not one. */
 static bool open_sites(const uint8_t *p, sites_t *s) {
     if (word(p, 0) != WA_RT_SITES_MAGIC)
         return false;
-    *s = (sites_t){.blob = p,
-                   .size = word(p, 1),
-                   .nfuncs = word(p, 2),
-                   .nentries = word(p, 3),
-                   .nframes = word(p, 4),
-                   .nfiles = word(p, 5)};
-    uint64_t words = WA_RT_SITES_HEADER_WORDS + (uint64_t)s->nfuncs * WA_RT_SITES_FUNC_WORDS +
-                     (uint64_t)s->nentries * WA_RT_SITES_ENTRY_WORDS +
-                     (uint64_t)s->nframes * WA_RT_SITES_FRAME_WORDS + s->nfiles;
-    if (words * 4 > s->size)
-        return false;
-    s->funcs = p + 4 * WA_RT_SITES_HEADER_WORDS;
-    s->entries = s->funcs + 4 * (size_t)s->nfuncs * WA_RT_SITES_FUNC_WORDS;
-    s->frames = s->entries + 4 * (size_t)s->nentries * WA_RT_SITES_ENTRY_WORDS;
-    s->files = s->frames + 4 * (size_t)s->nframes * WA_RT_SITES_FRAME_WORDS;
-    return true;
+    *s = (sites_t){p, word(p, 1), word(p, 2), word(p, 3), word(p, 4), word(p, 5)};
+    uint64_t funcs_end =
+        4 * (WA_RT_SITES_HEADER_WORDS + (uint64_t)s->nfuncs * WA_RT_SITES_FUNC_WORDS);
+    return funcs_end <= s->entries && s->entries <= s->nodes && s->nodes <= s->files &&
+           s->files <= s->size;
+}
+
+/* The unsigned LEB128 number at *at (a byte offset), below `end`; false past it. */
+static bool read_uleb(const sites_t *s, uint32_t *at, uint32_t end, uint64_t *v) {
+    uint64_t r = 0;
+    for (unsigned shift = 0; *at < end && shift < 64; shift += 7) {
+        uint8_t b = s->blob[(*at)++];
+        r |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *v = r;
+            return true;
+        }
+    }
+    return false;
 }
 
 /*
- * The frames of the site at native offset `native` of function func's body,
- * in *first and *n (frame indices of s); false if s has no entry there.
+ * The node of the site at native offset `native` of function func's body;
+ * false if s has none there.
  */
-static bool find_site(const sites_t *s, uint32_t func, uint32_t native, uint32_t *first,
-                      uint32_t *n) {
+static bool find_site(const sites_t *s, uint32_t func, uint32_t native, uint32_t *node) {
+    const uint8_t *funcs = s->blob + 4 * WA_RT_SITES_HEADER_WORDS;
     uint32_t lo = 0, hi = s->nfuncs;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        uint32_t f = word(s->funcs, (size_t)mid * WA_RT_SITES_FUNC_WORDS);
-        if (f == func) {
-            lo = mid;
-            break;
-        }
-        if (f < func)
+        if (word(funcs, (size_t)mid * WA_RT_SITES_FUNC_WORDS) < func)
             lo = mid + 1;
         else
             hi = mid;
     }
-    if (lo >= s->nfuncs || word(s->funcs, (size_t)lo * WA_RT_SITES_FUNC_WORDS) != func)
+    if (lo >= s->nfuncs || word(funcs, (size_t)lo * WA_RT_SITES_FUNC_WORDS) != func)
         return false;
-    uint32_t e0 = word(s->funcs, (size_t)lo * WA_RT_SITES_FUNC_WORDS + 1);
-    uint32_t ne = word(s->funcs, (size_t)lo * WA_RT_SITES_FUNC_WORDS + 2);
-    if (e0 > s->nentries || ne > s->nentries - e0)
-        return false;
-    /* The last entry at or before native. */
-    uint32_t a = 0, b = ne;
-    while (a < b) {
-        uint32_t mid = a + (b - a) / 2;
-        if (word(s->entries, (size_t)(e0 + mid) * WA_RT_SITES_ENTRY_WORDS) <= native)
-            a = mid + 1;
-        else
-            b = mid;
+    uint32_t at = s->entries + word(funcs, (size_t)lo * WA_RT_SITES_FUNC_WORDS + 1);
+    uint32_t n = word(funcs, (size_t)lo * WA_RT_SITES_FUNC_WORDS + 2);
+    uint64_t end = 0, pos = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t gap, length, step;
+        if (!read_uleb(s, &at, s->nodes, &gap) || !read_uleb(s, &at, s->nodes, &length) ||
+            !read_uleb(s, &at, s->nodes, &step))
+            return false;
+        uint64_t start = end + gap;
+        end = start + length;
+        pos += (step & 1) ? ~(step >> 1) : step >> 1; /* zigzag: the signed step */
+        if (native < start)
+            return false;
+        if (native < end) {
+            *node = (uint32_t)pos;
+            return pos < (uint64_t)(s->files - s->nodes);
+        }
     }
-    if (a == 0)
-        return false;
-    size_t e = (size_t)(e0 + a - 1) * WA_RT_SITES_ENTRY_WORDS;
-    *first = word(s->entries, e + 1);
-    *n = word(s->entries, e + 2);
-    return *n > 0 && *first <= s->nframes && *n <= s->nframes - *first;
+    return false;
+}
+
+/* File name `index` of s, or NULL. */
+static const char *file_name(const sites_t *s, uint64_t index) {
+    uint32_t at = s->files;
+    uint64_t n;
+    if (!read_uleb(s, &at, s->size, &n) || index >= n)
+        return NULL;
+    for (; at < s->size; at++) {
+        if (index == 0)
+            return memchr(s->blob + at, '\0', s->size - at) != NULL ? (const char *)s->blob + at
+                                                                    : NULL;
+        if (s->blob[at] == '\0')
+            index--;
+    }
+    return NULL;
 }
 
 /*
@@ -182,24 +195,32 @@ static bool add_site_frames(backtrace_t *bt, const wa_rt_module_t *m, uint32_t f
         return false;
     uint32_t native = (uint32_t)(pc - (uintptr_t)body);
     sites_t s;
-    uint32_t first = 0, n = 0;
-    uint32_t k = 0;
+    uint32_t node = 0, k = 0;
     for (; k < m->nsites; k++)
         if (m->sites[k] != NULL && open_sites(m->sites[k], &s) &&
-            find_site(&s, func, native, &first, &n))
+            find_site(&s, func, native, &node))
             break;
     if (k == m->nsites)
         return false;
-    for (uint32_t i = 0; i < n; i++) {
-        size_t at = (size_t)(first + i) * WA_RT_SITES_FRAME_WORDS;
-        frame_t f = {m,    word(s.frames, at),     word(s.frames, at + 1),
-                     NULL, word(s.frames, at + 3), word(s.frames, at + 4)};
-        uint32_t file = word(s.frames, at + 2);
-        if (file < s.nfiles && word(s.files, file) < s.size)
-            f.file = (const char *)s.blob + word(s.files, file);
-        if (f.func >= m->nfuncs)
-            f.func = func;
-        add_frame(bt, f);
+    /* The node, then its callers': each parent lies `parent` bytes before its child. */
+    for (unsigned depth = 0; depth < MAX_FRAMES; depth++) {
+        uint32_t at = s.nodes + node;
+        uint64_t f, offset, parent, file, line = 0, column = 0;
+        if (!read_uleb(&s, &at, s.files, &f) || !read_uleb(&s, &at, s.files, &offset) ||
+            !read_uleb(&s, &at, s.files, &parent) || !read_uleb(&s, &at, s.files, &file) ||
+            (file != 0 &&
+             (!read_uleb(&s, &at, s.files, &line) || !read_uleb(&s, &at, s.files, &column))))
+            break;
+        frame_t fr = {m,
+                      f < m->nfuncs ? (uint32_t)f : func,
+                      (uint32_t)offset,
+                      file != 0 ? file_name(&s, file - 1) : NULL,
+                      (uint32_t)line,
+                      (uint32_t)column};
+        add_frame(bt, fr);
+        if (parent == 0 || parent > node)
+            break;
+        node -= (uint32_t)parent;
     }
     return true;
 }

@@ -228,32 +228,34 @@ typedef void (*wa_rt_module_init_t)(wa_rt_instance_t *inst);
  * Backtrace sites (compiler/codegen/sites.h): what each of the
  * descriptor's sites[0, nsites) points to, one blob per object the
  * compiler wrote (a chunk: its section `wasmaot_sites`, symbol
- * `wasmaot_sites_<k>`). A blob is little-endian u32 words, read with memcpy
- * (the section has no alignment):
- *   header   magic (WA_RT_SITES_MAGIC), size (bytes of the blob), nfuncs,
- *            nentries, nframes, nfiles
- *   funcs    nfuncs x {func, first_entry, nentries}: the functions whose
- *            code is in this object, sorted by func
- *   entries  nentries x {native_offset, first_frame, nframes}: per
- *            function, sorted by native_offset, the code from native_offset
- *            (from the start of the function's body: func_tail_code[func]
- *            if it has one, else func_code[func]) to the next entry's is
- *            the site of frames[first_frame, +nframes); nframes 0: no site
- *   frames   nframes x {func, offset, file, line, column}: the wasm frames
- *            of a site, innermost first (more than one where LLVM inlined
- *            calls): the function, the file offset of its trapping or
- *            calling instruction (WA_RT_SITES_UNKNOWN: not known), and that
- *            instruction's source position from the module's DWARF (file
- *            UINT32_MAX: none; column 0: unknown)
- *   files    nfiles x {name}: byte offset from the blob's start of a
- *            NUL-terminated file name
- *   then the names.
+ * `wasmaot_sites_<k>`), unaligned. It starts with WA_RT_SITES_HEADER_WORDS
+ * little-endian u32 words (read with memcpy):
+ *   magic (WA_RT_SITES_MAGIC), size (bytes of the blob), nfuncs, and the
+ *   byte offsets from the blob's start of its entries, nodes and files
+ * then nfuncs x {func, entries, nentries} u32 words, sorted by func: the
+ * functions whose code is in this object, each with the byte offset of its
+ * entries in the entries stream and their count. The rest are streams of
+ * unsigned LEB128 numbers:
+ *   entries  per function, nentries x {gap, length, node}: the native code
+ *            from (the previous entry's end, or the start of the
+ *            function's body: func_tail_code[func] if it has one, else
+ *            func_code[func]) + gap, for length bytes, is a site, whose
+ *            innermost wasm frame is the node at byte (the previous
+ *            entry's node, or 0) + step of the nodes stream, where node is
+ *            the signed step zigzag-coded (step = node >> 1, or
+ *            -(node >> 1) - 1 when node is odd)
+ *   nodes    {func, offset, parent, file, line, column}: a wasm frame: the
+ *            function, the file offset of its trapping or calling
+ *            instruction (WA_RT_SITES_UNKNOWN: not known), its caller's
+ *            node `parent` bytes before this one (0: none, the function
+ *            whose native code this is), and the instruction's source
+ *            position from the module's DWARF: file is 1 + an index of the
+ *            files (0: none, and no line and column follow)
+ *   files    a count, then that many NUL-terminated file names
  */
 #define WA_RT_SITES_MAGIC 0x53534157u /* "WASS" */
 #define WA_RT_SITES_HEADER_WORDS 6u
 #define WA_RT_SITES_FUNC_WORDS 3u
-#define WA_RT_SITES_ENTRY_WORDS 3u
-#define WA_RT_SITES_FRAME_WORDS 5u
 #define WA_RT_SITES_UNKNOWN 0u
 
 /*

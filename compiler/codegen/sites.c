@@ -51,10 +51,12 @@ bool wa_sites_is_site(WaOpcode op) {
     case WA_CLASS_STORE:
     case WA_CLASS_MEMORY:
     case WA_CLASS_BULK:
-    case WA_CLASS_SIMD:
     case WA_CLASS_ATOMIC:
     case WA_CLASS_EXCEPTION:
         return true;
+    case WA_CLASS_SIMD:
+        /* loads and stores */
+        return wa_op_imm[op] == WA_IMM_MEMARG || wa_op_imm[op] == WA_IMM_MEMARG_LANE;
     case WA_CLASS_CONTROL:
         return op == WA_OP_UNREACHABLE;
     case WA_CLASS_BINARY:

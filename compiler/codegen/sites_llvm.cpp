@@ -10,13 +10,14 @@
  * WA_SITE_UNKNOWN_OFFSET for a site whose offset is not known), and
  * DWARFContext::getInliningInfoForAddress gives the chain of inlined
  * subroutines there: each outer frame's line is the DW_AT_call_line of the
- * call LLVM inlined. A row whose innermost line is 0 is no site: an entry
- * with no frames, so that a lookup does not land on the site before it.
+ * call LLVM inlined. A row whose innermost line is 0 is no site, and gets
+ * no entry (entries have a length).
  *
- * Writing. The chains are deduplicated (most sites of a function share
- * their outer frames only, but repeated rows are common), runs with the same
- * chain merged, and every frame gets its source position from the module's
- * DWARF (wasm_dwarf.h) here, at compile time. The blob (wa_rt.h,
+ * Writing. The frames are a tree (an inlined frame's node points to its
+ * caller's, so the sites of one inlined call share their outer frames),
+ * adjacent runs of one site merged, everything LEB128 and delta-coded (the
+ * layout is in wa_rt.h), and every frame gets its source position from the
+ * module's DWARF (wasm_dwarf.h) here, at compile time. The blob (wa_rt.h,
  * WA_RT_SITES_MAGIC) replaces the object's debug sections, which objcopy's
  * library strips in the same pass.
  */
@@ -39,6 +40,7 @@
 #include <cstring>
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -46,19 +48,19 @@ namespace {
 /* The line that marks a site whose offset is unknown (sites.h, WA_SITE_UNKNOWN_OFFSET). */
 constexpr uint32_t unknown_line = 1;
 
-struct Frame {
+/* A wasm frame and its caller's node, the unit of the table's frame tree. */
+struct Node {
     uint32_t func, offset;
-    bool operator<(const Frame &o) const {
-        return func != o.func ? func < o.func : offset < o.offset;
-    }
-    bool operator==(const Frame &o) const {
-        return func == o.func && offset == o.offset;
+    int32_t parent; /* index into nodes, or -1 */
+    bool operator<(const Node &o) const {
+        return std::tie(func, offset, parent) < std::tie(o.func, o.offset, o.parent);
     }
 };
 
+/* The code [start, end) of a function's body is the site of `node`'s frames. */
 struct Entry {
-    uint32_t native_offset;
-    int32_t chain; /* index into chains, or -1: no site */
+    uint32_t start, end;
+    int32_t node;
 };
 
 /* A function's code in the object. */
@@ -82,12 +84,26 @@ bool parse_index(llvm::StringRef name, uint32_t nfuncs, uint32_t *index) {
     return true;
 }
 
+void put_uleb(std::string &out, uint64_t v) {
+    do {
+        uint8_t byte = v & 0x7f;
+        v >>= 7;
+        out.push_back(static_cast<char>(byte | (v != 0 ? 0x80 : 0)));
+    } while (v != 0);
+}
+
+void put_word(std::string &out, uint32_t v) {
+    char b[4];
+    std::memcpy(b, &v, 4);
+    out.append(b, 4);
+}
+
 class Builder {
   public:
     explicit Builder(const WaSitesInput *in) : in_(in) {}
 
-    /* Reads the object's DWARF; false if it has none (nothing to add). */
-    bool read(llvm::DWARFContext &ctx) {
+    /* Reads the object's DWARF into entries and nodes. */
+    void read(llvm::DWARFContext &ctx) {
         std::vector<Body> bodies;
         for (const auto &cu : ctx.compile_units()) {
             for (llvm::DWARFDie die = cu->getUnitDIE(false).getFirstChild(); die.isValid();
@@ -102,8 +118,6 @@ class Builder {
                 bodies.push_back({section, low, high, func});
             }
         }
-        if (bodies.empty())
-            return false;
         std::sort(bodies.begin(), bodies.end(), [](const Body &a, const Body &b) {
             return a.section != b.section ? a.section < b.section : a.low < b.low;
         });
@@ -113,76 +127,84 @@ class Builder {
             const llvm::DWARFDebugLine::LineTable *lt = ctx.getLineTableForUnit(cu.get());
             if (lt == nullptr)
                 continue;
-            for (const auto &row : lt->Rows) {
-                if (row.EndSequence)
-                    continue;
-                const Body *body = find_body(bodies, row.Address.SectionIndex, row.Address.Address);
-                if (body == nullptr)
-                    continue;
-                uint32_t native = static_cast<uint32_t>(row.Address.Address - body->low);
-                int32_t chain = -1;
-                if (row.Line != 0)
-                    chain = chain_at(ctx, row.Address, spec, body->func);
-                add_entry(body->func, native, chain);
+            for (const auto &seq : lt->Sequences) {
+                for (unsigned r = seq.FirstRowIndex; r + 1 < seq.LastRowIndex; r++) {
+                    const auto &row = lt->Rows[r];
+                    if (row.Line == 0)
+                        continue; /* not a site */
+                    uint64_t at = row.Address.Address, end = lt->Rows[r + 1].Address.Address;
+                    const Body *body = find_body(bodies, row.Address.SectionIndex, at);
+                    if (body == nullptr || end <= at)
+                        continue;
+                    int32_t node = node_at(ctx, row.Address, spec, body->func);
+                    if (node >= 0)
+                        add_entry(body->func, static_cast<uint32_t>(at - body->low),
+                                  static_cast<uint32_t>(std::min(end, body->high) - body->low),
+                                  node);
+                }
             }
         }
-        return true;
     }
 
-    /* The blob (wa_rt.h) of what read() found. */
+    /* The blob (wa_rt.h, WA_RT_SITES_MAGIC) of what read() found. */
     std::string blob() {
-        std::vector<uint32_t> funcs, entries, frames, files;
-        std::string names;
+        /* Nodes first: entries refer to their byte positions. */
+        std::string nodes, files;
+        std::vector<uint32_t> at(nodes_.size());
         std::map<std::string, uint32_t> file_index;
-        std::vector<uint32_t> chain_first(chains_.size());
-        for (size_t c = 0; c < chains_.size(); c++) {
-            chain_first[c] = static_cast<uint32_t>(frames.size() / WA_RT_SITES_FRAME_WORDS);
-            for (const Frame &f : chains_[c]) {
-                uint32_t file = UINT32_MAX, line = 0, column = 0;
-                const char *path;
-                if (in_->dwarf != nullptr && f.offset != WA_RT_SITES_UNKNOWN &&
-                    wa_wasm_dwarf_position(in_->dwarf, f.offset, &path, &line, &column)) {
-                    auto it = file_index.find(path);
-                    if (it == file_index.end()) {
-                        it = file_index.emplace(path, static_cast<uint32_t>(files.size())).first;
-                        files.push_back(static_cast<uint32_t>(names.size()));
-                        names.append(path);
-                        names.push_back('\0');
-                    }
-                    file = it->second;
-                }
-                frames.insert(frames.end(), {f.func, f.offset, file, line, column});
+        for (size_t i = 0; i < nodes_.size(); i++) {
+            const Node &n = nodes_[i];
+            at[i] = static_cast<uint32_t>(nodes.size());
+            put_uleb(nodes, n.func);
+            put_uleb(nodes, n.offset);
+            put_uleb(nodes, n.parent < 0 ? 0 : at[i] - at[n.parent]);
+            const char *path;
+            uint32_t line, column;
+            if (in_->dwarf != nullptr && n.offset != WA_RT_SITES_UNKNOWN &&
+                wa_wasm_dwarf_position(in_->dwarf, n.offset, &path, &line, &column)) {
+                auto it = file_index.try_emplace(path, file_index.size()).first;
+                put_uleb(nodes, it->second + 1);
+                put_uleb(nodes, line);
+                put_uleb(nodes, column);
+            } else {
+                put_uleb(nodes, 0);
             }
         }
+        std::vector<const std::string *> names(file_index.size());
+        for (const auto &[name, index] : file_index)
+            names[index] = &name;
+        put_uleb(files, names.size());
+        for (const std::string *name : names)
+            files.append(name->c_str(), name->size() + 1);
+
+        std::string funcs, entries;
+        uint32_t nfuncs = 0;
         for (auto &[func, list] : by_func_) {
-            std::stable_sort(list.begin(), list.end(), [](const Entry &a, const Entry &b) {
-                return a.native_offset < b.native_offset;
-            });
-            funcs.insert(funcs.end(), {func, static_cast<uint32_t>(entries.size() / 3),
-                                       static_cast<uint32_t>(list.size())});
+            std::sort(list.begin(), list.end(),
+                      [](const Entry &a, const Entry &b) { return a.start < b.start; });
+            put_word(funcs, func);
+            put_word(funcs, static_cast<uint32_t>(entries.size()));
+            put_word(funcs, static_cast<uint32_t>(list.size()));
+            nfuncs++;
+            uint32_t end = 0;
+            int64_t node = 0;
             for (const Entry &e : list) {
-                uint32_t n = e.chain < 0 ? 0 : static_cast<uint32_t>(chains_[e.chain].size());
-                uint32_t first = e.chain < 0 ? 0 : chain_first[e.chain];
-                entries.insert(entries.end(), {e.native_offset, first, n});
+                put_uleb(entries, e.start - end);
+                put_uleb(entries, e.end - e.start);
+                int64_t step = static_cast<int64_t>(at[e.node]) - node;
+                put_uleb(entries, static_cast<uint64_t>((step << 1) ^ (step >> 63)));
+                end = e.end;
+                node = at[e.node];
             }
         }
-        uint32_t header_bytes = 4 * WA_RT_SITES_HEADER_WORDS;
-        uint32_t names_at = header_bytes + 4 * static_cast<uint32_t>(funcs.size() + entries.size() +
-                                                                     frames.size() + files.size());
-        for (uint32_t &f : files)
-            f += names_at;
-        uint32_t size = names_at + static_cast<uint32_t>(names.size());
-        std::vector<uint32_t> words = {WA_RT_SITES_MAGIC,
-                                       size,
-                                       static_cast<uint32_t>(funcs.size() / 3),
-                                       static_cast<uint32_t>(entries.size() / 3),
-                                       static_cast<uint32_t>(frames.size() / 5),
-                                       static_cast<uint32_t>(files.size())};
-        for (auto *part : {&funcs, &entries, &frames, &files})
-            words.insert(words.end(), part->begin(), part->end());
-        std::string out(reinterpret_cast<const char *>(words.data()), words.size() * 4);
-        out += names;
-        return out;
+        uint32_t entries_at = 4 * WA_RT_SITES_HEADER_WORDS + static_cast<uint32_t>(funcs.size());
+        uint32_t nodes_at = entries_at + static_cast<uint32_t>(entries.size());
+        uint32_t files_at = nodes_at + static_cast<uint32_t>(nodes.size());
+        std::string out;
+        for (uint32_t w : {WA_RT_SITES_MAGIC, files_at + static_cast<uint32_t>(files.size()),
+                           nfuncs, entries_at, nodes_at, files_at})
+            put_word(out, w);
+        return out + funcs + entries + nodes + files;
     }
 
   private:
@@ -199,48 +221,53 @@ class Builder {
         return it->section == section && address < it->high ? &*it : nullptr;
     }
 
-    int32_t chain_at(llvm::DWARFContext &ctx, llvm::object::SectionedAddress address,
-                     const llvm::DILineInfoSpecifier &spec, uint32_t outer) {
+    int32_t intern(const Node &n) {
+        auto it = node_index_.find(n);
+        if (it != node_index_.end())
+            return it->second;
+        int32_t index = static_cast<int32_t>(nodes_.size());
+        nodes_.push_back(n);
+        node_index_.emplace(n, index);
+        return index;
+    }
+
+    /* The innermost node of the inline chain at address, or -1. */
+    int32_t node_at(llvm::DWARFContext &ctx, llvm::object::SectionedAddress address,
+                    const llvm::DILineInfoSpecifier &spec, uint32_t outer) {
         llvm::DIInliningInfo info = ctx.getInliningInfoForAddress(address, spec);
-        std::vector<Frame> chain;
-        for (uint32_t i = 0; i < info.getNumberOfFrames(); i++) {
+        uint32_t n = info.getNumberOfFrames();
+        std::vector<Node> chain;
+        for (uint32_t i = 0; i < n; i++) {
             const llvm::DILineInfo &f = info.getFrame(i);
             uint32_t func;
             if (!parse_index(f.FunctionName, in_->nfuncs, &func))
                 return -1;
             uint32_t line = f.Line == unknown_line ? WA_RT_SITES_UNKNOWN : f.Line;
-            chain.push_back({func, line});
+            chain.push_back({func, line, -1});
         }
         /* The outermost frame is the function whose code this is; anything else is not ours. */
         if (chain.empty() || chain.back().func != outer)
             return -1;
-        auto it = chain_index_.find(chain);
-        if (it != chain_index_.end())
-            return it->second;
-        int32_t index = static_cast<int32_t>(chains_.size());
-        chains_.push_back(chain);
-        chain_index_.emplace(std::move(chain), index);
-        return index;
+        int32_t parent = -1;
+        for (size_t i = chain.size(); i-- > 0;) {
+            chain[i].parent = parent;
+            parent = intern(chain[i]);
+        }
+        return parent;
     }
 
-    void add_entry(uint32_t func, uint32_t native, int32_t chain) {
+    void add_entry(uint32_t func, uint32_t start, uint32_t end, int32_t node) {
         std::vector<Entry> &list = by_func_[func];
-        if (!list.empty() && list.back().native_offset == native) {
-            list.back().chain = chain; /* a later row at the same address wins */
-            if (list.size() >= 2 && list[list.size() - 2].chain == chain)
-                list.pop_back();
+        if (!list.empty() && list.back().node == node && list.back().end == start) {
+            list.back().end = end;
             return;
         }
-        if (!list.empty() && list.back().chain == chain)
-            return;
-        if (list.empty() && chain < 0)
-            return;
-        list.push_back({native, chain});
+        list.push_back({start, end, node});
     }
 
     const WaSitesInput *in_;
-    std::vector<std::vector<Frame>> chains_;
-    std::map<std::vector<Frame>, int32_t> chain_index_;
+    std::vector<Node> nodes_;
+    std::map<Node, int32_t> node_index_;
     std::map<uint32_t, std::vector<Entry>> by_func_;
 };
 
