@@ -1,8 +1,9 @@
 /*
- * inlined.c: a trap three calls deep, for tests/e2e/backtrace_dwarf.py. main calls outer and
- * middle calls leaf through volatile function pointers, which no optimiser sees through; outer
- * calls middle directly, and middle is small and called once, so wasmaot's LLVM inlines it into
- * outer (clang does not: noinline). The backtrace must still show middle as a frame of its own.
+ * inlined.c: a trap three calls deep, for tests/e2e/backtrace_dwarf.py. main calls outer through
+ * a volatile function pointer, which no optimiser sees through, so outer keeps a native frame;
+ * outer calls middle and middle calls leaf directly, and they are small and called once, so
+ * wasmaot's LLVM inlines middle into outer (clang does not: noinline), and maybe leaf too. The
+ * backtrace must still show each as a frame of its own.
  * argv[1] picks the trap: "oob" (a load far out of bounds), "div" (division by zero), "trap"
  * (__builtin_trap, wasm unreachable). Each TRAP-* / CALL-* comment marks the line the backtrace
  * must name.
@@ -14,7 +15,6 @@ int leaf(int mode, int d);
 int middle(int mode, int d);
 int outer(int mode, int d);
 
-int (*volatile leaf_ptr)(int, int) = leaf;
 int (*volatile outer_ptr)(int, int) = outer;
 
 __attribute__((noinline)) int leaf(int mode, int d) {
@@ -28,7 +28,7 @@ __attribute__((noinline)) int leaf(int mode, int d) {
 }
 
 __attribute__((noinline)) int middle(int mode, int d) {
-    return leaf_ptr(mode, d) + 1; /* CALL-middle */
+    return leaf(mode, d) + 1; /* CALL-middle */
 }
 
 __attribute__((noinline)) int outer(int mode, int d) {
