@@ -1,10 +1,12 @@
 /*
  * backtrace.c: the wasm backtrace of a trap, as wasmtime prints it.
  *
- *     wasm trap: unreachable in function 1 (leaf)
+ *     wasm trap: unreachable in function 6 (leaf)
  *     wasm backtrace:
- *       0: 0x4f - leaf
- *       1: 0x63 - middle
+ *       0: 0x145 - leaf
+ *                         at /src/inlined.c:26:9
+ *       1: 0x11d - middle
+ *                         at /src/inlined.c:31:12
  *
  * Recording. When an executable enables it (wa_rt_backtrace_enable, from
  * start/entry.c unless WASMAOT_BACKTRACE=0), wa_rt_unwind calls
@@ -22,18 +24,31 @@
  * never enable it (wa_rt_call's results are what they were), and then
  * nothing here, nor the unwinder, is linked in.
  *
- * Frames. Each is a wasm function and the file offset of its body's first
- * instruction (the descriptor's func_offsets): the offset of the trapping
- * or calling instruction itself needs a table from native addresses to wasm
- * offsets that the compiler does not emit yet. A function LLVM inlined
- * into its caller has no native frame of its own: an explicit trap names
- * its wasm function exactly (info->func_index), so when that is not the
- * innermost native frame's function it is shown as a frame of its own
- * above it; deeper inlining is not shown.
+ * Frames. Each native frame is looked up in the module's sites tables
+ * (the descriptor's sites, one per object the compiler wrote; the format is
+ * in wa_rt.h, how they are made in compiler/codegen/sites.h) by its
+ * function and the offset of its pc in the function's body: the pc itself
+ * for the trapping frame stopped by a signal (the faulting instruction),
+ * else the return address minus one (inside the call). The entry there
+ * gives the wasm frames of that one native frame, innermost first: the
+ * functions LLVM inlined there each get a frame of their own, and each
+ * frame has the file offset of its trapping or calling instruction, as
+ * wasmtime prints it, and the source position the module's DWARF gives
+ * for it (resolved by the compiler; shown as wasmtime does, on a line of its
+ * own). Where the table has no entry (code that is no site, a module built
+ * before it existed) or the offset is not known (several checks of a
+ * function that share one trap call, calls LLVM merged into one), the frame
+ * shows the file offset of its function body's first instruction (the
+ * descriptor's func_offsets); an explicit trap without an entry still
+ * names its wasm function exactly (info->func_index), shown above the
+ * native frame's function when LLVM inlined it there. Lookups read
+ * constant data only: they are safe on the alternate signal stack.
  *
  * Names: the descriptor's demangled name (the compiler demangles C++ and
- * Rust names: compiler/codegen/demangle.cpp), else the name section's,
- * escaped (wa_escape.h), else "<wasm function N>".
+ * Rust names: compiler/codegen/demangle.cpp), else the name section's (or,
+ * without one, the module's DWARF's: compiler/debug/wasm_dwarf.h),
+ * escaped (wa_escape.h), else "<wasm function N>". File names are escaped
+ * the same way.
  *
  * An explicit trap runs wa_rt_trap without a stack check, possibly a few
  * hundred bytes above the stack guard; the walk needs a few KiB, so it is
