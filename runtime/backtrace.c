@@ -114,16 +114,15 @@ static uint32_t word(const uint8_t *p, size_t i) {
 /* One blob. */
 typedef struct sites {
     const uint8_t *blob;
-    uint32_t size, nfuncs, entries, nodes, files; /* byte offsets of the streams */
+    uint32_t size, first_func, nfuncs, entries, nodes, files; /* byte offsets of the streams */
 } sites_t;
 
 /* Reads the header of the blob at p; false if it is not one. */
 static bool open_sites(const uint8_t *p, sites_t *s) {
     if (word(p, 0) != WA_RT_SITES_MAGIC)
         return false;
-    *s = (sites_t){p, word(p, 1), word(p, 2), word(p, 3), word(p, 4), word(p, 5)};
-    uint64_t funcs_end =
-        4 * (WA_RT_SITES_HEADER_WORDS + (uint64_t)s->nfuncs * WA_RT_SITES_FUNC_WORDS);
+    *s = (sites_t){p, word(p, 1), word(p, 2), word(p, 3), word(p, 4), word(p, 5), word(p, 6)};
+    uint64_t funcs_end = 4 * (WA_RT_SITES_HEADER_WORDS + (uint64_t)s->nfuncs);
     return funcs_end <= s->entries && s->entries <= s->nodes && s->nodes <= s->files &&
            s->files <= s->size;
 }
@@ -143,28 +142,24 @@ static bool read_uleb(const sites_t *s, uint32_t *at, uint32_t end, uint64_t *v)
 }
 
 /*
- * The node of the site at native offset `native` of function func's body;
- * false if s has none there.
+ * The node (its byte offset in the nodes stream) of the site at native
+ * offset `native` of function func's body; false if s has none there.
  */
 static bool find_site(const sites_t *s, uint32_t func, uint32_t native, uint32_t *node) {
-    const uint8_t *funcs = s->blob + 4 * WA_RT_SITES_HEADER_WORDS;
-    uint32_t lo = 0, hi = s->nfuncs;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (word(funcs, (size_t)mid * WA_RT_SITES_FUNC_WORDS) < func)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo >= s->nfuncs || word(funcs, (size_t)lo * WA_RT_SITES_FUNC_WORDS) != func)
+    if (func < s->first_func || func - s->first_func >= s->nfuncs)
         return false;
-    uint32_t at = s->entries + word(funcs, (size_t)lo * WA_RT_SITES_FUNC_WORDS + 1);
-    uint32_t n = word(funcs, (size_t)lo * WA_RT_SITES_FUNC_WORDS + 2);
+    const uint8_t *funcs = s->blob + 4 * WA_RT_SITES_HEADER_WORDS;
+    uint32_t i = func - s->first_func;
+    uint64_t at64 = (uint64_t)s->entries + word(funcs, i);
+    uint64_t end64 = i + 1 < s->nfuncs ? (uint64_t)s->entries + word(funcs, i + 1) : s->nodes;
+    if (at64 > end64 || end64 > s->nodes)
+        return false;
+    uint32_t at = (uint32_t)at64, stop = (uint32_t)end64;
     uint64_t end = 0, pos = 0;
-    for (uint32_t i = 0; i < n; i++) {
+    while (at < stop) {
         uint64_t gap, length, step;
-        if (!read_uleb(s, &at, s->nodes, &gap) || !read_uleb(s, &at, s->nodes, &length) ||
-            !read_uleb(s, &at, s->nodes, &step))
+        if (!read_uleb(s, &at, stop, &gap) || !read_uleb(s, &at, stop, &length) ||
+            !read_uleb(s, &at, stop, &step))
             return false;
         uint64_t start = end + gap;
         end = start + length;
@@ -220,15 +215,21 @@ static bool add_site_frames(backtrace_t *bt, const wa_rt_module_t *m, uint32_t f
     /* The node, then its callers': each parent lies `parent` bytes before its child. */
     for (unsigned depth = 0; depth < MAX_FRAMES; depth++) {
         uint32_t at = s.nodes + node;
-        uint64_t f, offset, parent, file, line = 0, column = 0;
-        if (!read_uleb(&s, &at, s.files, &f) || !read_uleb(&s, &at, s.files, &offset) ||
-            !read_uleb(&s, &at, s.files, &parent) || !read_uleb(&s, &at, s.files, &file) ||
+        uint64_t parent, f = func, offset, file, line = 0, column = 0;
+        if (!read_uleb(&s, &at, s.files, &parent) ||
+            (parent != 0 && !read_uleb(&s, &at, s.files, &f)) ||
+            !read_uleb(&s, &at, s.files, &offset) || !read_uleb(&s, &at, s.files, &file) ||
             (file != 0 &&
              (!read_uleb(&s, &at, s.files, &line) || !read_uleb(&s, &at, s.files, &column))))
             break;
+        if (f >= m->nfuncs)
+            f = func;
+        /* offset: 1 + the instruction's distance from the function's first (0: unknown) */
+        uint32_t base = m->func_offsets != NULL ? m->func_offsets[f] : 0;
         frame_t fr = {m,
-                      f < m->nfuncs ? (uint32_t)f : func,
-                      (uint32_t)offset,
+                      (uint32_t)f,
+                      offset != 0 && m->func_offsets != NULL ? base + (uint32_t)(offset - 1)
+                                                             : WA_RT_SITES_UNKNOWN,
                       file != 0 ? file_name(&s, file - 1) : NULL,
                       (uint32_t)line,
                       (uint32_t)column};

@@ -230,32 +230,33 @@ typedef void (*wa_rt_module_init_t)(wa_rt_instance_t *inst);
  * compiler wrote (a chunk: its section `wasmaot_sites`, symbol
  * `wasmaot_sites_<k>`), unaligned. It starts with WA_RT_SITES_HEADER_WORDS
  * little-endian u32 words (read with memcpy):
- *   magic (WA_RT_SITES_MAGIC), size (bytes of the blob), nfuncs, and the
- *   byte offsets from the blob's start of its entries, nodes and files
- * then nfuncs x {func, entries, nentries} u32 words, sorted by func: the
- * functions whose code is in this object, each with the byte offset of its
- * entries in the entries stream and their count. The rest are streams of
- * unsigned LEB128 numbers:
- *   entries  per function, nentries x {gap, length, node}: the native code
- *            from (the previous entry's end, or the start of the
- *            function's body: func_tail_code[func] if it has one, else
+ *   magic (WA_RT_SITES_MAGIC), size (bytes of the blob), first_func and
+ *   nfuncs (the functions first_func + i whose code is in this object),
+ *   and the byte offsets from the blob's start of its entries, nodes and
+ *   files
+ * then nfuncs u32 words: where each function's entries start in the
+ * entries stream (they end where the next function's start, or at the
+ * nodes). The rest are streams of unsigned LEB128 numbers:
+ *   entries  per function, {gap, length, node} each: the native code from
+ *            (the previous entry's end, or the start of the function's
+ *            body: func_tail_code[func] if it has one, else
  *            func_code[func]) + gap, for length bytes, is a site, whose
  *            innermost wasm frame is the node at byte (the previous
  *            entry's node, or 0) + step of the nodes stream, where node is
  *            the signed step zigzag-coded (step = node >> 1, or
  *            -(node >> 1) - 1 when node is odd)
- *   nodes    {func, offset, parent, file, line, column}: a wasm frame: the
- *            function, the file offset of its trapping or calling
- *            instruction (WA_RT_SITES_UNKNOWN: not known), its caller's
- *            node `parent` bytes before this one (0: none, the function
- *            whose native code this is), and the instruction's source
- *            position from the module's DWARF: file is 1 + an index of the
- *            files (0: none, and no line and column follow)
+ *   nodes    {parent, func, offset, file, line, column}: a wasm frame, its
+ *            caller's node `parent` bytes before this one; parent 0: the
+ *            frame of the function whose native code this is, whose func
+ *            is then left out; offset: 1 + the file offset of the frame's
+ *            trapping or calling instruction - func_offsets[func] (0: not
+ *            known); file: 1 + an index of the files, the instruction's
+ *            source position from the module's DWARF (0: none, and no line
+ *            and column follow; column 0: unknown)
  *   files    a count, then that many NUL-terminated file names
  */
 #define WA_RT_SITES_MAGIC 0x53534157u /* "WASS" */
-#define WA_RT_SITES_HEADER_WORDS 6u
-#define WA_RT_SITES_FUNC_WORDS 3u
+#define WA_RT_SITES_HEADER_WORDS 7u
 #define WA_RT_SITES_UNKNOWN 0u
 
 /*

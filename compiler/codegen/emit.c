@@ -145,7 +145,15 @@ static bool write_object_with_sites(WaCodegen *cg, const char *path) {
         LLVMDisposeMessage(error);
         return false;
     }
-    WaSitesInput in = {.nfuncs = cg->m->nfuncs, .dwarf = cg->dwarf, .chunk = cg->chunk};
+    size_t *offsets = WA_NEW_ARRAY(&cg->scratch, size_t, cg->m->nfuncs);
+    for (uint32_t i = 0; i < cg->m->nfuncs; i++)
+        offsets[i] = cg->m->funcs[i].imported ? 0 : cg->m->funcs[i].code_offset;
+    WaSitesInput in = {.nfuncs = cg->m->nfuncs,
+                       .dwarf = cg->dwarf,
+                       .chunk = cg->chunk,
+                       .first_func = cg->first_func,
+                       .end_func = cg->end_func,
+                       .code_offsets = offsets};
     char *msg = wa_sites_write_object(LLVMGetBufferStart(obj), LLVMGetBufferSize(obj), &in, path);
     LLVMDisposeMemoryBuffer(obj);
     if (msg != NULL) {

@@ -113,7 +113,8 @@ class Builder {
                 uint64_t low, high, section;
                 uint32_t func;
                 if (!die.getLowAndHighPC(low, high, section) ||
-                    !parse_index(die.getName(llvm::DINameKind::ShortName), in_->nfuncs, &func))
+                    !parse_index(die.getName(llvm::DINameKind::ShortName), in_->nfuncs, &func) ||
+                    func < in_->first_func || func >= in_->end_func)
                     continue;
                 bodies.push_back({section, low, high, func});
             }
@@ -155,12 +156,15 @@ class Builder {
         for (size_t i = 0; i < nodes_.size(); i++) {
             const Node &n = nodes_[i];
             at[i] = static_cast<uint32_t>(nodes.size());
-            put_uleb(nodes, n.func);
-            put_uleb(nodes, n.offset);
             put_uleb(nodes, n.parent < 0 ? 0 : at[i] - at[n.parent]);
+            if (n.parent >= 0)
+                put_uleb(nodes, n.func);
+            size_t base = n.func < in_->nfuncs ? in_->code_offsets[n.func] : 0;
+            bool known = n.offset != WA_RT_SITES_UNKNOWN && n.offset >= base;
+            put_uleb(nodes, known ? n.offset - base + 1 : 0);
             const char *path;
             uint32_t line, column;
-            if (in_->dwarf != nullptr && n.offset != WA_RT_SITES_UNKNOWN &&
+            if (in_->dwarf != nullptr && known &&
                 wa_wasm_dwarf_position(in_->dwarf, n.offset, &path, &line, &column)) {
                 auto it = file_index.try_emplace(path, file_index.size()).first;
                 put_uleb(nodes, it->second + 1);
@@ -177,15 +181,16 @@ class Builder {
         for (const std::string *name : names)
             files.append(name->c_str(), name->size() + 1);
 
+        /* Every function of the chunk has a word, those without sites an empty run. */
         std::string funcs, entries;
-        uint32_t nfuncs = 0;
-        for (auto &[func, list] : by_func_) {
+        for (uint32_t func = in_->first_func; func < in_->end_func; func++) {
+            put_word(funcs, static_cast<uint32_t>(entries.size()));
+            auto found = by_func_.find(func);
+            if (found == by_func_.end())
+                continue;
+            std::vector<Entry> &list = found->second;
             std::sort(list.begin(), list.end(),
                       [](const Entry &a, const Entry &b) { return a.start < b.start; });
-            put_word(funcs, func);
-            put_word(funcs, static_cast<uint32_t>(entries.size()));
-            put_word(funcs, static_cast<uint32_t>(list.size()));
-            nfuncs++;
             uint32_t end = 0;
             int64_t node = 0;
             for (const Entry &e : list) {
@@ -201,8 +206,9 @@ class Builder {
         uint32_t nodes_at = entries_at + static_cast<uint32_t>(entries.size());
         uint32_t files_at = nodes_at + static_cast<uint32_t>(nodes.size());
         std::string out;
-        for (uint32_t w : {WA_RT_SITES_MAGIC, files_at + static_cast<uint32_t>(files.size()),
-                           nfuncs, entries_at, nodes_at, files_at})
+        for (uint32_t w :
+             {WA_RT_SITES_MAGIC, files_at + static_cast<uint32_t>(files.size()), in_->first_func,
+              in_->end_func - in_->first_func, entries_at, nodes_at, files_at})
             put_word(out, w);
         return out + funcs + entries + nodes + files;
     }

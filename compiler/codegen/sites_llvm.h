@@ -20,6 +20,8 @@ typedef struct WaSitesInput {
     uint32_t nfuncs;          /* the module's function count (subprograms name indices below) */
     const WaWasmDwarf *dwarf; /* the module's DWARF, for source positions, or NULL */
     uint32_t chunk;           /* the table's symbol is wasmaot_sites_<chunk> */
+    uint32_t first_func, end_func; /* the functions whose code the object holds */
+    const size_t *code_offsets;    /* per function: file offset of its body's first instruction */
 } WaSitesInput;
 
 /*
