@@ -34,19 +34,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#ifdef __cplusplus
-extern "C" {
-#ifdef __cplusplus
-}
-#endif
-
-#endif
-
 /* Starts debug info for cg's module: the DIBuilder, its file and compile unit. */
 void wa_sites_begin(WaCodegen *cg);
 
-/* Gives fn the DISubprogram of wasm function func_index; returns it (the scope of its locations).
- */
+/* Gives fn the DISubprogram of wasm function func_index; returns it, its locations' scope. */
 LLVMMetadataRef wa_sites_function(WaCodegen *cg, LLVMValueRef fn, uint32_t func_index);
 
 /*

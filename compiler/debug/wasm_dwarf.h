@@ -1,12 +1,12 @@
 /*
- * wasm_dwarf.h: what wasmaot reads of a module's own DWARF (the
- * `.debug_*` custom sections clang and rustc write with -g), through LLVM's
- * DWARF library (wasm_dwarf.cpp): the function names of DW_TAG_subprogram,
- * matched to wasm functions by DW_AT_low_pc, and the line table. Wasm DWARF
- * addresses are offsets from the start of the code section's payload
- * (WaModule.code_section_offset), so file offset = that + address; a
- * subprogram's DW_AT_low_pc is the start of its function's body (the
- * locals before the first instruction).
+ * wasm_dwarf.h: what wasmaot reads of a module's own DWARF (the `.debug_*`
+ * custom sections clang and rustc write with -g), through LLVM's DWARF
+ * library (wasm_dwarf_llvm.cpp; lookups in wasm_dwarf.c): the function
+ * names of DW_TAG_subprogram, matched to wasm functions by DW_AT_low_pc,
+ * and the line table. Wasm DWARF addresses are offsets from the start of
+ * the code section's payload (WaModule.code_section_offset), so file
+ * offset = that + address; a subprogram's DW_AT_low_pc is the start of its
+ * function's body (the locals before the first instruction).
  *
  * The result is plain C data, read-only once made, so the chunks that
  * compile on several threads share one. A later `-g` translation of the
