@@ -7,7 +7,8 @@ the module's DWARF, also when it has no name section.
   - tests/e2e/backtrace/inlined.c (clang -O2 -g): out-of-bounds, division by zero and
     __builtin_trap three calls deep, middle inlined into outer (checked with gdb when it is
     there); the same module without its name section;
-  - tests/e2e/backtrace/panic.rs (rustc -g): a panic, demangled names and source lines;
+  - tests/e2e/backtrace/panic.rs (rustc -g): a panic, demangled names and source lines, the
+    same when the module is compiled in several chunks (an object and a table each);
   - tests/e2e/backtrace/deep.wat: a trap and a fault in a callee;
   - tests/e2e/traps/thread_trap.wat and thread_stack_exhausted.wat: a trap in a thread, running
     out of stack in one;
@@ -241,6 +242,16 @@ def check_rust(args, failures):
             (["panic::outer"], None, ("panic.rs", marked_line(source, "CALL-outer"))),
             (["panic::main"], None, ("panic.rs", marked_line(source, "CALL-main")))]
     check_frames(frames[at:], want, "Rust panic", failures, stderr)
+    # compiled in several chunks (each object with its own table): the same frames
+    chunked = os.path.join(args.workdir, "panic_chunks")
+    if compile_module(args.wasmaot, wasm, chunked, failures, ["--test-chunk-bytes=20000"]):
+        stderr2 = trap(chunked, [], failures, "Rust panic, chunks")
+        frames2 = backtrace(stderr2) or []
+        names2 = [f[0] for f in frames2]
+        at2 = names2.index("panic::inner") if "panic::inner" in names2 else -1
+        if at2 < 0 or frames2[at2:at2 + 3] != frames[at:at + 3]:
+            failures.append(f"Rust panic in chunks: frames {frames2[at2:at2 + 3]}, not "
+                            f"{frames[at:at + 3]}")
     # each is at a call instruction of its function (inner: of the bounds-check panic)
     for name, offset, _ in frames[at:at + 3]:
         key = "panic" + "".join(f"{len(part)}{part}" for part in name.split("::")[1:])
