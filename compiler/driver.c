@@ -5,6 +5,9 @@
  *                   through wabt's wat2wasm, wat.c)
  *   decode          wasm/decode.c
  *   validate        wasm/validate.c
+ *   read debug info debug/wasm_dwarf.h: the module's own DWARF, if any:
+ *                   names for the functions the name section does not
+ *                   name, and source positions for the backtrace sites
  *   check imports   imports/imports.c: only WASI functions of the shim's
  *                   table (not for --emit=shared: its embedder resolves them)
  *   record          codegen/build_info.c: an executable's build record (CPU,
@@ -71,6 +74,7 @@
 #include "base/tempfile.h"
 #include "codegen/build_info.h"
 #include "codegen/codegen.h"
+#include "debug/wasm_dwarf.h"
 #include "imports/imports.h"
 #include "link/link.h"
 #include "wasm/decode.h"
@@ -145,8 +149,10 @@ typedef struct Compile {
     WaDiag *d;
     uint8_t *bytes; /* the module file (read) */
     size_t size;
-    WaModule m;   /* decode */
-    bool decoded; /* m needs wa_module_free */
+    WaModule m;        /* decode */
+    bool decoded;      /* m needs wa_module_free */
+    WaWasmDwarf dwarf; /* read debug info: the module's DWARF (empty without) */
+    bool has_dwarf;
     char *record; /* an executable's build record (record); NULL for other kinds */
     WaCodegenOptions co;
     WaArena arena;                /* what the chunks share (partition) */
@@ -204,6 +210,15 @@ static bool validate(Compile *c) {
     return wa_validate_module(&c->m, c->d);
 }
 
+/* Names from DWARF where the name section has none (a module wasm-opt stripped keeps its DWARF). */
+static bool read_debug_info(Compile *c) {
+    c->has_dwarf = wa_wasm_dwarf_read_module(&c->m, &c->dwarf);
+    for (uint32_t i = c->m.nfunc_imports; c->has_dwarf && i < c->m.nfuncs; i++)
+        if (c->m.funcs[i].name == NULL)
+            c->m.funcs[i].name = c->dwarf.func_names[i];
+    return true;
+}
+
 static bool check_imports(Compile *c) {
     /* A shared object's imports are resolved by its embedder, not by WASI. */
     if (c->o->emit == WA_EMIT_SHARED)
@@ -238,7 +253,7 @@ static bool partition(Compile *c) {
     if (emitted_kind(c->o->emit) == WA_OUTPUT_OBJECT) {
         c->nchunks = wa_codegen_partition(&c->m, c->o->test_chunk_bytes, c->chunks);
     } else {
-        c->chunks[0] = (WaChunk){c->m.nfunc_imports, c->m.nfuncs};
+        c->chunks[0] = (WaChunk){c->m.nfunc_imports, c->m.nfuncs, 0};
         c->nchunks = 1;
     }
     c->co = (WaCodegenOptions){
@@ -251,6 +266,9 @@ static bool partition(Compile *c) {
         .split = c->nchunks > 1,
         .test_fail_func = c->o->test_fail_func,
         .progress = &c->progress,
+        .sites = emitted_kind(c->o->emit) == WA_OUTPUT_OBJECT,
+        .dwarf = c->has_dwarf ? &c->dwarf : NULL,
+        .nchunks = (uint32_t)c->nchunks,
     };
     /* Facts about the whole module, computed once here rather than once per chunk. */
     if (c->co.split) {
@@ -408,6 +426,8 @@ static void release(Compile *c) {
     free(c->chunk_diags);
     wa_arena_free(&c->arena);
     free(c->record);
+    if (c->has_dwarf)
+        wa_wasm_dwarf_free(&c->dwarf);
     if (c->decoded)
         wa_module_free(&c->m);
     free(c->bytes);
@@ -443,9 +463,9 @@ bool wa_driver_compile(const WaCompileOptions *o, WaDiag *d) {
                       o->test_progress_after ? o->test_progress_after - 1 : WA_PROGRESS_AFTER_MS);
     bool ok = enter_phase(&c, WA_PHASE_DECODE, "decoding") && read_input(&c) && decode(&c) &&
               check_features(&c) && enter_phase(&c, WA_PHASE_VALIDATE, "validating") &&
-              validate(&c) && check_imports(&c) && make_record(&c) && partition(&c) &&
-              name_outputs(&c) && compile_chunks(&c) && enter_phase(&c, WA_PHASE_LINK, "linking") &&
-              combine_objects(&c) && link_output(&c);
+              validate(&c) && read_debug_info(&c) && check_imports(&c) && make_record(&c) &&
+              partition(&c) && name_outputs(&c) && compile_chunks(&c) &&
+              enter_phase(&c, WA_PHASE_LINK, "linking") && combine_objects(&c) && link_output(&c);
     ok = finish(&c, ok);
     if (ok && o->verbose)
         report(&c, start);

@@ -1,10 +1,12 @@
 /*
  * backtrace.c: the wasm backtrace of a trap, as wasmtime prints it.
  *
- *     wasm trap: unreachable in function 1 (leaf)
+ *     wasm trap: unreachable in function 6 (leaf)
  *     wasm backtrace:
- *       0: 0x4f - leaf
- *       1: 0x63 - middle
+ *       0: 0x145 - leaf
+ *                         at /src/inlined.c:26:9
+ *       1: 0x11d - middle
+ *                         at /src/inlined.c:31:12
  *
  * Recording. When an executable enables it (wa_rt_backtrace_enable, from
  * start/entry.c unless WASMAOT_BACKTRACE=0), wa_rt_unwind calls
@@ -22,18 +24,31 @@
  * never enable it (wa_rt_call's results are what they were), and then
  * nothing here, nor the unwinder, is linked in.
  *
- * Frames. Each is a wasm function and the file offset of its body's first
- * instruction (the descriptor's func_offsets): the offset of the trapping
- * or calling instruction itself needs a table from native addresses to wasm
- * offsets that the compiler does not emit yet. A function LLVM inlined
- * into its caller has no native frame of its own: an explicit trap names
- * its wasm function exactly (info->func_index), so when that is not the
- * innermost native frame's function it is shown as a frame of its own
- * above it; deeper inlining is not shown.
+ * Frames. Each native frame is looked up in the module's sites tables
+ * (the descriptor's sites, one per object the compiler wrote; the format is
+ * in wa_rt.h, how they are made in compiler/codegen/sites.h) by its
+ * function and the offset of its pc in the function's body: the pc itself
+ * for the trapping frame stopped by a signal (the faulting instruction),
+ * else the return address minus one (inside the call). The entry there
+ * gives the wasm frames of that one native frame, innermost first: the
+ * functions LLVM inlined there each get a frame of their own, and each
+ * frame has the file offset of its trapping or calling instruction, as
+ * wasmtime prints it, and the source position the module's DWARF gives
+ * for it (resolved by the compiler; shown as wasmtime does, on a line of its
+ * own). Where the table has no entry (code that is no site, a module built
+ * before it existed) or the offset is not known (several checks of a
+ * function that share one trap call, calls LLVM merged into one), the frame
+ * shows the file offset of its function body's first instruction (the
+ * descriptor's func_offsets); an explicit trap without an entry still
+ * names its wasm function exactly (info->func_index), shown above the
+ * native frame's function when LLVM inlined it there. Lookups read
+ * constant data only: they are safe on the alternate signal stack.
  *
  * Names: the descriptor's demangled name (the compiler demangles C++ and
- * Rust names: compiler/codegen/demangle.cpp), else the name section's,
- * escaped (wa_escape.h), else "<wasm function N>".
+ * Rust names: compiler/codegen/demangle.cpp), else the name section's (or,
+ * without one, the module's DWARF's: compiler/debug/wasm_dwarf.h),
+ * escaped (wa_escape.h), else "<wasm function N>". File names are escaped
+ * the same way.
  *
  * An explicit trap runs wa_rt_trap without a stack check, possibly a few
  * hundred bytes above the stack guard; the walk needs a few KiB, so it is
@@ -60,6 +75,9 @@
 typedef struct frame {
     const wa_rt_module_t *module;
     uint32_t func;
+    uint32_t offset;  /* file offset of the instruction, or WA_RT_SITES_UNKNOWN */
+    const char *file; /* its source file (in the module's sites), or NULL */
+    uint32_t line, column;
 } frame_t;
 
 typedef struct backtrace {
@@ -78,10 +96,149 @@ typedef struct backtrace {
 static backtrace_t recorded;
 static atomic_flag record_claimed = ATOMIC_FLAG_INIT;
 
-static void add_frame(backtrace_t *bt, const wa_rt_module_t *m, uint32_t func) {
+static void add_frame(backtrace_t *bt, frame_t f) {
     if (bt->n < MAX_FRAMES)
-        bt->frames[bt->n++] = (frame_t){m, func};
+        bt->frames[bt->n++] = f;
     bt->total++;
+}
+
+/* ---- The sites table (wa_rt.h, WA_RT_SITES_MAGIC) ---- */
+
+/* Word i of the blob at p (the section has no alignment). */
+static uint32_t word(const uint8_t *p, size_t i) {
+    uint32_t v;
+    memcpy(&v, p + 4 * i, sizeof v);
+    return v;
+}
+
+/* One blob. */
+typedef struct sites {
+    const uint8_t *blob;
+    uint32_t size, first_func, nfuncs, entries, nodes, files; /* byte offsets of the streams */
+} sites_t;
+
+/* Reads the header of the blob at p; false if it is not one. */
+static bool open_sites(const uint8_t *p, sites_t *s) {
+    if (word(p, 0) != WA_RT_SITES_MAGIC)
+        return false;
+    *s = (sites_t){p, word(p, 1), word(p, 2), word(p, 3), word(p, 4), word(p, 5), word(p, 6)};
+    uint64_t funcs_end = 4 * (WA_RT_SITES_HEADER_WORDS + (uint64_t)s->nfuncs);
+    return funcs_end <= s->entries && s->entries <= s->nodes && s->nodes <= s->files &&
+           s->files <= s->size;
+}
+
+/* The unsigned LEB128 number at *at (a byte offset), below `end`; false past it. */
+static bool read_uleb(const sites_t *s, uint32_t *at, uint32_t end, uint64_t *v) {
+    uint64_t r = 0;
+    for (unsigned shift = 0; *at < end && shift < 64; shift += 7) {
+        uint8_t b = s->blob[(*at)++];
+        r |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *v = r;
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * The node (its byte offset in the nodes stream) of the site at native
+ * offset `native` of function func's body; false if s has none there.
+ */
+static bool find_site(const sites_t *s, uint32_t func, uint32_t native, uint32_t *node) {
+    if (func < s->first_func || func - s->first_func >= s->nfuncs)
+        return false;
+    const uint8_t *funcs = s->blob + 4 * WA_RT_SITES_HEADER_WORDS;
+    uint32_t i = func - s->first_func;
+    uint64_t at64 = (uint64_t)s->entries + word(funcs, i);
+    uint64_t end64 = i + 1 < s->nfuncs ? (uint64_t)s->entries + word(funcs, i + 1) : s->nodes;
+    if (at64 > end64 || end64 > s->nodes)
+        return false;
+    uint32_t at = (uint32_t)at64, stop = (uint32_t)end64;
+    uint64_t end = 0, pos = 0;
+    while (at < stop) {
+        uint64_t gap, length, step;
+        if (!read_uleb(s, &at, stop, &gap) || !read_uleb(s, &at, stop, &length) ||
+            !read_uleb(s, &at, stop, &step))
+            return false;
+        uint64_t start = end + gap;
+        end = start + length;
+        pos += (step & 1) ? ~(step >> 1) : step >> 1; /* zigzag: the signed step */
+        if (native < start)
+            return false;
+        if (native < end) {
+            *node = (uint32_t)pos;
+            return pos < (uint64_t)(s->files - s->nodes);
+        }
+    }
+    return false;
+}
+
+/* File name `index` of s, or NULL. */
+static const char *file_name(const sites_t *s, uint64_t index) {
+    uint32_t at = s->files;
+    uint64_t n;
+    if (!read_uleb(s, &at, s->size, &n) || index >= n)
+        return NULL;
+    for (; at < s->size; at++) {
+        if (index == 0)
+            return memchr(s->blob + at, '\0', s->size - at) != NULL ? (const char *)s->blob + at
+                                                                    : NULL;
+        if (s->blob[at] == '\0')
+            index--;
+    }
+    return NULL;
+}
+
+/*
+ * Adds the wasm frames of the native frame at pc in function func of m
+ * from its sites table; false if the table has none for it.
+ */
+static bool add_site_frames(backtrace_t *bt, const wa_rt_module_t *m, uint32_t func, uintptr_t pc) {
+    if (m->nsites == 0 || m->sites == NULL)
+        return false;
+    /* Offsets are from the function's body: its tailcc body where it has one. */
+    void *body = m->func_tail_code != NULL && m->func_tail_code[func] != NULL
+                     ? m->func_tail_code[func]
+                     : m->func_code[func];
+    if (body == NULL || pc < (uintptr_t)body || pc - (uintptr_t)body > UINT32_MAX)
+        return false;
+    uint32_t native = (uint32_t)(pc - (uintptr_t)body);
+    sites_t s;
+    uint32_t node = 0, k = 0;
+    for (; k < m->nsites; k++)
+        if (m->sites[k] != NULL && open_sites(m->sites[k], &s) &&
+            find_site(&s, func, native, &node))
+            break;
+    if (k == m->nsites)
+        return false;
+    /* The node, then its callers': each parent lies `parent` bytes before its child. */
+    for (unsigned depth = 0; depth < MAX_FRAMES; depth++) {
+        uint32_t at = s.nodes + node;
+        uint64_t parent, f = func, offset, file, line = 0, column = 0;
+        if (!read_uleb(&s, &at, s.files, &parent) ||
+            (parent != 0 && !read_uleb(&s, &at, s.files, &f)) ||
+            !read_uleb(&s, &at, s.files, &offset) || !read_uleb(&s, &at, s.files, &file) ||
+            (file != 0 &&
+             (!read_uleb(&s, &at, s.files, &line) || !read_uleb(&s, &at, s.files, &column))))
+            break;
+        if (f >= m->nfuncs)
+            f = func;
+        /* offset: 1 + the instruction's distance from the function's first (0: unknown) */
+        uint32_t base = m->func_offsets != NULL ? m->func_offsets[f] : 0;
+        frame_t fr = {m,
+                      (uint32_t)f,
+                      offset != 0 && m->func_offsets != NULL ? base + (uint32_t)(offset - 1)
+                                                             : WA_RT_SITES_UNKNOWN,
+                      file != 0 ? file_name(&s, file - 1) : NULL,
+                      (uint32_t)line,
+                      (uint32_t)column};
+        add_frame(bt, fr);
+        if (parent == 0 || parent > node)
+            break;
+        node -= (uint32_t)parent;
+    }
+    return true;
 }
 
 /* What the walk carries from frame to frame. */
@@ -107,11 +264,17 @@ static _Unwind_Reason_Code visit_frame(struct _Unwind_Context *ctx, void *arg) {
         bt->cut = true;
         return _URC_END_OF_STACK;
     }
-    /* An explicit trap's own function, when LLVM inlined it into this frame's. */
+    if (add_site_frames(bt, m, (uint32_t)func, pc))
+        return _URC_NO_REASON;
+    /*
+     * No site here (a module built without the table, code that is no
+     * site): the function alone, and, for an explicit trap, its own function
+     * when LLVM inlined it into this frame's.
+     */
     if (bt->total == 0 && info->has_func && info->func_index != (uint32_t)func &&
         info->func_index < m->nfuncs)
-        add_frame(bt, m, info->func_index);
-    add_frame(bt, m, (uint32_t)func);
+        add_frame(bt, (frame_t){m, info->func_index, WA_RT_SITES_UNKNOWN, NULL, 0, 0});
+    add_frame(bt, (frame_t){m, (uint32_t)func, WA_RT_SITES_UNKNOWN, NULL, 0, 0});
     return _URC_NO_REASON;
 }
 
@@ -151,7 +314,9 @@ size_t wa_rt_backtrace_format(char *buf, size_t size) {
     for (uint32_t i = 0; i < bt->n; i++) {
         const wa_rt_module_t *m = bt->frames[i].module;
         uint32_t f = bt->frames[i].func;
-        uint32_t offset = m->func_offsets != NULL ? m->func_offsets[f] : 0;
+        uint32_t offset = bt->frames[i].offset;
+        if (offset == WA_RT_SITES_UNKNOWN)
+            offset = m->func_offsets != NULL ? m->func_offsets[f] : 0;
         PUT("  %u: 0x%x - ", i, offset);
         const char *name = m->func_demangled != NULL ? m->func_demangled[f] : NULL;
         if (name == NULL && m->func_names != NULL)
@@ -162,6 +327,17 @@ size_t wa_rt_backtrace_format(char *buf, size_t size) {
             PUT("\n");
         } else {
             PUT("<wasm function %u>\n", f);
+        }
+        const char *file = bt->frames[i].file;
+        if (file != NULL) {
+            /* wasmtime's layout: the position under the frame, at column 21. */
+            PUT("                    at ");
+            size_t room = len < size ? size - len : 0;
+            len += wa_rt_escape(room > 0 ? buf + len : NULL, room, file, strlen(file));
+            PUT(":%u", bt->frames[i].line);
+            if (bt->frames[i].column != 0)
+                PUT(":%u", bt->frames[i].column);
+            PUT("\n");
         }
     }
     if (bt->total > bt->n)

@@ -40,7 +40,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a struct below changes layout; a module records the version it was built for. */
-#define WA_RT_ABI_VERSION 10
+#define WA_RT_ABI_VERSION 11
 
 #define WA_RT_PAGE_SIZE 65536u
 #define WA_RT_MAX_PAGES 65536u /* wasm32: 4 GiB; also the most a memory64 memory grows to here */
@@ -223,6 +223,41 @@ typedef void (*wa_rt_module_init_t)(wa_rt_instance_t *inst);
 #undef WA_RT_STRUCT
 #undef WA_RT_FIELD
 #undef WA_RT_END
+
+/*
+ * Backtrace sites (compiler/codegen/sites.h): what each of the
+ * descriptor's sites[0, nsites) points to, one blob per object the
+ * compiler wrote (a chunk: its section `wasmaot_sites`, symbol
+ * `wasmaot_sites_<k>`), unaligned. It starts with WA_RT_SITES_HEADER_WORDS
+ * little-endian u32 words (read with memcpy):
+ *   magic (WA_RT_SITES_MAGIC), size (bytes of the blob), first_func and
+ *   nfuncs (the functions first_func + i whose code is in this object),
+ *   and the byte offsets from the blob's start of its entries, nodes and
+ *   files
+ * then nfuncs u32 words: where each function's entries start in the
+ * entries stream (they end where the next function's start, or at the
+ * nodes). The rest are streams of unsigned LEB128 numbers:
+ *   entries  per function, {gap, length, node} each: the native code from
+ *            (the previous entry's end, or the start of the function's
+ *            body: func_tail_code[func] if it has one, else
+ *            func_code[func]) + gap, for length bytes, is a site, whose
+ *            innermost wasm frame is the node at byte (the previous
+ *            entry's node, or 0) + step of the nodes stream, where node is
+ *            the signed step zigzag-coded (step = node >> 1, or
+ *            -(node >> 1) - 1 when node is odd)
+ *   nodes    {parent, func, offset, file, line, column}: a wasm frame, its
+ *            caller's node `parent` bytes before this one; parent 0: the
+ *            frame of the function whose native code this is, whose func
+ *            is then left out; offset: 1 + the file offset of the frame's
+ *            trapping or calling instruction - func_offsets[func] (0: not
+ *            known); file: 1 + an index of the files, the instruction's
+ *            source position from the module's DWARF (0: none, and no line
+ *            and column follow; column 0: unknown)
+ *   files    a count, then that many NUL-terminated file names
+ */
+#define WA_RT_SITES_MAGIC 0x53534157u /* "WASS" */
+#define WA_RT_SITES_HEADER_WORDS 7u
+#define WA_RT_SITES_UNKNOWN 0u
 
 /*
  * The storage of an instance's own globals (those it defines, not imports)

@@ -11,6 +11,7 @@
  * into an LLVM module and an object of its own; see codegen.h.
  */
 #include "codegen.h"
+#include "sites.h"
 
 #include "../base/check.h"
 #include "../base/progress.h"
@@ -217,12 +218,13 @@ bool wa_codegen_begin_chunk(WaCodegen *cg, const WaModule *m, const WaCodegenOpt
     WA_CHECK(chunk.first >= m->nfunc_imports && chunk.first <= chunk.end && chunk.end <= m->nfuncs);
     cg->first_func = chunk.first;
     cg->end_func = chunk.end;
+    cg->chunk = chunk.index;
     declare_functions(cg);
     return true;
 }
 
 bool wa_codegen_begin(WaCodegen *cg, const WaModule *m, const WaCodegenOptions *o, WaDiag *d) {
-    return wa_codegen_begin_chunk(cg, m, o, (WaChunk){m->nfunc_imports, m->nfuncs}, d);
+    return wa_codegen_begin_chunk(cg, m, o, (WaChunk){m->nfunc_imports, m->nfuncs, 0}, d);
 }
 
 bool wa_codegen_functions(WaCodegen *cg) {
@@ -230,6 +232,7 @@ bool wa_codegen_functions(WaCodegen *cg) {
         WA_TRY(wa_lower_function(cg, i));
         wa_progress_lowered(cg->progress);
     }
+    wa_sites_finish(cg);
     return true;
 }
 
@@ -238,7 +241,7 @@ size_t wa_codegen_partition(const WaModule *m, size_t chunk_bytes, WaChunk *chun
     for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++)
         total += m->funcs[i].code_size;
     if (chunk_bytes == 0 && total < WA_CHUNK_WHOLE_MAX) {
-        chunks[0] = (WaChunk){m->nfunc_imports, m->nfuncs};
+        chunks[0] = (WaChunk){m->nfunc_imports, m->nfuncs, 0};
         return 1;
     }
     /* Large enough that the chunks fit in WA_CHUNK_MAX, however large the module. */
@@ -252,12 +255,14 @@ size_t wa_codegen_partition(const WaModule *m, size_t chunk_bytes, WaChunk *chun
     for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
         size += m->funcs[i].code_size;
         if (size >= target && i + 1 < m->nfuncs) {
-            chunks[n++] = (WaChunk){first, i + 1};
+            chunks[n] = (WaChunk){first, i + 1, (uint32_t)n};
+            n++;
             first = i + 1;
             size = 0;
         }
     }
-    chunks[n++] = (WaChunk){first, m->nfuncs};
+    chunks[n] = (WaChunk){first, m->nfuncs, (uint32_t)n};
+    n++;
     WA_CHECK(n <= WA_CHUNK_MAX);
     return n;
 }

@@ -44,6 +44,7 @@
 /* The defined functions [first, end) of one chunk. */
 typedef struct WaChunk {
     uint32_t first, end;
+    uint32_t index; /* its place in the partition */
 } WaChunk;
 
 /*

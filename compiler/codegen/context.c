@@ -6,6 +6,7 @@
 
 #include "../lower/lower.h"
 #include "codegen.h"
+#include "sites.h"
 
 #include "../base/check.h"
 
@@ -47,10 +48,15 @@ bool wa_codegen_init(WaCodegen *cg, const WaModule *m, const WaCodegenOptions *o
     WA_TRY(wa_codegen_target(cg, o));
     init_types(cg);
     cg->exceptions = wa_lower_uses_exceptions(m, &cg->scratch);
+    cg->dwarf = o->dwarf;
+    cg->nchunks = o->nchunks != 0 ? o->nchunks : 1;
+    if (o->sites)
+        wa_sites_begin(cg);
     return true;
 }
 
 void wa_codegen_dispose(WaCodegen *cg) {
+    wa_sites_dispose(cg);
     if (cg->b)
         LLVMDisposeBuilder(cg->b);
     if (cg->mod)

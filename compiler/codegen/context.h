@@ -22,6 +22,7 @@
 #include "rt_abi.h"
 
 #include <llvm-c/Core.h>
+#include <llvm-c/DebugInfo.h>
 #include <llvm-c/TargetMachine.h>
 #include <stdbool.h>
 
@@ -62,9 +63,14 @@ typedef struct WaCodegen {
     uint32_t first_func, end_func;          /* the defined functions this LLVM module holds */
     bool split;                             /* one of several chunks (codegen.h) */
     uint32_t test_fail_func;                /* tests: 1 + the first function whose lowering fails */
-    WaArena arena;                          /* data that lives as long as the codegen */
-    WaArena scratch;                        /* per-function data, reset after each function */
-    struct WaProgress *progress;            /* counts the functions lowered, or NULL */
+    /* Trap and call sites (sites.h), for objects only; else dib is NULL. */
+    LLVMDIBuilderRef dib;
+    LLVMMetadataRef di_file, di_type; /* the compile unit's file, every subprogram's type */
+    const struct WaWasmDwarf *dwarf;  /* the module's DWARF (source positions), or NULL */
+    uint32_t chunk, nchunks;          /* this chunk's index and their count (sites) */
+    WaArena arena;                    /* data that lives as long as the codegen */
+    WaArena scratch;                  /* per-function data, reset after each function */
+    struct WaProgress *progress;      /* counts the functions lowered, or NULL */
 } WaCodegen;
 
 /*
@@ -96,7 +102,10 @@ typedef struct WaCodegenOptions {
     /* Per function, computed once for all chunks (wa_codegen_tail_call_functions), if given. */
     const bool *tail_set;
     bool tail_set_given;
-    uint32_t test_fail_func; /* tests only: 1 + the first function whose lowering fails */
+    uint32_t test_fail_func;         /* tests only: 1 + the first function whose lowering fails */
+    bool sites;                      /* the backtrace table (sites.h): objects only */
+    const struct WaWasmDwarf *dwarf; /* the module's DWARF, for source positions, or NULL */
+    uint32_t nchunks;                /* chunks the module is compiled in (sites); 0: 1 */
     /* Counts the functions lowered (base/progress.h), from any thread; or NULL. */
     struct WaProgress *progress;
 } WaCodegenOptions;

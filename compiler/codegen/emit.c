@@ -16,6 +16,7 @@
 #include "cpu.h"
 #include "limits.h"
 #include "optimize.h"
+#include "sites.h"
 
 #include "../base/check.h"
 
@@ -135,7 +136,37 @@ bool wa_codegen_optimize(WaCodegen *cg, int opt_level) {
     return true;
 }
 
+/* An object with the backtrace table made from its debug locations (sites.h). */
+static bool write_object_with_sites(WaCodegen *cg, const char *path) {
+    char *error = NULL;
+    LLVMMemoryBufferRef obj = NULL;
+    if (LLVMTargetMachineEmitToMemoryBuffer(cg->tm, cg->mod, LLVMObjectFile, &error, &obj)) {
+        wa_diag_error_no_offset(cg->d, "cannot write %s: %s", path, error ? error : "");
+        LLVMDisposeMessage(error);
+        return false;
+    }
+    size_t *offsets = WA_NEW_ARRAY(&cg->scratch, size_t, cg->m->nfuncs);
+    for (uint32_t i = 0; i < cg->m->nfuncs; i++)
+        offsets[i] = cg->m->funcs[i].imported ? 0 : cg->m->funcs[i].code_offset;
+    WaSitesInput in = {.nfuncs = cg->m->nfuncs,
+                       .dwarf = cg->dwarf,
+                       .chunk = cg->chunk,
+                       .first_func = cg->first_func,
+                       .end_func = cg->end_func,
+                       .code_offsets = offsets};
+    char *msg = wa_sites_write_object(LLVMGetBufferStart(obj), LLVMGetBufferSize(obj), &in, path);
+    LLVMDisposeMemoryBuffer(obj);
+    if (msg != NULL) {
+        wa_diag_error_no_offset(cg->d, "cannot write %s: %s", path, msg);
+        free(msg);
+        return false;
+    }
+    return true;
+}
+
 bool wa_codegen_write(WaCodegen *cg, WaOutputKind kind, const char *path) {
+    if (kind == WA_OUTPUT_OBJECT && cg->dib != NULL)
+        return write_object_with_sites(cg, path);
     char *error = NULL;
     bool failed;
     if (kind == WA_OUTPUT_LLVM_IR) {

@@ -436,6 +436,29 @@ static LLVMValueRef section_bound(WaCodegen *cg, const char *name) {
     return g;
 }
 
+/*
+ * The backtrace sites (codegen/sites.h): the table each chunk's object gets
+ * when it is written, after this descriptor is made, under the hidden
+ * symbol wasmaot_sites_<chunk> (sites_llvm.cpp), which every such object
+ * defines, if only with an empty table. Without sites (assembly, LLVM IR),
+ * none.
+ */
+static void desc_sites(WaCodegen *cg, LLVMValueRef *n, LLVMValueRef *sites) {
+    if (cg->dib == NULL || cg->nchunks == 0) {
+        *n = i32c(cg, 0);
+        *sites = LLVMConstNull(cg->t_ptr);
+        return;
+    }
+    LLVMValueRef *tables = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, cg->nchunks);
+    for (uint32_t k = 0; k < cg->nchunks; k++) {
+        char name[32];
+        snprintf(name, sizeof name, "wasmaot_sites_%u", k);
+        tables[k] = section_bound(cg, name);
+    }
+    *n = i32c(cg, cg->nchunks);
+    *sites = const_array(cg, cg->t_ptr, tables, cg->nchunks, "sites");
+}
+
 /* The trampolines and host thunks arrays of an embeddable module, else nulls. */
 static void desc_trampolines(WaCodegen *cg, bool embeddable, LLVMValueRef *trampolines,
                              LLVMValueRef *thunks) {
@@ -488,6 +511,7 @@ void wa_codegen_descriptor(WaCodegen *cg, LLVMValueRef init, bool embeddable) {
         LLVMConstInt(cg->t_i64, m->has_start ? (uint64_t)m->start : (uint64_t)-1, true);
     f[WA_RT_MODULE_CODE_START] = section_bound(cg, "__start_wasm_text");
     f[WA_RT_MODULE_CODE_END] = section_bound(cg, "__stop_wasm_text");
+    desc_sites(cg, &f[WA_RT_MODULE_NSITES], &f[WA_RT_MODULE_SITES]);
     LLVMValueRef desc =
         LLVMAddGlobal(cg->mod, wa_codegen_rt_struct(cg, WA_RT_STRUCT_MODULE), "wasmaot_module");
     LLVMSetInitializer(desc, const_struct(cg, WA_RT_STRUCT_MODULE, f, WA_RT_MODULE_NFIELDS));

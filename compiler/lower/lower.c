@@ -18,6 +18,7 @@
 
 #include "../base/check.h"
 #include "../codegen/limits.h"
+#include "../codegen/sites.h"
 
 #include <string.h>
 
@@ -284,6 +285,10 @@ static bool lower_instructions(WaFuncGen *fg, WaReader *r) {
         if (!live_or_frame_boundary(fg, &in, &dead_depth))
             continue;
         LowerFn lower = lower_by_class[wa_op_class[in.op]];
+        if (fg->di_scope != NULL)
+            LLVMSetCurrentDebugLocation2(
+                cg->b,
+                wa_sites_location(cg, fg->di_scope, wa_sites_is_site(in.op) ? in.offset : 0));
         WA_TRY(lower(fg, &in));
         if (cg->canonical_nans && wa_op_makes_nan(in.op))
             wa_lower_canonical_nan(fg, in.op);
@@ -348,6 +353,12 @@ bool wa_lower_function(WaCodegen *cg, uint32_t func_index) {
         fg->first_param = 2;
     }
 
+    /* The prologue's one site, the stack check, is at the body's first instruction. */
+    if (cg->dib != NULL) {
+        fg->di_scope = wa_sites_function(cg, fg->fn, func_index);
+        LLVMSetCurrentDebugLocation2(cg->b,
+                                     wa_sites_location(cg, fg->di_scope, fg->func->code_offset));
+    }
     /* Locals go in the entry block, before its branch to the body. */
     LLVMBasicBlockRef body = LLVMGetInsertBlock(cg->b);
     LLVMPositionBuilderBefore(cg->b, LLVMGetBasicBlockTerminator(fg->entry));
@@ -374,6 +385,8 @@ bool wa_lower_function(WaCodegen *cg, uint32_t func_index) {
         ok = wa_diag_error_no_offset(cg->d, "internal error: failure injected for testing");
     if (!ok)
         wa_diag_set_func(cg->d, func_index, fg->func->name);
+    /* What is built next (another function, the initialiser) has locations of its own or none. */
+    LLVMSetCurrentDebugLocation2(cg->b, NULL);
     wa_fg_finish(fg);
     wa_arena_reset(&cg->scratch);
     return ok;

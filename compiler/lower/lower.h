@@ -92,6 +92,8 @@ typedef struct WaFuncGen {
     LLVMValueRef *type_ids;
     LLVMMetadataRef tbaa[3]; /* memory.c: the access tags per WaTbaa, made on first use */
     LLVMBasicBlockRef trap_blocks[WA_RT_TRAP_COUNT]; /* one shared block per trap kind */
+    LLVMValueRef trap_calls[WA_RT_TRAP_COUNT];       /* the wa_rt_trap call in each */
+    LLVMMetadataRef di_scope; /* the function's DISubprogram (codegen/sites.h), or NULL */
 } WaFuncGen;
 
 /* Returns the top results from the function (as `return`); the rest of the block is dead. */

@@ -7,12 +7,25 @@
  * the many checks of a function share one call site per kind. The call
  * passes the function's index, so the runtime names it even where it was
  * inlined into a caller.
+ *
+ * The call's debug location (codegen/sites.h) is that of the block's first
+ * user, the instruction that traps; when a second one branches there the
+ * trap's exact instruction is no longer known, and the location becomes
+ * WA_SITE_UNKNOWN_OFFSET, a site of the function at an unknown offset (the
+ * code stays as it is: one call site per kind).
  */
 #include "lower.h"
 
+#include "../codegen/sites.h"
+
 static LLVMBasicBlockRef trap_block(WaFuncGen *fg, wa_rt_trap_t kind) {
-    if (fg->trap_blocks[kind] != NULL)
+    if (fg->trap_blocks[kind] != NULL) {
+        if (fg->di_scope != NULL)
+            LLVMInstructionSetDebugLoc(
+                fg->trap_calls[kind],
+                wa_sites_location(fg->cg, fg->di_scope, WA_SITE_UNKNOWN_OFFSET));
         return fg->trap_blocks[kind];
+    }
     WaCodegen *cg = fg->cg;
     LLVMBasicBlockRef saved = LLVMGetInsertBlock(cg->b);
     LLVMBasicBlockRef block = LLVMAppendBasicBlockInContext(cg->llvm, fg->fn, "trap");
@@ -22,7 +35,7 @@ static LLVMBasicBlockRef trap_block(WaFuncGen *fg, wa_rt_trap_t kind) {
         LLVMConstInt(cg->t_i32, (unsigned)kind, false),
         LLVMConstInt(cg->t_i32, fg->func != NULL ? fg->func_index : UINT32_MAX, false),
     };
-    wa_codegen_rt_call(cg, WA_RT_TRAP, args, 2, "");
+    fg->trap_calls[kind] = wa_codegen_rt_call(cg, WA_RT_TRAP, args, 2, "");
     LLVMBuildUnreachable(cg->b);
     LLVMPositionBuilderAtEnd(cg->b, saved);
     fg->trap_blocks[kind] = block;

@@ -699,6 +699,7 @@ static bool read_body(Decoder *dc, WaReader *r, WaFunc *f) {
  */
 static bool read_code_section(Decoder *dc, WaReader *r) {
     dc->code_count_offset = wa_reader_offset(r);
+    dc->m->code_section_offset = dc->code_count_offset;
     WA_TRY(read_length(dc, r, &dc->ncode_bodies));
     dc->has_code_section = true;
     for (uint32_t i = 0; i < dc->ncode_bodies; i++) {

@@ -227,7 +227,8 @@ typedef struct WaModule {
     uint32_t ndatas;
     WaCustomSection *customs;
     uint32_t ncustoms;
-    const char *name; /* module name from the name section, or NULL */
+    size_t code_section_offset; /* file offset of the code section's payload (wasm DWARF's 0) */
+    const char *name;           /* module name from the name section, or NULL */
 } WaModule;
 
 /*

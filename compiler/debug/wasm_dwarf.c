@@ -1,0 +1,74 @@
+/*
+ * wasm_dwarf.c: the C side of wasm_dwarf.h: the reader's input from a
+ * decoded module, and lookups in what it read (wasm_dwarf_llvm.cpp reads).
+ */
+#include "wasm_dwarf.h"
+
+#include "../wasm/module.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bool wa_wasm_dwarf_read_module(const WaModule *m, WaWasmDwarf *out) {
+    memset(out, 0, sizeof *out);
+    bool any = false;
+    for (uint32_t i = 0; i < m->ncustoms; i++) {
+        const WaBytes *n = &m->customs[i].name;
+        any |= n->len == 11 && memcmp(n->data, ".debug_info", 11) == 0;
+    }
+    if (!any || m->nfuncs == 0)
+        return false;
+    WaDwarfSection *sections = calloc(m->ncustoms, sizeof *sections);
+    size_t *ends = calloc(m->nfuncs, sizeof *ends);
+    size_t *starts = calloc(m->nfuncs, sizeof *starts);
+    bool ok = false;
+    if (sections != NULL && ends != NULL && starts != NULL) {
+        for (uint32_t i = 0; i < m->ncustoms; i++)
+            sections[i] =
+                (WaDwarfSection){(const char *)m->customs[i].name.data, m->customs[i].name.len,
+                                 m->customs[i].payload, m->customs[i].size};
+        for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
+            starts[i] = m->funcs[i].code_offset;
+            ends[i] = m->funcs[i].code_offset + m->funcs[i].code_size;
+        }
+        WaDwarfInput in = {sections, m->ncustoms, m->code_section_offset, m->nfuncs, ends, starts};
+        ok = wa_wasm_dwarf_read(&in, out);
+    }
+    free(sections);
+    free(ends);
+    free(starts);
+    return ok;
+}
+
+bool wa_wasm_dwarf_position(const WaWasmDwarf *w, uint32_t offset, const char **file,
+                            uint32_t *line, uint32_t *column) {
+    /* The last row at or before offset. */
+    size_t lo = 0, hi = w->nrows;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (w->rows[mid].offset <= offset)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return false;
+    const WaDwarfRow *r = &w->rows[lo - 1];
+    if (r->file == UINT32_MAX || r->file >= w->nfiles || r->line == 0)
+        return false;
+    *file = w->files[r->file];
+    *line = r->line;
+    *column = r->column;
+    return true;
+}
+
+void wa_wasm_dwarf_free(WaWasmDwarf *w) {
+    for (uint32_t i = 0; w->func_names != NULL && i < w->nfunc_names; i++)
+        free(w->func_names[i]);
+    free(w->func_names);
+    for (uint32_t i = 0; i < w->nfiles; i++)
+        free(w->files[i]);
+    free(w->files);
+    free(w->rows);
+    memset(w, 0, sizeof *w);
+}
