@@ -9,21 +9,13 @@ usage: cli.py --wasmaot WASMAOT --wat-output PROGRAM.wat --wat-trap MODULE.wat -
 """
 import argparse
 import os
-import shutil
-import subprocess
-import sys
+
+from script_util import check, fresh_workdir
+from script_util import run as run_env
 
 
 def run(argv):
-    p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120,
-                       env={"LC_ALL": "C"})
-    return p.returncode, p.stdout, p.stderr
-
-
-def check(cond, what):
-    if not cond:
-        print("FAIL: " + what)
-        sys.exit(1)
+    return run_env(argv, env={"LC_ALL": "C"})
 
 
 def main():
@@ -31,9 +23,7 @@ def main():
     for a in ("--wasmaot", "--wat-output", "--wat-trap", "--workdir"):
         ap.add_argument(a, required=True)
     args = ap.parse_args()
-    work = os.path.abspath(args.workdir)
-    shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(work)
+    work = fresh_workdir(args.workdir)
 
     version = run([args.wasmaot, "--version"])
     check(version[0] == 0 and version[1].startswith(b"wasmaot "), "--version: %r" % (version,))

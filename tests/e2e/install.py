@@ -12,21 +12,13 @@ import glob
 import json
 import os
 import re
-import shutil
-import subprocess
-import sys
+
+from script_util import check, fresh_workdir
+from script_util import run as run_bytes
 
 
 def run(argv, **kw):
-    p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                       timeout=600, **kw)
-    return p.returncode, p.stdout, p.stderr
-
-
-def check(cond, what):
-    if not cond:
-        print("FAIL: " + what)
-        sys.exit(1)
+    return run_bytes(argv, timeout=600, text=True, **kw)
 
 
 def one(pattern):
@@ -40,9 +32,7 @@ def main():
     for a in ("--build", "--source", "--workdir"):
         ap.add_argument(a, required=True)
     args = ap.parse_args()
-    work = os.path.abspath(args.workdir)
-    shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(work)
+    work = fresh_workdir(args.workdir)
     dest = os.path.join(work, "dest")
     status, out, err = run(["meson", "install", "-C", args.build, "--no-rebuild", "--quiet",
                             "--destdir", dest])

@@ -12,19 +12,8 @@ usage: static.py --wasmaot WASMAOT --hello MODULE --trap MODULE --workdir DIR
 import argparse
 import os
 import shutil
-import subprocess
-import sys
 
-
-def run(argv, **kw):
-    p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60, **kw)
-    return p.returncode, p.stdout, p.stderr
-
-
-def check(cond, what):
-    if not cond:
-        print("FAIL: " + what)
-        sys.exit(1)
+from script_util import check, fresh_workdir, run
 
 
 def compile_exe(wasmaot, wasm, out, *flags):
@@ -46,9 +35,7 @@ def main():
     for a in ("--wasmaot", "--hello", "--trap", "--workdir"):
         ap.add_argument(a, required=True)
     args = ap.parse_args()
-    work = os.path.abspath(args.workdir)
-    shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(work)
+    work = fresh_workdir(args.workdir)
 
     dynamic, static = os.path.join(work, "hello-dynamic"), os.path.join(work, "hello-static")
     compile_exe(args.wasmaot, args.hello, dynamic)
