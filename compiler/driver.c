@@ -212,7 +212,8 @@ static bool make_record(Compile *c) {
                                : c->o->fuel                ? "fuel"
                                : c->o->timeout             ? "timeout"
                                                            : NULL;
-    return wa_build_info_text(c->o->cpu, &c->o->grants, instrumented, &c->record, c->d);
+    return wa_build_info_text(c->o->target, c->o->cpu, &c->o->grants, instrumented, &c->record,
+                              c->d);
 }
 
 /* What --emit=KIND makes of the LLVM module: an object unless it is text. */
@@ -244,6 +245,7 @@ static bool partition(Compile *c) {
         .split = c->nchunks > 1,
         .test_fail_func = c->o->test_fail_func,
         .progress = &c->progress,
+        .target = c->o->target,
     };
     /* Facts about the whole module, computed once here rather than once per chunk. */
     if (c->co.split) {
@@ -367,7 +369,8 @@ static bool combine_objects(Compile *c) {
 static bool link_output(Compile *c) {
     switch (c->o->emit) {
     case WA_EMIT_EXE:
-        return wa_link_exe(c->chunk_files, c->nchunks, c->output, c->o->static_exe, c->d);
+        return wa_link_exe(c->chunk_files, c->nchunks, c->output, c->o->target, c->o->static_exe,
+                           c->d);
     case WA_EMIT_SHARED:
         return wa_link_shared(c->chunk_files, c->nchunks, c->output, c->d);
     default:

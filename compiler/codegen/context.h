@@ -99,6 +99,7 @@ typedef struct WaCodegenOptions {
     uint32_t test_fail_func; /* tests only: 1 + the first function whose lowering fails */
     /* Counts the functions lowered (base/progress.h), from any thread; or NULL. */
     struct WaProgress *progress;
+    const struct WaTarget *target; /* --target (target.h); NULL: the host */
 } WaCodegenOptions;
 
 /*
