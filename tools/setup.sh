@@ -12,6 +12,7 @@ packages="
   libcriterion-dev clang-format-19
   libjson-c-dev libxxhash-dev
   musl-dev musl-tools
+  libc6-dev-arm64-cross libgcc-12-dev-arm64-cross qemu-user
 "
 
 if [ "$(id -u)" -eq 0 ]; then
