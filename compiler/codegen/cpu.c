@@ -184,7 +184,6 @@ bool wa_cpu_resolve_for(const WaTarget *target, const char *option, WaCpu *cpu, 
         return resolve_aarch64(target, option, cpu, d);
     const char *name = option ? option : WA_CPU_DEFAULT;
     bool native = strcmp(name, "native") == 0;
-    wa_cpu_init_llvm();
     char *host_name = native ? LLVMGetHostCPUName() : NULL;
     char *host_features = native ? LLVMGetHostCPUFeatures() : NULL;
     cpu->name = strdup(native ? host_name : name);

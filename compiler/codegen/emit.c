@@ -2,10 +2,9 @@
  * emit.c: the target machine, the optimisation pipeline and output files.
  *
  * The target is the host (x86-64 Linux) or --target's (target.h: its LLVM
- * triple, with the data layout of its target machine), with
- * position-independent code because the output is linked into a PIE
- * executable. The CPU comes
- * from cpu.c: by default the portable baseline WA_CPU_DEFAULT, so an
+ * triple, and the data layout of its target machine), with position-
+ * independent code because the output is linked into a PIE executable. The
+ * CPU comes from cpu.c: by default the portable baseline WA_CPU_DEFAULT, so an
  * executable runs on other machines than the one that built it;
  * `--cpu=native` uses this host's CPU with all its features, as a JIT would;
  * any LLVM CPU name or x86-64 level builds for that CPU.

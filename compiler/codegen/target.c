@@ -13,8 +13,9 @@
  * (libc6-dev-arm64-cross: /usr/aarch64-linux-gnu), dynamic linker
  * /lib/ld-linux-aarch64.so.1, and the cross libgcc's unwinder
  * (libgcc-12-dev-arm64-cross). No --static: Debian 12 packages no musl for
- * AArch64 on an x86-64 host, and glibc's libc.a would make a static
- * executable that still loads NSS and iconv modules at run time.
+ * AArch64 on an x86-64 host (glibc's libc.a, which libc6-dev-arm64-cross
+ * has, is not what --static promises elsewhere: glibc supports static
+ * programs only partly, and that build was not tried).
  */
 #include "target.h"
 

@@ -432,6 +432,9 @@ def test_usage(args):
         "grant_inherit_env_value": ([args.wasm, "--inherit-env=yes", "-o", out],
                                     ["--inherit-env"]),
         "grant_not_exe": ([args.wasm, "--dir", ".", "--emit=obj", "-o", out], ["--emit=exe"]),
+        # --target: one line naming the valid targets.
+        "bad_target": ([args.wasm, "--target", "riscv64-linux-gnu", "-o", out],
+                       ["'riscv64-linux-gnu'", "x86_64-linux-gnu", "aarch64-linux-gnu"]),
     }
     # A FIFO as input: refused at once ("not a regular file"), never waited on for a writer.
     fifo = work + ".fifo"
