@@ -114,7 +114,8 @@ static bool add_file(XXH3_state_t *st, const char *tag, const char *path, WaDiag
  * Nor verbose (-v) and test_progress_after, which `run` sets: they change
  * what stderr shows while compiling, never the output.
  */
-_Static_assert(sizeof(WaCompileOptions) == 96,
+/* target: `run` compiles for the host only (NULL); a target would be hashed by name. */
+_Static_assert(sizeof(WaCompileOptions) == 104,
                "WaCompileOptions changed: hash its new fields in wa_cache_key if they change code");
 
 bool wa_cache_key(const WaCompileOptions *o, const uint8_t *module, size_t size, WaCacheKey *key,
@@ -160,6 +161,8 @@ bool wa_cache_key(const WaCompileOptions *o, const uint8_t *module, size_t size,
         add_string(st, "limits", "timeout");
     if (o->static_exe)
         add_string(st, "link", "static");
+    if (o->target != NULL)
+        add_string(st, "target", o->target->name);
     /* A module refused under one feature set may compile under another. */
     char features[512];
     wa_features_format(o->features, features, sizeof features);

@@ -234,7 +234,8 @@ static bool make_record(Compile *c) {
                                : c->o->fuel                ? "fuel"
                                : c->o->timeout             ? "timeout"
                                                            : NULL;
-    return wa_build_info_text(c->o->cpu, &c->o->grants, instrumented, &c->record, c->d);
+    return wa_build_info_text(c->o->target, c->o->cpu, &c->o->grants, instrumented, &c->record,
+                              c->d);
 }
 
 /* What --emit=KIND makes of the LLVM module: an object unless it is text. */
@@ -269,6 +270,7 @@ static bool partition(Compile *c) {
         .sites = emitted_kind(c->o->emit) == WA_OUTPUT_OBJECT,
         .dwarf = c->has_dwarf ? &c->dwarf : NULL,
         .nchunks = (uint32_t)c->nchunks,
+        .target = c->o->target,
     };
     /* Facts about the whole module, computed once here rather than once per chunk. */
     if (c->co.split) {
@@ -394,7 +396,8 @@ static bool combine_objects(Compile *c) {
 static bool link_output(Compile *c) {
     switch (c->o->emit) {
     case WA_EMIT_EXE:
-        return wa_link_exe(c->chunk_files, c->nchunks, c->output, c->o->static_exe, c->d);
+        return wa_link_exe(c->chunk_files, c->nchunks, c->output, c->o->target, c->o->static_exe,
+                           c->d);
     case WA_EMIT_SHARED:
         return wa_link_shared(c->chunk_files, c->nchunks, c->output, c->d);
     default:

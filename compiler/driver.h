@@ -7,6 +7,7 @@
 
 #include "../runtime/wa_grants.h"
 #include "base/diag.h"
+#include "codegen/target.h"
 #include "wasm/features.h"
 
 #include <stdbool.h>
@@ -40,6 +41,7 @@ typedef struct WaCompileOptions {
     WaFeatures features; /* what the module may use (wasm/features.def) */
     bool verbose;        /* -v: the phases' times, counts and the output's size on stderr */
     unsigned test_progress_after; /* tests only (driver.c): 1 + ms before the progress line */
+    const WaTarget *target;       /* --target (codegen/target.h); NULL: the host */
 } WaCompileOptions;
 
 /*

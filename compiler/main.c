@@ -45,6 +45,10 @@ static const char usage[] =
     "                           (costs a compare and a select per float operation)\n"
     "  --static                 a static executable (musl's C library linked in):\n"
     "                           runs on any x86-64 Linux, with nothing installed\n"
+    "  --target TRIPLE          the machine to compile for: x86_64-linux-gnu (default,\n"
+    "                           this one) or aarch64-linux-gnu (64-bit Arm Linux\n"
+    "                           with glibc; --cpu is then an AArch64 CPU, generic\n"
+    "                           by default)\n"
     "  -v, --verbose            print on stderr the time of each phase (decode,\n"
     "                           validate, lower, optimize, codegen, link), the\n"
     "                           function count and the output's size (with or\n"
@@ -115,6 +119,18 @@ static bool parse_emit(const char *kind, WaEmitKind *out) {
     return false;
 }
 
+/* --target NAME or --target=NAME at argv[*i] into o->target; an exit status, or -1 if good. */
+static int parse_target(int argc, char **argv, int *i, WaCompileOptions *o) {
+    const char *name = argv[*i][8] == '=' ? argv[*i] + 9 : *i + 1 < argc ? argv[++*i] : NULL;
+    if (name == NULL || *name == '\0')
+        return fail("%s needs a target name", "--target");
+    WaDiag d;
+    wa_diag_init(&d, NULL);
+    if (!wa_target_find(name, &o->target, &d))
+        return fail("%s", d.message);
+    return -1;
+}
+
 /* Parses the compile command into *o; returns an exit status, or -1 to go on compiling. */
 static int parse_compile(int argc, char **argv, WaCompileOptions *o) {
     for (int i = 1; i < argc; i++) {
@@ -172,6 +188,10 @@ static int parse_compile(int argc, char **argv, WaCompileOptions *o) {
             o->canonical_nans = true;
         } else if (strcmp(a, "--static") == 0) {
             o->static_exe = true;
+        } else if (strcmp(a, "--target") == 0 || strncmp(a, "--target=", 9) == 0) {
+            int status = parse_target(argc, argv, &i, o);
+            if (status >= 0)
+                return status;
         } else if (a[0] == '-' && a[1] != '\0') {
             return fail("unknown option '%s'", a);
         } else if (o->input == NULL) {
@@ -199,6 +219,10 @@ static int parse_compile(int argc, char **argv, WaCompileOptions *o) {
     }
     if (o->static_exe && o->emit != WA_EMIT_EXE)
         return fail("%s", "--static is for executables only (--emit=exe)");
+    if (o->static_exe && o->target && o->target->no_static_why)
+        return fail("%s", o->target->no_static_why);
+    if (o->target && o->target->runtime_triple && o->emit == WA_EMIT_SHARED)
+        return fail("--emit=shared is for the host only, not --target %s", o->target->name);
     if (exe_only && o->emit != WA_EMIT_EXE)
         return fail("%s", "grants (--dir, --env, --inherit-env, --tcplisten) and --max-memory, "
                           "--max-stack are for executables only (--emit=exe)");

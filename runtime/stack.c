@@ -181,14 +181,17 @@ static bool prepare_main_thread(void) {
      */
     void *at = mmap((void *)tls_stack.guard_lo, guard, PROT_NONE,
                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
-    if (at != MAP_FAILED && at != (void *)tls_stack.guard_lo)
+    bool hint_only = at != MAP_FAILED && at != (void *)tls_stack.guard_lo;
+    if (hint_only)
         munmap(at, guard); /* an old kernel took the address as a hint only */
     /*
      * Under a small --max-stack the guard may fall inside the part the
      * stack has already grown into (below this frame, so unused now): make
-     * that part of the stack mapping inaccessible instead.
+     * that part of the stack mapping inaccessible instead. The same when the
+     * address was a hint only: qemu-user (7.2) maps a guest's whole stack
+     * up front and takes MAP_FIXED_NOREPLACE as a hint.
      */
-    if (at == MAP_FAILED && errno == EEXIST && max_stack != 0)
+    if ((hint_only || (at == MAP_FAILED && errno == EEXIST)) && max_stack != 0)
         mprotect((void *)tls_stack.guard_lo, guard, PROT_NONE);
     return true;
 }

@@ -13,6 +13,7 @@ packages="
   libjson-c-dev libxxhash-dev
   musl-dev musl-tools
   scdoc bash-completion
+  libc6-dev-arm64-cross libgcc-12-dev-arm64-cross qemu-user
 "
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -11,11 +11,17 @@
 
 #include "../../runtime/wa_build_info.h"
 #include "cpu.h"
+#include "target.h"
 #include "wa_config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The CPU --cpu defaults to for `target` (NULL: the host). */
+static const char *default_cpu(const WaTarget *target) {
+    return target ? target->default_cpu : WA_CPU_DEFAULT;
+}
 
 /* Appends printf-formatted text to the malloc'ed *buf of length *len; false if out of memory. */
 static bool append(char **buf, size_t *len, const char *fmt, const char *arg) {
@@ -51,16 +57,18 @@ static char *escape_value(const char *value) {
     return out;
 }
 
-bool wa_build_info_text(const char *cpu_option, const wa_grants_t *grants, const char *instrumented,
-                        char **text, WaDiag *d) {
+bool wa_build_info_text(const struct WaTarget *target, const char *cpu_option,
+                        const wa_grants_t *grants, const char *instrumented, char **text,
+                        WaDiag *d) {
     WaCpu cpu;
-    WA_TRY(wa_cpu_resolve(cpu_option, &cpu, d));
+    WA_TRY(wa_cpu_resolve_for(target, cpu_option, &cpu, d));
     char *buf = NULL;
     size_t len = 0;
-    bool ok = append(&buf, &len, "version=%s\n", WA_VERSION) &&
-              append(&buf, &len, "cpu=%s\n", cpu.name) &&
-              append(&buf, &len, "cpu-option=%s\n", cpu_option ? cpu_option : WA_CPU_DEFAULT) &&
-              append(&buf, &len, "cpu-features=%s\n", cpu.usable);
+    bool ok =
+        append(&buf, &len, "version=%s\n", WA_VERSION) &&
+        append(&buf, &len, "cpu=%s\n", cpu.name) &&
+        append(&buf, &len, "cpu-option=%s\n", cpu_option ? cpu_option : default_cpu(target)) &&
+        append(&buf, &len, "cpu-features=%s\n", cpu.usable);
     wa_cpu_free(&cpu);
     if (ok && instrumented != NULL)
         ok = append(&buf, &len, "instrumented=%s\n", instrumented);

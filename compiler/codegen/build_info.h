@@ -12,12 +12,15 @@
 #include <stdbool.h>
 
 /*
- * The record's text for code built for --cpu `cpu_option` (NULL: the
- * default) with `grants`, malloc'ed. False with one line in d if the CPU is
- * unknown or a grant cannot be written on one line (a newline in it).
+ * The record's text for code built for `target` (target.h; NULL: the host)
+ * and --cpu `cpu_option` (NULL: the target's default) with `grants`,
+ * malloc'ed. False with one line in d if the CPU is unknown or a grant
+ * cannot be written on one line (a newline in it).
  */
-bool wa_build_info_text(const char *cpu_option, const wa_grants_t *grants, const char *instrumented,
-                        char **text, WaDiag *d);
+struct WaTarget;
+bool wa_build_info_text(const struct WaTarget *target, const char *cpu_option,
+                        const wa_grants_t *grants, const char *instrumented, char **text,
+                        WaDiag *d);
 
 /*
  * Adds the record `text` to cg's module: the global wasmaot_build_info, a

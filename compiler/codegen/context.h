@@ -108,6 +108,7 @@ typedef struct WaCodegenOptions {
     uint32_t nchunks;                /* chunks the module is compiled in (sites); 0: 1 */
     /* Counts the functions lowered (base/progress.h), from any thread; or NULL. */
     struct WaProgress *progress;
+    const struct WaTarget *target; /* --target (target.h); NULL: the host */
 } WaCodegenOptions;
 
 /*

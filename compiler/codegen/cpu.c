@@ -15,6 +15,7 @@
  * program refuses to start rather than die of SIGILL.
  */
 #include "cpu.h"
+#include "target.h"
 
 #include "../../runtime/wa_cpu.h"
 
@@ -107,28 +108,89 @@ char *wa_cpu_recorded(const char *all) {
     return out;
 }
 
-static void initialize_native_target(void) {
-    LLVMInitializeNativeTarget();
-    LLVMInitializeNativeAsmPrinter();
+void wa_cpu_init_llvm(void) {
+    wa_target_init_llvm();
 }
 
-void wa_cpu_init_llvm(void) {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, initialize_native_target);
+/* The features of the comma-separated `all` that `base` lacks, malloc'ed; NULL if out of memory. */
+static char *features_beyond(const char *all, const char *base) {
+    char *out = malloc(strlen(all) + 1);
+    if (out == NULL)
+        return NULL;
+    size_t used = 0;
+    for (const char *p = all; *p;) {
+        size_t n = strcspn(p, ",");
+        char name[128];
+        if (n > 0 && n < sizeof name) {
+            memcpy(name, p, n);
+            name[n] = '\0';
+            if (!has_feature(base, name)) {
+                if (used > 0)
+                    out[used++] = ',';
+                memcpy(out + used, p, n);
+                used += n;
+            }
+        }
+        p += n + (p[n] == ',');
+    }
+    out[used] = '\0';
+    return out;
+}
+
+/*
+ * --cpu for AArch64: an LLVM AArch64 CPU name (default "generic"). The
+ * recorded features are those the CPU has beyond generic's (Armv8.0-A, FP,
+ * Advanced SIMD): the runtime has no AArch64 feature check, so an executable
+ * that records any refuses to start (wa_cpu_check_missing), and the
+ * default records none. No "native": the host is not an AArch64 machine.
+ */
+static bool resolve_aarch64(const WaTarget *t, const char *option, WaCpu *cpu, WaDiag *d) {
+    const char *name = option ? option : t->default_cpu;
+    if (strcmp(name, "native") == 0)
+        return wa_diag_error_no_offset(d,
+                                       "--cpu=native is for the host's target, not --target %s "
+                                       "(use %s)",
+                                       t->name, t->cpu_help);
+    char *triple = wa_target_llvm_triple(t);
+    bool valid = false, base_valid = false;
+    char *all = wa_cpu_llvm_features(triple, name, "", &valid);
+    char *base = wa_cpu_llvm_features(triple, t->default_cpu, "", &base_valid);
+    LLVMDisposeMessage(triple);
+    cpu->name = strdup(name);
+    cpu->features = strdup("");
+    cpu->usable = all && base ? features_beyond(all, base) : NULL;
+    free(all);
+    free(base);
+    if (cpu->name == NULL || cpu->features == NULL || cpu->usable == NULL) {
+        wa_cpu_free(cpu);
+        return wa_diag_error_no_offset(d, "cannot determine the features of CPU %s", name);
+    }
+    if (!valid) {
+        wa_cpu_free(cpu);
+        return wa_diag_error_no_offset(d, "unknown CPU '%s' for --cpu with --target %s (use %s)",
+                                       name, t->name, t->cpu_help);
+    }
+    return true;
 }
 
 bool wa_cpu_resolve(const char *option, WaCpu *cpu, WaDiag *d) {
+    return wa_cpu_resolve_for(NULL, option, cpu, d);
+}
+
+bool wa_cpu_resolve_for(const WaTarget *target, const char *option, WaCpu *cpu, WaDiag *d) {
     *cpu = (WaCpu){0};
+    wa_cpu_init_llvm();
+    if (target != NULL && target->arch == WA_ARCH_AARCH64)
+        return resolve_aarch64(target, option, cpu, d);
     const char *name = option ? option : WA_CPU_DEFAULT;
     bool native = strcmp(name, "native") == 0;
-    wa_cpu_init_llvm();
     char *host_name = native ? LLVMGetHostCPUName() : NULL;
     char *host_features = native ? LLVMGetHostCPUFeatures() : NULL;
     cpu->name = strdup(native ? host_name : name);
     cpu->features = strdup(native ? host_features : "");
     LLVMDisposeMessage(host_name);
     LLVMDisposeMessage(host_features);
-    char *triple = LLVMGetDefaultTargetTriple();
+    char *triple = wa_target_llvm_triple(target);
     bool valid = false;
     char *all = cpu->name && cpu->features
                     ? wa_cpu_llvm_features(triple, cpu->name, cpu->features, &valid)

@@ -36,6 +36,13 @@ typedef struct WaCpu {
 bool wa_cpu_resolve(const char *option, WaCpu *cpu, WaDiag *d);
 
 /*
+ * wa_cpu_resolve for `target` (codegen/target.h; NULL: the host): for
+ * AArch64 the option is an LLVM AArch64 CPU name (default "generic").
+ */
+struct WaTarget;
+bool wa_cpu_resolve_for(const struct WaTarget *target, const char *option, WaCpu *cpu, WaDiag *d);
+
+/*
  * Registers LLVM's native target and its assembly printer, once per process:
  * LLVM's registration is not thread-safe, and chunks (codegen.h) set up their
  * target machines on several threads.

@@ -1,9 +1,10 @@
 /*
  * emit.c: the target machine, the optimisation pipeline and output files.
  *
- * The target is the host (x86-64 Linux today), with position-independent
- * code because the output is linked into a PIE executable. The CPU comes
- * from cpu.c: by default the portable baseline WA_CPU_DEFAULT, so an
+ * The target is the host (x86-64 Linux) or --target's (target.h: its LLVM
+ * triple, and the data layout of its target machine), with position-
+ * independent code because the output is linked into a PIE executable. The
+ * CPU comes from cpu.c: by default the portable baseline WA_CPU_DEFAULT, so an
  * executable runs on other machines than the one that built it;
  * `--cpu=native` uses this host's CPU with all its features, as a JIT would;
  * any LLVM CPU name or x86-64 level builds for that CPU.
@@ -17,6 +18,7 @@
 #include "limits.h"
 #include "optimize.h"
 #include "sites.h"
+#include "target.h"
 
 #include "../base/check.h"
 
@@ -40,7 +42,7 @@ static LLVMCodeGenOptLevel codegen_level(int opt_level) {
 
 bool wa_codegen_target(WaCodegen *cg, const WaCodegenOptions *o) {
     wa_cpu_init_llvm();
-    char *triple = LLVMGetDefaultTargetTriple();
+    char *triple = wa_target_llvm_triple(o->target);
     char *error = NULL;
     LLVMTargetRef target;
     if (LLVMGetTargetFromTriple(triple, &target, &error)) {
@@ -50,7 +52,7 @@ bool wa_codegen_target(WaCodegen *cg, const WaCodegenOptions *o) {
         return false;
     }
     WaCpu cpu;
-    if (!wa_cpu_resolve(o->cpu, &cpu, cg->d)) {
+    if (!wa_cpu_resolve_for(o->target, o->cpu, &cpu, cg->d)) {
         LLVMDisposeMessage(triple);
         return false;
     }
@@ -62,7 +64,9 @@ bool wa_codegen_target(WaCodegen *cg, const WaCodegenOptions *o) {
     LLVMDisposeMessage(triple);
     if (cg->tm == NULL)
         return wa_diag_error_no_offset(cg->d, "cannot create an LLVM target machine for CPU %s",
-                                       o->cpu ? o->cpu : WA_CPU_DEFAULT);
+                                       o->cpu              ? o->cpu
+                                       : o->target != NULL ? o->target->default_cpu
+                                                           : WA_CPU_DEFAULT);
     LLVMTargetDataRef layout = LLVMCreateTargetDataLayout(cg->tm);
     LLVMSetModuleDataLayout(cg->mod, layout);
     LLVMDisposeTargetData(layout);

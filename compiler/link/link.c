@@ -9,7 +9,13 @@
  * it (start-up -> WASI shim -> runtime -> common), so one pass over them
  * resolves everything: no archive group.
  *
- * --static links the musl build of the runtime (runtime/musl/meson.build)
+ * Another --target (codegen/target.h) links the same command with that
+ * target's pieces: the runtime built for it (runtime/targets/meson.build),
+ * its C library's directory and dynamic linker (AArch64:
+ * /usr/aarch64-linux-gnu/lib, /lib/ld-linux-aarch64.so.1), its libgcc_eh.a,
+ * and its libgcc.a after libm.
+ *
+ * --static links the musl build of the runtime (runtime/targets/meson.build)
  * with musl's crt1.o, libc.a and crtn.o instead, as `musl-gcc -static`
  * would: an executable with no program interpreter and no dynamic section,
  * which needs nothing of the machine but a Linux kernel. Not a PIE: Debian's
@@ -18,6 +24,8 @@
  * lld's stderr is captured; its first "error:" line becomes the message.
  */
 #include "link.h"
+
+#include "../codegen/target.h"
 
 #include "wa_config.h"
 
@@ -102,32 +110,41 @@ static bool libs_in_build_tree(const char *exe_dir, RuntimeLibs *l) {
 }
 
 /*
- * The musl build of the runtime archives (--static): in the subdirectory
- * x86_64-linux-musl of $WASMAOT_RUNTIME_DIR if set, else in the build tree's
- * runtime/musl beside the wasmaot executable, else in that subdirectory of
- * the install location.
+ * The runtime's build for another target (runtime/targets/meson.build), in
+ * the directory named by its triple: under $WASMAOT_RUNTIME_DIR if set, else
+ * under the build tree's runtime/targets beside the wasmaot executable, else
+ * under the install location. `option` names what needs it (--static,
+ * --target NAME) and `hint` what to install if it is missing.
  */
-static bool find_static_runtime(RuntimeLibs *l, WaDiag *d) {
-    char dir[PATH_MAX], base[PATH_MAX];
+static bool find_target_runtime(const char *triple, const char *option, const char *hint,
+                                RuntimeLibs *l, WaDiag *d) {
+    char dir[PATH_MAX], base[PATH_MAX], build[PATH_MAX];
     const char *env = getenv("WASMAOT_RUNTIME_DIR");
     if (env && *env) {
-        if (join(dir, env, WA_MUSL_SUBDIR) && libs_in(dir, l))
+        if (join(dir, env, triple) && libs_in(dir, l))
             return true;
         return wa_diag_error_no_offset(d,
-                                       "--static: WASMAOT_RUNTIME_DIR=%s lacks the musl runtime "
+                                       "%s: WASMAOT_RUNTIME_DIR=%s lacks the %s runtime "
                                        "libraries (%s/libwasmaot_rt.a ...)",
-                                       env, WA_MUSL_SUBDIR);
+                                       option, env, triple, triple);
     }
     exe_dir(base, sizeof base);
-    if (join(dir, base, WA_MUSL_BUILD_DIR) && libs_in(dir, l))
+    if (join(build, base, WA_TARGET_BUILD_DIR) && join(dir, build, triple) && libs_in(dir, l))
         return true;
     char installed[PATH_MAX];
-    if (join(installed, base, WA_RUNTIME_INSTALL_RELATIVE) &&
-        join(dir, installed, WA_MUSL_SUBDIR) && libs_in(dir, l))
+    if (join(installed, base, WA_RUNTIME_INSTALL_RELATIVE) && join(dir, installed, triple) &&
+        libs_in(dir, l))
         return true;
     return wa_diag_error_no_offset(d,
-                                   "--static needs the runtime built against musl, which this "
-                                   "wasmaot lacks (install musl-dev and musl-tools, then rebuild)");
+                                   "%s needs the runtime built for %s, which this wasmaot "
+                                   "lacks (%s)",
+                                   option, triple, hint);
+}
+
+/* The musl build of the runtime archives (--static on the host). */
+static bool find_static_runtime(RuntimeLibs *l, WaDiag *d) {
+    const WaTarget *t = wa_target_default();
+    return find_target_runtime(t->static_runtime_triple, "--static", t->install_hint, l, d);
 }
 
 /*
@@ -304,20 +321,44 @@ static bool link_static_exe(const char *const *objects, size_t nobjects, const c
     return run_lld(head, COUNT(head), objects, nobjects, tail, COUNT(tail), d);
 }
 
-bool wa_link_exe(const char *const *objects, size_t nobjects, const char *output, bool static_exe,
-                 WaDiag *d) {
+/*
+ * The runtime archives and the C library's directory of a dynamic
+ * executable for `t`: the build's own runtime and the host's glibc for the
+ * host, else the target's runtime build and its libc_dir.
+ */
+static bool find_target_libs(const WaTarget *t, RuntimeLibs *libs, char *libc_dir, size_t size,
+                             WaDiag *d) {
+    if (t->runtime_triple == NULL)
+        return find_runtime(libs, d) && find_libc_dir(libc_dir, size, d);
+    char option[64];
+    snprintf(option, sizeof option, "--target %s", t->name);
+    WA_TRY(find_target_runtime(t->runtime_triple, option, t->install_hint, libs, d));
+    char scrt1[PATH_MAX];
+    if (!join(scrt1, t->libc_dir, "Scrt1.o") || !is_file(scrt1))
+        return wa_diag_error_no_offset(d, "%s: cannot find the C start files %s (%s)", option,
+                                       scrt1, t->install_hint);
+    snprintf(libc_dir, size, "%s", t->libc_dir);
+    return true;
+}
+
+bool wa_link_exe(const char *const *objects, size_t nobjects, const char *output,
+                 const WaTarget *target, bool static_exe, WaDiag *d) {
+    const WaTarget *t = target ? target : wa_target_default();
+    if (static_exe && t->static_runtime_triple == NULL)
+        return wa_diag_error_no_offset(d, "%s", t->no_static_why);
     if (static_exe)
         return link_static_exe(objects, nobjects, output, d);
     RuntimeLibs libs;
-    WA_TRY(find_runtime(&libs, d));
     char lld[PATH_MAX], libc_dir[PATH_MAX];
+    WA_TRY(find_target_libs(t, &libs, libc_dir, sizeof libc_dir, d));
     WA_TRY(find_lld(lld, sizeof lld, d));
-    WA_TRY(find_libc_dir(libc_dir, sizeof libc_dir, d));
     char scrt1[PATH_MAX], crti[PATH_MAX], crtn[PATH_MAX], libpath[PATH_MAX + 2];
     if (!join(scrt1, libc_dir, "Scrt1.o") || !join(crti, libc_dir, "crti.o") ||
         !join(crtn, libc_dir, "crtn.o"))
         return wa_diag_error_no_offset(d, "path too long: %s", libc_dir);
     snprintf(libpath, sizeof libpath, "-L%s", libc_dir);
+    /* The host's multiarch directory too (where its libc.so script points); no other's. */
+    bool host = t->runtime_triple == NULL;
     char *head[] = {
         lld,
         "-pie",
@@ -330,7 +371,7 @@ bool wa_link_exe(const char *const *objects, size_t nobjects, const char *output
         "--build-id",
         "--gc-sections",
         "-dynamic-linker",
-        "/lib64/ld-linux-x86-64.so.2",
+        (char *)t->dynamic_linker,
         "-o",
         (char *)output,
         scrt1,
@@ -348,9 +389,9 @@ bool wa_link_exe(const char *const *objects, size_t nobjects, const char *output
          * _Unwind_ForcedUnwind), so others link exactly as before, and no
          * program gains a DT_NEEDED on libgcc_s.
          */
-        WA_LIBGCC_EH,
+        (char *)t->libgcc_eh,
         libpath,
-        "-L/lib/x86_64-linux-gnu",
+        host ? "-L/lib/x86_64-linux-gnu" : libpath,
         "-lc",
         /*
          * libm only when a symbol resolves there: the runtime and the WASI
@@ -362,9 +403,15 @@ bool wa_link_exe(const char *const *objects, size_t nobjects, const char *output
         "--as-needed",
         "-lm",
         "--no-as-needed",
+        /* A target's compiler helpers (AArch64: libgcc.a, for what libgcc_eh.a calls). */
+        t->libgcc ? (char *)t->libgcc : NULL,
         crtn,
     };
-    return run_lld(head, COUNT(head), objects, nobjects, tail, COUNT(tail), d);
+    /* Without a libgcc.a, crtn in its place: the host's command is the same as before. */
+    size_t ntail = COUNT(tail);
+    if (t->libgcc == NULL)
+        tail[--ntail - 1] = crtn;
+    return run_lld(head, COUNT(head), objects, nobjects, tail, ntail, d);
 }
 
 bool wa_link_shared(const char *const *objects, size_t nobjects, const char *output, WaDiag *d) {
@@ -391,6 +438,7 @@ bool wa_link_relocatable(const char *const *objects, size_t nobjects, const char
 }
 
 bool wa_link_runtime_paths(char (*paths)[PATH_MAX], bool static_exe, WaDiag *d) {
+    /* For `wasmaot run`, which compiles for the host only. */
     RuntimeLibs libs;
     WA_TRY(static_exe ? find_static_runtime(&libs, d) : find_runtime(&libs, d));
     memcpy(paths, libs.path, sizeof libs.path);

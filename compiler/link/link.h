@@ -10,6 +10,7 @@
 #define WA_LINK_LINK_H
 
 #include "../base/diag.h"
+#include "../codegen/target.h"
 
 #include <limits.h>
 #include <stdbool.h>
@@ -19,13 +20,15 @@
  * Links objects[0..nobjects) (the chunks of one module, driver.c) into the
  * PIE executable `output` with the runtime libraries: beside the wasmaot
  * executable in the build tree, or at the install location relative to it;
- * $WASMAOT_RUNTIME_DIR overrides both. With static_exe (--static), a static
- * executable with the musl build of the runtime and musl's libc.a instead.
+ * $WASMAOT_RUNTIME_DIR overrides both. For `target` (NULL: the host), the
+ * runtime built for it and its C library (codegen/target.h). With
+ * static_exe (--static), a static executable with the musl build of the
+ * runtime and musl's libc.a instead (refused for a target without one).
  * On failure returns false with one line in d: what was missing, or lld's
  * first error.
  */
-bool wa_link_exe(const char *const *objects, size_t nobjects, const char *output, bool static_exe,
-                 WaDiag *d);
+bool wa_link_exe(const char *const *objects, size_t nobjects, const char *output,
+                 const WaTarget *target, bool static_exe, WaDiag *d);
 
 /*
  * Links objects[0..nobjects) into the shared object `output`, for the

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""--static (compiler/link/link.c, runtime/musl/): the executable has no program interpreter
+"""--static (compiler/link/link.c, runtime/targets/): the executable has no program interpreter
 and no dynamic section, needs no file of the machine (it runs with an empty environment and
 in an empty chroot), prints what the dynamic build prints, traps as it does (the backtrace
 goes through musl's signal frame and the unwinder's _dl_find_object of runtime/musl), and

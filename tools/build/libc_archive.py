@@ -1,18 +1,20 @@
 #!/usr/bin/env python3
-"""libc_archive.py: one runtime archive built against another C library than
-the build's own, for `wasmaot --static` (runtime/meson.build): each source
-compiled with COMPILER (musl-gcc, which puts musl's headers first), then
-archived with AR.
+"""libc_archive.py: one runtime archive built for another target or C library
+than the build's own, a row of runtime/targets/meson.build's table (`wasmaot
+--static`, `wasmaot --target`): each source compiled with COMPILER and the
+FLAGs (the target's: --target=, --sysroot=, ...), then archived with AR.
 
-    libc_archive.py --cc musl-gcc --ar AR --out libwasmaot_rt.a --depfile D \
-        [--cflag FLAG]... -- SOURCES...
+    libc_archive.py --cc COMPILER --ar AR --out libwasmaot_rt.a --depfile D \
+        [--cflag FLAG]... [--kernel-header NAME=DIR]... SOURCES...
 
-musl-gcc's include path has musl's headers and the compiler's own, not the
-system's: the Linux headers the runtime and the WASI shim include
-(linux/openat2.h, ...) come from a directory of links to /usr/include's
-linux, asm and asm-generic beside the output, so no glibc header is ever
-seen. The depfile lists every header the sources included, so that ninja
-rebuilds the archive when one changes.
+--kernel-header is for a compiler whose include path lacks the Linux headers
+the runtime and the WASI shim include (linux/openat2.h, ...): musl-gcc has
+musl's headers and the compiler's own, not the system's. Each NAME=DIR
+becomes a link NAME -> DIR in a directory beside the output, put on the
+include path, so those headers come from there and no glibc header is ever
+seen (musl: linux, asm and asm-generic of the host's /usr/include). The
+depfile lists every header the sources included, so that ninja rebuilds the
+archive when one changes.
 """
 import argparse
 import os
@@ -20,19 +22,14 @@ import subprocess
 import sys
 import tempfile
 
-KERNEL_HEADERS = {
-    "linux": "/usr/include/linux",
-    "asm": "/usr/include/x86_64-linux-gnu/asm",
-    "asm-generic": "/usr/include/asm-generic",
-}
-
-
-def kernel_header_dir(out_dir):
-    """A directory holding links to the Linux headers only (made once, beside the output)."""
+def kernel_header_dir(out_dir, links):
+    """A directory holding the links NAME -> DIR of `links` only (made beside the output)."""
     path = os.path.join(out_dir, "kernel-headers")
     os.makedirs(path, exist_ok=True)
-    for name, target in KERNEL_HEADERS.items():
+    for name, target in links.items():
         link = os.path.join(path, name)
+        if os.path.islink(link) and os.readlink(link) != target:
+            os.unlink(link)
         if not os.path.islink(link):
             os.symlink(target, link)
     return path
@@ -45,17 +42,21 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("--depfile", required=True)
     p.add_argument("--cflag", action="append", default=[])
+    p.add_argument("--kernel-header", action="append", default=[], metavar="NAME=DIR")
     p.add_argument("sources", nargs="+")
     a = p.parse_args()
     out_dir = os.path.dirname(os.path.abspath(a.out))
-    headers = kernel_header_dir(out_dir)
+    include = []
+    if a.kernel_header:
+        links = dict(h.split("=", 1) for h in a.kernel_header)
+        include = ["-isystem", kernel_header_dir(out_dir, links)]
     deps = set()
     with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
         objects = []
         for i, src in enumerate(a.sources):
             obj = os.path.join(tmp, "%d_%s.o" % (i, os.path.splitext(os.path.basename(src))[0]))
             dep = obj + ".d"
-            cmd = [a.cc] + a.cflag + ["-isystem", headers, "-MD", "-MF", dep, "-c", src, "-o", obj]
+            cmd = [a.cc] + a.cflag + include + ["-MD", "-MF", dep, "-c", src, "-o", obj]
             if subprocess.call(cmd) != 0:
                 sys.exit("libc_archive.py: compiling %s failed: %s" % (src, " ".join(cmd)))
             with open(dep) as f:
