@@ -46,6 +46,12 @@ def main():
     for name in ("libwasmaot_start.a", "libwasmaot_wasi.a", "libwasmaot_rt.a",
                  "libwasmaot_common.a"):
         check(os.path.isfile(os.path.join(runtime, name)), "no %s in %s" % (name, runtime))
+    # Each runtime build for another target (runtime/targets) installs in its triple's directory.
+    targets = os.path.join(args.build, "runtime", "targets")
+    for triple in sorted(os.listdir(targets)) if os.path.isdir(targets) else []:
+        if os.path.isfile(os.path.join(targets, triple, "libwasmaot_rt.a")):
+            check(os.path.isfile(os.path.join(runtime, triple, "libwasmaot_rt.a")),
+                  "the %s runtime is not installed in %s" % (triple, runtime))
     include = os.path.join(root, options["includedir"], "wasmaot")
     for name in ("wa_rt.h", "wa_rt_api.h", "wa_rt_embed.h", "wa_rt_layout.def", "wa_rt_calls.def"):
         check(os.path.isfile(os.path.join(include, name)), "no %s in %s" % (name, include))

@@ -30,10 +30,12 @@ _wasmaot() {
     case $prev in
     -o) _filedir; return ;;
     --dir) _filedir -d; return ;;
+    --target) COMPREPLY=($(compgen -W 'x86_64-linux-gnu aarch64-linux-gnu' -- "$cur")); return ;;
     -j | --env | --tcplisten | --max-memory | --max-stack | --fuel | --timeout) return ;;
     esac
     case $cur in
     --emit=*) COMPREPLY=($(compgen -W 'exe obj llvm-ir asm shared' -- "${cur#--emit=}")); return ;;
+    --target=*) COMPREPLY=($(compgen -W 'x86_64-linux-gnu aarch64-linux-gnu' -- "${cur#--target=}")); return ;;
     --cpu=*) COMPREPLY=($(compgen -W 'native x86-64 x86-64-v2 x86-64-v3 x86-64-v4' -- "${cur#--cpu=}")); return ;;
     -*)
         COMPREPLY=($(compgen -W "$(_wasmaot_options "$wasmaot" $sub)" -- "$cur"))
