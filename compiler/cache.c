@@ -161,6 +161,8 @@ bool wa_cache_key(const WaCompileOptions *o, const uint8_t *module, size_t size,
         add_string(st, "limits", "timeout");
     if (o->static_exe)
         add_string(st, "link", "static");
+    if (o->debug_info)
+        add_string(st, "debug", "-g");
     if (o->target != NULL)
         add_string(st, "target", o->target->name);
     /* A module refused under one feature set may compile under another. */

@@ -213,6 +213,12 @@ static bool validate(Compile *c) {
 /* Names from DWARF where the name section has none (a module wasm-opt stripped keeps its DWARF). */
 static bool read_debug_info(Compile *c) {
     c->has_dwarf = wa_wasm_dwarf_read_module(&c->m, &c->dwarf);
+    /* -g describes the module's sources: without its DWARF there is nothing to describe. */
+    if (c->o->debug_info && (!c->has_dwarf || c->dwarf.nrows == 0))
+        fprintf(stderr,
+                "wasmaot: warning: -g: %s has no DWARF line table: the output has no source "
+                "positions (compile the module with -g, and without wasm-opt, which drops it)\n",
+                c->o->input);
     for (uint32_t i = c->m.nfunc_imports; c->has_dwarf && i < c->m.nfuncs; i++)
         if (c->m.funcs[i].name == NULL)
             c->m.funcs[i].name = c->dwarf.func_names[i];
@@ -262,6 +268,7 @@ static bool partition(Compile *c) {
         .cpu = c->o->cpu,
         .embeddable = c->o->emit == WA_EMIT_SHARED,
         .canonical_nans = c->o->canonical_nans,
+        .debug_info = c->o->debug_info,
         .fuel = c->o->fuel,
         .timeout = c->o->timeout,
         .split = c->nchunks > 1,

@@ -31,6 +31,7 @@ typedef struct WaCompileOptions {
     bool allow_unknown_imports; /* compile imports WASI lacks as traps instead of refusing */
     bool canonical_nans;        /* NaN results canonical: the same bits on every machine */
     bool static_exe;            /* --static: link with musl into a static executable */
+    bool debug_info;            /* -g: native DWARF for the module's own sources (sites.h) */
     wa_grants_t grants;         /* baked into an executable's build record (--emit=exe) */
     bool fuel;     /* --fuel: instrument for fuel (codegen/limits.h); the amount is a grant */
     bool timeout;  /* --timeout: instrument for interruption; the duration is a grant */

@@ -43,6 +43,10 @@ static const char usage[] =
     "  --canonical-nans         every NaN a float operation computes is the canonical\n"
     "                           one, so results are the same bits on every machine\n"
     "                           (costs a compare and a select per float operation)\n"
+    "  -g                       source-level debugging: the output keeps DWARF for\n"
+    "                           the module's own sources (from its DWARF: compile\n"
+    "                           the module with -g), so gdb breaks on FILE:LINE,\n"
+    "                           steps and shows source lines\n"
     "  --static                 a static executable (musl's C library linked in):\n"
     "                           runs on any x86-64 Linux, with nothing installed\n"
     "  --target TRIPLE          the machine to compile for: x86_64-linux-gnu (default,\n"
@@ -188,6 +192,8 @@ static int parse_compile(int argc, char **argv, WaCompileOptions *o) {
             o->canonical_nans = true;
         } else if (strcmp(a, "--static") == 0) {
             o->static_exe = true;
+        } else if (strcmp(a, "-g") == 0) {
+            o->debug_info = true;
         } else if (strcmp(a, "--target") == 0 || strncmp(a, "--target=", 9) == 0) {
             int status = parse_target(argc, argv, &i, o);
             if (status >= 0)

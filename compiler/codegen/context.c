@@ -31,6 +31,7 @@ bool wa_codegen_init(WaCodegen *cg, const WaModule *m, const WaCodegenOptions *o
     cg->m = m;
     cg->d = d;
     cg->canonical_nans = o->canonical_nans;
+    cg->debug_info = o->debug_info && o->dwarf != NULL;
     cg->fuel = o->fuel;
     cg->timeout = o->timeout;
     cg->embeddable = o->embeddable;

@@ -56,6 +56,8 @@ typedef struct WaCodegen {
     LLVMValueRef rt_fns[WA_RT_NFNS];        /* runtime function declarations, or NULL */
     LLVMTypeRef rt_structs[WA_RT_NSTRUCTS]; /* shared struct types, or NULL */
     bool canonical_nans;                    /* NaN results canonical (lower/nan.c) */
+    bool debug_info;                        /* -g (sites.h): source positions in the output */
+    LLVMMetadataRef *di_file_scopes;        /* -g: per source file, the function's scope there */
     bool fuel, timeout;                     /* --fuel, --timeout checks (limits.h) */
     bool exceptions;                        /* uses exception handling (lower/exception.c) */
     bool embeddable;                        /* --emit=shared: other modules' exceptions pass */
@@ -104,6 +106,7 @@ typedef struct WaCodegenOptions {
     bool tail_set_given;
     uint32_t test_fail_func;         /* tests only: 1 + the first function whose lowering fails */
     bool sites;                      /* the backtrace table (sites.h): objects only */
+    bool debug_info;                 /* -g: keep DWARF of the module's sources (sites.h) */
     const struct WaWasmDwarf *dwarf; /* the module's DWARF, for source positions, or NULL */
     uint32_t nchunks;                /* chunks the module is compiled in (sites); 0: 1 */
     /* Counts the functions lowered (base/progress.h), from any thread; or NULL. */

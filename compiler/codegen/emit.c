@@ -145,7 +145,7 @@ static bool write_object_with_sites(WaCodegen *cg, const char *path) {
     char *error = NULL;
     LLVMMemoryBufferRef obj = NULL;
     if (LLVMTargetMachineEmitToMemoryBuffer(cg->tm, cg->mod, LLVMObjectFile, &error, &obj)) {
-        wa_diag_error_no_offset(cg->d, "cannot write %s: %s", path, error ? error : "");
+        wa_diag_error_no_offset(cg->d, "cannot write the compiled code: %s", error ? error : "");
         LLVMDisposeMessage(error);
         return false;
     }
@@ -157,11 +157,13 @@ static bool write_object_with_sites(WaCodegen *cg, const char *path) {
                        .chunk = cg->chunk,
                        .first_func = cg->first_func,
                        .end_func = cg->end_func,
-                       .code_offsets = offsets};
+                       .code_offsets = offsets,
+                       .debug_info = cg->debug_info};
     char *msg = wa_sites_write_object(LLVMGetBufferStart(obj), LLVMGetBufferSize(obj), &in, path);
     LLVMDisposeMemoryBuffer(obj);
     if (msg != NULL) {
-        wa_diag_error_no_offset(cg->d, "cannot write %s: %s", path, msg);
+        /* `path` is a temporary file (base/tempfile.c): the message does not name it. */
+        wa_diag_error_no_offset(cg->d, "cannot write the compiled code: %s", msg);
         free(msg);
         return false;
     }

@@ -4,11 +4,18 @@
  * (line tables only, no types or variables), a DISubprogram per wasm
  * function named by its decimal index, and per wasm instruction a
  * DILocation whose line is its file offset (0: not a site).
+ *
+ * With -g (sites.h) the locations are the module's own source positions
+ * instead, and a site's offset is the discriminator of its scope.
  */
 #include "sites.h"
 
+#include "../debug/wasm_dwarf.h"
+#include "demangle.h"
+
 #include <llvm-c/DebugInfo.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void wa_sites_begin(WaCodegen *cg) {
@@ -17,11 +24,15 @@ void wa_sites_begin(WaCodegen *cg) {
     /*
      * Line tables only; "for profiling" so that LLVM writes the subprogram of
      * every function, not only of those with inlined calls (it changes no
-     * pass here: its discriminators come only with sample profiles).
+     * pass here: its discriminators come only with sample profiles). With
+     * -g, full debug info, which writes every subprogram anyway, and not "for
+     * profiling": its passes would rewrite the discriminators that carry the
+     * sites' offsets then.
      */
-    LLVMDIBuilderCreateCompileUnit(cg->dib, LLVMDWARFSourceLanguageC, cg->di_file, "wasmaot", 7,
-                                   true, "", 0, 0, "", 0, LLVMDWARFEmissionLineTablesOnly, 0, false,
-                                   true, "", 0, "", 0);
+    bool g = cg->debug_info;
+    LLVMDIBuilderCreateCompileUnit(
+        cg->dib, LLVMDWARFSourceLanguageC, cg->di_file, "wasmaot", 7, true, "", 0, 0, "", 0,
+        g ? LLVMDWARFEmissionFull : LLVMDWARFEmissionLineTablesOnly, 0, false, !g, "", 0, "", 0);
     cg->di_type = LLVMDIBuilderCreateSubroutineType(cg->dib, cg->di_file, NULL, 0, LLVMDIFlagZero);
     /* DWARF 4: what LLVM's reader and writer handle in every form; version 3 of LLVM's debug
        metadata, without which LLVM drops it. */
@@ -32,13 +43,51 @@ void wa_sites_begin(WaCodegen *cg) {
         LLVMValueAsMetadata(LLVMConstInt(cg->t_i32, LLVMDebugMetadataVersion(), false)));
 }
 
+/* -g: the DIFile of the module's source file `index` (its path split at the last slash). */
+static LLVMMetadataRef source_file(WaCodegen *cg, uint32_t index) {
+    const char *path = cg->dwarf->files[index];
+    const char *slash = strrchr(path, '/');
+    size_t dir_len = slash != NULL ? (size_t)(slash - path) : 0;
+    const char *name = slash != NULL ? slash + 1 : path;
+    return LLVMDIBuilderCreateFile(cg->dib, name, strlen(name), path, dir_len);
+}
+
+/* -g: the function's scope in source file `index`, made once per function. */
+static LLVMMetadataRef file_scope(WaCodegen *cg, LLVMMetadataRef sp, uint32_t index) {
+    if (cg->di_file_scopes[index] == NULL)
+        cg->di_file_scopes[index] =
+            LLVMDIBuilderCreateLexicalBlockFile(cg->dib, sp, source_file(cg, index), 0);
+    return cg->di_file_scopes[index];
+}
+
 LLVMMetadataRef wa_sites_function(WaCodegen *cg, LLVMValueRef fn, uint32_t func_index) {
-    char name[16];
-    int len = snprintf(name, sizeof name, "%u", func_index);
+    char index[16];
+    int len = snprintf(index, sizeof index, "%u", func_index);
+    if (!cg->debug_info) {
+        LLVMMetadataRef sp = LLVMDIBuilderCreateFunction(cg->dib, cg->di_file, index, (size_t)len,
+                                                         "", 0, cg->di_file, 0, cg->di_type, true,
+                                                         true, 0, LLVMDIFlagZero, true);
+        LLVMSetSubprogram(fn, sp);
+        return sp;
+    }
+    /*
+     * -g: the subprogram has the function's source name (demangled) and the
+     * file of its first instruction; its line, DW_AT_decl_line, is 1 + the
+     * index, which the table's reader takes (sites_llvm.cpp). A linkage name
+     * would carry it too, but gdb shows the linkage name as the function's.
+     */
+    const WaFunc *f = &cg->m->funcs[func_index];
+    char *demangled = f->name != NULL ? wa_demangle(f->name) : NULL;
+    const char *name = demangled != NULL ? demangled : f->name != NULL ? f->name : index;
+    const WaDwarfRow *row = wa_wasm_dwarf_row(cg->dwarf, (uint32_t)f->code_offset);
+    LLVMMetadataRef file = row != NULL ? source_file(cg, row->file) : cg->di_file;
+    unsigned scope_line = row != NULL ? row->line : 0;
     LLVMMetadataRef sp =
-        LLVMDIBuilderCreateFunction(cg->dib, cg->di_file, name, (size_t)len, "", 0, cg->di_file, 0,
-                                    cg->di_type, true, true, 0, LLVMDIFlagZero, true);
+        LLVMDIBuilderCreateFunction(cg->dib, file, name, strlen(name), "", 0, file, func_index + 1,
+                                    cg->di_type, false, true, scope_line, LLVMDIFlagZero, false);
+    free(demangled);
     LLVMSetSubprogram(fn, sp);
+    cg->di_file_scopes = WA_NEW_ARRAY(&cg->scratch, LLVMMetadataRef, cg->dwarf->nfiles);
     return sp;
 }
 
@@ -76,9 +125,29 @@ bool wa_sites_is_site(WaOpcode op) {
     }
 }
 
-LLVMMetadataRef wa_sites_location(WaCodegen *cg, LLVMMetadataRef scope, size_t offset) {
-    unsigned line = offset <= UINT32_MAX ? (unsigned)offset : 0;
-    return LLVMDIBuilderCreateDebugLocation(cg->llvm, line, 0, scope, NULL);
+LLVMMetadataRef wa_sites_location(WaCodegen *cg, LLVMMetadataRef scope, size_t offset, bool site) {
+    unsigned wasm_offset = offset <= UINT32_MAX ? (unsigned)offset : 0;
+    if (!cg->debug_info)
+        return LLVMDIBuilderCreateDebugLocation(cg->llvm, site ? wasm_offset : 0, 0, scope, NULL);
+    /*
+     * -g: the source position the module's DWARF gives the instruction, in
+     * the function's scope for its file; a site's offset is the
+     * discriminator of a scope of its own, so that the reader finds it.
+     */
+    const WaDwarfRow *row =
+        wasm_offset > WA_SITE_UNKNOWN_OFFSET ? wa_wasm_dwarf_row(cg->dwarf, wasm_offset) : NULL;
+    LLVMMetadataRef in_file = row != NULL ? file_scope(cg, scope, row->file) : scope;
+    if (site)
+        in_file = LLVMDIBuilderCreateLexicalBlockFile(
+            cg->dib, scope, row != NULL ? source_file(cg, row->file) : cg->di_file, wasm_offset);
+    /*
+     * A site the module's DWARF gives no position keeps its offset as its
+     * line in the file "wasm", as without -g: LLVM writes no discriminator
+     * for a location of line 0, and the reader would lose the site.
+     */
+    unsigned line = row != NULL ? row->line : site ? wasm_offset : 0;
+    return LLVMDIBuilderCreateDebugLocation(cg->llvm, line, row != NULL ? row->column : 0, in_file,
+                                            NULL);
 }
 
 void wa_sites_finish(WaCodegen *cg) {

@@ -22,6 +22,17 @@
  *
  * Only objects get sites (--emit=obj, exe, shared): assembly and LLVM IR
  * are written as before.
+ *
+ * -g (source-level debugging) keeps the DWARF, made to describe the
+ * module's own sources: each instruction's location is the file, line and
+ * column the module's DWARF gives its offset (wasm_dwarf.h), in a
+ * DILexicalBlockFile of its function for that file; each site's location
+ * has a scope of its own whose discriminator is the site's offset (LLVM
+ * carries it through inlining, and writes it in the line table and, for an
+ * inlined call, as DW_AT_GNU_discriminator), and the subprogram's
+ * DW_AT_decl_line is 1 + the function's index, its name the source name. The reader takes
+ * the offsets from the discriminators then, and the debug sections stay in
+ * the output, for gdb: break FILE:LINE, step and backtraces with source lines.
  */
 #ifndef WA_CODEGEN_SITES_H
 #define WA_CODEGEN_SITES_H
@@ -41,11 +52,12 @@ void wa_sites_begin(WaCodegen *cg);
 LLVMMetadataRef wa_sites_function(WaCodegen *cg, LLVMValueRef fn, uint32_t func_index);
 
 /*
- * The location of the site at file offset `offset` in `scope` (line
- * `offset`); offset 0, which no instruction has, for instructions that are
- * not sites (wa_sites_is_site).
+ * The location of the instruction at file offset `offset` in `scope`: for a
+ * site (wa_sites_is_site), line `offset`; for any other, line 0. With -g,
+ * the source position the module's DWARF gives the offset, a site's offset
+ * in the discriminator.
  */
-LLVMMetadataRef wa_sites_location(WaCodegen *cg, LLVMMetadataRef scope, size_t offset);
+LLVMMetadataRef wa_sites_location(WaCodegen *cg, LLVMMetadataRef scope, size_t offset, bool site);
 
 /*
  * The line of a site whose offset is not known: a trap call that several

@@ -113,7 +113,7 @@ class Builder {
                 uint64_t low, high, section;
                 uint32_t func;
                 if (!die.getLowAndHighPC(low, high, section) ||
-                    !parse_index(die.getName(llvm::DINameKind::ShortName), in_->nfuncs, &func) ||
+                    !function_of(die.getName(llvm::DINameKind::ShortName), die.getDeclLine(), &func) ||
                     func < in_->first_func || func >= in_->end_func)
                     continue;
                 bodies.push_back({section, low, high, func});
@@ -131,7 +131,7 @@ class Builder {
             for (const auto &seq : lt->Sequences) {
                 for (unsigned r = seq.FirstRowIndex; r + 1 < seq.LastRowIndex; r++) {
                     const auto &row = lt->Rows[r];
-                    if (row.Line == 0)
+                    if (site_of(row.Line, row.Discriminator) == 0)
                         continue; /* not a site */
                     uint64_t at = row.Address.Address, end = lt->Rows[r + 1].Address.Address;
                     const Body *body = find_body(bodies, row.Address.SectionIndex, at);
@@ -214,6 +214,21 @@ class Builder {
     }
 
   private:
+    /* A subprogram's function index: its name, or with -g its line less one (sites.h). */
+    bool function_of(llvm::StringRef name, uint64_t decl_line, uint32_t *func) const {
+        if (!in_->debug_info)
+            return parse_index(name, in_->nfuncs, func);
+        if (decl_line == 0 || decl_line > in_->nfuncs)
+            return false;
+        *func = static_cast<uint32_t>(decl_line - 1);
+        return true;
+    }
+
+    /* A location's site: its line, or with -g its discriminator (sites.h). */
+    uint32_t site_of(uint32_t line, uint32_t discriminator) const {
+        return in_->debug_info ? discriminator : line;
+    }
+
     static const Body *find_body(const std::vector<Body> &bodies, uint64_t section,
                                  uint64_t address) {
         auto it = std::upper_bound(bodies.begin(), bodies.end(), std::make_pair(section, address),
@@ -246,10 +261,10 @@ class Builder {
         for (uint32_t i = 0; i < n; i++) {
             const llvm::DILineInfo &f = info.getFrame(i);
             uint32_t func;
-            if (!parse_index(f.FunctionName, in_->nfuncs, &func))
+            if (!function_of(f.FunctionName, f.StartLine, &func))
                 return -1;
-            uint32_t line = f.Line == unknown_line ? WA_RT_SITES_UNKNOWN : f.Line;
-            chain.push_back({func, line, -1});
+            uint32_t site = site_of(f.Line, f.Discriminator);
+            chain.push_back({func, site == unknown_line ? WA_RT_SITES_UNKNOWN : site, -1});
         }
         /* The outermost frame is the function whose code this is; anything else is not ours. */
         if (chain.empty() || chain.back().func != outer)
@@ -301,7 +316,7 @@ extern "C" char *wa_sites_write_object(const char *obj, size_t size, const WaSit
     }
     llvm::objcopy::ConfigManager config;
     llvm::objcopy::CommonConfig &common = config.Common;
-    common.StripDebug = true;
+    common.StripDebug = !in->debug_info; /* -g keeps them, for debuggers */
     {
         common.AddSection.emplace_back("wasmaot_sites",
                                        llvm::MemoryBuffer::getMemBufferCopy(blob, "wasmaot_sites"));

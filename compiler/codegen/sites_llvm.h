@@ -22,6 +22,7 @@ typedef struct WaSitesInput {
     uint32_t chunk;           /* the table's symbol is wasmaot_sites_<chunk> */
     uint32_t first_func, end_func; /* the functions whose code the object holds */
     const size_t *code_offsets;    /* per function: file offset of its body's first instruction */
+    bool debug_info;               /* -g: sites in discriminators, the debug sections kept */
 } WaSitesInput;
 
 /*

@@ -40,8 +40,7 @@ bool wa_wasm_dwarf_read_module(const WaModule *m, WaWasmDwarf *out) {
     return ok;
 }
 
-bool wa_wasm_dwarf_position(const WaWasmDwarf *w, uint32_t offset, const char **file,
-                            uint32_t *line, uint32_t *column) {
+const WaDwarfRow *wa_wasm_dwarf_row(const WaWasmDwarf *w, uint32_t offset) {
     /* The last row at or before offset. */
     size_t lo = 0, hi = w->nrows;
     while (lo < hi) {
@@ -52,9 +51,17 @@ bool wa_wasm_dwarf_position(const WaWasmDwarf *w, uint32_t offset, const char **
             hi = mid;
     }
     if (lo == 0)
-        return false;
+        return NULL;
     const WaDwarfRow *r = &w->rows[lo - 1];
     if (r->file == UINT32_MAX || r->file >= w->nfiles || r->line == 0)
+        return NULL;
+    return r;
+}
+
+bool wa_wasm_dwarf_position(const WaWasmDwarf *w, uint32_t offset, const char **file,
+                            uint32_t *line, uint32_t *column) {
+    const WaDwarfRow *r = wa_wasm_dwarf_row(w, offset);
+    if (r == NULL)
         return false;
     *file = w->files[r->file];
     *line = r->line;

@@ -77,6 +77,9 @@ bool wa_wasm_dwarf_read_module(const struct WaModule *m, WaWasmDwarf *out);
 bool wa_wasm_dwarf_position(const WaWasmDwarf *w, uint32_t offset, const char **file,
                             uint32_t *line, uint32_t *column);
 
+/* The row of the line table covering file offset `offset` with a position, or NULL. */
+const WaDwarfRow *wa_wasm_dwarf_row(const WaWasmDwarf *w, uint32_t offset);
+
 /* Frees what wa_wasm_dwarf_read allocated. */
 void wa_wasm_dwarf_free(WaWasmDwarf *w);
 

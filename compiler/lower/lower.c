@@ -287,8 +287,7 @@ static bool lower_instructions(WaFuncGen *fg, WaReader *r) {
         LowerFn lower = lower_by_class[wa_op_class[in.op]];
         if (fg->di_scope != NULL)
             LLVMSetCurrentDebugLocation2(
-                cg->b,
-                wa_sites_location(cg, fg->di_scope, wa_sites_is_site(in.op) ? in.offset : 0));
+                cg->b, wa_sites_location(cg, fg->di_scope, in.offset, wa_sites_is_site(in.op)));
         WA_TRY(lower(fg, &in));
         if (cg->canonical_nans && wa_op_makes_nan(in.op))
             wa_lower_canonical_nan(fg, in.op);
@@ -356,8 +355,8 @@ bool wa_lower_function(WaCodegen *cg, uint32_t func_index) {
     /* The prologue's one site, the stack check, is at the body's first instruction. */
     if (cg->dib != NULL) {
         fg->di_scope = wa_sites_function(cg, fg->fn, func_index);
-        LLVMSetCurrentDebugLocation2(cg->b,
-                                     wa_sites_location(cg, fg->di_scope, fg->func->code_offset));
+        LLVMSetCurrentDebugLocation2(
+            cg->b, wa_sites_location(cg, fg->di_scope, fg->func->code_offset, true));
     }
     /* Locals go in the entry block, before its branch to the body. */
     LLVMBasicBlockRef body = LLVMGetInsertBlock(cg->b);

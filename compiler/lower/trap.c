@@ -23,7 +23,7 @@ static LLVMBasicBlockRef trap_block(WaFuncGen *fg, wa_rt_trap_t kind) {
         if (fg->di_scope != NULL)
             LLVMInstructionSetDebugLoc(
                 fg->trap_calls[kind],
-                wa_sites_location(fg->cg, fg->di_scope, WA_SITE_UNKNOWN_OFFSET));
+                wa_sites_location(fg->cg, fg->di_scope, WA_SITE_UNKNOWN_OFFSET, true));
         return fg->trap_blocks[kind];
     }
     WaCodegen *cg = fg->cg;
