@@ -30,6 +30,8 @@
  *   link            link/link.c: the executable or the shared object from
  *                   the chunks' objects (the other kinds are the written
  *                   file itself)
+ *   header          codegen/header.c: --header, the C header of the
+ *                   exports (--emit=shared)
  *
  * Each pass either succeeds or leaves its one-line error in the WaDiag, and
  * the next runs only after a success. Everything a pass sets up lives in one
@@ -71,6 +73,7 @@
 #include "base/tempfile.h"
 #include "codegen/build_info.h"
 #include "codegen/codegen.h"
+#include "codegen/header.h"
 #include "imports/imports.h"
 #include "link/link.h"
 #include "wasm/decode.h"
@@ -384,6 +387,13 @@ static bool link_output(Compile *c) {
     }
 }
 
+/* --header: the C header of the module's function exports (codegen/header.c). */
+static bool write_header(Compile *c) {
+    if (c->o->header == NULL)
+        return true;
+    return wa_header_write(&c->m, c->o->header, c->d);
+}
+
 /*
  * Puts the output in place if every pass succeeded (`ok`) and erases the
  * progress line, whatever pass stopped the run.
@@ -445,7 +455,7 @@ bool wa_driver_compile(const WaCompileOptions *o, WaDiag *d) {
               check_features(&c) && enter_phase(&c, WA_PHASE_VALIDATE, "validating") &&
               validate(&c) && check_imports(&c) && make_record(&c) && partition(&c) &&
               name_outputs(&c) && compile_chunks(&c) && enter_phase(&c, WA_PHASE_LINK, "linking") &&
-              combine_objects(&c) && link_output(&c);
+              combine_objects(&c) && link_output(&c) && write_header(&c);
     ok = finish(&c, ok);
     if (ok && o->verbose)
         report(&c, start);

@@ -40,6 +40,7 @@ typedef struct WaCompileOptions {
     WaFeatures features; /* what the module may use (wasm/features.def) */
     bool verbose;        /* -v: the phases' times, counts and the output's size on stderr */
     unsigned test_progress_after; /* tests only (driver.c): 1 + ms before the progress line */
+    const char *header;           /* --header: a C header of the exports (--emit=shared), or NULL */
 } WaCompileOptions;
 
 /*

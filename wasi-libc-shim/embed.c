@@ -35,6 +35,7 @@ struct wa_wasi_config {
     char *const *host_env; /* NULL: environ */
     int stdio[3];          /* -1: the host's own */
     const char *record;    /* the build record, or NULL */
+    bool allow_unknown;    /* unknown function imports trap when called, as in executables */
 };
 
 wa_wasi_config_t *wa_wasi_config_new(void) {
@@ -109,6 +110,11 @@ bool wa_wasi_config_set_stdio(wa_wasi_config_t *cfg, int stdin_fd, int stdout_fd
 void wa_wasi_config_set_build_info(wa_wasi_config_t *cfg, const char *record) {
     if (cfg != NULL)
         cfg->record = record;
+}
+
+void wa_wasi_config_allow_unknown_imports(wa_wasi_config_t *cfg, bool allow) {
+    if (cfg != NULL)
+        cfg->allow_unknown = allow;
 }
 
 /* ---- Instances ---- */
@@ -300,14 +306,28 @@ static bool name_is(const char *s, const char *bytes, uint32_t len) {
     return s != NULL && strlen(s) == len && memcmp(s, bytes, len) == 0;
 }
 
+/* "unknown import: import 2 "env"."log" (function)", names escaped, into err. */
+static void unknown_import(wa_rt_error_t *err, const wa_rt_module_t *m, uint32_t i) {
+    static const char *const kinds[] = {"function", "table", "memory", "global", "tag"};
+    const wa_rt_import_t *imp = &m->imports[i];
+    char module[WA_RT_ESCAPE_MAX * 32 + 1], name[WA_RT_ESCAPE_MAX * 32 + 1];
+    wa_rt_escape(module, sizeof module, imp->module, imp->module_len);
+    wa_rt_escape(name, sizeof name, imp->name, imp->name_len);
+    set_error(err, WA_RT_ERROR_LINK, "unknown import: import %u \"%s\".\"%s\" (%s)", i, module,
+              name, imp->kind < 5 ? kinds[imp->kind] : "extern");
+    if (err != NULL)
+        err->import_index = i;
+}
+
 /*
  * Resolves function import i of m to WASI into *f. An import nothing
- * provides becomes wa_rt_unknown_import, which traps when called (the
- * compiler lets one through only with --allow-unknown-imports, and an
- * embedder's module may have them too).
+ * provides is an "unknown import" error, or, with allow_unknown (an
+ * executable: the compiler let it through only with
+ * --allow-unknown-imports), becomes wa_rt_unknown_import, which traps when
+ * called.
  */
 static bool resolve_wasi_func(const wa_rt_module_t *m, uint32_t i, wa_wasi_ctx_t *wasi,
-                              wa_rt_func_t *f, wa_rt_error_t *err) {
+                              bool allow_unknown, wa_rt_func_t *f, wa_rt_error_t *err) {
     const wa_rt_import_t *imp = &m->imports[i];
     const wa_rt_functype_t *type = &m->types[m->func_types[imp->index]];
     void *code = NULL;
@@ -335,6 +355,10 @@ static bool resolve_wasi_func(const wa_rt_module_t *m, uint32_t i, wa_wasi_ctx_t
     case WA_WASI_UNKNOWN:
         break;
     }
+    if (!allow_unknown) {
+        unknown_import(err, m, i);
+        return false;
+    }
     /* A code pointer in a void * (POSIX allows it; memcpy keeps ISO C happy). */
     void (*stand_in)(void *) = wa_rt_unknown_import;
     memcpy(&f->code, &stand_in, sizeof stand_in);
@@ -342,8 +366,8 @@ static bool resolve_wasi_func(const wa_rt_module_t *m, uint32_t i, wa_wasi_ctx_t
     return true;
 }
 
-static bool resolve_imports(wa_wasi_instance_t *wi, const wa_rt_named_extern_t *extra,
-                            size_t nextra, wa_rt_error_t *err) {
+static bool resolve_imports(wa_wasi_instance_t *wi, const wa_wasi_config_t *cfg,
+                            const wa_rt_named_extern_t *extra, size_t nextra, wa_rt_error_t *err) {
     const wa_rt_module_t *m = wi->module;
     for (uint32_t i = 0; i < m->nimports; i++) {
         const wa_rt_import_t *imp = &m->imports[i];
@@ -369,6 +393,10 @@ static bool resolve_imports(wa_wasi_instance_t *wi, const wa_rt_named_extern_t *
             wa_wasi_ctx_set_memory(wi->wasi, mem);
             continue;
         }
+        if (imp->kind != WA_RT_EXTERN_FUNC && !cfg->allow_unknown) {
+            unknown_import(err, m, i);
+            return false;
+        }
         if (imp->kind != WA_RT_EXTERN_FUNC) {
             char what[256];
             import_name(imp, what, sizeof what);
@@ -378,7 +406,7 @@ static bool resolve_imports(wa_wasi_instance_t *wi, const wa_rt_named_extern_t *
                 err->import_index = i;
             return false;
         }
-        if (!resolve_wasi_func(m, i, wi->wasi, &wi->funcs[i], err))
+        if (!resolve_wasi_func(m, i, wi->wasi, cfg->allow_unknown, &wi->funcs[i], err))
             return false;
         wi->externs[i] = (wa_rt_extern_t){.kind = WA_RT_EXTERN_FUNC, .func = &wi->funcs[i]};
     }
@@ -434,7 +462,7 @@ wa_wasi_instance_t *wa_wasi_prepare(const wa_rt_module_t *m, const wa_wasi_confi
         set_error(err, WA_RT_ERROR_RESOURCE, "out of memory resolving imports");
         goto fail;
     }
-    if (!resolve_imports(wi, extra, nextra, err))
+    if (!resolve_imports(wi, cfg, extra, nextra, err))
         goto fail;
     return wi;
 fail:

@@ -20,7 +20,8 @@
  * takes that extern, so a host may add its own functions beside WASI or
  * replace a WASI function; otherwise a wasi_snapshot_preview1 function is
  * WASI's; a shared memory import (wasi-threads' env.memory) is made from the
- * import's type. Anything else fails with "unknown import" naming it.
+ * import's type. Anything else fails with "unknown import" naming it
+ * (escaped, wa_escape.h), unless wa_wasi_config_allow_unknown_imports.
  *
  * wasi-threads: an embedded module's wasi.thread-spawn returns -1 (no
  * thread), as the guest sees when threads are unavailable: the executable's
@@ -105,6 +106,15 @@ bool wa_wasi_config_set_stdio(wa_wasi_config_t *cfg, int stdin_fd, int stdout_fd
  * interrupted; not copied. Without one, --fuel and --timeout are refused.
  */
 void wa_wasi_config_set_build_info(wa_wasi_config_t *cfg, const char *record);
+
+/*
+ * Whether a function import that neither the extra list nor WASI provides
+ * is allowed (it then traps "call to an unknown import" when called, as in
+ * an executable compiled with --allow-unknown-imports), or fails
+ * wa_wasi_prepare with "unknown import" naming it (the default). Ignored
+ * if cfg is NULL.
+ */
+void wa_wasi_config_allow_unknown_imports(wa_wasi_config_t *cfg, bool allow);
 
 /* ---- Instances ---- */
 

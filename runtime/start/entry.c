@@ -25,6 +25,10 @@
  *      record's "instrumented=" line): asking for either at run time of a
  *      program compiled without it refuses to start, since nothing would
  *      count. An initial memory larger than --max-memory refuses to start;
+ *   (2, 2b and 3, 4 below are wa_wasi_prepare and wa_wasi_start of the
+ *   WASI shim, wasi-libc-shim/embed.c, the calls embedders make too:
+ *   wa_wasi_embed.h; this file adds the record, WASMAOT_OPTIONS, the CPU
+ *   check, wasi-threads and the process's ending)
  *   3. every import resolved: WASI functions through wa_wasi_lookup; an
  *      import nothing provides (the compiler only lets one through with
  *      --allow-unknown-imports) becomes wa_rt_unknown_import, which traps
@@ -33,7 +37,9 @@
  *      module exports one named "memory"; other memories, tables and
  *      globals cannot be imported by an executable;
  *   4. instantiation (init, then the start function with WASI pointed at the
- *      exported "memory"), then the exported "_start" if there is one;
+ *      exported "memory"), then the exported "_start" if there is one (a
+ *      reactor, exporting "_initialize" and no "_start", gets its
+ *      "_initialize" run and then exits 0);
  *   5. the exit status: 0, the code given to proc_exit, or 134 after a trap,
  *      which prints exactly one line to stderr (wa_rt_trap_format):
  *          wasm trap: integer divide by zero in function 3 (divide)
@@ -165,6 +171,8 @@ int main(int argc, char **argv, char **envp) {
     read_grants(record, wa_wasi_config_grant_list(program.config));
     wa_wasi_config_set_host_env(program.config, envp);
     wa_wasi_config_set_build_info(program.config, record);
+    /* The compiler let unknown imports through only with --allow-unknown-imports. */
+    wa_wasi_config_allow_unknown_imports(program.config, true);
 
     /* Limits, environment, WASI context, grants, imports (wasi-libc-shim/embed.c). */
     wa_rt_error_t err;
