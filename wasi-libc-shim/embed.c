@@ -184,8 +184,16 @@ static bool apply_limits(const wa_wasi_config_t *cfg, const wa_rt_module_t *m, w
             return false;
         }
     }
-    wa_rt_set_max_memory(l.max_memory);
-    wa_rt_set_max_stack(l.max_stack);
+    /* Process-wide settings: changed only by a configuration that has them. */
+    bool has_max_memory = false, has_max_stack = false;
+    for (size_t i = 0; i < cfg->grants.count; i++) {
+        has_max_memory = has_max_memory || cfg->grants.items[i].kind == WA_GRANT_MAX_MEMORY;
+        has_max_stack = has_max_stack || cfg->grants.items[i].kind == WA_GRANT_MAX_STACK;
+    }
+    if (has_max_memory)
+        wa_rt_set_max_memory(l.max_memory);
+    if (has_max_stack)
+        wa_rt_set_max_stack(l.max_stack);
     if (l.has_fuel)
         wa_rt_set_fuel(l.fuel > INT64_MAX ? INT64_MAX : (int64_t)l.fuel);
     if (l.has_timeout && !wa_rt_start_timeout(l.timeout_ns)) {

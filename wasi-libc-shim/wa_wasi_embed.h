@@ -77,8 +77,8 @@ bool wa_wasi_config_set_args(wa_wasi_config_t *cfg, int argc, const char *const 
 /*
  * Adds grants written as in WASMAOT_OPTIONS ("--dir HOST::GUEST:ro --env
  * K=V", wa_grants.h), after those already given. False with the reason in
- * why[0 .. why_size) for a malformed one (nothing of text is added then...
- * except the grants before it), or if cfg or text is NULL.
+ * why[0 .. why_size) for a malformed one (the grants before it in text stay
+ * added), or if cfg or text is NULL.
  */
 bool wa_wasi_config_grants(wa_wasi_config_t *cfg, const char *text, char *why, size_t why_size);
 

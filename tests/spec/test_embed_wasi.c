@@ -32,7 +32,7 @@ static void teardown(void) {
 
 TestSuite(wasi_embed, .init = setup, .fini = teardown);
 
-static const wa_rt_module_t *load_wat(const char *wat) {
+static const wa_rt_module_t *load_wat_with(const char *wat, const char *flags) {
     char wat_path[128], wasm_path[128], so_path[128], cmd[512];
     int n = nmodules++;
     snprintf(wat_path, sizeof wat_path, "%s/m%d.wat", tmpdir, n);
@@ -42,7 +42,7 @@ static const wa_rt_module_t *load_wat(const char *wat) {
     cr_assert_not_null(f);
     fputs(wat, f);
     fclose(f);
-    snprintf(cmd, sizeof cmd, "wat2wasm '%s' -o '%s'", wat_path, wasm_path);
+    snprintf(cmd, sizeof cmd, "wat2wasm %s '%s' -o '%s'", flags, wat_path, wasm_path);
     cr_assert_eq(system(cmd), 0, "wat2wasm failed on:\n%s", wat);
     WaCompileOptions o = {.input = wasm_path,
                           .features = wa_features_default(),
@@ -57,6 +57,10 @@ static const wa_rt_module_t *load_wat(const char *wat) {
     wa_rt_loaded_t *lib = wa_rt_load(so_path, why, sizeof why);
     cr_assert_not_null(lib, "load failed: %s", why);
     return wa_rt_loaded_module(lib);
+}
+
+static const wa_rt_module_t *load_wat(const char *wat) {
+    return load_wat_with(wat, "");
 }
 
 #define WASI "\"wasi_snapshot_preview1\""
@@ -282,6 +286,54 @@ Test(wasi_embed, misuse_returns_errors) {
     cr_assert_eq(wa_wasi_run_command(wi, NULL), WA_RT_TRAP_MISUSE);
     cr_assert(wa_wasi_start(wi, &err), "%s", err.message);
     cr_assert(!wa_wasi_start(wi, &err));
+    wa_wasi_free(wi);
+    wa_wasi_config_free(cfg);
+}
+
+Test(wasi_embed, limits_apply) {
+    const wa_rt_module_t *m =
+        load_wat("(module (import " WASI " \"proc_exit\" (func $exit (param i32)))"
+                 " (memory (export \"memory\") 1)"
+                 " (func (export \"_start\") (call $exit (i32.add (memory.grow (i32.const 10))"
+                 "  (i32.const 2)))))");
+    wa_wasi_config_t *cfg = wa_wasi_config_new();
+    char why[256];
+    cr_assert(wa_wasi_config_grants(cfg, "--max-memory 128KiB", why, sizeof why), "%s", why);
+    wa_rt_error_t err;
+    wa_wasi_instance_t *wi = wa_wasi_instantiate(m, cfg, NULL, 0, &err);
+    cr_assert_not_null(wi, "%s", err.message);
+    int code = -1;
+    cr_assert_eq(wa_wasi_run_command(wi, &code), WA_RT_TRAP_NONE);
+    cr_assert_eq(code, 1, "memory.grow beyond --max-memory returns -1");
+    wa_wasi_free(wi);
+    wa_wasi_config_free(cfg);
+
+    cfg = wa_wasi_config_new();
+    cr_assert(wa_wasi_config_grants(cfg, "--max-memory 1K", why, sizeof why), "%s", why);
+    cr_assert_null(wa_wasi_instantiate(m, cfg, NULL, 0, &err));
+    cr_assert_eq(err.kind, WA_RT_ERROR_GRANT);
+    cr_assert(strstr(err.message, "more than --max-memory allows") != NULL, "%s", err.message);
+    wa_wasi_config_free(cfg);
+}
+
+/* wasi-threads in an embedded module: the shared memory is made, thread-spawn returns -1. */
+Test(wasi_embed, thread_spawn_returns_minus_one) {
+    const wa_rt_module_t *m =
+        load_wat_with("(module (import \"env\" \"memory\" (memory 1 1 shared))"
+                      " (import \"wasi\" \"thread-spawn\" (func $spawn (param i32) (result i32)))"
+                      " (import " WASI " \"proc_exit\" (func $exit (param i32)))"
+                      " (func (export \"wasi_thread_start\") (param i32 i32))"
+                      " (func (export \"_start\") (call $exit (i32.add (call $spawn (i32.const 0))"
+                      "  (i32.const 2)))))",
+                      "--enable-threads");
+    wa_wasi_config_t *cfg = wa_wasi_config_new();
+    wa_rt_error_t err;
+    wa_wasi_instance_t *wi = wa_wasi_instantiate(m, cfg, NULL, 0, &err);
+    cr_assert_not_null(wi, "%s", err.message);
+    cr_assert_eq(wa_wasi_imports(wi)[0].kind, WA_RT_EXTERN_MEMORY);
+    int code = -1;
+    cr_assert_eq(wa_wasi_run_command(wi, &code), WA_RT_TRAP_NONE);
+    cr_assert_eq(code, 1, "thread-spawn gave -1");
     wa_wasi_free(wi);
     wa_wasi_config_free(cfg);
 }
