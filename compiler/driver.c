@@ -9,6 +9,7 @@
  *                   table (not for --emit=shared: its embedder resolves them)
  *   record          codegen/build_info.c: an executable's build record (CPU,
  *                   grants), made before lowering so a bad grant costs nothing
+ *                   (also a shared object's, with --fuel or --timeout)
  *   partition       codegen/codegen.c: the defined functions into chunks by
  *                   code size (one chunk below 1 MiB of code; always one for
  *                   --emit=asm and --emit=llvm-ir, whose text is one module)
@@ -215,8 +216,14 @@ static bool check_imports(Compile *c) {
 }
 
 static bool make_record(Compile *c) {
-    /* Only an executable has a build record: its start-up code reads it. */
-    if (c->o->emit != WA_EMIT_EXE)
+    /*
+     * An executable has a build record: its start-up code reads it. So does a
+     * shared object compiled with --fuel or --timeout, whose embedder passes it
+     * on (wa_rt_loaded_build_info, wa_wasi_config_set_build_info) to be let
+     * give fuel or a timeout; other shared objects stay as they were.
+     */
+    bool counts = c->o->fuel || c->o->timeout;
+    if (c->o->emit != WA_EMIT_EXE && !(c->o->emit == WA_EMIT_SHARED && counts))
         return true;
     const char *instrumented = c->o->fuel && c->o->timeout ? "fuel,timeout"
                                : c->o->fuel                ? "fuel"

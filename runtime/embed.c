@@ -11,6 +11,7 @@
  * array and calls the callback (wa_rt.h). A wasm function's trampoline is
  * the module's generated array-convention caller of its type.
  */
+#include "wa_build_info.h"
 #include "wa_escape.h"
 #include "wa_rt_embed.h"
 
@@ -24,6 +25,7 @@
 struct wa_rt_loaded {
     void *handle;
     const wa_rt_module_t *module;
+    const char *build_info; /* the build record, or NULL */
 };
 
 static void set_why(char *why, size_t why_size, const char *fmt, const char *a, unsigned x,
@@ -75,11 +77,17 @@ wa_rt_loaded_t *wa_rt_load(const char *path, char *why, size_t why_size) {
     }
     lib->handle = handle;
     lib->module = m;
+    /* Only a module compiled with --fuel or --timeout has one (compiler/driver.c). */
+    lib->build_info = dlsym(handle, WA_BUILD_INFO_SYMBOL);
     return lib;
 }
 
 const wa_rt_module_t *wa_rt_loaded_module(const wa_rt_loaded_t *lib) {
     return lib != NULL ? lib->module : NULL;
+}
+
+const char *wa_rt_loaded_build_info(const wa_rt_loaded_t *lib) {
+    return lib != NULL ? lib->build_info : NULL;
 }
 
 void wa_rt_unload(wa_rt_loaded_t *lib) {

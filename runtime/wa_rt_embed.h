@@ -61,6 +61,14 @@ wa_rt_loaded_t *wa_rt_load(const char *path, char *why, size_t why_size);
 const wa_rt_module_t *wa_rt_loaded_module(const wa_rt_loaded_t *lib);
 
 /*
+ * The module's build record (wa_build_info.h), which a shared object has
+ * when it was compiled with --fuel or --timeout (it says so), for
+ * wa_wasi_config_set_build_info; NULL otherwise or if lib is NULL. Valid
+ * while the module is loaded.
+ */
+const char *wa_rt_loaded_build_info(const wa_rt_loaded_t *lib);
+
+/*
  * Unloads a module (NULL is ignored). Every instance of it must have been
  * freed first, and no host function may still use one of its host thunks
  * (see wa_rt_host_func_new): their code goes away with it.

@@ -32,8 +32,9 @@
  * Limits (--max-memory, --max-stack) are process-wide in this runtime
  * (wa_rt_api.h): preparing a config that has them sets them for every
  * instance made afterwards. --fuel and --timeout need to know that the
- * module was compiled with them (the executable's build record says so:
- * wa_wasi_config_set_build_info); without that they are refused.
+ * module was compiled with them (its build record says so: pass
+ * wa_rt_loaded_build_info to wa_wasi_config_set_build_info); without that
+ * they are refused. Fuel, like the others, is process-wide.
  *
  * Misuse returns an error, never a crash: every function below says what it
  * returns for NULL arguments and other mistakes it can see.
@@ -101,9 +102,10 @@ void wa_wasi_config_set_host_env(wa_wasi_config_t *cfg, char *const *envp);
 bool wa_wasi_config_set_stdio(wa_wasi_config_t *cfg, int stdin_fd, int stdout_fd, int stderr_fd);
 
 /*
- * The module's build record (wa_build_info.h; the executable's
- * `wasmaot_build_info`), which says whether it counts fuel or can be
- * interrupted; not copied. Without one, --fuel and --timeout are refused.
+ * The module's build record (wa_build_info.h: the executable's
+ * `wasmaot_build_info`, or wa_rt_loaded_build_info for a shared object),
+ * which says whether it counts fuel or can be interrupted; not copied.
+ * Without one, --fuel and --timeout are refused.
  */
 void wa_wasi_config_set_build_info(wa_wasi_config_t *cfg, const char *record);
 

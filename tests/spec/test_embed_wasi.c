@@ -32,7 +32,8 @@ static void teardown(void) {
 
 TestSuite(wasi_embed, .init = setup, .fini = teardown);
 
-static const wa_rt_module_t *load_wat_with(const char *wat, const char *flags) {
+/* Compiles WebAssembly text (wat2wasm given `flags`) to a loaded module, --fuel if `fuel`. */
+static wa_rt_loaded_t *load_lib(const char *wat, const char *flags, bool fuel) {
     char wat_path[128], wasm_path[128], so_path[128], cmd[512];
     int n = nmodules++;
     snprintf(wat_path, sizeof wat_path, "%s/m%d.wat", tmpdir, n);
@@ -49,14 +50,19 @@ static const wa_rt_module_t *load_wat_with(const char *wat, const char *flags) {
                           .output = so_path,
                           .emit = WA_EMIT_SHARED,
                           .opt_level = 1,
-                          .cpu = "native"};
+                          .cpu = "native",
+                          .fuel = fuel};
     WaDiag d;
     wa_diag_init(&d, NULL);
     cr_assert(wa_driver_compile(&o, &d), "compile failed: %s", d.message);
     char why[256];
     wa_rt_loaded_t *lib = wa_rt_load(so_path, why, sizeof why);
     cr_assert_not_null(lib, "load failed: %s", why);
-    return wa_rt_loaded_module(lib);
+    return lib;
+}
+
+static const wa_rt_module_t *load_wat_with(const char *wat, const char *flags) {
+    return wa_rt_loaded_module(load_lib(wat, flags, false));
 }
 
 static const wa_rt_module_t *load_wat(const char *wat) {
@@ -334,6 +340,29 @@ Test(wasi_embed, thread_spawn_returns_minus_one) {
     int code = -1;
     cr_assert_eq(wa_wasi_run_command(wi, &code), WA_RT_TRAP_NONE);
     cr_assert_eq(code, 1, "thread-spawn gave -1");
+    wa_wasi_free(wi);
+    wa_wasi_config_free(cfg);
+}
+
+/* --fuel in an embedded module: compiled with it, the build record passed on. */
+Test(wasi_embed, fuel_from_the_build_record) {
+    const char *wat = "(module (memory (export \"memory\") 1)"
+                      " (func (export \"_start\") (loop $l (br $l))))";
+    cr_assert_null(wa_rt_loaded_build_info(load_lib(wat, "", false)), "no record without --fuel");
+    wa_rt_loaded_t *lib = load_lib(wat, "", true);
+    const char *record = wa_rt_loaded_build_info(lib);
+    cr_assert_not_null(record);
+    wa_wasi_config_t *cfg = wa_wasi_config_new();
+    char why[256];
+    cr_assert(wa_wasi_config_grants(cfg, "--fuel 1000", why, sizeof why), "%s", why);
+    wa_rt_error_t err;
+    cr_assert_null(wa_wasi_instantiate(wa_rt_loaded_module(lib), cfg, NULL, 0, &err),
+                   "refused without the record");
+    wa_wasi_config_set_build_info(cfg, record);
+    wa_wasi_instance_t *wi = wa_wasi_instantiate(wa_rt_loaded_module(lib), cfg, NULL, 0, &err);
+    cr_assert_not_null(wi, "%s", err.message);
+    int code = -1;
+    cr_assert_eq(wa_wasi_run_command(wi, &code), WA_RT_TRAP_FUEL_EXHAUSTED);
     wa_wasi_free(wi);
     wa_wasi_config_free(cfg);
 }
