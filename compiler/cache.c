@@ -112,10 +112,11 @@ static bool add_file(XXH3_state_t *st, const char *tag, const char *path, WaDiag
  * Not hashed: jobs (-j), because the output is the same for any number of
  * threads (driver.c), and the test_* fields, which `wasmaot run` never sets.
  * Nor verbose (-v) and test_progress_after, which `run` sets: they change
- * what stderr shows while compiling, never the output.
+ * what stderr shows while compiling, never the output. Nor header
+ * (--header), which is for --emit=shared only, never an executable.
  */
 /* target: `run` compiles for the host only (NULL); a target would be hashed by name. */
-_Static_assert(sizeof(WaCompileOptions) == 104,
+_Static_assert(sizeof(WaCompileOptions) == 112,
                "WaCompileOptions changed: hash its new fields in wa_cache_key if they change code");
 
 bool wa_cache_key(const WaCompileOptions *o, const uint8_t *module, size_t size, WaCacheKey *key,

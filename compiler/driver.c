@@ -12,6 +12,7 @@
  *                   table (not for --emit=shared: its embedder resolves them)
  *   record          codegen/build_info.c: an executable's build record (CPU,
  *                   grants), made before lowering so a bad grant costs nothing
+ *                   (also a shared object's, with --fuel or --timeout)
  *   partition       codegen/codegen.c: the defined functions into chunks by
  *                   code size (one chunk below 1 MiB of code; always one for
  *                   --emit=asm and --emit=llvm-ir, whose text is one module)
@@ -33,6 +34,8 @@
  *   link            link/link.c: the executable or the shared object from
  *                   the chunks' objects (the other kinds are the written
  *                   file itself)
+ *   header          codegen/header.c: --header, the C header of the
+ *                   exports (--emit=shared)
  *
  * Each pass either succeeds or leaves its one-line error in the WaDiag, and
  * the next runs only after a success. Everything a pass sets up lives in one
@@ -74,6 +77,7 @@
 #include "base/tempfile.h"
 #include "codegen/build_info.h"
 #include "codegen/codegen.h"
+#include "codegen/header.h"
 #include "debug/wasm_dwarf.h"
 #include "imports/imports.h"
 #include "link/link.h"
@@ -233,8 +237,14 @@ static bool check_imports(Compile *c) {
 }
 
 static bool make_record(Compile *c) {
-    /* Only an executable has a build record: its start-up code reads it. */
-    if (c->o->emit != WA_EMIT_EXE)
+    /*
+     * An executable has a build record: its start-up code reads it. So does a
+     * shared object compiled with --fuel or --timeout, whose embedder passes it
+     * on (wa_rt_loaded_build_info, wa_wasi_config_set_build_info) to be let
+     * give fuel or a timeout; other shared objects stay as they were.
+     */
+    bool counts = c->o->fuel || c->o->timeout;
+    if (c->o->emit != WA_EMIT_EXE && !(c->o->emit == WA_EMIT_SHARED && counts))
         return true;
     const char *instrumented = c->o->fuel && c->o->timeout ? "fuel,timeout"
                                : c->o->fuel                ? "fuel"
@@ -412,6 +422,13 @@ static bool link_output(Compile *c) {
     }
 }
 
+/* --header: the C header of the module's function exports (codegen/header.c). */
+static bool write_header(Compile *c) {
+    if (c->o->header == NULL)
+        return true;
+    return wa_header_write(&c->m, c->o->header, c->d);
+}
+
 /*
  * Puts the output in place if every pass succeeded (`ok`) and erases the
  * progress line, whatever pass stopped the run.
@@ -475,7 +492,8 @@ bool wa_driver_compile(const WaCompileOptions *o, WaDiag *d) {
               check_features(&c) && enter_phase(&c, WA_PHASE_VALIDATE, "validating") &&
               validate(&c) && read_debug_info(&c) && check_imports(&c) && make_record(&c) &&
               partition(&c) && name_outputs(&c) && compile_chunks(&c) &&
-              enter_phase(&c, WA_PHASE_LINK, "linking") && combine_objects(&c) && link_output(&c);
+              enter_phase(&c, WA_PHASE_LINK, "linking") && combine_objects(&c) && link_output(&c) &&
+              write_header(&c);
     ok = finish(&c, ok);
     if (ok && o->verbose)
         report(&c, start);

@@ -43,6 +43,7 @@ typedef struct WaCompileOptions {
     bool verbose;        /* -v: the phases' times, counts and the output's size on stderr */
     unsigned test_progress_after; /* tests only (driver.c): 1 + ms before the progress line */
     const WaTarget *target;       /* --target (codegen/target.h); NULL: the host */
+    const char *header;           /* --header: a C header of the exports (--emit=shared), or NULL */
 } WaCompileOptions;
 
 /*

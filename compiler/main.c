@@ -53,6 +53,9 @@ static const char usage[] =
     "                           this one) or aarch64-linux-gnu (64-bit Arm Linux\n"
     "                           with glibc; --cpu is then an AArch64 CPU, generic\n"
     "                           by default)\n"
+    "  --header FILE            with --emit=shared: also write FILE, a C header\n"
+    "                           declaring the module's function exports as typed C\n"
+    "                           functions (README \"Embedding\")\n"
     "  -v, --verbose            print on stderr the time of each phase (decode,\n"
     "                           validate, lower, optimize, codegen, link), the\n"
     "                           function count and the output's size (with or\n"
@@ -198,6 +201,11 @@ static int parse_compile(int argc, char **argv, WaCompileOptions *o) {
             int status = parse_target(argc, argv, &i, o);
             if (status >= 0)
                 return status;
+        } else if (strcmp(a, "--header") == 0 || strncmp(a, "--header=", 9) == 0) {
+            const char *h = a[8] == '=' ? a + 9 : i + 1 < argc ? argv[++i] : NULL;
+            if (h == NULL || h[0] == '\0')
+                return fail("%s needs a file name", "--header");
+            o->header = h;
         } else if (a[0] == '-' && a[1] != '\0') {
             return fail("unknown option '%s'", a);
         } else if (o->input == NULL) {
@@ -223,6 +231,11 @@ static int parse_compile(int argc, char **argv, WaCompileOptions *o) {
         o->timeout = o->timeout || kind == WA_GRANT_TIMEOUT;
         exe_only = exe_only || (kind != WA_GRANT_FUEL && kind != WA_GRANT_TIMEOUT);
     }
+    if (o->header != NULL && o->emit != WA_EMIT_SHARED)
+        return fail("%s", "--header is for shared objects only (--emit=shared)");
+    if (o->header != NULL &&
+        (strcmp(o->header, o->input) == 0 || strcmp(o->header, o->output) == 0))
+        return fail("the header %s is the input or the output file", o->header);
     if (o->static_exe && o->emit != WA_EMIT_EXE)
         return fail("%s", "--static is for executables only (--emit=exe)");
     if (o->static_exe && o->target && o->target->no_static_why)

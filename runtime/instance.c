@@ -402,9 +402,17 @@ wa_rt_instance_t *wa_rt_instantiate(const wa_rt_module_t *m, const wa_rt_extern_
                                     wa_rt_error_t *err) {
     if (err != NULL)
         memset(err, 0, sizeof *err);
+    if (m == NULL) {
+        set_error(err, WA_RT_ERROR_LINK, "no module given");
+        return NULL;
+    }
     if (m->abi_version != WA_RT_ABI_VERSION) {
         set_error(err, WA_RT_ERROR_ABI, "module built for runtime ABI %u, this runtime is ABI %u",
                   m->abi_version, WA_RT_ABI_VERSION);
+        return NULL;
+    }
+    if (imports == NULL && nimports > 0) {
+        set_error(err, WA_RT_ERROR_LINK, "no import array given");
         return NULL;
     }
     if (nimports != m->nimports) {

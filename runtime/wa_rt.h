@@ -102,7 +102,8 @@ extern "C" {
     X(EXCEPTION, "uncaught exception")                                                             \
     X(NULL_EXNREF, "null exception reference")                                                    \
     X(FUEL_EXHAUSTED, "all fuel consumed")                                                         \
-    X(INTERRUPTED, "interrupted")
+    X(INTERRUPTED, "interrupted")                                                                  \
+    X(MISUSE, "embedding API misuse") /* never raised by wasm code: wa_rt_embed.h */
 // clang-format on
 
 typedef enum wa_rt_trap {

@@ -242,6 +242,7 @@ typedef enum wa_rt_error_kind {
     WA_RT_ERROR_TRAP,     /* init (segments) or the start function trapped */
     WA_RT_ERROR_RESOURCE, /* out of memory or address space, a table or memory too large */
     WA_RT_ERROR_ABI,      /* the module was built for another runtime ABI version */
+    WA_RT_ERROR_GRANT,    /* a WASI grant cannot be had (wa_wasi_embed.h) */
 } wa_rt_error_kind_t;
 
 /* Why instantiation failed. */
@@ -285,7 +286,8 @@ typedef struct wa_rt_instantiate_options {
  * the start function, both guarded. `options` may be NULL.
  *
  * Returns the instance, owned by the caller (wa_rt_instance_free), or NULL
- * with *err filled (err may be NULL). On a trap in init or start, earlier
+ * with *err filled (err may be NULL; m NULL, or imports NULL with nimports >
+ * 0, is a LINK error). On a trap in init or start, earlier
  * segment writes into imported memories and tables stay, as the spec says.
  */
 wa_rt_instance_t *wa_rt_instantiate(const wa_rt_module_t *m, const wa_rt_extern_t *imports,

@@ -207,6 +207,35 @@ bool wa_fdtab_init(wa_wasi_ctx_t *ctx) {
     return true;
 }
 
+bool wa_wasi_ctx_set_stdio(wa_wasi_ctx_t *ctx, uint32_t wasi_fd, int host_fd) {
+    if (wasi_fd >= FIRST_NON_STDIO || ctx->nfds < FIRST_NON_STDIO) {
+        errno = EINVAL;
+        return false;
+    }
+    /* At or above FIRST_NON_STDIO, so it is closed, never parked, when released. */
+    int dup_fd = fcntl(host_fd, F_DUPFD_CLOEXEC, (int)FIRST_NON_STDIO);
+    if (dup_fd < 0)
+        return false;
+    wa_fdtab_entry_t *e = &ctx->fds[wasi_fd];
+    /* The host's own stdio fd stays open and as it was: only the guest's slot changes. */
+    if (e->kind != WA_FDTAB_FREE && is_host_stdio(e->host_fd))
+        restore_stdio_flags(ctx, e->host_fd);
+    else if (e->kind != WA_FDTAB_FREE)
+        close(e->host_fd);
+    wa_dir_free(e->dir_stream);
+    free(e->preopen_name);
+    memset(e, 0, sizeof *e);
+    e->host_fd = dup_fd;
+    if (describe(e) != WA_WASI_ESUCCESS) {
+        close(dup_fd);
+        memset(e, 0, sizeof *e);
+        errno = EBADF;
+        return false;
+    }
+    e->kind = WA_FDTAB_FILE;
+    return true;
+}
+
 /*
  * Releases what entry `e` holds and makes it FREE. Host stdio fds are parked
  * (with their flags restored first, or the restoring would later act on

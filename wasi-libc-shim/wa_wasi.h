@@ -27,7 +27,7 @@
 #ifndef WA_WASI_H
 #define WA_WASI_H
 
-#include "../runtime/wa_rt.h"
+#include "wa_rt.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -78,6 +78,14 @@ bool wa_wasi_ctx_preopen(wa_wasi_ctx_t *ctx, const char *host_dir, const char *g
  */
 bool wa_wasi_ctx_tcplisten(wa_wasi_ctx_t *ctx, const char *addr, uint32_t *fd, char *why,
                            size_t why_size);
+
+/*
+ * Makes guest fd `wasi_fd` (0, 1 or 2) stand for a duplicate of host fd
+ * `host_fd` instead of the host's own stdio fd, which is left as it is.
+ * False, with errno set, if wasi_fd is not 0, 1 or 2 or host_fd cannot be
+ * duplicated.
+ */
+bool wa_wasi_ctx_set_stdio(wa_wasi_ctx_t *ctx, uint32_t wasi_fd, int host_fd);
 
 typedef enum wa_wasi_lookup {
     WA_WASI_FOUND,         /* *code is the function */

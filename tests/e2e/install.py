@@ -53,7 +53,8 @@ def main():
             check(os.path.isfile(os.path.join(runtime, triple, "libwasmaot_rt.a")),
                   "the %s runtime is not installed in %s" % (triple, runtime))
     include = os.path.join(root, options["includedir"], "wasmaot")
-    for name in ("wa_rt.h", "wa_rt_api.h", "wa_rt_embed.h", "wa_rt_layout.def", "wa_rt_calls.def"):
+    for name in ("wa_rt.h", "wa_rt_api.h", "wa_rt_embed.h", "wa_rt_layout.def", "wa_rt_calls.def",
+                 "wa_grants.h", "wa_wasi.h", "wa_wasi_embed.h", "wasi_funcs.def"):
         check(os.path.isfile(os.path.join(include, name)), "no %s in %s" % (name, include))
 
     # The installed compiler finds its installed runtime (nothing of the build tree).

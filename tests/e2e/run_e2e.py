@@ -456,6 +456,15 @@ def test_usage(args):
         f.write('(module\n  (func (export "_start")\n    (i32.add)))\n')
     cases["wat_error"] = ([bad_wat, "-o", out], [bad_wat, "line 3, column", "type mismatch"])
     cases["wat_no_wat2wasm"] = ([bad_wat, "-o", out], ["WebAssembly text", "wat2wasm", "wabt"])
+    # --header (codegen/header.c): only with --emit=shared, needs a file, and one it can write.
+    header = os.path.join(work, "app.h")
+    cases["header_not_shared"] = ([args.wasm, "--header", header, "-o", out],
+                                  ["--header", "--emit=shared"])
+    cases["header_no_value"] = ([args.wasm, "--emit=shared", "-o", out, "--header"],
+                                ["--header needs a file name"])
+    unwritable = os.path.join(work, "no-such-dir", "app.h")
+    cases["header_unwritable"] = ([args.wasm, "--emit=shared", "--header", unwritable, "-o", out],
+                                  ["cannot write the header", unwritable, "no such file"])
     cases["static_not_exe"] = ([args.wasm, "--static", "--emit=obj", "-o", out], ["--static"])
     # The output's place is checked first, and the message names the output, not a temporary.
     missing = os.path.join(work, "no-such-dir", "app")

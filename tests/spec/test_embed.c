@@ -300,7 +300,7 @@ Test(embed, unbound_host_functions_stay_out_of_globals) {
     wa_rt_host_func_free(f);
 }
 
-Test(embed, an_unbound_host_function_as_argument_aborts, .signal = SIGABRT) {
+Test(embed, an_unbound_host_function_as_argument_is_misuse) {
     const wa_rt_module_t *m = load_wat(
         "(module (table 1 funcref) (type $t (func (result i32)))"
         " (func (export \"store_and_call\") (param funcref) (result i32)"
@@ -309,7 +309,12 @@ Test(embed, an_unbound_host_function_as_argument_aborts, .signal = SIGABRT) {
     wa_rt_func_t *f = new_answer_func(&answer);
     wa_rt_instance_t *inst = instantiate(m, NULL, 0);
     wa_rt_value_t v[1] = {{.ref = f}};
-    wa_rt_call(func(inst, "store_and_call"), v); /* aborts before wasm runs */
+    /* Refused before wasm runs: a call_indirect would jump to its NULL code. */
+    cr_assert_eq(wa_rt_call(func(inst, "store_and_call"), v), WA_RT_TRAP_MISUSE);
+    wa_rt_value_t none[1] = {{.ref = NULL}};
+    cr_assert_eq(wa_rt_call(func(inst, "store_and_call"), none), WA_RT_TRAP_UNINITIALIZED_ELEMENT);
+    wa_rt_instance_free(inst);
+    wa_rt_host_func_free(f);
 }
 
 Test(embed, link_errors_name_the_import) {
@@ -751,4 +756,146 @@ Test(embed, exceptions_unwind_through_modules_without_exception_handling) {
     wa_rt_instance_free(ai);
     wa_rt_instance_free(bi);
     wa_rt_instance_free(ti);
+}
+
+/* Misuse through the API returns an error, never a crash (wa_rt_embed.h). */
+Test(embed, misuse_returns_errors) {
+    const wa_rt_module_t *m =
+        load_wat("(module (func (export \"add\") (param i32 i32) (result i32)"
+                 "  (i32.add (local.get 0) (local.get 1)))"
+                 " (memory (export \"mem\") 1) (table (export \"tab\") 1 funcref)"
+                 " (global (export \"g\") i32 (i32.const 5)))");
+    wa_rt_instance_t *inst = instantiate(m, NULL, 0);
+    char why[256];
+
+    /* A missing export: NULL, and calling NULL is misuse, not a segfault. */
+    wa_rt_func_t *missing = wa_rt_instance_func(inst, "nope");
+    cr_assert_null(missing);
+    wa_rt_value_t v[2] = {{.i32 = 1}, {.i32 = 2}};
+    cr_assert_eq(wa_rt_call(missing, v), WA_RT_TRAP_MISUSE);
+    cr_assert_str_eq(wa_rt_trap_message(WA_RT_TRAP_MISUSE), "embedding API misuse");
+
+    /* An export asked for with another type. */
+    uint8_t right_types[] = {WA_RT_I32, WA_RT_I32, WA_RT_I32};
+    uint8_t wrong_types[] = {WA_RT_I64, WA_RT_I64};
+    wa_rt_functype_t right = {2, 1, right_types}, wrong = {1, 1, wrong_types};
+    cr_assert_not_null(wa_rt_instance_func_typed(inst, "add", &right, why, sizeof why), "%s", why);
+    cr_assert_null(wa_rt_instance_func_typed(inst, "add", &wrong, why, sizeof why));
+    cr_assert_str_eq(why, "export \"add\" is a function [i32 i32] -> [i32], not [i64] -> [i64]");
+    cr_assert_null(wa_rt_instance_func_typed(inst, "a\"d\nd", &right, why, sizeof why));
+    cr_assert_str_eq(why, "no function export \"a\"d\\nd\"");
+    cr_assert_null(wa_rt_instance_func_typed(inst, "mem", &right, why, sizeof why));
+    cr_assert_str_eq(why, "no function export \"mem\"");
+    cr_assert_null(wa_rt_instance_func_typed(NULL, "add", &right, why, sizeof why));
+    cr_assert_null(wa_rt_instance_func_typed(inst, "add", NULL, why, sizeof why));
+
+    /* Wrong value counts. */
+    wa_rt_func_t *add = func(inst, "add");
+    cr_assert_eq(wa_rt_call_checked(add, v, 1, 2), WA_RT_TRAP_MISUSE);
+    cr_assert_eq(wa_rt_call_checked(add, v, 3, 3), WA_RT_TRAP_MISUSE);
+    cr_assert_eq(wa_rt_call_checked(add, v, 2, 1), WA_RT_TRAP_MISUSE);
+    cr_assert_eq(wa_rt_call_checked(NULL, v, 2, 2), WA_RT_TRAP_MISUSE);
+    cr_assert_eq(wa_rt_call_checked(add, v, 2, 2), WA_RT_TRAP_NONE);
+    cr_assert_eq(v[0].i32, 3);
+    cr_assert_eq(wa_rt_call(add, NULL), WA_RT_TRAP_MISUSE);
+
+    /* NULL arguments. */
+    wa_rt_extern_t ext;
+    cr_assert_null(wa_rt_instance_func(NULL, "add"));
+    cr_assert_null(wa_rt_instance_func(inst, NULL));
+    cr_assert(!wa_rt_instance_export_any(NULL, "add", 3, &ext));
+    cr_assert(!wa_rt_instance_export_any(inst, "add", 3, NULL));
+    cr_assert_null(wa_rt_func_type(NULL));
+    cr_assert_null(wa_rt_loaded_module(NULL));
+    cr_assert_null(wa_rt_load(NULL, why, sizeof why));
+    cr_assert_null(wa_rt_host_func_new(NULL, host_answer, NULL));
+    cr_assert_null(wa_rt_host_func_new(&right, NULL, NULL));
+    cr_assert_null(wa_rt_tag_new(NULL));
+    cr_assert_null(wa_rt_tag_type(NULL));
+    wa_rt_error_t err;
+    cr_assert_null(wa_rt_instantiate(NULL, NULL, 0, NULL, &err));
+    cr_assert_eq(err.kind, WA_RT_ERROR_LINK);
+    cr_assert_eq(wa_rt_global_get(NULL).i64, 0);
+    cr_assert(!wa_rt_global_set(NULL, (wa_rt_value_t){.i32 = 1}));
+    cr_assert_eq(wa_rt_memory_pages(NULL), 0);
+    char byte;
+    cr_assert(!wa_rt_memory_read(NULL, 0, &byte, 1));
+    cr_assert(!wa_rt_memory_write(NULL, 0, &byte, 1));
+    void *ref;
+    cr_assert(!wa_rt_table_get(NULL, 0, &ref));
+    cr_assert(!wa_rt_table_set(NULL, 0, NULL));
+
+    /* A global asked for as a memory, and the other way round. */
+    cr_assert(wa_rt_instance_export_any(inst, "g", 1, &ext));
+    cr_assert_eq(wa_rt_global_get(&ext).i32, 5);
+    cr_assert(!wa_rt_global_set(&ext, (wa_rt_value_t){.i32 = 1}), "immutable");
+    cr_assert(wa_rt_instance_export_any(inst, "mem", 3, &ext));
+    cr_assert_eq(wa_rt_global_get(&ext).i64, 0, "a memory is not a global");
+    cr_assert(!wa_rt_memory_read(ext.memory, 65536, &byte, 1));
+    cr_assert(!wa_rt_memory_read(ext.memory, 0, NULL, 1));
+    cr_assert(wa_rt_instance_export_any(inst, "tab", 3, &ext));
+    cr_assert(!wa_rt_table_get(ext.table, 0, NULL));
+    wa_rt_instance_free(inst);
+}
+
+/* Imports by module and field name, from a list or a resolver. */
+static bool resolve_answer(void *data, const wa_rt_module_t *m, const wa_rt_import_t *imp,
+                           wa_rt_extern_t *out) {
+    (void)m;
+    if (imp->name_len != 6 || memcmp(imp->name, "answer", 6) != 0)
+        return false;
+    *out = (wa_rt_extern_t){.kind = WA_RT_EXTERN_FUNC, .func = data};
+    return true;
+}
+
+Test(embed, imports_by_name) {
+    const wa_rt_module_t *m =
+        load_wat("(module (import \"host\" \"answer\" (func $a (result i32)))"
+                 " (import \"host\" \"mem\" (memory 1))"
+                 " (func (export \"twice\") (result i32) (i32.add (call $a) (call $a)))"
+                 " (func (export \"peek\") (result i32) (i32.load (i32.const 0))))");
+    int32_t answer = 21;
+    wa_rt_func_t *f = new_answer_func(&answer);
+    wa_rt_limits_t limits = {.min = 1};
+    wa_rt_memory_t *mem = wa_rt_memory_new(&limits);
+    cr_assert_not_null(mem);
+    int32_t seven = 7;
+    cr_assert(wa_rt_memory_write(mem, 0, &seven, 4));
+    /* Order does not matter; entries no import names are ignored. */
+    wa_rt_named_extern_t list[] = {
+        {"host", "mem", {.kind = WA_RT_EXTERN_MEMORY, .memory = mem}},
+        {"other", "answer", {.kind = WA_RT_EXTERN_MISSING}},
+        {"host", "answer", {.kind = WA_RT_EXTERN_FUNC, .func = f}},
+    };
+    wa_rt_extern_t imports[2];
+    char why[256];
+    cr_assert(wa_rt_imports_by_name(m, list, 3, imports, why, sizeof why), "%s", why);
+    wa_rt_instance_t *inst = instantiate(m, imports, 2);
+    wa_rt_value_t v[1];
+    cr_assert_eq(wa_rt_call(func(inst, "twice"), v), WA_RT_TRAP_NONE);
+    cr_assert_eq(v[0].i32, 42);
+    cr_assert_eq(wa_rt_call(func(inst, "peek"), v), WA_RT_TRAP_NONE);
+    cr_assert_eq(v[0].i32, 7);
+    wa_rt_instance_free(inst);
+
+    /* The first import missing is named, escaped. */
+    cr_assert(!wa_rt_imports_by_name(m, list + 1, 2, imports, why, sizeof why));
+    cr_assert_str_eq(why, "unknown import: import 1 \"host\".\"mem\" (memory)");
+    cr_assert(!wa_rt_imports_by_name(m, NULL, 1, imports, why, sizeof why));
+    cr_assert(!wa_rt_imports_by_name(NULL, list, 3, imports, why, sizeof why));
+
+    const wa_rt_module_t *odd = load_wat("(module (import \"h\\0a\" \"x\\01\" (func)))");
+    cr_assert(!wa_rt_imports_by_name(odd, list, 3, imports, why, sizeof why));
+    cr_assert_str_eq(why, "unknown import: import 0 \"h\\n\".\"x\\x01\" (function)");
+
+    /* A resolver callback. */
+    cr_assert(!wa_rt_imports_resolve(m, resolve_answer, f, imports, why, sizeof why));
+    cr_assert_str_eq(why, "unknown import: import 1 \"host\".\"mem\" (memory)");
+    cr_assert(!wa_rt_imports_resolve(m, NULL, f, imports, why, sizeof why));
+    const wa_rt_module_t *only_func =
+        load_wat("(module (import \"x\" \"answer\" (func (result i32))))");
+    cr_assert(wa_rt_imports_resolve(only_func, resolve_answer, f, imports, why, sizeof why));
+    cr_assert_eq(imports[0].func, f);
+    wa_rt_memory_free(mem);
+    wa_rt_host_func_free(f);
 }

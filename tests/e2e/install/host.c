@@ -2,9 +2,12 @@
  * host.c: the smallest embedder, built by tests/e2e/install.py against an
  * installed wasmaot with `cc host.c $(pkg-config --cflags --libs wasmaot)`:
  * loads a module compiled with the installed `wasmaot --emit=shared`,
- * instantiates it without imports and prints add(40, 2).
+ * instantiates it without imports and prints add(40, 2); and makes and
+ * frees a WASI configuration, so that the WASI part of the API
+ * (wa_wasi_embed.h) is known to compile and link against the install too.
  */
 #include <wa_rt_embed.h>
+#include <wa_wasi_embed.h>
 
 #include <stdio.h>
 
@@ -32,6 +35,12 @@ int main(int argc, char **argv) {
         return 1;
     }
     printf("add(40, 2) = %d\n", v[0].i32);
+    wa_wasi_config_t *config = wa_wasi_config_new();
+    if (config == NULL) {
+        fprintf(stderr, "host: no WASI configuration\n");
+        return 1;
+    }
+    wa_wasi_config_free(config);
     wa_rt_instance_free(inst);
     wa_rt_unload(lib);
     return 0;
