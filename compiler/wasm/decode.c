@@ -824,7 +824,8 @@ static bool read_header(WaReader *r) {
         if (memcmp(b, component, 4) == 0)
             return wa_diag_error(r->d, 4,
                                  "unknown binary version: this is a WebAssembly component "
-                                 "(component model); wasmaot compiles core modules");
+                                 "(component model), which wasmaot does not support yet: it "
+                                 "compiles core modules");
         return wa_diag_error(r->d, 4, "unknown binary version");
     }
     return true;
