@@ -209,29 +209,6 @@ wa_rt_func_t *wa_rt_instance_func(const wa_rt_instance_t *inst, const char *name
     return ext.func;
 }
 
-static const char *value_type_name(uint8_t type) {
-    switch (type) {
-    case WA_RT_I32:
-        return "i32";
-    case WA_RT_I64:
-        return "i64";
-    case WA_RT_F32:
-        return "f32";
-    case WA_RT_F64:
-        return "f64";
-    case WA_RT_V128:
-        return "v128";
-    case WA_RT_FUNCREF:
-        return "funcref";
-    case WA_RT_EXTERNREF:
-        return "externref";
-    case WA_RT_EXNREF:
-        return "exnref";
-    default:
-        return "?";
-    }
-}
-
 /* Appends text to buf[0 .. size) at *len, as snprintf would, counting what did not fit. */
 static void append(char *buf, size_t size, size_t *len, const char *text) {
     size_t n = strlen(text);
@@ -254,7 +231,7 @@ size_t wa_rt_functype_format(const wa_rt_functype_t *type, char *buf, size_t siz
             append(buf, size, &len, "] -> [");
         else if (i > 0)
             append(buf, size, &len, " ");
-        append(buf, size, &len, value_type_name(type->types[i]));
+        append(buf, size, &len, wa_rt_value_type_name(type->types[i]));
     }
     if (type->nresults == 0)
         append(buf, size, &len, "] -> [");
@@ -296,30 +273,13 @@ wa_rt_func_t *wa_rt_instance_func_typed(const wa_rt_instance_t *inst, const char
 
 /* ---- Imports by name ---- */
 
-static const char *import_kind_name(uint8_t kind) {
-    switch (kind) {
-    case WA_RT_EXTERN_FUNC:
-        return "function";
-    case WA_RT_EXTERN_TABLE:
-        return "table";
-    case WA_RT_EXTERN_MEMORY:
-        return "memory";
-    case WA_RT_EXTERN_GLOBAL:
-        return "global";
-    case WA_RT_EXTERN_TAG:
-        return "tag";
-    default:
-        return "extern";
-    }
-}
-
 size_t wa_rt_import_describe(const wa_rt_module_t *m, uint32_t i, char *buf, size_t size) {
     const wa_rt_import_t *imp = &m->imports[i];
     char module[WA_RT_ESCAPE_MAX * 64 + 1], name[WA_RT_ESCAPE_MAX * 64 + 1];
     wa_rt_escape(module, sizeof module, imp->module, imp->module_len);
     wa_rt_escape(name, sizeof name, imp->name, imp->name_len);
     int n = snprintf(buf, size, "import %u \"%s\".\"%s\" (%s)", i, module, name,
-                     import_kind_name(imp->kind));
+                     wa_rt_extern_kind_name(imp->kind));
     return n > 0 ? (size_t)n : 0;
 }
 

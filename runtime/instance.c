@@ -93,27 +93,7 @@ static instance_impl_t *impl_of(wa_rt_instance_t *inst) {
     return (instance_impl_t *)((char *)inst - offsetof(instance_impl_t, pub));
 }
 
-static const char *kind_name(uint8_t kind) {
-    switch (kind) {
-    case WA_RT_EXTERN_FUNC:
-        return "function";
-    case WA_RT_EXTERN_TABLE:
-        return "table";
-    case WA_RT_EXTERN_MEMORY:
-        return "memory";
-    case WA_RT_EXTERN_GLOBAL:
-        return "global";
-    case WA_RT_EXTERN_TAG:
-        return "tag";
-    default:
-        return "extern";
-    }
-}
-
-static void set_error(wa_rt_error_t *err, wa_rt_error_kind_t kind, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_error(wa_rt_error_t *err, wa_rt_error_kind_t kind, const char *fmt, ...) {
+void wa_rt_error_set(wa_rt_error_t *err, wa_rt_error_kind_t kind, const char *fmt, ...) {
     if (err == NULL)
         return;
     err->kind = kind;
@@ -131,8 +111,8 @@ static void link_error(wa_rt_error_t *err, const wa_rt_module_t *m, uint32_t i, 
     char module[128], name[128];
     wa_rt_escape(module, sizeof module, imp->module, imp->module_len);
     wa_rt_escape(name, sizeof name, imp->name, imp->name_len);
-    set_error(err, WA_RT_ERROR_LINK, "%s: import %u \"%s\".\"%s\" (%s)%s", what, i, module, name,
-              kind_name(imp->kind), detail);
+    wa_rt_error_set(err, WA_RT_ERROR_LINK, "%s: import %u \"%s\".\"%s\" (%s)%s", what, i, module,
+                    name, wa_rt_extern_kind_name(imp->kind), detail);
     if (err != NULL)
         err->import_index = i;
 }
@@ -192,7 +172,7 @@ static bool bind_import(instance_impl_t *impl, uint32_t i, const wa_rt_extern_t 
     }
     if (ext->kind != imp->kind) {
         char detail[64];
-        snprintf(detail, sizeof detail, ": provided a %s", kind_name(ext->kind));
+        snprintf(detail, sizeof detail, ": provided a %s", wa_rt_extern_kind_name(ext->kind));
         link_error(err, m, i, "incompatible import type", detail);
         return false;
     }
@@ -329,9 +309,10 @@ static bool define_entities(instance_impl_t *impl, wa_rt_error_t *err) {
     for (uint32_t i = impl->nmem_imports; i < m->nmemories; i++) {
         inst->memories[i] = wa_rt_memory_new(&m->memories[i]);
         if (inst->memories[i] == NULL) {
-            set_error(err, WA_RT_ERROR_RESOURCE,
-                      "cannot allocate memory %u (%llu pages): out of memory or address space", i,
-                      (unsigned long long)m->memories[i].min);
+            wa_rt_error_set(
+                err, WA_RT_ERROR_RESOURCE,
+                "cannot allocate memory %u (%llu pages): out of memory or address space", i,
+                (unsigned long long)m->memories[i].min);
             return false;
         }
     }
@@ -339,10 +320,10 @@ static bool define_entities(instance_impl_t *impl, wa_rt_error_t *err) {
         /* Tables start null; a table with an initialiser gets it from init. */
         inst->tables[i] = wa_rt_table_new(&m->tables[i], NULL);
         if (inst->tables[i] == NULL) {
-            set_error(err, WA_RT_ERROR_RESOURCE,
-                      "cannot allocate table %u (%llu elements): out of memory or above the "
-                      "limit of %u",
-                      i, (unsigned long long)m->tables[i].limits.min, WA_RT_TABLE_LIMIT);
+            wa_rt_error_set(err, WA_RT_ERROR_RESOURCE,
+                            "cannot allocate table %u (%llu elements): out of memory or above the "
+                            "limit of %u",
+                            i, (unsigned long long)m->tables[i].limits.min, WA_RT_TABLE_LIMIT);
             return false;
         }
     }
@@ -373,8 +354,8 @@ static bool define_entities(instance_impl_t *impl, wa_rt_error_t *err) {
         uint32_t n = m->elem_sizes[i];
         impl->elem_arrays[i] = calloc(n > 0 ? n : 1, sizeof(void *));
         if (impl->elem_arrays[i] == NULL) {
-            set_error(err, WA_RT_ERROR_RESOURCE,
-                      "cannot allocate element segment %u: out of memory", i);
+            wa_rt_error_set(err, WA_RT_ERROR_RESOURCE,
+                            "cannot allocate element segment %u: out of memory", i);
             return false;
         }
         inst->elems[i] = (wa_rt_segment_t){.data = impl->elem_arrays[i], .size = n};
@@ -390,7 +371,7 @@ static void run_init(void *arg) {
 /* Fills *err for a trap in init or start; the instance goes to the caller. */
 static void trap_error(wa_rt_error_t *err, wa_rt_instance_t *inst) {
     const wa_rt_trap_info_t *trap = wa_rt_last_trap();
-    set_error(err, WA_RT_ERROR_TRAP, "%s", wa_rt_trap_message(trap->kind));
+    wa_rt_error_set(err, WA_RT_ERROR_TRAP, "%s", wa_rt_trap_message(trap->kind));
     if (err != NULL) {
         err->trap = *trap;
         err->instance = inst;
@@ -403,21 +384,22 @@ wa_rt_instance_t *wa_rt_instantiate(const wa_rt_module_t *m, const wa_rt_extern_
     if (err != NULL)
         memset(err, 0, sizeof *err);
     if (m == NULL) {
-        set_error(err, WA_RT_ERROR_LINK, "no module given");
+        wa_rt_error_set(err, WA_RT_ERROR_LINK, "no module given");
         return NULL;
     }
     if (m->abi_version != WA_RT_ABI_VERSION) {
-        set_error(err, WA_RT_ERROR_ABI, "module built for runtime ABI %u, this runtime is ABI %u",
-                  m->abi_version, WA_RT_ABI_VERSION);
+        wa_rt_error_set(err, WA_RT_ERROR_ABI,
+                        "module built for runtime ABI %u, this runtime is ABI %u", m->abi_version,
+                        WA_RT_ABI_VERSION);
         return NULL;
     }
     if (imports == NULL && nimports > 0) {
-        set_error(err, WA_RT_ERROR_LINK, "no import array given");
+        wa_rt_error_set(err, WA_RT_ERROR_LINK, "no import array given");
         return NULL;
     }
     if (nimports != m->nimports) {
-        set_error(err, WA_RT_ERROR_LINK, "the module has %u imports, %u were provided", m->nimports,
-                  nimports);
+        wa_rt_error_set(err, WA_RT_ERROR_LINK, "the module has %u imports, %u were provided",
+                        m->nimports, nimports);
         return NULL;
     }
     uint32_t nglobal_imports = 0;
@@ -426,7 +408,7 @@ wa_rt_instance_t *wa_rt_instantiate(const wa_rt_module_t *m, const wa_rt_extern_
     instance_impl_t *impl =
         calloc(1, sizeof *impl + (size_t)(m->nglobals - nglobal_imports) * sizeof(wa_rt_value_t));
     if (impl == NULL) {
-        set_error(err, WA_RT_ERROR_RESOURCE, "out of memory");
+        wa_rt_error_set(err, WA_RT_ERROR_RESOURCE, "out of memory");
         return NULL;
     }
     wa_rt_instance_t *inst = &impl->pub;
@@ -438,7 +420,7 @@ wa_rt_instance_t *wa_rt_instantiate(const wa_rt_module_t *m, const wa_rt_extern_
         impl->ntag_imports += m->imports[i].kind == WA_RT_EXTERN_TAG;
     }
     if (!alloc_arrays(impl)) {
-        set_error(err, WA_RT_ERROR_RESOURCE, "out of memory");
+        wa_rt_error_set(err, WA_RT_ERROR_RESOURCE, "out of memory");
         goto fail;
     }
     for (uint32_t i = 0; i < m->ntypes; i++)

@@ -126,3 +126,43 @@ const wa_rt_functype_t *wa_rt_type_of_id(uint32_t id) {
     pthread_mutex_unlock(&types_lock);
     return t;
 }
+
+const char *wa_rt_value_type_name(uint8_t type) {
+    switch (type) {
+    case WA_RT_I32:
+        return "i32";
+    case WA_RT_I64:
+        return "i64";
+    case WA_RT_F32:
+        return "f32";
+    case WA_RT_F64:
+        return "f64";
+    case WA_RT_V128:
+        return "v128";
+    case WA_RT_FUNCREF:
+        return "funcref";
+    case WA_RT_EXTERNREF:
+        return "externref";
+    case WA_RT_EXNREF:
+        return "exnref";
+    default:
+        return "?";
+    }
+}
+
+const char *wa_rt_extern_kind_name(uint8_t kind) {
+    switch (kind) {
+    case WA_RT_EXTERN_FUNC:
+        return "function";
+    case WA_RT_EXTERN_TABLE:
+        return "table";
+    case WA_RT_EXTERN_MEMORY:
+        return "memory";
+    case WA_RT_EXTERN_GLOBAL:
+        return "global";
+    case WA_RT_EXTERN_TAG:
+        return "tag";
+    default:
+        return "extern";
+    }
+}

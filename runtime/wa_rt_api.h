@@ -161,6 +161,14 @@ void wa_rt_set_fuel(int64_t fuel);
  */
 bool wa_rt_start_timeout(uint64_t ns);
 
+/* ---- Names for messages ---- */
+
+/* The text name of value type `type` (WA_RT_I32 ... WA_RT_EXNREF: "i32" ... "exnref"), or "?". */
+const char *wa_rt_value_type_name(uint8_t type);
+
+/* The name of extern kind `kind` (WA_RT_EXTERN_FUNC ...: "function", "table", ...), or "extern". */
+const char *wa_rt_extern_kind_name(uint8_t kind);
+
 /* ---- Function types ---- */
 
 /*
@@ -264,6 +272,10 @@ typedef struct wa_rt_error {
      */
     wa_rt_instance_t *instance;
 } wa_rt_error_t;
+
+/* Sets err's kind and its one-line message, printf-style; nothing if err is NULL. */
+void wa_rt_error_set(wa_rt_error_t *err, wa_rt_error_kind_t kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Optional instantiation settings. */
 typedef struct wa_rt_instantiate_options {

@@ -131,19 +131,6 @@ struct wa_wasi_instance {
     size_t nenv;
 };
 
-static void set_error(wa_rt_error_t *err, wa_rt_error_kind_t kind, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_error(wa_rt_error_t *err, wa_rt_error_kind_t kind, const char *fmt, ...) {
-    if (err == NULL)
-        return;
-    err->kind = kind;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
-    va_end(ap);
-}
-
 /* Does the record's "instrumented=" line name `what` (fuel, timeout)? */
 static bool is_instrumented(const char *record, const char *what) {
     size_t len;
@@ -163,24 +150,25 @@ static bool is_instrumented(const char *record, const char *what) {
 static bool apply_limits(const wa_wasi_config_t *cfg, const wa_rt_module_t *m, wa_rt_error_t *err) {
     wa_limits_t l = wa_grants_limits(&cfg->grants);
     if (l.has_fuel && !is_instrumented(cfg->record, "fuel")) {
-        set_error(err, WA_RT_ERROR_GRANT,
-                  "--fuel: the program was compiled without --fuel, so it cannot count "
-                  "fuel (compile it with --fuel N)");
+        wa_rt_error_set(err, WA_RT_ERROR_GRANT,
+                        "--fuel: the program was compiled without --fuel, so it cannot count "
+                        "fuel (compile it with --fuel N)");
         return false;
     }
     if (l.has_timeout && !is_instrumented(cfg->record, "timeout")) {
-        set_error(err, WA_RT_ERROR_GRANT,
-                  "--timeout: the program was compiled without --timeout, so it "
-                  "cannot be interrupted (compile it with --timeout DURATION)");
+        wa_rt_error_set(err, WA_RT_ERROR_GRANT,
+                        "--timeout: the program was compiled without --timeout, so it "
+                        "cannot be interrupted (compile it with --timeout DURATION)");
         return false;
     }
     for (uint32_t i = 0; l.max_memory != 0 && i < m->nmemories; i++) {
         if (m->memories[i].min * WA_RT_PAGE_SIZE > l.max_memory) {
-            set_error(err, WA_RT_ERROR_GRANT,
-                      "memory %u needs %llu bytes (%llu pages) at start, more than --max-memory "
-                      "allows (%llu bytes)",
-                      (unsigned)i, (unsigned long long)(m->memories[i].min * WA_RT_PAGE_SIZE),
-                      (unsigned long long)m->memories[i].min, l.max_memory);
+            wa_rt_error_set(
+                err, WA_RT_ERROR_GRANT,
+                "memory %u needs %llu bytes (%llu pages) at start, more than --max-memory "
+                "allows (%llu bytes)",
+                (unsigned)i, (unsigned long long)(m->memories[i].min * WA_RT_PAGE_SIZE),
+                (unsigned long long)m->memories[i].min, l.max_memory);
             return false;
         }
     }
@@ -197,7 +185,7 @@ static bool apply_limits(const wa_wasi_config_t *cfg, const wa_rt_module_t *m, w
     if (l.has_fuel)
         wa_rt_set_fuel(l.fuel > INT64_MAX ? INT64_MAX : (int64_t)l.fuel);
     if (l.has_timeout && !wa_rt_start_timeout(l.timeout_ns)) {
-        set_error(err, WA_RT_ERROR_GRANT, "--timeout: cannot start the timer thread");
+        wa_rt_error_set(err, WA_RT_ERROR_GRANT, "--timeout: cannot start the timer thread");
         return false;
     }
     return true;
@@ -278,8 +266,8 @@ static bool open_grants(wa_wasi_ctx_t *wasi, const wa_grants_t *g, wa_rt_error_t
         const wa_grant_t *gr = &g->items[i];
         if (gr->kind == WA_GRANT_TCPLISTEN &&
             !wa_wasi_ctx_tcplisten(wasi, gr->host, &fd, why, sizeof why)) {
-            set_error(err, WA_RT_ERROR_GRANT, "cannot listen on %s (--tcplisten): %s", gr->host,
-                      why);
+            wa_rt_error_set(err, WA_RT_ERROR_GRANT, "cannot listen on %s (--tcplisten): %s",
+                            gr->host, why);
             return false;
         }
     }
@@ -287,8 +275,8 @@ static bool open_grants(wa_wasi_ctx_t *wasi, const wa_grants_t *g, wa_rt_error_t
         const wa_grant_t *gr = &g->items[i];
         if (gr->kind == WA_GRANT_DIR &&
             !wa_wasi_ctx_preopen(wasi, gr->host, gr->guest, gr->read_only, &fd)) {
-            set_error(err, WA_RT_ERROR_GRANT, "cannot open directory '%s' (--dir): %s", gr->host,
-                      strerror(errno));
+            wa_rt_error_set(err, WA_RT_ERROR_GRANT, "cannot open directory '%s' (--dir): %s",
+                            gr->host, strerror(errno));
             return false;
         }
     }
@@ -321,8 +309,8 @@ static void unknown_import(wa_rt_error_t *err, const wa_rt_module_t *m, uint32_t
     char module[WA_RT_ESCAPE_MAX * 32 + 1], name[WA_RT_ESCAPE_MAX * 32 + 1];
     wa_rt_escape(module, sizeof module, imp->module, imp->module_len);
     wa_rt_escape(name, sizeof name, imp->name, imp->name_len);
-    set_error(err, WA_RT_ERROR_LINK, "unknown import: import %u \"%s\".\"%s\" (%s)", i, module,
-              name, imp->kind < 5 ? kinds[imp->kind] : "extern");
+    wa_rt_error_set(err, WA_RT_ERROR_LINK, "unknown import: import %u \"%s\".\"%s\" (%s)", i,
+                    module, name, imp->kind < 5 ? kinds[imp->kind] : "extern");
     if (err != NULL)
         err->import_index = i;
 }
@@ -354,8 +342,8 @@ static bool resolve_wasi_func(const wa_rt_module_t *m, uint32_t i, wa_wasi_ctx_t
     case WA_WASI_TYPE_MISMATCH: {
         char what[256];
         import_name(imp, what, sizeof what);
-        set_error(err, WA_RT_ERROR_LINK,
-                  "incompatible import type: %s does not have the WASI signature", what);
+        wa_rt_error_set(err, WA_RT_ERROR_LINK,
+                        "incompatible import type: %s does not have the WASI signature", what);
         if (err != NULL)
             err->import_index = i;
         return false;
@@ -393,7 +381,8 @@ static bool resolve_imports(wa_wasi_instance_t *wi, const wa_wasi_config_t *cfg,
             /* wasi-threads: the program's one memory, shared by every thread's instance. */
             wa_rt_memory_t *mem = wa_rt_memory_new(&m->memories[imp->index]);
             if (mem == NULL) {
-                set_error(err, WA_RT_ERROR_RESOURCE, "cannot allocate the imported shared memory");
+                wa_rt_error_set(err, WA_RT_ERROR_RESOURCE,
+                                "cannot allocate the imported shared memory");
                 return false;
             }
             wi->memories[i] = mem;
@@ -408,8 +397,9 @@ static bool resolve_imports(wa_wasi_instance_t *wi, const wa_wasi_config_t *cfg,
         if (imp->kind != WA_RT_EXTERN_FUNC) {
             char what[256];
             import_name(imp, what, sizeof what);
-            set_error(err, WA_RT_ERROR_LINK,
-                      "unsupported import: %s (an executable can import only functions)", what);
+            wa_rt_error_set(err, WA_RT_ERROR_LINK,
+                            "unsupported import: %s (an executable can import only functions)",
+                            what);
             if (err != NULL)
                 err->import_index = i;
             return false;
@@ -427,36 +417,38 @@ wa_wasi_instance_t *wa_wasi_prepare(const wa_rt_module_t *m, const wa_wasi_confi
     if (err != NULL)
         memset(err, 0, sizeof *err);
     if (m == NULL || cfg == NULL || (extra == NULL && nextra > 0)) {
-        set_error(err, WA_RT_ERROR_LINK, "no module, configuration or extra imports given");
+        wa_rt_error_set(err, WA_RT_ERROR_LINK, "no module, configuration or extra imports given");
         return NULL;
     }
     if (m->abi_version != WA_RT_ABI_VERSION) {
-        set_error(err, WA_RT_ERROR_ABI, "module built for runtime ABI %u, this runtime is ABI %u",
-                  m->abi_version, WA_RT_ABI_VERSION);
+        wa_rt_error_set(err, WA_RT_ERROR_ABI,
+                        "module built for runtime ABI %u, this runtime is ABI %u", m->abi_version,
+                        WA_RT_ABI_VERSION);
         return NULL;
     }
     if (!apply_limits(cfg, m, err))
         return NULL;
     wa_wasi_instance_t *wi = calloc(1, sizeof *wi);
     if (wi == NULL) {
-        set_error(err, WA_RT_ERROR_RESOURCE, "out of memory");
+        wa_rt_error_set(err, WA_RT_ERROR_RESOURCE, "out of memory");
         return NULL;
     }
     wi->module = m;
     if (!build_env(wi, cfg)) {
-        set_error(err, WA_RT_ERROR_RESOURCE, "out of memory building the environment");
+        wa_rt_error_set(err, WA_RT_ERROR_RESOURCE, "out of memory building the environment");
         goto fail;
     }
     wi->wasi =
         wa_wasi_ctx_new(cfg->argc, (const char *const *)cfg->args, (const char *const *)wi->env);
     if (wi->wasi == NULL) {
-        set_error(err, WA_RT_ERROR_RESOURCE, "out of memory creating the WASI context");
+        wa_rt_error_set(err, WA_RT_ERROR_RESOURCE, "out of memory creating the WASI context");
         goto fail;
     }
     for (uint32_t fd = 0; fd < 3; fd++) {
         if (cfg->stdio[fd] >= 0 && !wa_wasi_ctx_set_stdio(wi->wasi, fd, cfg->stdio[fd])) {
-            set_error(err, WA_RT_ERROR_GRANT, "cannot use host fd %d as the guest's fd %u: %s",
-                      cfg->stdio[fd], fd, strerror(errno));
+            wa_rt_error_set(err, WA_RT_ERROR_GRANT,
+                            "cannot use host fd %d as the guest's fd %u: %s", cfg->stdio[fd], fd,
+                            strerror(errno));
             goto fail;
         }
     }
@@ -467,7 +459,7 @@ wa_wasi_instance_t *wa_wasi_prepare(const wa_rt_module_t *m, const wa_wasi_confi
     wi->funcs = calloc(n, sizeof *wi->funcs);
     wi->memories = calloc(n, sizeof *wi->memories);
     if (wi->externs == NULL || wi->funcs == NULL || wi->memories == NULL) {
-        set_error(err, WA_RT_ERROR_RESOURCE, "out of memory resolving imports");
+        wa_rt_error_set(err, WA_RT_ERROR_RESOURCE, "out of memory resolving imports");
         goto fail;
     }
     if (!resolve_imports(wi, cfg, extra, nextra, err))
@@ -504,7 +496,8 @@ bool wa_wasi_start(wa_wasi_instance_t *wi, wa_rt_error_t *err) {
     if (err != NULL)
         memset(err, 0, sizeof *err);
     if (wi == NULL || wi->started) {
-        set_error(err, WA_RT_ERROR_LINK, "no prepared WASI instance given, or started already");
+        wa_rt_error_set(err, WA_RT_ERROR_LINK,
+                        "no prepared WASI instance given, or started already");
         return false;
     }
     wi->started = true;

@@ -34,26 +34,7 @@ static const struct {
 };
 
 const char *spec_values_type_name(uint8_t type) {
-    switch (type) {
-    case WA_RT_I32:
-        return "i32";
-    case WA_RT_I64:
-        return "i64";
-    case WA_RT_F32:
-        return "f32";
-    case WA_RT_F64:
-        return "f64";
-    case WA_RT_V128:
-        return "v128";
-    case WA_RT_FUNCREF:
-        return "funcref";
-    case WA_RT_EXTERNREF:
-        return "externref";
-    case WA_RT_EXNREF:
-        return "exnref";
-    default:
-        return "?";
-    }
+    return wa_rt_value_type_name(type);
 }
 
 static bool type_from_name(const char *name, uint8_t *type) {
