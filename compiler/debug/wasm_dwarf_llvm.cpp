@@ -27,6 +27,7 @@
 #include <cstring>
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -128,8 +129,23 @@ void read_lines(llvm::DWARFContext &ctx, const WaDwarfInput *in, Lines &lines) {
             }
         }
     }
-    std::stable_sort(lines.rows.begin(), lines.rows.end(),
-                     [](const WaDwarfRow &a, const WaDwarfRow &b) { return a.offset < b.offset; });
+    /*
+     * By offset, rows of one offset in the order they came: a sort of their
+     * positions by (offset, position). Not std::stable_sort, whose
+     * temporary buffer libstdc++ 12 declares deprecated (an error for clang
+     * with -Werror: the fuzzing build).
+     */
+    std::vector<size_t> order(lines.rows.size());
+    for (size_t i = 0; i < order.size(); i++)
+        order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        return std::tie(lines.rows[a].offset, a) < std::tie(lines.rows[b].offset, b);
+    });
+    std::vector<WaDwarfRow> sorted;
+    sorted.reserve(order.size());
+    for (size_t i : order)
+        sorted.push_back(lines.rows[i]);
+    lines.rows.swap(sorted);
 }
 
 } // namespace
