@@ -7,8 +7,7 @@
  * must, so the loaded modules bind to it. Criterion forks per test, so each
  * test compiles its own modules into a fresh temporary directory.
  */
-#include "driver.h"
-#include "wa_rt_embed.h"
+#include "embed_modules.h"
 
 #include <criterion/criterion.h>
 #include <pthread.h>
@@ -18,55 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static char tmpdir[] = "/tmp/wa-embed-test-XXXXXX";
-static int nmodules;
-
-static void setup(void) {
-    cr_assert_not_null(mkdtemp(tmpdir));
-}
-
-static void teardown(void) {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    cr_assert_eq(system(cmd), 0);
-}
-
-TestSuite(embed, .init = setup, .fini = teardown);
-
-/*
- * Compiles WebAssembly text to a loaded module, wat2wasm given `flags`;
- * fails the test if any step fails.
- */
-static const wa_rt_module_t *load_wat_with(const char *wat, const char *flags) {
-    char wat_path[128], wasm_path[128], so_path[128], cmd[512];
-    int n = nmodules++;
-    snprintf(wat_path, sizeof wat_path, "%s/m%d.wat", tmpdir, n);
-    snprintf(wasm_path, sizeof wasm_path, "%s/m%d.wasm", tmpdir, n);
-    snprintf(so_path, sizeof so_path, "%s/m%d.so", tmpdir, n);
-    FILE *f = fopen(wat_path, "w");
-    cr_assert_not_null(f);
-    fputs(wat, f);
-    fclose(f);
-    snprintf(cmd, sizeof cmd, "wat2wasm %s '%s' -o '%s'", flags, wat_path, wasm_path);
-    cr_assert_eq(system(cmd), 0, "wat2wasm failed on:\n%s", wat);
-    WaCompileOptions o = {.input = wasm_path,
-                          .features = wa_features_default(),
-                          .output = so_path,
-                          .emit = WA_EMIT_SHARED,
-                          .opt_level = 1,
-                          .cpu = "native"};
-    WaDiag d;
-    wa_diag_init(&d, NULL);
-    cr_assert(wa_driver_compile(&o, &d), "compile failed: %s", d.message);
-    char why[256];
-    wa_rt_loaded_t *lib = wa_rt_load(so_path, why, sizeof why);
-    cr_assert_not_null(lib, "load failed: %s", why);
-    return wa_rt_loaded_module(lib);
-}
-
-static const wa_rt_module_t *load_wat(const char *wat) {
-    return load_wat_with(wat, "");
-}
+TestSuite(embed, .init = embed_setup, .fini = embed_teardown);
 
 static wa_rt_instance_t *instantiate(const wa_rt_module_t *m, const wa_rt_extern_t *imports,
                                      uint32_t n) {
