@@ -76,9 +76,8 @@ bool wa_cpu_is_tuning(const char *name, size_t len) {
     return false;
 }
 
-/* Does the comma-separated `all` contain `name`? */
-static bool has_feature(const char *all, const char *name) {
-    size_t len = strlen(name);
+/* Does the comma-separated `all` contain name[0..len)? */
+static bool has_feature_n(const char *all, const char *name, size_t len) {
     for (const char *p = all; *p;) {
         size_t n = strcspn(p, ",");
         if (n == len && memcmp(p, name, n) == 0)
@@ -88,15 +87,25 @@ static bool has_feature(const char *all, const char *name) {
     return false;
 }
 
-char *wa_cpu_recorded(const char *all) {
+/* Does the comma-separated `all` contain `name`? */
+static bool has_feature(const char *all, const char *name) {
+    return has_feature_n(all, name, strlen(name));
+}
+
+/*
+ * The features of the comma-separated `all` that keep(name, len, data)
+ * accepts, in their order, comma-separated and malloc'ed; NULL if out of
+ * memory.
+ */
+static char *filter_features(const char *all, bool (*keep)(const char *, size_t, const void *),
+                             const void *data) {
     char *out = malloc(strlen(all) + 1);
     if (out == NULL)
         return NULL;
     size_t used = 0;
     for (const char *p = all; *p;) {
         size_t n = strcspn(p, ",");
-        bool known = wa_cpu_check_known(p, n);
-        if (n > 0 && (known ? wa_cpu_check_generated(p, n) : !wa_cpu_is_tuning(p, n))) {
+        if (n > 0 && keep(p, n, data)) {
             if (used > 0)
                 out[used++] = ',';
             memcpy(out + used, p, n);
@@ -108,33 +117,30 @@ char *wa_cpu_recorded(const char *all) {
     return out;
 }
 
+/* Recorded: the features the start-up check knows and the code uses, and unknown non-tuning ones.
+ */
+static bool is_recorded(const char *name, size_t n, const void *unused) {
+    (void)unused;
+    return wa_cpu_check_known(name, n) ? wa_cpu_check_generated(name, n)
+                                       : !wa_cpu_is_tuning(name, n);
+}
+
+char *wa_cpu_recorded(const char *all) {
+    return filter_features(all, is_recorded, NULL);
+}
+
 void wa_cpu_init_llvm(void) {
     wa_target_init_llvm();
 }
 
+/* Whether `base` (comma-separated) lacks feature name[0..n). */
+static bool not_in(const char *name, size_t n, const void *base) {
+    return !has_feature_n(base, name, n);
+}
+
 /* The features of the comma-separated `all` that `base` lacks, malloc'ed; NULL if out of memory. */
 static char *features_beyond(const char *all, const char *base) {
-    char *out = malloc(strlen(all) + 1);
-    if (out == NULL)
-        return NULL;
-    size_t used = 0;
-    for (const char *p = all; *p;) {
-        size_t n = strcspn(p, ",");
-        char name[128];
-        if (n > 0 && n < sizeof name) {
-            memcpy(name, p, n);
-            name[n] = '\0';
-            if (!has_feature(base, name)) {
-                if (used > 0)
-                    out[used++] = ',';
-                memcpy(out + used, p, n);
-                used += n;
-            }
-        }
-        p += n + (p[n] == ',');
-    }
-    out[used] = '\0';
-    return out;
+    return filter_features(all, not_in, base);
 }
 
 /*
