@@ -378,6 +378,14 @@ static void trap_error(wa_rt_error_t *err, wa_rt_instance_t *inst) {
     }
 }
 
+bool wa_rt_module_abi_ok(const wa_rt_module_t *m, wa_rt_error_t *err) {
+    if (m->abi_version == WA_RT_ABI_VERSION)
+        return true;
+    wa_rt_error_set(err, WA_RT_ERROR_ABI, "module built for runtime ABI %u, this runtime is ABI %u",
+                    m->abi_version, WA_RT_ABI_VERSION);
+    return false;
+}
+
 wa_rt_instance_t *wa_rt_instantiate(const wa_rt_module_t *m, const wa_rt_extern_t *imports,
                                     uint32_t nimports, const wa_rt_instantiate_options_t *options,
                                     wa_rt_error_t *err) {
@@ -387,12 +395,8 @@ wa_rt_instance_t *wa_rt_instantiate(const wa_rt_module_t *m, const wa_rt_extern_
         wa_rt_error_set(err, WA_RT_ERROR_LINK, "no module given");
         return NULL;
     }
-    if (m->abi_version != WA_RT_ABI_VERSION) {
-        wa_rt_error_set(err, WA_RT_ERROR_ABI,
-                        "module built for runtime ABI %u, this runtime is ABI %u", m->abi_version,
-                        WA_RT_ABI_VERSION);
+    if (!wa_rt_module_abi_ok(m, err))
         return NULL;
-    }
     if (imports == NULL && nimports > 0) {
         wa_rt_error_set(err, WA_RT_ERROR_LINK, "no import array given");
         return NULL;

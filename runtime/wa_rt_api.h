@@ -277,6 +277,9 @@ typedef struct wa_rt_error {
 void wa_rt_error_set(wa_rt_error_t *err, wa_rt_error_kind_t kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Whether module `m` was built for this runtime's ABI; false with an ABI error in err if not. */
+bool wa_rt_module_abi_ok(const wa_rt_module_t *m, wa_rt_error_t *err);
+
 /* Optional instantiation settings. */
 typedef struct wa_rt_instantiate_options {
     void *host_data; /* stored in wa_rt_instance_t.host_data */

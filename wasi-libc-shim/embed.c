@@ -420,12 +420,9 @@ wa_wasi_instance_t *wa_wasi_prepare(const wa_rt_module_t *m, const wa_wasi_confi
         wa_rt_error_set(err, WA_RT_ERROR_LINK, "no module, configuration or extra imports given");
         return NULL;
     }
-    if (m->abi_version != WA_RT_ABI_VERSION) {
-        wa_rt_error_set(err, WA_RT_ERROR_ABI,
-                        "module built for runtime ABI %u, this runtime is ABI %u", m->abi_version,
-                        WA_RT_ABI_VERSION);
+    /* Before the limits and the WASI context change anything. */
+    if (!wa_rt_module_abi_ok(m, err))
         return NULL;
-    }
     if (!apply_limits(cfg, m, err))
         return NULL;
     wa_wasi_instance_t *wi = calloc(1, sizeof *wi);
