@@ -3,7 +3,8 @@
 Rust program built with -g: a breakpoint on a source line stops there, the backtrace shows
 the source functions with their files and lines, `next` moves to the following source line,
 and the program's output is unchanged. The same
-module without -g carries no DWARF of its code.
+module without -g carries no DWARF of its code; a module without a line table gets one warning
+line under -g, and still compiles.
 
 usage: debug_gdb.py --wasmaot WASMAOT --clang CLANG --rustc RUSTC --source-dir DIR --workdir DIR
 """
@@ -89,7 +90,24 @@ def main():
                           rs_source, "-o", rs_wasm], timeout=600)
     check(status == 0, "rustc: %s" % err.decode())
     check_program(args, work, "rust", rs_source, rs_wasm, "cube")
+    check_no_line_table(args, work)
     return 0
+
+
+def check_no_line_table(args, work):
+    """-g on a module without a line table: one warning line naming the module, and an
+    executable that runs as the one compiled without -g."""
+    wasm = os.path.join(work, "plain.wat")  # a text module: no DWARF (compiler/wat.c)
+    with open(wasm, "w") as f:
+        f.write('(module (func (export "_start")))\n')
+    exe = os.path.join(work, "plain-g")
+    status, out, err = run([args.wasmaot, wasm, "-g", "-o", exe])
+    lines = err.decode().splitlines()
+    check(status == 0 and len(lines) == 1 and "warning: -g" in lines[0] and wasm in lines[0]
+          and "no DWARF line table" in lines[0],
+          "-g on a module without a line table: status %d, stderr %r" % (status, err))
+    check(run([exe], env={})[0] == 0, "-g on a module without a line table: the program failed")
+    print("ok: -g without a line table: %s" % lines[0])
 
 
 if __name__ == "__main__":
