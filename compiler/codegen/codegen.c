@@ -11,6 +11,7 @@
  * into an LLVM module and an object of its own; see codegen.h.
  */
 #include "codegen.h"
+#include "debug_types.h"
 #include "sites.h"
 
 #include "../base/check.h"
@@ -232,6 +233,8 @@ bool wa_codegen_functions(WaCodegen *cg) {
         WA_TRY(wa_lower_function(cg, i));
         wa_progress_lowered(cg->progress);
     }
+    if (cg->debug_info && cg->chunk == 0)
+        wa_debug_globals(cg);
     wa_sites_finish(cg);
     return true;
 }

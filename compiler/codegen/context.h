@@ -67,7 +67,12 @@ typedef struct WaCodegen {
     uint32_t test_fail_func;                /* tests: 1 + the first function whose lowering fails */
     /* Trap and call sites (sites.h), for objects only; else dib is NULL. */
     LLVMDIBuilderRef dib;
-    LLVMMetadataRef di_file, di_type; /* the compile unit's file, every subprogram's type */
+    LLVMMetadataRef di_cu, di_file;   /* the compile unit and its file */
+    LLVMMetadataRef di_type;          /* every subprogram's type */
+    /* -g (debug_types.h): per type of the module's DWARF, its DIType, made on first use (NULL
+       until then); the global holding memory 0's base, or NULL. */
+    LLVMMetadataRef *di_types;
+    LLVMValueRef di_memory_base;
     const struct WaWasmDwarf *dwarf;  /* the module's DWARF (source positions), or NULL */
     uint32_t chunk, nchunks;          /* this chunk's index and their count (sites) */
     WaArena arena;                    /* data that lives as long as the codegen */

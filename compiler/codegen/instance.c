@@ -396,6 +396,9 @@ bool wa_codegen_initializer(WaCodegen *cg, LLVMValueRef *out) {
     LLVMSetAlignment(fn, 64);
     WaFuncGen fg;
     wa_fg_begin(&fg, cg, fn);
+    /* -g: where debuggers find linear memory (debug_types.h) */
+    if (cg->di_memory_base != NULL)
+        LLVMBuildStore(cg->b, wa_fg_memory_base(&fg, 0), cg->di_memory_base);
     bool ok = init_globals(&fg) && init_elem_values(&fg) && apply_elem_segments(&fg) &&
               apply_data_segments(&fg);
     if (ok)

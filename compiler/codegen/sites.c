@@ -30,7 +30,7 @@ void wa_sites_begin(WaCodegen *cg) {
      * sites' offsets then.
      */
     bool g = cg->debug_info;
-    LLVMDIBuilderCreateCompileUnit(
+    cg->di_cu = LLVMDIBuilderCreateCompileUnit(
         cg->dib, LLVMDWARFSourceLanguageC, cg->di_file, "wasmaot", 7, true, "", 0, 0, "", 0,
         g ? LLVMDWARFEmissionFull : LLVMDWARFEmissionLineTablesOnly, 0, false, !g, "", 0, "", 0);
     cg->di_type = LLVMDIBuilderCreateSubroutineType(cg->dib, cg->di_file, NULL, 0, LLVMDIFlagZero);
@@ -43,8 +43,7 @@ void wa_sites_begin(WaCodegen *cg) {
         LLVMValueAsMetadata(LLVMConstInt(cg->t_i32, LLVMDebugMetadataVersion(), false)));
 }
 
-/* -g: the DIFile of the module's source file `index` (its path split at the last slash). */
-static LLVMMetadataRef source_file(WaCodegen *cg, uint32_t index) {
+LLVMMetadataRef wa_sites_source_file(WaCodegen *cg, uint32_t index) {
     const char *path = cg->dwarf->files[index];
     const char *slash = strrchr(path, '/');
     size_t dir_len = slash != NULL ? (size_t)(slash - path) : 0;
@@ -56,7 +55,7 @@ static LLVMMetadataRef source_file(WaCodegen *cg, uint32_t index) {
 static LLVMMetadataRef file_scope(WaCodegen *cg, LLVMMetadataRef sp, uint32_t index) {
     if (cg->di_file_scopes[index] == NULL)
         cg->di_file_scopes[index] =
-            LLVMDIBuilderCreateLexicalBlockFile(cg->dib, sp, source_file(cg, index), 0);
+            LLVMDIBuilderCreateLexicalBlockFile(cg->dib, sp, wa_sites_source_file(cg, index), 0);
     return cg->di_file_scopes[index];
 }
 
@@ -80,7 +79,7 @@ LLVMMetadataRef wa_sites_function(WaCodegen *cg, LLVMValueRef fn, uint32_t func_
     char *demangled = f->name != NULL ? wa_demangle(f->name) : NULL;
     const char *name = demangled != NULL ? demangled : f->name != NULL ? f->name : index;
     const WaDwarfRow *row = wa_wasm_dwarf_row(cg->dwarf, (uint32_t)f->code_offset);
-    LLVMMetadataRef file = row != NULL ? source_file(cg, row->file) : cg->di_file;
+    LLVMMetadataRef file = row != NULL ? wa_sites_source_file(cg, row->file) : cg->di_file;
     unsigned scope_line = row != NULL ? row->line : 0;
     LLVMMetadataRef sp =
         LLVMDIBuilderCreateFunction(cg->dib, file, name, strlen(name), "", 0, file, func_index + 1,
@@ -139,7 +138,7 @@ LLVMMetadataRef wa_sites_location(WaCodegen *cg, LLVMMetadataRef scope, size_t o
     LLVMMetadataRef in_file = row != NULL ? file_scope(cg, scope, row->file) : scope;
     if (site)
         in_file = LLVMDIBuilderCreateLexicalBlockFile(
-            cg->dib, scope, row != NULL ? source_file(cg, row->file) : cg->di_file, wasm_offset);
+            cg->dib, scope, row != NULL ? wa_sites_source_file(cg, row->file) : cg->di_file, wasm_offset);
     /*
      * A site the module's DWARF gives no position keeps its offset as its
      * line in the file "wasm", as without -g: LLVM writes no discriminator

@@ -66,6 +66,9 @@ LLVMMetadataRef wa_sites_location(WaCodegen *cg, LLVMMetadataRef scope, size_t o
  */
 #define WA_SITE_UNKNOWN_OFFSET 1u
 
+/* -g: the DIFile of the module's source file `index` (wasm_dwarf.h; split at its last slash). */
+LLVMMetadataRef wa_sites_source_file(WaCodegen *cg, uint32_t index);
+
 /* Whether instructions of opcode op may trap or call: the sites the table describes. */
 bool wa_sites_is_site(WaOpcode op);
 

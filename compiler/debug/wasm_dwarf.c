@@ -77,5 +77,15 @@ void wa_wasm_dwarf_free(WaWasmDwarf *w) {
         free(w->files[i]);
     free(w->files);
     free(w->rows);
+    for (uint32_t i = 0; w->vars != NULL && i < w->nvars; i++)
+        free(w->vars[i].name);
+    free(w->vars);
+    free(w->func_vars);
+    for (uint32_t i = 0; w->types != NULL && i < w->ntypes; i++)
+        free(w->types[i].name);
+    free(w->types);
+    for (uint32_t i = 0; w->fields != NULL && i < w->nfields; i++)
+        free(w->fields[i].name);
+    free(w->fields);
     memset(w, 0, sizeof *w);
 }

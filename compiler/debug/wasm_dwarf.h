@@ -31,6 +31,74 @@ typedef struct WaDwarfRow {
     uint32_t column; /* 0: unknown */
 } WaDwarfRow;
 
+/* No type (void), no file, no frame base: an index that is none. */
+#define WA_DWARF_NONE UINT32_MAX
+
+/*
+ * The kinds of type -g describes (wasm_dwarf_vars_llvm.cpp maps DWARF's
+ * tags onto them). A pointer or reference of wasm32 is an ADDRESS: a
+ * 4-byte offset into linear memory, named as the source names its type
+ * ("char *"), whose target is not followed: a debugger could only read it at
+ * that native address, which it is not. So no type refers to itself.
+ */
+typedef enum WaDwarfTypeKind {
+    WA_DWARF_TYPE_BASE,     /* name, size, encoding (DW_ATE_*) */
+    WA_DWARF_TYPE_ADDRESS,  /* name, size */
+    WA_DWARF_TYPE_STRUCT,   /* name, size, fields: members (also C++ classes, Rust structs) */
+    WA_DWARF_TYPE_UNION,    /* name, size, fields: members */
+    WA_DWARF_TYPE_ENUM,     /* name, size, fields: enumerators; type: the underlying type */
+    WA_DWARF_TYPE_ARRAY,    /* type: the element's; fields: dimensions */
+    WA_DWARF_TYPE_TYPEDEF,  /* name, type */
+    WA_DWARF_TYPE_CONST,    /* type */
+    WA_DWARF_TYPE_VOLATILE, /* type */
+    WA_DWARF_TYPE_OPAQUE,   /* name, size: any other type, or one met again inside itself */
+} WaDwarfTypeKind;
+
+typedef struct WaDwarfType {
+    uint8_t kind;     /* WaDwarfTypeKind */
+    uint8_t encoding; /* BASE: DW_ATE_* */
+    char *name;       /* NULL: anonymous */
+    uint64_t size;    /* in bytes */
+    uint32_t type;    /* the type it is made from, or WA_DWARF_NONE */
+    uint32_t first_field, nfields; /* its fields in WaWasmDwarf.fields */
+} WaDwarfType;
+
+/* A member of a struct or union, an enumerator, or an array's dimension. */
+typedef struct WaDwarfField {
+    char *name;        /* NULL for a dimension (and an anonymous member) */
+    uint32_t type;     /* a member's */
+    uint32_t bit_size; /* a bit-field member's width, else 0 */
+    uint64_t value;    /* member: offset in bits; enumerator: value; dimension: element count,
+                          UINT64_MAX if unknown */
+} WaDwarfField;
+
+/* Where a variable is, in wasm terms. */
+typedef enum WaDwarfWhere {
+    WA_DWARF_AT_NOWHERE,  /* no single place (a location list, an expression -g does not map) */
+    WA_DWARF_AT_INDIRECT, /* linear memory at the value of wasm local `local` plus `at` (signed):
+                             DW_OP_fbreg from a frame base in a local, or DW_OP_WASM_location 0
+                             without DW_OP_stack_value (a struct passed by pointer) */
+    WA_DWARF_AT_LOCAL,    /* the value of wasm local `local` (DW_OP_WASM_location 0,
+                             DW_OP_stack_value) */
+    WA_DWARF_AT_MEMORY,   /* linear memory at address `at` (DW_OP_addr: a global or a static) */
+} WaDwarfWhere;
+
+typedef struct WaDwarfVar {
+    char *name;
+    uint32_t type;  /* or WA_DWARF_NONE */
+    uint32_t file;  /* declared in: index into files, or WA_DWARF_NONE */
+    uint32_t line;  /* declared on, or 0 */
+    uint32_t arg;   /* a parameter's position from 1; 0 for other variables */
+    uint8_t where;  /* WaDwarfWhere */
+    uint32_t local; /* INDIRECT, LOCAL: the wasm local */
+    uint64_t at;    /* INDIRECT: the offset; MEMORY: the address */
+} WaDwarfVar;
+
+/* A function's variables: vars[first_var, first_var + nvars), in the order DWARF lists them. */
+typedef struct WaDwarfFuncVars {
+    uint32_t first_var, nvars;
+} WaDwarfFuncVars;
+
 typedef struct WaWasmDwarf {
     char **func_names; /* per function index: DW_AT_linkage_name, else DW_AT_name, or NULL */
     uint32_t nfunc_names;
@@ -38,6 +106,15 @@ typedef struct WaWasmDwarf {
     size_t nrows;
     char **files; /* absolute paths as the line table gives them (comp_dir/dir/name) */
     uint32_t nfiles;
+    /* The variables of -g: per function index (nfunc_names of them), and the module's globals,
+       vars[first_global, first_global + nglobals). */
+    WaDwarfFuncVars *func_vars;
+    WaDwarfVar *vars;
+    uint32_t nvars, first_global, nglobals;
+    WaDwarfType *types;
+    uint32_t ntypes;
+    WaDwarfField *fields;
+    uint32_t nfields;
 } WaWasmDwarf;
 
 /* A custom section of the module. */

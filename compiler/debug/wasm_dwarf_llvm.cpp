@@ -16,7 +16,7 @@
  * unit's DW_AT_comp_dir, the row's directory and name, as addr2line and
  * wasmtime join them). Sequences of dropped functions are skipped.
  */
-#include "wasm_dwarf.h"
+#include "wasm_dwarf_llvm.h"
 
 #include <llvm/ADT/StringMap.h>
 #include <llvm/DebugInfo/DWARF/DWARFContext.h>
@@ -30,7 +30,7 @@
 #include <tuple>
 #include <vector>
 
-namespace {
+namespace wa_dwarf {
 
 char *copy(const std::string &s) {
     char *c = static_cast<char *>(std::malloc(s.size() + 1));
@@ -39,12 +39,10 @@ char *copy(const std::string &s) {
     return c;
 }
 
-/* Addresses wasm-ld gives the DWARF of code it dropped. */
 bool is_tombstone(uint64_t address) {
     return address == 0 || address >= 0xfffffff0u;
 }
 
-/* The defined function whose body starts at file offset `at`, or -1. */
 int64_t function_at(const WaDwarfInput *in, uint64_t at) {
     /* Bodies are in index order: the first whose end is past `at`. */
     uint32_t lo = 0, hi = in->nfuncs;
@@ -59,6 +57,22 @@ int64_t function_at(const WaDwarfInput *in, uint64_t at) {
         return -1;
     return lo;
 }
+
+uint32_t Files::file(const std::string &path) {
+    auto it = index.find(path);
+    if (it != index.end())
+        return it->second;
+    uint32_t i = static_cast<uint32_t>(paths.size());
+    paths.push_back(path);
+    index.emplace(path, i);
+    return i;
+}
+
+} // namespace wa_dwarf
+
+namespace {
+
+using namespace wa_dwarf;
 
 void read_names(llvm::DWARFContext &ctx, const WaDwarfInput *in, char **names) {
     for (const auto &cu : ctx.compile_units()) {
@@ -81,18 +95,7 @@ void read_names(llvm::DWARFContext &ctx, const WaDwarfInput *in, char **names) {
 
 struct Lines {
     std::vector<WaDwarfRow> rows;
-    std::vector<std::string> files;
-    std::map<std::string, uint32_t> index;
-
-    uint32_t file(const std::string &path) {
-        auto it = index.find(path);
-        if (it != index.end())
-            return it->second;
-        uint32_t i = static_cast<uint32_t>(files.size());
-        files.push_back(path);
-        index.emplace(path, i);
-        return i;
-    }
+    Files files;
 };
 
 void read_lines(llvm::DWARFContext &ctx, const WaDwarfInput *in, Lines &lines) {
@@ -120,7 +123,7 @@ void read_lines(llvm::DWARFContext &ctx, const WaDwarfInput *in, Lines &lines) {
                                 row.File, comp_dir ? comp_dir : "",
                                 llvm::DILineInfoSpecifier::FileLineInfoKind::AbsoluteFilePath,
                                 path))
-                            id = lines.file(path);
+                            id = lines.files.file(path);
                         it = files.emplace(row.File, id).first;
                     }
                     out.file = it->second;
@@ -176,16 +179,20 @@ extern "C" bool wa_wasm_dwarf_read(const WaDwarfInput *in, WaWasmDwarf *out) {
     read_lines(*ctx, in, lines);
     out->func_names = names;
     out->nfunc_names = in->nfuncs;
+    if (!read_variables(*ctx, in, lines.files, out)) {
+        wa_wasm_dwarf_free(out);
+        return false;
+    }
     out->rows =
         static_cast<WaDwarfRow *>(std::malloc((lines.rows.size() + 1) * sizeof(WaDwarfRow)));
-    out->files = static_cast<char **>(std::calloc(lines.files.size() + 1, sizeof(char *)));
+    out->files = static_cast<char **>(std::calloc(lines.files.paths.size() + 1, sizeof(char *)));
     if (out->rows == nullptr || out->files == nullptr) {
         wa_wasm_dwarf_free(out);
         return false;
     }
     std::copy(lines.rows.begin(), lines.rows.end(), out->rows);
     out->nrows = lines.rows.size();
-    for (const std::string &f : lines.files)
+    for (const std::string &f : lines.files.paths)
         out->files[out->nfiles++] = copy(f);
     return true;
 }

@@ -109,7 +109,7 @@ static void init_locals(WaFuncGen *fg) {
         LLVMValueRef init = i < fg->type->nparams
                                 ? LLVMGetParam(fg->fn, i + fg->first_param)
                                 : LLVMConstNull(wa_cg_type(cg, fg->local_types[i]));
-        LLVMBuildStore(cg->b, init, fg->locals[i]);
+        wa_fg_set_local(fg, i, init);
     }
 }
 
@@ -362,6 +362,7 @@ bool wa_lower_function(WaCodegen *cg, uint32_t func_index) {
     LLVMBasicBlockRef body = LLVMGetInsertBlock(cg->b);
     LLVMPositionBuilderBefore(cg->b, LLVMGetBasicBlockTerminator(fg->entry));
     create_locals(fg);
+    wa_debug_vars_begin(fg);
     LLVMPositionBuilderAtEnd(cg->b, body);
     if (needs_stack_check(fg))
         emit_stack_check(fg);

@@ -94,6 +94,9 @@ typedef struct WaFuncGen {
     LLVMBasicBlockRef trap_blocks[WA_RT_TRAP_COUNT]; /* one shared block per trap kind */
     LLVMValueRef trap_calls[WA_RT_TRAP_COUNT];       /* the wa_rt_trap call in each */
     LLVMMetadataRef di_scope; /* the function's DISubprogram (codegen/sites.h), or NULL */
+    /* -g (debug_vars.c): per local, the slot that holds the native address its value is in
+       linear memory, for the variables there, or NULL; NULL when no variable needs one. */
+    LLVMValueRef *debug_addresses;
 } WaFuncGen;
 
 /* Returns the top results from the function (as `return`); the rest of the block is dead. */
@@ -153,6 +156,21 @@ void wa_fg_set_tbaa(WaFuncGen *fg, LLVMValueRef access, WaTbaa kind);
 
 /* The wa_rt_memory_t of memory `index` (memory.c), loaded once per function. */
 LLVMValueRef wa_fg_memory(WaFuncGen *fg, uint32_t index);
+
+/*
+ * -g (debug_vars.c): declares the function's source variables, in the entry
+ * block, after its locals are made.
+ */
+void wa_debug_vars_begin(WaFuncGen *fg);
+
+/* -g: local `index`, which has an address slot, becomes `value`: the slot follows. */
+void wa_debug_vars_address_set(WaFuncGen *fg, uint32_t index, LLVMValueRef value);
+
+/* Stores `value` into local `index` (variable.c), for -g's frame too. */
+void wa_fg_set_local(WaFuncGen *fg, uint32_t index, LLVMValueRef value);
+
+/* The base address of memory `index`'s bytes, loaded once in the entry block (memory.c). */
+LLVMValueRef wa_fg_memory_base(WaFuncGen *fg, uint32_t index);
 
 /* The current size in bytes (i64) of memory `index` (memory.c), loaded here. */
 LLVMValueRef wa_fg_memory_size(WaFuncGen *fg, uint32_t index);

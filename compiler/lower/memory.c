@@ -133,7 +133,7 @@ static LLVMValueRef memory_object(WaFuncGen *fg, uint32_t index) {
  * instance's mem0_base field (for an i32 or an i64 memory alike), which
  * codegen/bounds_versioning.cpp recognises.
  */
-static LLVMValueRef memory_base(WaFuncGen *fg, uint32_t index) {
+LLVMValueRef wa_fg_memory_base(WaFuncGen *fg, uint32_t index) {
     WaCodegen *cg = fg->cg;
     if (fg->memory_bases[index] != NULL)
         return fg->memory_bases[index];
@@ -222,7 +222,7 @@ static LLVMValueRef effective_address(WaFuncGen *fg, const WaMemArg *ma, LLVMVal
     }
     if (ma->offset != 0)
         addr = LLVMBuildNUWAdd(cg->b, addr, LLVMConstInt(cg->t_i64, ma->offset, false), "");
-    return LLVMBuildGEP2(cg->b, cg->t_i8, memory_base(fg, ma->memory), &addr, 1, "addr");
+    return LLVMBuildGEP2(cg->b, cg->t_i8, wa_fg_memory_base(fg, ma->memory), &addr, 1, "addr");
 }
 
 LLVMValueRef wa_fg_effective_address(WaFuncGen *fg, const WaMemArg *ma, LLVMValueRef index,

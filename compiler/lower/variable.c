@@ -39,6 +39,12 @@ static LLVMValueRef global_ptr(WaFuncGen *fg, uint32_t index) {
     return p;
 }
 
+void wa_fg_set_local(WaFuncGen *fg, uint32_t index, LLVMValueRef value) {
+    LLVMBuildStore(fg->cg->b, value, fg->locals[index]);
+    if (fg->debug_addresses != NULL && fg->debug_addresses[index] != NULL)
+        wa_debug_vars_address_set(fg, index, value);
+}
+
 bool wa_lower_variable(WaFuncGen *fg, const WaInstr *in) {
     WaCodegen *cg = fg->cg;
     uint32_t i = in->imm.index;
@@ -49,10 +55,10 @@ bool wa_lower_variable(WaFuncGen *fg, const WaInstr *in) {
         return true;
     }
     case WA_OP_LOCAL_SET:
-        LLVMBuildStore(cg->b, wa_fg_pop(fg), fg->locals[i]);
+        wa_fg_set_local(fg, i, wa_fg_pop(fg));
         return true;
     case WA_OP_LOCAL_TEE:
-        LLVMBuildStore(cg->b, wa_vec_last(&fg->stack).value, fg->locals[i]);
+        wa_fg_set_local(fg, i, wa_vec_last(&fg->stack).value);
         return true;
     case WA_OP_GLOBAL_GET: {
         WaValType type = cg->m->globals[i].type.type;
