@@ -58,6 +58,11 @@ typedef struct WaCodegen {
     bool canonical_nans;                    /* NaN results canonical (lower/nan.c) */
     bool debug_info;                        /* -g (sites.h): source positions in the output */
     LLVMMetadataRef *di_file_scopes;        /* -g: per source file, the function's scope there */
+    /* -g, the function being lowered: its subprogram, its variables and blocks in the module's
+       DWARF (or NULL), and per block its DILexicalBlock, made on first use. */
+    LLVMMetadataRef di_sp;
+    const struct WaDwarfFuncVars *di_vars;
+    LLVMMetadataRef *di_blocks;
     bool fuel, timeout;                     /* --fuel, --timeout checks (limits.h) */
     bool exceptions;                        /* uses exception handling (lower/exception.c) */
     bool embeddable;                        /* --emit=shared: other modules' exceptions pass */

@@ -87,7 +87,44 @@ LLVMMetadataRef wa_sites_function(WaCodegen *cg, LLVMValueRef fn, uint32_t func_
     free(demangled);
     LLVMSetSubprogram(fn, sp);
     cg->di_file_scopes = WA_NEW_ARRAY(&cg->scratch, LLVMMetadataRef, cg->dwarf->nfiles);
+    cg->di_sp = sp;
+    cg->di_vars = func_index < cg->dwarf->nfunc_names ? &cg->dwarf->func_vars[func_index] : NULL;
+    uint32_t nblocks = cg->di_vars != NULL ? cg->di_vars->nblocks : 0;
+    cg->di_blocks = WA_NEW_ARRAY(&cg->scratch, LLVMMetadataRef, nblocks + 1);
+    memset(cg->di_blocks, 0, (nblocks + 1) * sizeof *cg->di_blocks);
     return sp;
+}
+
+LLVMMetadataRef wa_sites_block(WaCodegen *cg, uint32_t block) {
+    if (block == WA_DWARF_NONE || cg->di_vars == NULL || block >= cg->di_vars->nblocks)
+        return cg->di_sp;
+    if (cg->di_blocks[block] == NULL) {
+        const WaDwarfBlock *b = &cg->dwarf->blocks[cg->di_vars->first_block + block];
+        /* Parents come first in DWARF order, so this recursion ends. */
+        LLVMMetadataRef parent = b->parent < block ? wa_sites_block(cg, b->parent) : cg->di_sp;
+        const WaDwarfRow *row = wa_wasm_dwarf_row(cg->dwarf, b->offset);
+        cg->di_blocks[block] = LLVMDIBuilderCreateLexicalBlock(
+            cg->dib, parent, row != NULL ? wa_sites_source_file(cg, row->file) : cg->di_file,
+            row != NULL ? row->line : 0, row != NULL ? row->column : 0);
+    }
+    return cg->di_blocks[block];
+}
+
+/* -g: the innermost lexical block (its scope) that the code at `offset` is in. */
+static LLVMMetadataRef block_at(WaCodegen *cg, uint32_t offset) {
+    const WaDwarfFuncVars *fv = cg->di_vars;
+    if (fv == NULL || fv->nspans == 0)
+        return cg->di_sp;
+    const WaDwarfSpan *spans = &cg->dwarf->spans[fv->first_span];
+    uint32_t lo = 0, hi = fv->nspans; /* the last span at or before offset */
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (spans[mid].offset <= offset)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo == 0 ? cg->di_sp : wa_sites_block(cg, spans[lo - 1].block);
 }
 
 bool wa_sites_is_site(WaOpcode op) {
@@ -135,10 +172,16 @@ LLVMMetadataRef wa_sites_location(WaCodegen *cg, LLVMMetadataRef scope, size_t o
      */
     const WaDwarfRow *row =
         wasm_offset > WA_SITE_UNKNOWN_OFFSET ? wa_wasm_dwarf_row(cg->dwarf, wasm_offset) : NULL;
-    LLVMMetadataRef in_file = row != NULL ? file_scope(cg, scope, row->file) : scope;
+    LLVMMetadataRef block = scope == cg->di_sp ? block_at(cg, wasm_offset) : scope;
+    LLVMMetadataRef in_file = row == NULL     ? block
+                              : block == scope ? file_scope(cg, scope, row->file)
+                                               : LLVMDIBuilderCreateLexicalBlockFile(
+                                                     cg->dib, block,
+                                                     wa_sites_source_file(cg, row->file), 0);
     if (site)
         in_file = LLVMDIBuilderCreateLexicalBlockFile(
-            cg->dib, scope, row != NULL ? wa_sites_source_file(cg, row->file) : cg->di_file, wasm_offset);
+            cg->dib, block, row != NULL ? wa_sites_source_file(cg, row->file) : cg->di_file,
+            wasm_offset);
     /*
      * A site the module's DWARF gives no position keeps its offset as its
      * line in the file "wasm", as without -g: LLVM writes no discriminator

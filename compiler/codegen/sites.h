@@ -66,6 +66,13 @@ LLVMMetadataRef wa_sites_location(WaCodegen *cg, LLVMMetadataRef scope, size_t o
  */
 #define WA_SITE_UNKNOWN_OFFSET 1u
 
+/*
+ * -g: the scope of lexical block `block` of the function being lowered (its
+ * index in wasm_dwarf.h's WaDwarfFuncVars), or its subprogram for NONE.
+ * Its code's locations are in the innermost block their offset is in.
+ */
+LLVMMetadataRef wa_sites_block(WaCodegen *cg, uint32_t block);
+
 /* -g: the DIFile of the module's source file `index` (wasm_dwarf.h; split at its last slash). */
 LLVMMetadataRef wa_sites_source_file(WaCodegen *cg, uint32_t index);
 

@@ -87,5 +87,7 @@ void wa_wasm_dwarf_free(WaWasmDwarf *w) {
     for (uint32_t i = 0; w->fields != NULL && i < w->nfields; i++)
         free(w->fields[i].name);
     free(w->fields);
+    free(w->blocks);
+    free(w->spans);
     memset(w, 0, sizeof *w);
 }

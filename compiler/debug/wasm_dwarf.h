@@ -89,14 +89,36 @@ typedef struct WaDwarfVar {
     uint32_t file;  /* declared in: index into files, or WA_DWARF_NONE */
     uint32_t line;  /* declared on, or 0 */
     uint32_t arg;   /* a parameter's position from 1; 0 for other variables */
+    uint32_t block; /* the lexical block it is declared in (its function's), or NONE: the
+                       function's outermost scope */
     uint8_t where;  /* WaDwarfWhere */
     uint32_t local; /* INDIRECT, LOCAL: the wasm local */
     uint64_t at;    /* INDIRECT: the offset; MEMORY: the address */
 } WaDwarfVar;
 
-/* A function's variables: vars[first_var, first_var + nvars), in the order DWARF lists them. */
+/* A lexical block of a function (a `{ }` that declares variables). */
+typedef struct WaDwarfBlock {
+    uint32_t parent; /* the block it is in, or NONE: the function's outermost scope */
+    uint32_t offset; /* file offset of its first code */
+} WaDwarfBlock;
+
+/* From file offset `offset` to the next span's, the innermost block is `block` (or NONE). */
+typedef struct WaDwarfSpan {
+    uint32_t offset;
+    uint32_t block;
+} WaDwarfSpan;
+
+/*
+ * A function's variables, vars[first_var, first_var + nvars) in the order
+ * DWARF lists them; its blocks, blocks[first_block, first_block + nblocks),
+ * to which its variables' and blocks' `block` indices are relative; and
+ * which block its code is in, spans[first_span, first_span + nspans)
+ * sorted by offset (none: all of it in the outermost scope).
+ */
 typedef struct WaDwarfFuncVars {
     uint32_t first_var, nvars;
+    uint32_t first_block, nblocks;
+    uint32_t first_span, nspans;
 } WaDwarfFuncVars;
 
 typedef struct WaWasmDwarf {
@@ -115,6 +137,9 @@ typedef struct WaWasmDwarf {
     uint32_t ntypes;
     WaDwarfField *fields;
     uint32_t nfields;
+    WaDwarfBlock *blocks;
+    WaDwarfSpan *spans;
+    uint32_t nblocks, nspans;
 } WaWasmDwarf;
 
 /* A custom section of the module. */

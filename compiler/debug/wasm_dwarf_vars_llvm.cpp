@@ -26,6 +26,7 @@
 #include <llvm/Support/LEB128.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <unordered_map>
@@ -40,6 +41,8 @@ namespace dw = llvm::dwarf;
 /* DW_OP_WASM_location: a wasm local (0), global (1, 3) or operand stack slot (2), then an index. */
 constexpr uint8_t kOpWasmLocation = 0xed;
 constexpr unsigned kMaxDepth = 64;
+/* Beyond this many block ranges a function's variables are all in its outermost scope. */
+constexpr size_t kMaxRanges = 4096;
 
 /* A decoded location expression: wasm_dwarf.h's WaDwarfVar's where, local and at. */
 struct Place {
@@ -93,7 +96,7 @@ std::optional<llvm::ArrayRef<uint8_t>> expression(const DWARFDie &die, dw::Attri
 class Reader {
   public:
     Reader(const WaDwarfInput *in, Files &files)
-        : in_(in), files_(files), funcs_(in->nfuncs, WaDwarfFuncVars{0, 0}),
+        : in_(in), files_(files), funcs_(in->nfuncs, WaDwarfFuncVars{}),
           read_(in->nfuncs, false) {}
 
     void unit(const DWARFDie &cu) { scope(cu); }
@@ -107,6 +110,15 @@ class Reader {
     std::vector<WaDwarfVar> vars_, globals_;
     std::vector<WaDwarfType> types_;
     std::vector<WaDwarfField> fields_;
+    std::vector<WaDwarfBlock> blocks_;
+    std::vector<WaDwarfSpan> spans_;
+    /* The function being read: its blocks' code ranges (file offsets), with depth and block. */
+    struct Range {
+        uint64_t low, high;
+        unsigned depth;
+        uint32_t block;
+    };
+    std::vector<Range> ranges_;
     /* DIE offset -> type index; in_progress_: the types being read, for cycles. */
     std::unordered_map<uint64_t, uint32_t> type_of_die_;
     std::unordered_map<uint64_t, bool> in_progress_;
@@ -122,8 +134,15 @@ class Reader {
     }
     void scope(const DWARFDie &parent);
     void function(const DWARFDie &sp, uint32_t f);
-    void function_scope(const DWARFDie &parent, uint32_t frame_local, uint32_t *args);
-    bool variable(const DWARFDie &die, uint32_t arg, uint32_t frame_local,
+    /* Where a function's variables are found: its frame base, its block and the block's depth. */
+    struct Scope {
+        uint32_t frame_local, block;
+        unsigned depth;
+    };
+    void function_scope(const DWARFDie &parent, const Scope &s, uint32_t *args);
+    uint32_t block(const DWARFDie &die, const Scope &s);
+    void spans(uint32_t f);
+    bool variable(const DWARFDie &die, uint32_t arg, const Scope &s,
                   std::vector<WaDwarfVar> &into);
     uint32_t type(const DWARFDie &die, unsigned depth);
     uint32_t read_type(const DWARFDie &die, unsigned depth);
@@ -160,7 +179,7 @@ void Reader::scope(const DWARFDie &parent) {
             break;
         }
         case dw::DW_TAG_variable:
-            variable(die, 0, WA_DWARF_NONE, globals_);
+            variable(die, 0, Scope{WA_DWARF_NONE, WA_DWARF_NONE, 0}, globals_);
             break;
         default:
             scope(die); /* namespaces, and the types that hold Rust's and C++'s methods */
@@ -177,24 +196,28 @@ void Reader::function(const DWARFDie &sp, uint32_t f) {
     if (base && wasm_local(*base, &local, &value) && value)
         frame_local = local;
     funcs_[f].first_var = static_cast<uint32_t>(vars_.size());
+    funcs_[f].first_block = static_cast<uint32_t>(blocks_.size());
+    ranges_.clear();
     uint32_t args = 0;
-    function_scope(sp, frame_local, &args);
+    function_scope(sp, Scope{frame_local, WA_DWARF_NONE, 0}, &args);
     funcs_[f].nvars = static_cast<uint32_t>(vars_.size()) - funcs_[f].first_var;
+    funcs_[f].nblocks = static_cast<uint32_t>(blocks_.size()) - funcs_[f].first_block;
+    spans(f);
 }
 
 /* The variables of a function and its lexical blocks (not those of what was inlined into it). */
-void Reader::function_scope(const DWARFDie &parent, uint32_t frame_local, uint32_t *args) {
+void Reader::function_scope(const DWARFDie &parent, const Scope &s, uint32_t *args) {
     for (DWARFDie die = parent.getFirstChild(); die && !failed_; die = die.getSibling()) {
         switch (die.getTag()) {
         case dw::DW_TAG_formal_parameter:
             ++*args;
-            variable(die, *args, frame_local, vars_);
+            variable(die, *args, s, vars_);
             break;
         case dw::DW_TAG_variable:
-            variable(die, 0, frame_local, vars_);
+            variable(die, 0, s, vars_);
             break;
         case dw::DW_TAG_lexical_block:
-            function_scope(die, frame_local, args);
+            function_scope(die, Scope{s.frame_local, block(die, s), s.depth + 1}, args);
             break;
         default:
             break;
@@ -202,12 +225,78 @@ void Reader::function_scope(const DWARFDie &parent, uint32_t frame_local, uint32
     }
 }
 
+/* Adds lexical block `die`, nested in s, with its code ranges; returns its index, or s's block
+   if it has no code of ours (its variables are then the enclosing scope's). */
+uint32_t Reader::block(const DWARFDie &die, const Scope &s) {
+    llvm::Expected<llvm::DWARFAddressRangesVector> ranges = die.getAddressRanges();
+    if (!ranges) {
+        llvm::consumeError(ranges.takeError());
+        return s.block;
+    }
+    uint64_t low = UINT64_MAX;
+    uint32_t index = static_cast<uint32_t>(blocks_.size());
+    for (const llvm::DWARFAddressRange &r : *ranges) {
+        if (is_tombstone(r.LowPC) || r.HighPC <= r.LowPC)
+            continue;
+        ranges_.push_back({in_->code_section_offset + r.LowPC, in_->code_section_offset + r.HighPC,
+                           s.depth + 1, index});
+        low = std::min(low, in_->code_section_offset + r.LowPC);
+    }
+    if (low > UINT32_MAX)
+        return s.block;
+    blocks_.push_back({s.block, static_cast<uint32_t>(low)});
+    return index;
+}
+
+/*
+ * Function f's spans: at each point where a block range starts or ends, the
+ * deepest range covering the code from there (blocks nest, so that is the
+ * innermost block).
+ */
+void Reader::spans(uint32_t f) {
+    WaDwarfFuncVars &fv = funcs_[f];
+    fv.first_span = static_cast<uint32_t>(spans_.size());
+    /* block indices relative to the function's first */
+    for (uint32_t i = fv.first_block; i < fv.first_block + fv.nblocks; i++)
+        if (blocks_[i].parent != WA_DWARF_NONE)
+            blocks_[i].parent -= fv.first_block;
+    for (uint32_t i = fv.first_var; i < fv.first_var + fv.nvars; i++)
+        if (vars_[i].block != WA_DWARF_NONE)
+            vars_[i].block -= fv.first_block;
+    if (ranges_.size() > kMaxRanges) {
+        /* too many to place: every variable in the outermost scope */
+        for (uint32_t i = fv.first_var; i < fv.first_var + fv.nvars; i++)
+            vars_[i].block = WA_DWARF_NONE;
+        return;
+    }
+    std::vector<uint64_t> points;
+    for (const Range &r : ranges_) {
+        points.push_back(r.low);
+        points.push_back(r.high);
+    }
+    std::sort(points.begin(), points.end());
+    points.erase(std::unique(points.begin(), points.end()), points.end());
+    for (uint64_t p : points) {
+        if (p > UINT32_MAX)
+            break;
+        const Range *inner = nullptr;
+        for (const Range &r : ranges_)
+            if (r.low <= p && p < r.high && (inner == nullptr || r.depth > inner->depth))
+                inner = &r;
+        uint32_t b = inner != nullptr ? inner->block - fv.first_block : WA_DWARF_NONE;
+        if (spans_.size() > fv.first_span && spans_.back().block == b)
+            continue;
+        spans_.push_back({static_cast<uint32_t>(p), b});
+    }
+    fv.nspans = static_cast<uint32_t>(spans_.size()) - fv.first_span;
+}
+
 /* Adds the named variable `die` to `into`; a global only if it is in linear memory. */
-bool Reader::variable(const DWARFDie &die, uint32_t arg, uint32_t frame_local,
+bool Reader::variable(const DWARFDie &die, uint32_t arg, const Scope &s,
                       std::vector<WaDwarfVar> &into) {
     bool global = &into == &globals_;
     std::optional<llvm::ArrayRef<uint8_t>> e = expression(die, dw::DW_AT_location);
-    Place p = e ? decode_location(*e, frame_local) : Place();
+    Place p = e ? decode_location(*e, s.frame_local) : Place();
     if (global && p.where != WA_DWARF_AT_MEMORY)
         return false;
     char *name = name_of(die);
@@ -219,6 +308,7 @@ bool Reader::variable(const DWARFDie &die, uint32_t arg, uint32_t frame_local,
     v.local = p.local;
     v.at = p.at;
     v.arg = arg;
+    v.block = s.block;
     std::optional<llvm::DWARFFormValue> t = die.findRecursively(dw::DW_AT_type);
     v.type = t ? type(die.getAttributeValueAsReferencedDie(*t), 0) : WA_DWARF_NONE;
     std::string file = die.getDeclFile(llvm::DILineInfoSpecifier::FileLineInfoKind::AbsoluteFilePath);
@@ -402,6 +492,10 @@ bool Reader::finish(WaWasmDwarf *out) {
     out->ntypes = out->types != nullptr ? static_cast<uint32_t>(types_.size()) : 0;
     out->fields = to_c_array(fields_, &failed_);
     out->nfields = out->fields != nullptr ? static_cast<uint32_t>(fields_.size()) : 0;
+    out->blocks = to_c_array(blocks_, &failed_);
+    out->nblocks = out->blocks != nullptr ? static_cast<uint32_t>(blocks_.size()) : 0;
+    out->spans = to_c_array(spans_, &failed_);
+    out->nspans = out->spans != nullptr ? static_cast<uint32_t>(spans_.size()) : 0;
     return !failed_;
 }
 

@@ -65,20 +65,21 @@ void wa_debug_vars_begin(WaFuncGen *fg) {
     for (uint32_t i = 0; i < fv->nvars; i++) {
         const WaDwarfVar *v = &w->vars[fv->first_var + i];
         if (v->where == WA_DWARF_AT_MEMORY) {
-            wa_debug_memory_variable(cg, fg->di_scope, v);
+            wa_debug_memory_variable(cg, wa_sites_block(cg, v->block), v);
             continue;
         }
         LLVMMetadataRef file = v->file != WA_DWARF_NONE ? wa_sites_source_file(cg, v->file)
                                                         : cg->di_file;
         LLVMMetadataRef type = wa_debug_type(cg, v->type);
+        LLVMMetadataRef scope = wa_sites_block(cg, v->block);
         size_t len = strlen(v->name);
         /* Kept (AlwaysPreserve) when it has no location too, so the debugger knows it. */
         LLVMMetadataRef var =
             v->arg != 0
-                ? LLVMDIBuilderCreateParameterVariable(cg->dib, fg->di_scope, v->name, len, v->arg,
-                                                       file, v->line, type, true, LLVMDIFlagZero)
-                : LLVMDIBuilderCreateAutoVariable(cg->dib, fg->di_scope, v->name, len, file,
-                                                  v->line, type, true, LLVMDIFlagZero, 0);
+                ? LLVMDIBuilderCreateParameterVariable(cg->dib, scope, v->name, len, v->arg, file,
+                                                       v->line, type, true, LLVMDIFlagZero)
+                : LLVMDIBuilderCreateAutoVariable(cg->dib, scope, v->name, len, file, v->line,
+                                                  type, true, LLVMDIFlagZero, 0);
         LLVMValueRef storage = NULL;
         LLVMMetadataRef expr = NULL;
         if (is_indirect(fg, v)) {
@@ -91,7 +92,7 @@ void wa_debug_vars_begin(WaFuncGen *fg) {
         if (storage == NULL)
             continue;
         LLVMMetadataRef at =
-            LLVMDIBuilderCreateDebugLocation(cg->llvm, v->line, 0, fg->di_scope, NULL);
+            LLVMDIBuilderCreateDebugLocation(cg->llvm, v->line, 0, scope, NULL);
         LLVMDIBuilderInsertDeclareRecordAtEnd(cg->dib, storage, var, expr, at,
                                               LLVMGetInsertBlock(cg->b));
     }
