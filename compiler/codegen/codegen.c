@@ -233,7 +233,7 @@ bool wa_codegen_functions(WaCodegen *cg) {
         WA_TRY(wa_lower_function(cg, i));
         wa_progress_lowered(cg->progress);
     }
-    if (cg->debug_info && cg->chunk == 0)
+    if (cg->debug_info && cg->dib != NULL && cg->chunk == 0)
         wa_debug_globals(cg);
     wa_sites_finish(cg);
     return true;

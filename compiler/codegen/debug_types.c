@@ -78,7 +78,7 @@ static LLVMMetadataRef struct_or_union(WaCodegen *cg, const WaDwarfType *t) {
         const WaDwarfField *f = &w->fields[t->first_field + i];
         size_t len = f->name != NULL ? strlen(f->name) : 0;
         const char *name = f->name != NULL ? f->name : "";
-        LLVMMetadataRef type = wa_debug_type(cg, f->type);
+        LLVMMetadataRef type = wa_debug_value_type(cg, f->type);
         if (f->bit_size != 0)
             members[i] = LLVMDIBuilderCreateBitFieldMemberType(
                 cg->dib, NULL, name, len, NULL, 0, f->bit_size, f->value, f->value & ~(uint64_t)7,
@@ -122,7 +122,7 @@ static LLVMMetadataRef array(WaCodegen *cg, const WaDwarfType *t, uint32_t index
                                                    count == UINT64_MAX ? -1 : (int64_t)count);
     }
     return LLVMDIBuilderCreateArrayType(cg->dib, size_in_bits(w, index), 0,
-                                        wa_debug_type(cg, t->type), dims, t->nfields);
+                                        wa_debug_value_type(cg, t->type), dims, t->nfields);
 }
 
 static LLVMMetadataRef make_type(WaCodegen *cg, uint32_t index) {
@@ -160,6 +160,11 @@ static LLVMMetadataRef make_type(WaCodegen *cg, uint32_t index) {
     }
 }
 
+LLVMMetadataRef wa_debug_value_type(WaCodegen *cg, uint32_t index) {
+    LLVMMetadataRef t = wa_debug_type(cg, index);
+    return t != NULL ? t : LLVMDIBuilderCreateUnspecifiedType(cg->dib, "<unknown type>", 14);
+}
+
 LLVMMetadataRef wa_debug_type(WaCodegen *cg, uint32_t index) {
     const WaWasmDwarf *w = cg->dwarf;
     if (index == WA_DWARF_NONE || index >= w->ntypes)
@@ -193,8 +198,8 @@ void wa_debug_memory_variable(WaCodegen *cg, LLVMMetadataRef scope, const WaDwar
     LLVMMetadataRef expr = LLVMDIBuilderCreateExpression(cg->dib, ops, 3);
     LLVMMetadataRef file = v->file != WA_DWARF_NONE ? wa_sites_source_file(cg, v->file) : NULL;
     LLVMMetadataRef gve = LLVMDIBuilderCreateGlobalVariableExpression(
-        cg->dib, scope, v->name, strlen(v->name), "", 0, file, v->line, wa_debug_type(cg, v->type),
-        true, expr, NULL, 0);
+        cg->dib, scope, v->name, strlen(v->name), "", 0, file, v->line,
+        wa_debug_value_type(cg, v->type), true, expr, NULL, 0);
     wa_debug_global_add(memory_base_holder(cg), gve);
 }
 

@@ -25,6 +25,10 @@ extern "C" {
 /* The DIType of type `index` of the module's DWARF, made once per chunk; NULL for none (void). */
 LLVMMetadataRef wa_debug_type(WaCodegen *cg, uint32_t index);
 
+/* wa_debug_type for what must have a type (a variable, a member, an array's elements): an
+   unspecified "<unknown type>" for none, which only a broken module's DWARF gives. */
+LLVMMetadataRef wa_debug_value_type(WaCodegen *cg, uint32_t index);
+
 /*
  * Describes variable v, which is in linear memory (WA_DWARF_AT_MEMORY), as a
  * global of `scope`: the compile unit for a global, the subprogram for a

@@ -59,7 +59,7 @@ static LLVMValueRef address_slot(WaFuncGen *fg, uint32_t index) {
 void wa_debug_vars_begin(WaFuncGen *fg) {
     WaCodegen *cg = fg->cg;
     const WaWasmDwarf *w = cg->dwarf;
-    if (!cg->debug_info || fg->func_index >= w->nfunc_names)
+    if (!cg->debug_info || cg->dib == NULL || fg->func_index >= w->nfunc_names)
         return;
     const WaDwarfFuncVars *fv = &w->func_vars[fg->func_index];
     for (uint32_t i = 0; i < fv->nvars; i++) {
@@ -70,7 +70,7 @@ void wa_debug_vars_begin(WaFuncGen *fg) {
         }
         LLVMMetadataRef file = v->file != WA_DWARF_NONE ? wa_sites_source_file(cg, v->file)
                                                         : cg->di_file;
-        LLVMMetadataRef type = wa_debug_type(cg, v->type);
+        LLVMMetadataRef type = wa_debug_value_type(cg, v->type);
         LLVMMetadataRef scope = wa_sites_block(cg, v->block);
         size_t len = strlen(v->name);
         /* Kept (AlwaysPreserve) when it has no location too, so the debugger knows it. */
