@@ -1,15 +1,23 @@
 #!/usr/bin/env python3
-"""-g (compiler/codegen/sites.h): gdb, in batch mode, on executables compiled from a C and a
-Rust program built with -g: a breakpoint on a source line stops there, the backtrace shows
-the source functions with their files and lines, `next` moves to the following source line,
-and the program's output is unchanged. The same
-module without -g carries no DWARF of its code; a module without a line table gets one warning
-line under -g, and still compiles.
+"""-g (compiler/codegen/sites.h, debug_types.h, lower/debug_vars.c): gdb, in batch mode, on
+executables compiled from a C and a Rust program built with -g: a breakpoint on a source line
+stops there, the backtrace shows the source functions with their files and lines, `next` moves
+to the following source line, `print` shows parameters and locals of the stopped function and
+of its caller, and the program's output is unchanged. The same module without -g carries no
+DWARF of its code; a module without a line table gets one warning line under -g, and still
+compiles.
+
+debug/vars.c has one variable of each kind -g describes (a struct with an array, an enum, bit
+fields and a union; a typedef; globals and a function's static; a pointer, printed as the wasm
+address it holds and read through wasmaot_debug_memory0_base; a shadowing block variable), each
+printed at -O0 and -O2. Mutated DWARF sections (fixed seed) compile, or fail with one line,
+never crash.
 
 usage: debug_gdb.py --wasmaot WASMAOT --clang CLANG --rustc RUSTC --source-dir DIR --workdir DIR
 """
 import argparse
 import os
+import random
 import re
 import sys
 
@@ -40,7 +48,7 @@ def has_module_dwarf(exe):
     return re.search(rb"DW_AT_producer\s*:.*\bwasmaot\b", out) is not None
 
 
-def check_program(args, work, name, source, wasm, callee):
+def check_program(args, work, name, source, wasm, callee, prints):
     exe, plain = os.path.join(work, name), os.path.join(work, name + "-plain")
     for out, flags in ((exe, ["-g"]), (plain, [])):
         status, _, err = run([args.wasmaot, wasm, "-O0", "-o", out] + flags, timeout=600)
@@ -70,6 +78,136 @@ def check_program(args, work, name, source, wasm, callee):
           "%s: after `next`, gdb should be at %s:%d or %d:\n%s" % (name, base, body + 1, body + 2,
                                                                     text))
     print("ok: %s: break %s:%d, backtrace %s, next" % (name, base, body, shown[:2]))
+    check_locals(exe, name, base, body, prints)
+
+
+def values(text):
+    """What gdb's `print`s printed, in order: the text after "$N = ", or the error line
+    printed in its place (a line holding "No symbol")."""
+    return [m.group(1) or m.group(2) for m in
+            re.finditer(r"^(?:\$\d+ = (.*)|(No symbol .*))$", text, re.M)]
+
+
+def check_prints(name, text, prints):
+    """prints: (expression, what gdb prints) in the order they were printed."""
+    got = values(text)
+    want = [w for _, w in prints]
+    check(got == want, "%s: gdb printed %r for %r, expected %r; gdb printed:\n%s" % (
+        name, got, [e for e, _ in prints], want, text))
+
+
+def check_locals(exe, name, base, body, prints):
+    """At the third stop in the callee: its parameter and local, then, one frame up, the
+    caller's locals (wasm frame variables read through linear memory)."""
+    commands = ["break %s:%d" % (base, body), "run", "continue 2"]
+    for expr, _ in prints:
+        commands.append(expr if expr in ("next", "up") else "print " + expr)
+    text = gdb(exe, commands)
+    check_prints(name, text, [p for p in prints if p[0] not in ("next", "up")])
+    print("ok: %s: print %s" % (name, ", ".join(e for e, _ in prints if e not in ("next", "up"))))
+
+
+def check_vars(args, work, source):
+    """debug/vars.c's kinds of variable and type, at -O0 and -O2."""
+    wasm = os.path.join(work, "vars.wasm")
+    status, _, err = run([args.clang, "--target=wasm32-wasi", "--sysroot=/usr", "-O0", "-g",
+                          source, "-o", wasm])
+    check(status == 0, "clang: %s" % err.decode())
+    base = os.path.basename(source)
+    inner, stop = line_of(source, "inner"), line_of(source, "stop")
+    memory = "wasmaot_debug_memory0_base"
+    shape = ("{name = 0x%x, corners = {{x = 0, y = 0}, {x = 1, y = 1}, {x = 2, y = 4}}, "
+             "colour = GREEN, flags = 5, wide = 1, scale = {f = 1.5, bits = 1069547520}, "
+             "weight = 2.25}")
+    for level in ("-O0", "-O2"):
+        exe = os.path.join(work, "vars" + level)
+        status, _, err = run([args.wasmaot, wasm, level, "-g", "-o", exe], timeout=600)
+        check(status == 0, "vars %s: wasmaot failed: %s" % (level, err.decode()))
+        want = run([exe], env={})
+        check(want[0] == 0 and want[1] == b"239 5 -1 1\n", "vars %s: the program printed %r" % (
+            level, want[1]))
+        # The string's wasm address, for the expected struct; and the loop's i, out of scope at
+        # the stop (its block ended there).
+        text = gdb(exe, ["break %s:%d" % (base, stop), "run", "up", "print (unsigned)tri.name",
+                         "down", "print i"])
+        address = values(text)
+        check(len(address) == 2 and address[0].isdigit() and address[1].startswith(
+            'No symbol "i" in current context'), "vars %s: tri.name, i: %s" % (level, text))
+        name = int(address[0])
+        prints = [
+            ("n", "10"), ("k", "0"), ("continue", None), ("n", "11"), ("k", "1"),
+            ("continue", None),
+            ("depth", "3"), ("small", "203 '\\313'"), ("sum", "35"),
+            ("counter", "5"), ("table", "{1, -2, 3, -4}"), ("origin", "{x = -1, y = 2}"),
+            ("sizeof(shape_t)", "48"),
+            ("*(shape_t *)(%s + (unsigned)s)" % memory, shape % name),
+            ("up", None),
+            ("n", "1"), ("tri.colour", "GREEN"), ("tri.corners[2]", "{x = 2, y = 4}"),
+            ("tri.scale", "{f = 1.5, bits = 1069547520}"), ("tri.weight", "2.25"),
+            ("tri", shape % name),
+            ("(char *)(%s + (unsigned)tri.name)" % memory, None),
+        ]
+        if level == "-O0":
+            prints.insert(prints.index(("counter", "5")), ("calls", "1"))
+        commands = ["break %s:%d" % (base, inner), "break %s:%d" % (base, stop), "run"]
+        for expr, _ in prints:
+            commands.append(expr if expr in ("continue", "up") else "print " + expr)
+        text = gdb(exe, commands)
+        got = values(text)
+        expected = [w for e, w in prints if e not in ("continue", "up")]
+        printed = [e for e, _ in prints if e not in ("continue", "up")]
+        ok = len(got) == len(expected)
+        for i, (g, w) in enumerate(zip(got, expected)):
+            if printed[i].startswith("(char *)"):
+                ok &= g.endswith('"triangle"')
+            else:
+                ok &= g == w
+        check(ok, "vars %s: gdb printed %r for %r, expected %r; gdb printed:\n%s" % (
+            level, got, printed, expected, text))
+        print("ok: vars %s: %d prints" % (level, len(got)))
+
+
+def check_broken_dwarf(args, work, count=40, seed=12):
+    """Fixed-seed byte mutations of vars.wasm's DWARF sections: -g compiles each, or refuses it
+    with one line; never a crash."""
+    wasm = os.path.join(work, "vars.wasm")
+    with open(wasm, "rb") as f:
+        data = f.read()
+    sections = []
+    i = 8
+    while i < len(data):
+        kind, (size, j) = data[i], uleb(data, i + 1)
+        if kind == 0:
+            length, k = uleb(data, j)
+            if data[k:k + length] in (b".debug_info", b".debug_abbrev", b".debug_line"):
+                sections.append((data[k:k + length].decode(), k + length, j + size))
+        i = j + size
+    check(len(sections) == 3, "vars.wasm: expected .debug_info, _abbrev and _line")
+    rng = random.Random(seed)
+    mutant, exe = os.path.join(work, "mutant.wasm"), os.path.join(work, "mutant")
+    for n in range(count):
+        name, low, high = rng.choice(sections)
+        b = bytearray(data)
+        for _ in range(rng.randint(1, 8)):
+            b[rng.randrange(low, high)] = rng.randrange(256)
+        with open(mutant, "wb") as f:
+            f.write(b)
+        status, _, err = run([args.wasmaot, mutant, "-g", "-O0", "-o", exe], timeout=300)
+        check(status == 0 or (status == 1 and len(err.splitlines()) == 1),
+              "mutant %d (%s): status %d, stderr %r" % (n, name, status, err[-500:]))
+    print("ok: %d mutated DWARF sections compiled or refused in one line" % count)
+
+
+def uleb(data, i):
+    """The unsigned LEB128 at data[i]: (value, index after it)."""
+    value = shift = 0
+    while True:
+        byte = data[i]
+        i += 1
+        value |= (byte & 0x7f) << shift
+        shift += 7
+        if byte < 0x80:
+            return value, i
 
 
 def main():
@@ -83,13 +221,19 @@ def main():
     status, _, err = run([args.clang, "--target=wasm32-wasi", "--sysroot=/usr", "-O0", "-g",
                           c_source, "-o", c_wasm])
     check(status == 0, "clang: %s" % err.decode())
-    check_program(args, work, "c", c_source, c_wasm, "square")
+    check_program(args, work, "c", c_source, c_wasm, "square",
+                  [("v", "2"), ("next", None), ("sq", "4"), ("up", None), ("total", "1"),
+                   ("i", "2")])
     rs_source = os.path.join(args.source_dir, "debug", "prog.rs")
     rs_wasm = os.path.join(work, "prog_rs.wasm")
     status, _, err = run([args.rustc, "--target", "wasm32-wasi", "-g", "-C", "opt-level=0",
                           rs_source, "-o", rs_wasm], timeout=600)
     check(status == 0, "rustc: %s" % err.decode())
-    check_program(args, work, "rust", rs_source, rs_wasm, "cube")
+    check_program(args, work, "rust", rs_source, rs_wasm, "cube",
+                  [("v", "2"), ("up", None), ("total", "1"), ("i", "2"),
+                   ("iter", "{start = 3, end = 4}")])
+    check_vars(args, work, os.path.join(args.source_dir, "debug", "vars.c"))
+    check_broken_dwarf(args, work)
     check_no_line_table(args, work)
     return 0
 

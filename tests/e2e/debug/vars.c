@@ -51,6 +51,12 @@ int main(void) {
     tri.scale.f = 1.5f;
     tri.weight = 2.25;
     counter += table[1];
-    printf("%lld %d %d\n", visit(&tri, 3), counter, origin.x);
+    int n = 1;
+    for (int k = 0; k < 2; k++) {
+        int n = 10 + k; /* shadows the outer n in this block only */
+        counter += n;   /* line: inner */
+    }
+    counter -= 21;
+    printf("%lld %d %d %d\n", visit(&tri, 3), counter, origin.x, n); /* line: call */
     return 0;
 }
