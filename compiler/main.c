@@ -46,7 +46,7 @@ static const char usage[] =
     "  -g                       source-level debugging: the output keeps DWARF for\n"
     "                           the module's own sources (from its DWARF: compile\n"
     "                           the module with -g), so gdb breaks on FILE:LINE,\n"
-    "                           steps and shows source lines\n"
+    "                           steps, shows source lines and prints variables\n"
     "  --static                 a static executable (musl's C library linked in):\n"
     "                           runs on any x86-64 Linux, with nothing installed\n"
     "  --target TRIPLE          the machine to compile for: x86_64-linux-gnu (default,\n"
