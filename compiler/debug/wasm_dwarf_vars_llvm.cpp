@@ -156,6 +156,7 @@ class Reader {
         return static_cast<uint32_t>(types_.size() - 1);
     }
     void members(const DWARFDie &die, unsigned depth, uint32_t t);
+    void add_members(const DWARFDie &die, unsigned depth, std::vector<WaDwarfField> &fields);
     void enumerators(const DWARFDie &die, uint32_t t);
     void dimensions(const DWARFDie &die, uint32_t t);
     void set_fields(uint32_t t, std::vector<WaDwarfField> &&fields) {
@@ -400,31 +401,51 @@ uint32_t Reader::read_type(const DWARFDie &die, unsigned depth) {
 /* The data members of a struct, class or union, bases included (as unnamed members). */
 void Reader::members(const DWARFDie &die, unsigned depth, uint32_t t) {
     std::vector<WaDwarfField> fields;
+    add_members(die, depth, fields);
+    set_fields(t, std::move(fields));
+}
+
+/*
+ * The members of `die` into fields. A Rust enum's variant part is
+ * flattened: its discriminant (named "discriminant"), then each variant's
+ * member, all overlapping as in a union; a C-language debugger has no
+ * variants to show, and so shows all of them.
+ */
+void Reader::add_members(const DWARFDie &die, unsigned depth, std::vector<WaDwarfField> &fields) {
     for (DWARFDie m = die.getFirstChild(); m && !failed_; m = m.getSibling()) {
+        if (m.getTag() == dw::DW_TAG_variant_part || m.getTag() == dw::DW_TAG_variant) {
+            if (depth < kMaxDepth)
+                add_members(m, depth + 1, fields);
+            continue;
+        }
         bool base = m.getTag() == dw::DW_TAG_inheritance;
         if ((m.getTag() != dw::DW_TAG_member && !base) ||
             llvm::dwarf::toUnsigned(m.find(dw::DW_AT_declaration), 0) != 0 ||
             llvm::dwarf::toUnsigned(m.find(dw::DW_AT_external), 0) != 0)
-            continue; /* static members, methods, nested types, Rust's variant parts */
+            continue; /* static members, methods, nested types */
         WaDwarfField f = {};
         f.name = base ? nullptr : name_of(m);
+        if (f.name == nullptr && die.getTag() == dw::DW_TAG_variant_part)
+            f.name = copy("discriminant");
         f.type = type(m.getAttributeValueAsReferencedDie(dw::DW_AT_type), depth + 1);
         std::optional<llvm::DWARFFormValue> at = m.find(dw::DW_AT_data_member_location);
         uint64_t byte_offset = 0;
-        if (at && at->isFormClass(llvm::DWARFFormValue::FC_Exprloc)) {
+        std::optional<llvm::ArrayRef<uint8_t>> e;
+        if (at && at->isFormClass(llvm::DWARFFormValue::FC_Exprloc) && (e = at->getAsBlock())) {
             /* DWARF 2's form: DW_OP_plus_uconst N */
-            llvm::ArrayRef<uint8_t> e = *at->getAsBlock();
-            if (e.size() >= 2 && e[0] == dw::DW_OP_plus_uconst)
-                byte_offset = llvm::decodeULEB128(e.data() + 1, nullptr, e.data() + e.size());
+            if (e->size() >= 2 && (*e)[0] == dw::DW_OP_plus_uconst)
+                byte_offset = llvm::decodeULEB128(e->data() + 1, nullptr, e->data() + e->size());
         } else if (at) {
             byte_offset = at->getAsUnsignedConstant().value_or(0);
         }
         f.value = byte_offset * 8;
         f.bit_size = static_cast<uint32_t>(llvm::dwarf::toUnsigned(m.find(dw::DW_AT_bit_size), 0));
         if (f.bit_size != 0) {
-            if (std::optional<uint64_t> bit = llvm::dwarf::toUnsigned(m.find(dw::DW_AT_data_bit_offset)))
+            if (std::optional<uint64_t> bit =
+                    llvm::dwarf::toUnsigned(m.find(dw::DW_AT_data_bit_offset))) {
                 f.value = *bit;
-            else if (std::optional<uint64_t> big = llvm::dwarf::toUnsigned(m.find(dw::DW_AT_bit_offset))) {
+            } else if (std::optional<uint64_t> big =
+                           llvm::dwarf::toUnsigned(m.find(dw::DW_AT_bit_offset))) {
                 /* DWARF 2's: from the most significant bit of the storage unit */
                 uint64_t unit = llvm::dwarf::toUnsigned(m.find(dw::DW_AT_byte_size), 0) * 8;
                 f.value = byte_offset * 8 + unit - *big - f.bit_size;
@@ -432,7 +453,6 @@ void Reader::members(const DWARFDie &die, unsigned depth, uint32_t t) {
         }
         fields.push_back(f);
     }
-    set_fields(t, std::move(fields));
 }
 
 void Reader::enumerators(const DWARFDie &die, uint32_t t) {
