@@ -63,26 +63,26 @@ typedef struct WaCodegen {
     LLVMMetadataRef di_sp;
     const struct WaDwarfFuncVars *di_vars;
     LLVMMetadataRef *di_blocks;
-    bool fuel, timeout;                     /* --fuel, --timeout checks (limits.h) */
-    bool exceptions;                        /* uses exception handling (lower/exception.c) */
-    bool embeddable;                        /* --emit=shared: other modules' exceptions pass */
-    const bool *fixed_tables;               /* per table: cannot change (lower/call.c) */
-    uint32_t first_func, end_func;          /* the defined functions this LLVM module holds */
-    bool split;                             /* one of several chunks (codegen.h) */
-    uint32_t test_fail_func;                /* tests: 1 + the first function whose lowering fails */
+    bool fuel, timeout;            /* --fuel, --timeout checks (limits.h) */
+    bool exceptions;               /* uses exception handling (lower/exception.c) */
+    bool embeddable;               /* --emit=shared: other modules' exceptions pass */
+    const bool *fixed_tables;      /* per table: cannot change (lower/call.c) */
+    uint32_t first_func, end_func; /* the defined functions this LLVM module holds */
+    bool split;                    /* one of several chunks (codegen.h) */
+    uint32_t test_fail_func;       /* tests: 1 + the first function whose lowering fails */
     /* Trap and call sites (sites.h), for objects only; else dib is NULL. */
     LLVMDIBuilderRef dib;
-    LLVMMetadataRef di_cu, di_file;   /* the compile unit and its file */
-    LLVMMetadataRef di_type;          /* every subprogram's type */
+    LLVMMetadataRef di_cu, di_file; /* the compile unit and its file */
+    LLVMMetadataRef di_type;        /* every subprogram's type */
     /* -g (debug_types.h): per type of the module's DWARF, its DIType, made on first use (NULL
        until then); the global holding memory 0's base, or NULL. */
     LLVMMetadataRef *di_types;
     LLVMValueRef di_memory_base;
-    const struct WaWasmDwarf *dwarf;  /* the module's DWARF (source positions), or NULL */
-    uint32_t chunk, nchunks;          /* this chunk's index and their count (sites) */
-    WaArena arena;                    /* data that lives as long as the codegen */
-    WaArena scratch;                  /* per-function data, reset after each function */
-    struct WaProgress *progress;      /* counts the functions lowered, or NULL */
+    const struct WaWasmDwarf *dwarf; /* the module's DWARF (source positions), or NULL */
+    uint32_t chunk, nchunks;         /* this chunk's index and their count (sites) */
+    WaArena arena;                   /* data that lives as long as the codegen */
+    WaArena scratch;                 /* per-function data, reset after each function */
+    struct WaProgress *progress;     /* counts the functions lowered, or NULL */
 } WaCodegen;
 
 /*

@@ -91,11 +91,10 @@ static LLVMMetadataRef struct_or_union(WaCodegen *cg, const WaDwarfType *t) {
     size_t len;
     const char *name = name_of(t, &len);
     if (t->kind == WA_DWARF_TYPE_UNION)
-        return LLVMDIBuilderCreateUnionType(cg->dib, cg->di_cu, name, len, NULL, 0, t->size * 8,
-                                            0, LLVMDIFlagZero, members, t->nfields, 0, "", 0);
+        return LLVMDIBuilderCreateUnionType(cg->dib, cg->di_cu, name, len, NULL, 0, t->size * 8, 0,
+                                            LLVMDIFlagZero, members, t->nfields, 0, "", 0);
     return LLVMDIBuilderCreateStructType(cg->dib, cg->di_cu, name, len, NULL, 0, t->size * 8, 0,
-                                         LLVMDIFlagZero, NULL, members, t->nfields, 0, NULL, "",
-                                         0);
+                                         LLVMDIFlagZero, NULL, members, t->nfields, 0, NULL, "", 0);
 }
 
 static LLVMMetadataRef enumeration(WaCodegen *cg, const WaDwarfType *t) {
@@ -118,8 +117,8 @@ static LLVMMetadataRef array(WaCodegen *cg, const WaDwarfType *t, uint32_t index
     LLVMMetadataRef *dims = WA_NEW_ARRAY(&cg->arena, LLVMMetadataRef, t->nfields + 1);
     for (uint32_t i = 0; i < t->nfields; i++) {
         uint64_t count = w->fields[t->first_field + i].value;
-        dims[i] = LLVMDIBuilderGetOrCreateSubrange(cg->dib, 0,
-                                                   count == UINT64_MAX ? -1 : (int64_t)count);
+        dims[i] =
+            LLVMDIBuilderGetOrCreateSubrange(cg->dib, 0, count == UINT64_MAX ? -1 : (int64_t)count);
     }
     return LLVMDIBuilderCreateArrayType(cg->dib, size_in_bits(w, index), 0,
                                         wa_debug_value_type(cg, t->type), dims, t->nfields);
@@ -155,8 +154,8 @@ static LLVMMetadataRef make_type(WaCodegen *cg, uint32_t index) {
     case WA_DWARF_TYPE_OPAQUE:
     default:
         /* a struct of the type's size with nothing in it: gdb prints its name and no data */
-        return LLVMDIBuilderCreateStructType(cg->dib, cg->di_cu, name, len, NULL, 0, t->size * 8,
-                                             0, LLVMDIFlagZero, NULL, NULL, 0, 0, NULL, "", 0);
+        return LLVMDIBuilderCreateStructType(cg->dib, cg->di_cu, name, len, NULL, 0, t->size * 8, 0,
+                                             LLVMDIFlagZero, NULL, NULL, 0, 0, NULL, "", 0);
     }
 }
 
@@ -179,6 +178,10 @@ LLVMMetadataRef wa_debug_type(WaCodegen *cg, uint32_t index) {
     return cg->di_types[index];
 }
 
+bool wa_debug_memory_described(const WaCodegen *cg) {
+    return cg->m->nmemories > 0 && !wa_module_memory_is64(cg->m, 0);
+}
+
 /* The holder of memory 0's base: defined in chunk 0, declared in the others. */
 static LLVMValueRef memory_base_holder(WaCodegen *cg) {
     if (cg->di_memory_base == NULL) {
@@ -192,7 +195,7 @@ static LLVMValueRef memory_base_holder(WaCodegen *cg) {
 }
 
 void wa_debug_memory_variable(WaCodegen *cg, LLVMMetadataRef scope, const WaDwarfVar *v) {
-    if (cg->m->nmemories == 0)
+    if (!wa_debug_memory_described(cg))
         return;
     uint64_t ops[] = {DW_OP_DEREF, DW_OP_PLUS_UCONST, v->at};
     LLVMMetadataRef expr = LLVMDIBuilderCreateExpression(cg->dib, ops, 3);
@@ -219,7 +222,7 @@ static void describe_holder(WaCodegen *cg) {
 
 void wa_debug_globals(WaCodegen *cg) {
     const WaWasmDwarf *w = cg->dwarf;
-    if (cg->m->nmemories == 0)
+    if (!wa_debug_memory_described(cg))
         return;
     describe_holder(cg); /* the initialiser fills it even with no global to describe */
     for (uint32_t i = 0; i < w->nglobals; i++)

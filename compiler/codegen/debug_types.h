@@ -22,6 +22,13 @@
 extern "C" {
 #endif
 
+/*
+ * Whether -g describes variables in linear memory: memory 0 exists and is a
+ * wasm32 memory, whose base never moves and whose DWARF has 4-byte addresses
+ * (the DWARF reader's); a memory64 module's are not described.
+ */
+bool wa_debug_memory_described(const WaCodegen *cg);
+
 /* The DIType of type `index` of the module's DWARF, made once per chunk; NULL for none (void). */
 LLVMMetadataRef wa_debug_type(WaCodegen *cg, uint32_t index);
 

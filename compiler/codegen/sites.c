@@ -6,7 +6,8 @@
  * DILocation whose line is its file offset (0: not a site).
  *
  * With -g (sites.h) the locations are the module's own source positions
- * instead, and a site's offset is the discriminator of its scope.
+ * instead, in the innermost lexical block of the module's DWARF their
+ * offset is in, and a site's offset is the discriminator of its scope.
  */
 #include "sites.h"
 
@@ -173,11 +174,11 @@ LLVMMetadataRef wa_sites_location(WaCodegen *cg, LLVMMetadataRef scope, size_t o
     const WaDwarfRow *row =
         wasm_offset > WA_SITE_UNKNOWN_OFFSET ? wa_wasm_dwarf_row(cg->dwarf, wasm_offset) : NULL;
     LLVMMetadataRef block = scope == cg->di_sp ? block_at(cg, wasm_offset) : scope;
-    LLVMMetadataRef in_file = row == NULL     ? block
-                              : block == scope ? file_scope(cg, scope, row->file)
-                                               : LLVMDIBuilderCreateLexicalBlockFile(
-                                                     cg->dib, block,
-                                                     wa_sites_source_file(cg, row->file), 0);
+    LLVMMetadataRef in_file = row == NULL ? block
+                              : block == scope
+                                  ? file_scope(cg, scope, row->file)
+                                  : LLVMDIBuilderCreateLexicalBlockFile(
+                                        cg->dib, block, wa_sites_source_file(cg, row->file), 0);
     if (site)
         in_file = LLVMDIBuilderCreateLexicalBlockFile(
             cg->dib, block, row != NULL ? wa_sites_source_file(cg, row->file) : cg->di_file,

@@ -26,13 +26,16 @@
  * -g (source-level debugging) keeps the DWARF, made to describe the
  * module's own sources: each instruction's location is the file, line and
  * column the module's DWARF gives its offset (wasm_dwarf.h), in a
- * DILexicalBlockFile of its function for that file; each site's location
+ * DILexicalBlockFile for that file of its function or of the innermost
+ * lexical block the offset is in (whose variables are seen there: lower/
+ * debug_vars.c, debug_types.h); each site's location
  * has a scope of its own whose discriminator is the site's offset (LLVM
  * carries it through inlining, and writes it in the line table and, for an
  * inlined call, as DW_AT_GNU_discriminator), and the subprogram's
  * DW_AT_decl_line is 1 + the function's index, its name the source name. The reader takes
  * the offsets from the discriminators then, and the debug sections stay in
- * the output, for gdb: break FILE:LINE, step and backtraces with source lines.
+ * the output, for gdb: break FILE:LINE, step, backtraces with source lines
+ * and print.
  */
 #ifndef WA_CODEGEN_SITES_H
 #define WA_CODEGEN_SITES_H

@@ -8,9 +8,13 @@
  * offset = that + address; a subprogram's DW_AT_low_pc is the start of its
  * function's body (the locals before the first instruction).
  *
+ * For -g, also each function's variables and lexical blocks, the module's
+ * globals, and their types (wasm_dwarf_vars_llvm.cpp): where each variable
+ * is in wasm terms (linear memory, a wasm local), which codegen turns into
+ * native DWARF (codegen/debug_types.h, lower/debug_vars.c).
+ *
  * The result is plain C data, read-only once made, so the chunks that
- * compile on several threads share one. A later `-g` translation of the
- * module's DWARF can start from the same reader.
+ * compile on several threads share one.
  */
 #ifndef WA_DEBUG_WASM_DWARF_H
 #define WA_DEBUG_WASM_DWARF_H
@@ -55,11 +59,11 @@ typedef enum WaDwarfTypeKind {
 } WaDwarfTypeKind;
 
 typedef struct WaDwarfType {
-    uint8_t kind;     /* WaDwarfTypeKind */
-    uint8_t encoding; /* BASE: DW_ATE_* */
-    char *name;       /* NULL: anonymous */
-    uint64_t size;    /* in bytes */
-    uint32_t type;    /* the type it is made from, or WA_DWARF_NONE */
+    uint8_t kind;                  /* WaDwarfTypeKind */
+    uint8_t encoding;              /* BASE: DW_ATE_* */
+    char *name;                    /* NULL: anonymous */
+    uint64_t size;                 /* in bytes */
+    uint32_t type;                 /* the type it is made from, or WA_DWARF_NONE */
     uint32_t first_field, nfields; /* its fields in WaWasmDwarf.fields */
 } WaDwarfType;
 

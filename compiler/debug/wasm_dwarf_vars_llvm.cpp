@@ -96,10 +96,11 @@ std::optional<llvm::ArrayRef<uint8_t>> expression(const DWARFDie &die, dw::Attri
 class Reader {
   public:
     Reader(const WaDwarfInput *in, Files &files)
-        : in_(in), files_(files), funcs_(in->nfuncs, WaDwarfFuncVars{}),
-          read_(in->nfuncs, false) {}
+        : in_(in), files_(files), funcs_(in->nfuncs, WaDwarfFuncVars{}), read_(in->nfuncs, false) {}
 
-    void unit(const DWARFDie &cu) { scope(cu); }
+    void unit(const DWARFDie &cu) {
+        scope(cu);
+    }
     bool finish(WaWasmDwarf *out);
 
   private:
@@ -142,8 +143,7 @@ class Reader {
     void function_scope(const DWARFDie &parent, const Scope &s, uint32_t *args);
     uint32_t block(const DWARFDie &die, const Scope &s);
     void spans(uint32_t f);
-    bool variable(const DWARFDie &die, uint32_t arg, const Scope &s,
-                  std::vector<WaDwarfVar> &into);
+    bool variable(const DWARFDie &die, uint32_t arg, const Scope &s, std::vector<WaDwarfVar> &into);
     uint32_t type(const DWARFDie &die, unsigned depth);
     uint32_t read_type(const DWARFDie &die, unsigned depth);
     uint32_t add_type(WaDwarfTypeKind kind, const DWARFDie &die, uint32_t of) {
@@ -312,7 +312,8 @@ bool Reader::variable(const DWARFDie &die, uint32_t arg, const Scope &s,
     v.block = s.block;
     std::optional<llvm::DWARFFormValue> t = die.findRecursively(dw::DW_AT_type);
     v.type = t ? type(die.getAttributeValueAsReferencedDie(*t), 0) : WA_DWARF_NONE;
-    std::string file = die.getDeclFile(llvm::DILineInfoSpecifier::FileLineInfoKind::AbsoluteFilePath);
+    std::string file =
+        die.getDeclFile(llvm::DILineInfoSpecifier::FileLineInfoKind::AbsoluteFilePath);
     v.file = file.empty() ? WA_DWARF_NONE : files_.file(file);
     v.line = static_cast<uint32_t>(die.getDeclLine());
     into.push_back(v);

@@ -41,7 +41,7 @@ static LLVMMetadataRef slot_offset(WaCodegen *cg, int64_t offset) {
 /* Whether v is in linear memory where local v->local points, and -g can follow it. */
 static bool is_indirect(const WaFuncGen *fg, const WaDwarfVar *v) {
     return v->where == WA_DWARF_AT_INDIRECT && v->local < fg->nlocals &&
-           fg->local_types[v->local] == WA_VT_I32 && fg->cg->m->nmemories > 0;
+           fg->local_types[v->local] == WA_VT_I32 && wa_debug_memory_described(fg->cg);
 }
 
 /* The address slot of local `index`, made on first use in the entry block (the insert point). */
@@ -68,8 +68,8 @@ void wa_debug_vars_begin(WaFuncGen *fg) {
             wa_debug_memory_variable(cg, wa_sites_block(cg, v->block), v);
             continue;
         }
-        LLVMMetadataRef file = v->file != WA_DWARF_NONE ? wa_sites_source_file(cg, v->file)
-                                                        : cg->di_file;
+        LLVMMetadataRef file =
+            v->file != WA_DWARF_NONE ? wa_sites_source_file(cg, v->file) : cg->di_file;
         LLVMMetadataRef type = wa_debug_value_type(cg, v->type);
         LLVMMetadataRef scope = wa_sites_block(cg, v->block);
         size_t len = strlen(v->name);
@@ -78,8 +78,8 @@ void wa_debug_vars_begin(WaFuncGen *fg) {
             v->arg != 0
                 ? LLVMDIBuilderCreateParameterVariable(cg->dib, scope, v->name, len, v->arg, file,
                                                        v->line, type, true, LLVMDIFlagZero)
-                : LLVMDIBuilderCreateAutoVariable(cg->dib, scope, v->name, len, file, v->line,
-                                                  type, true, LLVMDIFlagZero, 0);
+                : LLVMDIBuilderCreateAutoVariable(cg->dib, scope, v->name, len, file, v->line, type,
+                                                  true, LLVMDIFlagZero, 0);
         LLVMValueRef storage = NULL;
         LLVMMetadataRef expr = NULL;
         if (is_indirect(fg, v)) {
@@ -91,8 +91,7 @@ void wa_debug_vars_begin(WaFuncGen *fg) {
         }
         if (storage == NULL)
             continue;
-        LLVMMetadataRef at =
-            LLVMDIBuilderCreateDebugLocation(cg->llvm, v->line, 0, scope, NULL);
+        LLVMMetadataRef at = LLVMDIBuilderCreateDebugLocation(cg->llvm, v->line, 0, scope, NULL);
         LLVMDIBuilderInsertDeclareRecordAtEnd(cg->dib, storage, var, expr, at,
                                               LLVMGetInsertBlock(cg->b));
     }
