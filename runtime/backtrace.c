@@ -204,7 +204,7 @@ static bool add_site_frames(backtrace_t *bt, const wa_rt_module_t *m, uint32_t f
     if (body == NULL || pc < (uintptr_t)body || pc - (uintptr_t)body > UINT32_MAX)
         return false;
     uint32_t native = (uint32_t)(pc - (uintptr_t)body);
-    sites_t s;
+    sites_t s = {0};
     uint32_t node = 0, k = 0;
     for (; k < m->nsites; k++)
         if (m->sites[k] != NULL && open_sites(m->sites[k], &s) &&
@@ -264,17 +264,27 @@ static _Unwind_Reason_Code visit_frame(struct _Unwind_Context *ctx, void *arg) {
         bt->cut = true;
         return _URC_END_OF_STACK;
     }
-    if (add_site_frames(bt, m, (uint32_t)func, pc))
+    /* An explicit trap's own offset, for its innermost frame if the table does not know it. */
+    bool first = bt->total == 0;
+    uint32_t trap_offset = first && info->has_func && info->offset != 0 ? info->offset
+                                                                        : WA_RT_SITES_UNKNOWN;
+    if (add_site_frames(bt, m, (uint32_t)func, pc)) {
+        if (first && bt->n > 0 && bt->frames[0].offset == WA_RT_SITES_UNKNOWN &&
+            bt->frames[0].func == info->func_index)
+            bt->frames[0].offset = trap_offset;
         return _URC_NO_REASON;
+    }
     /*
      * No site here (a module built without the table, code that is no
      * site): the function alone, and, for an explicit trap, its own function
      * when LLVM inlined it into this frame's.
      */
-    if (bt->total == 0 && info->has_func && info->func_index != (uint32_t)func &&
-        info->func_index < m->nfuncs)
-        add_frame(bt, (frame_t){m, info->func_index, WA_RT_SITES_UNKNOWN, NULL, 0, 0});
-    add_frame(bt, (frame_t){m, (uint32_t)func, WA_RT_SITES_UNKNOWN, NULL, 0, 0});
+    if (first && info->has_func && info->func_index != (uint32_t)func &&
+        info->func_index < m->nfuncs) {
+        add_frame(bt, (frame_t){m, info->func_index, trap_offset, NULL, 0, 0});
+        trap_offset = WA_RT_SITES_UNKNOWN;
+    }
+    add_frame(bt, (frame_t){m, (uint32_t)func, trap_offset, NULL, 0, 0});
     return _URC_NO_REASON;
 }
 

@@ -150,6 +150,18 @@ WA_RT_ENTRY _Noreturn void wa_rt_trap(wa_rt_trap_t kind, uint32_t func_index) {
     wa_rt_unwind(&info, false);
 }
 
+WA_RT_ENTRY _Noreturn void wa_rt_trap_site(wa_rt_trap_t kind, uint32_t func_index,
+                                           uint32_t offset) {
+    wa_rt_trap_info_t info = {
+        .kind = kind,
+        .pc = WA_RT_CALLER_PC(),
+        .has_func = func_index != UINT32_MAX,
+        .func_index = func_index,
+        .offset = offset,
+    };
+    wa_rt_unwind(&info, false);
+}
+
 WA_RT_ENTRY void wa_rt_unknown_import(void *ctx) {
     wa_rt_trap_info_t info = {
         .kind = WA_RT_TRAP_UNKNOWN_IMPORT,

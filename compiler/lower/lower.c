@@ -285,6 +285,7 @@ static bool lower_instructions(WaFuncGen *fg, WaReader *r) {
         if (!live_or_frame_boundary(fg, &in, &dead_depth))
             continue;
         LowerFn lower = lower_by_class[wa_op_class[in.op]];
+        fg->offset = in.offset;
         if (fg->di_scope != NULL)
             LLVMSetCurrentDebugLocation2(
                 cg->b, wa_sites_location(cg, fg->di_scope, in.offset, wa_sites_is_site(in.op)));
@@ -353,6 +354,7 @@ bool wa_lower_function(WaCodegen *cg, uint32_t func_index) {
     }
 
     /* The prologue's one site, the stack check, is at the body's first instruction. */
+    fg->offset = fg->func->code_offset;
     if (cg->dib != NULL) {
         fg->di_scope = wa_sites_function(cg, fg->fn, func_index);
         LLVMSetCurrentDebugLocation2(

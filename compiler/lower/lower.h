@@ -91,8 +91,7 @@ typedef struct WaFuncGen {
     struct WaHoistedTable *tables;
     LLVMValueRef *type_ids;
     LLVMMetadataRef tbaa[3]; /* memory.c: the access tags per WaTbaa, made on first use */
-    LLVMBasicBlockRef trap_blocks[WA_RT_TRAP_COUNT]; /* one shared block per trap kind */
-    LLVMValueRef trap_calls[WA_RT_TRAP_COUNT];       /* the wa_rt_trap call in each */
+    size_t offset; /* file offset of the instruction being lowered (its traps'), or 0 */
     LLVMMetadataRef di_scope; /* the function's DISubprogram (codegen/sites.h), or NULL */
     /* -g (debug_vars.c): per local, the slot that holds the native address its value is in
        linear memory, for the variables there, or NULL; NULL when no variable needs one. */

@@ -1,44 +1,33 @@
 /*
  * trap.c: traps in generated code.
  *
- * Each function has at most one trap block per trap kind (created on first
- * use): `call wa_rt_trap(kind); unreachable`. Conditional traps branch there
- * with the condition marked unlikely, so the hot path stays straight-line and
- * the many checks of a function share one call site per kind. The call
- * passes the function's index, so the runtime names it even where it was
- * inlined into a caller.
- *
- * The call's debug location (codegen/sites.h) is that of the block's first
- * user, the instruction that traps; when a second one branches there the
- * trap's exact instruction is no longer known, and the location becomes
- * WA_SITE_UNKNOWN_OFFSET, a site of the function at an unknown offset (the
- * code stays as it is: one call site per kind).
+ * Each check that can trap branches, with the condition marked unlikely, to
+ * a cold block of its own: `call wa_rt_trap_site(kind, func, offset);
+ * unreachable`. The call passes the function's index, so the runtime names
+ * it even where it was inlined into a caller, and the file offset of the
+ * instruction that traps. The offset also keeps the blocks apart: LLVM
+ * would merge identical calls to a function that does not return into one,
+ * and the merged call would have lost each check's debug location, which
+ * is what the trap backtrace reads (codegen/sites.h): the call is built
+ * with the location of the instruction being lowered.
  */
 #include "lower.h"
 
 #include "../codegen/sites.h"
 
 static LLVMBasicBlockRef trap_block(WaFuncGen *fg, wa_rt_trap_t kind) {
-    if (fg->trap_blocks[kind] != NULL) {
-        if (fg->di_scope != NULL)
-            LLVMInstructionSetDebugLoc(
-                fg->trap_calls[kind],
-                wa_sites_location(fg->cg, fg->di_scope, WA_SITE_UNKNOWN_OFFSET, true));
-        return fg->trap_blocks[kind];
-    }
     WaCodegen *cg = fg->cg;
     LLVMBasicBlockRef saved = LLVMGetInsertBlock(cg->b);
     LLVMBasicBlockRef block = LLVMAppendBasicBlockInContext(cg->llvm, fg->fn, "trap");
     LLVMPositionBuilderAtEnd(cg->b, block);
-    /* The function index survives inlining, so the message names the right function. */
-    LLVMValueRef args[2] = {
+    LLVMValueRef args[3] = {
         LLVMConstInt(cg->t_i32, (unsigned)kind, false),
         LLVMConstInt(cg->t_i32, fg->func != NULL ? fg->func_index : UINT32_MAX, false),
+        LLVMConstInt(cg->t_i32, fg->offset <= UINT32_MAX ? fg->offset : 0, false),
     };
-    fg->trap_calls[kind] = wa_codegen_rt_call(cg, WA_RT_TRAP, args, 2, "");
+    wa_codegen_rt_call(cg, WA_RT_TRAP_SITE, args, 3, "");
     LLVMBuildUnreachable(cg->b);
     LLVMPositionBuilderAtEnd(cg->b, saved);
-    fg->trap_blocks[kind] = block;
     return block;
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Walking wasm frames: generated code has unwind tables (.eh_frame), so gdb's backtrace of a
 trap three calls deep (tests/e2e/backtrace/deep.wat) goes through every wasm frame back into
-main, from an explicit trap (a breakpoint on wa_rt_trap) and from a guard-page fault; and the
+main, from an explicit trap (a breakpoint on wa_rt_trap_site) and from a guard-page fault; and the
 trap's own backtrace (runtime/backtrace.c) names the same frames after the trap line, with C++
 and Rust names demangled, and is off with WASMAOT_BACKTRACE=0.
 
@@ -32,7 +32,7 @@ def gdb_frames(exe, commands, program_args):
 
 def check_gdb(exe, failures):
     for what, commands, program_args in [
-            ("unreachable", ["break wa_rt_trap", "run", "bt"], []),
+            ("unreachable", ["break wa_rt_trap_site", "run", "bt"], []),
             ("guard-page fault", ["run", "bt"], ["fault"])]:
         frames, out = gdb_frames(exe, commands, program_args)
         # gdb shows symbols it cannot demangle its own way (wasm_4.5fstart): compare prefixes

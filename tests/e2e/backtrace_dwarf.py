@@ -184,6 +184,7 @@ def check_c(args, failures):
                      ("inlined.c", marked_line(source, "CALL-main")))]
     traps = [("oob", "out of bounds memory access", lambda t: t.startswith("i32.load")),
              ("div", "integer divide by zero", lambda t: t.startswith("i32.div_s")),
+             ("rem", "integer divide by zero", lambda t: t.startswith("i32.rem_s")),
              ("trap", "unreachable", lambda t: t == "unreachable")]
     stripped = os.path.join(args.workdir, "inlined_noname.wasm")
     with open(wasm, "rb") as f, open(stripped, "wb") as g:
@@ -212,7 +213,7 @@ def check_c(args, failures):
         failures.append(f"C with WASMAOT_BACKTRACE=0: stderr was {lines}")
     # middle really was inlined: no native frame of its own between leaf's and outer's
     if shutil.which("gdb"):
-        out = run(["gdb", "-nx", "-batch", "-ex", "break wa_rt_trap", "-ex", "run", "-ex", "bt",
+        out = run(["gdb", "-nx", "-batch", "-ex", "break wa_rt_trap_site", "-ex", "run", "-ex", "bt",
                    "--args", exe, "trap"]).stdout
         native = re.findall(r"^#\d+\s+(?:0x[0-9a-f]+ in )?(\S+)", out, re.M)
         if not any(re.fullmatch(r"wasm_\d+_outer", n) for n in native) or any(

@@ -4,7 +4,8 @@
  * outer calls middle and middle calls leaf directly, and they are small and called once, so
  * wasmaot's LLVM inlines middle into outer (clang does not: noinline), and maybe leaf too. The
  * backtrace must still show each as a frame of its own.
- * argv[1] picks the trap: "oob" (a load far out of bounds), "div" (division by zero), "trap"
+ * argv[1] picks the trap: "oob" (a load far out of bounds), "div" (division by zero), "rem"
+ * (remainder by zero: a second check of the same kind in leaf, whose trap is its own), "trap"
  * (__builtin_trap, wasm unreachable). Each TRAP-* / CALL-* comment marks the line the backtrace
  * must name.
  */
@@ -24,6 +25,8 @@ __attribute__((noinline)) int leaf(int mode, int d) {
         return 1000 / d; /* TRAP-div */
     if (mode == 3)
         __builtin_trap(); /* TRAP-trap */
+    if (mode == 4)
+        return 1000 % d; /* TRAP-rem */
     return d;
 }
 
@@ -36,6 +39,10 @@ __attribute__((noinline)) int outer(int mode, int d) {
 }
 
 int main(int argc, char **argv) {
-    int mode = argc < 2 ? 0 : !strcmp(argv[1], "oob") ? 1 : !strcmp(argv[1], "div") ? 2 : 3;
+    int mode = argc < 2                  ? 0
+               : !strcmp(argv[1], "oob") ? 1
+               : !strcmp(argv[1], "div") ? 2
+               : !strcmp(argv[1], "rem") ? 4
+                                         : 3;
     return outer_ptr(mode, argc - 2) & 0x7f; /* CALL-main */
 }
