@@ -24,6 +24,8 @@ import shutil
 import subprocess
 import sys
 
+from script_util import wasm_sections
+
 SKIP = 77
 FRAME = re.compile(r"  (\d+): 0x([0-9a-f]+) - (.*)")
 AT = re.compile(r" {20}at (.*?):(\d+)(?::(\d+))?")
@@ -127,28 +129,8 @@ def compile_module(wasmaot, wasm, exe, failures, extra=()):
 
 def strip_name_section(data):
     """The module without its `name` custom section."""
-    def leb(i):
-        r = s = 0
-        while True:
-            b = data[i]
-            i += 1
-            r |= (b & 0x7f) << s
-            s += 7
-            if b < 0x80:
-                return r, i
-    out, i = bytearray(data[:8]), 8
-    while i < len(data):
-        start = i
-        size, j = leb(i + 1)
-        end = j + size
-        if data[start] == 0:
-            n, k = leb(j)
-            if data[k:k + n] == b"name":
-                i = end
-                continue
-        out += data[start:end]
-        i = end
-    return bytes(out)
+    return data[:8] + b"".join(data[start:end] for kind, name, start, _, end in wasm_sections(data)
+                               if not (kind == 0 and name == b"name"))
 
 
 def check_c(args, failures):

@@ -21,7 +21,7 @@ import random
 import re
 import sys
 
-from script_util import check, fresh_workdir, run
+from script_util import check, fresh_workdir, run, wasm_sections
 
 
 def line_of(path, marker):
@@ -173,15 +173,8 @@ def check_broken_dwarf(args, work, count=40, seed=12):
     wasm = os.path.join(work, "vars.wasm")
     with open(wasm, "rb") as f:
         data = f.read()
-    sections = []
-    i = 8
-    while i < len(data):
-        kind, (size, j) = data[i], uleb(data, i + 1)
-        if kind == 0:
-            length, k = uleb(data, j)
-            if data[k:k + length] in (b".debug_info", b".debug_abbrev", b".debug_line"):
-                sections.append((data[k:k + length].decode(), k + length, j + size))
-        i = j + size
+    sections = [(name.decode(), payload, end) for _, name, _, payload, end in wasm_sections(data)
+                if name in (b".debug_info", b".debug_abbrev", b".debug_line")]
     check(len(sections) == 3, "vars.wasm: expected .debug_info, _abbrev and _line")
     rng = random.Random(seed)
     mutant, exe = os.path.join(work, "mutant.wasm"), os.path.join(work, "mutant")
@@ -196,18 +189,6 @@ def check_broken_dwarf(args, work, count=40, seed=12):
         check(status == 0 or (status == 1 and len(err.splitlines()) == 1),
               "mutant %d (%s): status %d, stderr %r" % (n, name, status, err[-500:]))
     print("ok: %d mutated DWARF sections compiled or refused in one line" % count)
-
-
-def uleb(data, i):
-    """The unsigned LEB128 at data[i]: (value, index after it)."""
-    value = shift = 0
-    while True:
-        byte = data[i]
-        i += 1
-        value |= (byte & 0x7f) << shift
-        shift += 7
-        if byte < 0x80:
-            return value, i
 
 
 def main():

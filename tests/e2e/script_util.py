@@ -1,6 +1,6 @@
 """script_util.py: what the small end-to-end test scripts share (cli.py, static.py,
-install.py): running a command with its output captured, failing with one line, and a fresh
-work directory."""
+install.py, debug_gdb.py, backtrace_dwarf.py): running a command with its output captured,
+failing with one line, a fresh work directory, and the sections of a wasm module."""
 import os
 import shutil
 import subprocess
@@ -26,3 +26,33 @@ def fresh_workdir(path):
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     return work
+
+
+def uleb(data, i):
+    """The unsigned LEB128 at data[i]: (value, index after it)."""
+    value = shift = 0
+    while True:
+        byte = data[i]
+        i += 1
+        value |= (byte & 0x7f) << shift
+        shift += 7
+        if byte < 0x80:
+            return value, i
+
+
+def wasm_sections(data):
+    """The sections of wasm module `data`, in order: (id, name, start, payload, end), where
+    name is a custom section's (bytes; None for the others), data[start:end] the whole section
+    and data[payload:end] what follows its id, size and name."""
+    sections = []
+    i = 8
+    while i < len(data):
+        size, j = uleb(data, i + 1)
+        name = None
+        payload = j
+        if data[i] == 0:
+            length, k = uleb(data, j)
+            name, payload = data[k:k + length], k + length
+        sections.append((data[i], name, i, payload, j + size))
+        i = j + size
+    return sections
