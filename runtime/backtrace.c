@@ -58,6 +58,7 @@
 #include "rt_internal.h"
 #include "wa_escape.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -91,10 +92,14 @@ typedef struct backtrace {
  * One record for the process, not one per thread: in an executable the
  * first trap ends the process (a trap in any thread does), and a large
  * thread-local array would not fit the static TLS of a shared object a
- * host dlopens. The first trap to claim it records; later ones do not.
+ * host dlopens. The first trap to claim it records; later ones do not, and
+ * the record is shown only with the trap of the thread that made it, never
+ * under another thread's trap line (two threads trapping at once).
  */
 static backtrace_t recorded;
 static atomic_flag record_claimed = ATOMIC_FLAG_INIT;
+static pthread_t recorder;         /* the thread whose frames are recorded */
+static atomic_bool recorder_known; /* recorder is set */
 
 static void add_frame(backtrace_t *bt, frame_t f) {
     if (bt->n < MAX_FRAMES)
@@ -266,8 +271,8 @@ static _Unwind_Reason_Code visit_frame(struct _Unwind_Context *ctx, void *arg) {
     }
     /* An explicit trap's own offset, for its innermost frame if the table does not know it. */
     bool first = bt->total == 0;
-    uint32_t trap_offset = first && info->has_func && info->offset != 0 ? info->offset
-                                                                        : WA_RT_SITES_UNKNOWN;
+    uint32_t trap_offset =
+        first && info->has_func && info->offset != 0 ? info->offset : WA_RT_SITES_UNKNOWN;
     if (add_site_frames(bt, m, (uint32_t)func, pc)) {
         if (first && bt->n > 0 && bt->frames[0].offset == WA_RT_SITES_UNKNOWN &&
             bt->frames[0].func == info->func_index)
@@ -291,6 +296,8 @@ static _Unwind_Reason_Code visit_frame(struct _Unwind_Context *ctx, void *arg) {
 static void record_frames(const wa_rt_trap_info_t *info, bool from_signal) {
     if (atomic_flag_test_and_set(&record_claimed))
         return;
+    recorder = pthread_self();
+    atomic_store(&recorder_known, true);
     backtrace_t *bt = &recorded;
     bt->n = 0;
     bt->total = 0;
@@ -312,7 +319,8 @@ size_t wa_rt_backtrace_format(char *buf, size_t size) {
     size_t len = 0;
     if (size > 0)
         buf[0] = '\0';
-    if (wa_rt_trap_capture == NULL || bt->n == 0)
+    if (wa_rt_trap_capture == NULL || bt->n == 0 || !atomic_load(&recorder_known) ||
+        !pthread_equal(recorder, pthread_self()))
         return 0;
 #define PUT(...)                                                                                   \
     do {                                                                                           \

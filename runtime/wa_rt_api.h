@@ -105,8 +105,9 @@ int64_t wa_rt_module_func_at(const wa_rt_module_t *m, uintptr_t pc);
  * trap, "wasm backtrace:\n" and one line per frame,
  * "  N: 0xOFFSET - NAME\n" (innermost first), into buf (truncated to size,
  * NUL-terminated if size > 0) and returns the length it wanted; 0 and ""
- * when disabled or no frame was recorded. Call it while the trapping
- * instance lives (it reads its module's names).
+ * when disabled, when no frame was recorded, or on another thread than the
+ * one whose trap was recorded. Call it while the trapping instance lives (it
+ * reads its module's names).
  */
 void wa_rt_backtrace_enable(bool on);
 size_t wa_rt_backtrace_format(char *buf, size_t size);

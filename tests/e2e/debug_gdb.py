@@ -167,15 +167,14 @@ def check_vars(args, work, source):
         print("ok: vars %s: %d prints" % (level, len(got)))
 
 
-def check_broken_dwarf(args, work, count=40, seed=12):
-    """Fixed-seed byte mutations of vars.wasm's DWARF sections: -g compiles each, or refuses it
-    with one line; never a crash."""
-    wasm = os.path.join(work, "vars.wasm")
+def check_broken_dwarf(args, work, wasm, count, seed):
+    """Fixed-seed byte mutations of wasm's DWARF sections: -g compiles each, or refuses it with
+    one line; never a crash."""
     with open(wasm, "rb") as f:
         data = f.read()
     sections = [(name.decode(), payload, end) for _, name, _, payload, end in wasm_sections(data)
                 if name in (b".debug_info", b".debug_abbrev", b".debug_line")]
-    check(len(sections) == 3, "vars.wasm: expected .debug_info, _abbrev and _line")
+    check(len(sections) == 3, "%s: expected .debug_info, _abbrev and _line" % wasm)
     rng = random.Random(seed)
     mutant, exe = os.path.join(work, "mutant.wasm"), os.path.join(work, "mutant")
     for n in range(count):
@@ -188,7 +187,8 @@ def check_broken_dwarf(args, work, count=40, seed=12):
         status, _, err = run([args.wasmaot, mutant, "-g", "-O0", "-o", exe], timeout=300)
         check(status == 0 or (status == 1 and len(err.splitlines()) == 1),
               "mutant %d (%s): status %d, stderr %r" % (n, name, status, err[-500:]))
-    print("ok: %d mutated DWARF sections compiled or refused in one line" % count)
+    print("ok: %s: %d mutated DWARF sections compiled or refused in one line" % (
+        os.path.basename(wasm), count))
 
 
 def main():
@@ -214,7 +214,8 @@ def main():
                   [("v", "2"), ("up", None), ("total", "1"), ("i", "2"),
                    ("iter", "{start = 3, end = 4}")])
     check_vars(args, work, os.path.join(args.source_dir, "debug", "vars.c"))
-    check_broken_dwarf(args, work)
+    check_broken_dwarf(args, work, os.path.join(work, "vars.wasm"), 40, 12)
+    check_broken_dwarf(args, work, rs_wasm, 20, 13)
     check_no_line_table(args, work)
     return 0
 

@@ -12,7 +12,9 @@
 # (TARGET-*.hex: hex pairs, ';;' comments, as tests/e2e/bad/), the minimised
 # inputs of bugs these fuzzers found, and fails if any crashes again.
 #
-#   TARGET         decode (decode + validate) or lower (+ lowering and -O0 code generation)
+#   TARGET         decode (decode + validate), lower (+ lowering and -O0 code generation) or
+#                  dwarf (+ the module's DWARF read, then -g lowering and code generation; its
+#                  seeds are tools/fuzz/dwarf_seeds/*.c built with clang-19 -O0 -g)
 #   --build DIR    the clang-19 build to use or create (default: build-fuzz in the source tree)
 #   --exe PATH     run this fuzzer executable instead of building one (the meson tests do)
 #   --spec DIR     the spec suite (default: ../shared/spec-testsuite beside the source tree)
@@ -55,8 +57,8 @@ if ! $replay; then
     shift
 fi
 case $target in
-decode | lower) ;;
-*) echo "$0: unknown target '$target' (decode or lower)" >&2; exit 2 ;;
+decode | lower | dwarf) ;;
+*) echo "$0: unknown target '$target' (decode, lower or dwarf)" >&2; exit 2 ;;
 esac
 
 if [ -z "$exe" ]; then
@@ -93,15 +95,25 @@ PYEOF
 fi
 
 mkdir "$work/seeds" "$work/json"
-for wast in "$spec"/*.wast; do
-    name=$(basename "$wast" .wast)
-    # Some scripts use text wabt cannot read; their modules are simply not seeds.
-    wast2json --enable-all "$wast" -o "$work/json/$name.json" >/dev/null 2>&1 || true
-done
-for wasm in "$work"/json/*.wasm; do
-    [ -e "$wasm" ] && mv "$wasm" "$work/seeds/"
-done
-echo "libfuzzer.sh: $(find "$work/seeds" -type f | wc -l) seed modules from $spec"
+if [ "$target" = dwarf ]; then
+    # Modules with DWARF: our seed sources, each alone (no C library, whose DWARF is large).
+    for c in "$root"/tools/fuzz/dwarf_seeds/*.c; do
+        clang-19 --target=wasm32-wasi --sysroot=/usr -O0 -g -nostdlib -Wl,--no-entry \
+            -Wl,--export-all -Wl,--allow-undefined "$c" -o "$work/seeds/$(basename "$c" .c).wasm"
+    done
+    seeds_from="tools/fuzz/dwarf_seeds"
+else
+    for wast in "$spec"/*.wast; do
+        name=$(basename "$wast" .wast)
+        # Some scripts use text wabt cannot read; their modules are simply not seeds.
+        wast2json --enable-all "$wast" -o "$work/json/$name.json" >/dev/null 2>&1 || true
+    done
+    for wasm in "$work"/json/*.wasm; do
+        [ -e "$wasm" ] && mv "$wasm" "$work/seeds/"
+    done
+    seeds_from=$spec
+fi
+echo "libfuzzer.sh: $(find "$work/seeds" -type f | wc -l) seed modules from $seeds_from"
 if [ -z "$corpus" ]; then
     corpus=$work/corpus
 fi
