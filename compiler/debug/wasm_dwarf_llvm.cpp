@@ -16,6 +16,7 @@
  * unit's DW_AT_comp_dir, the row's directory and name, as addr2line and
  * wasmtime join them). Sequences of dropped functions are skipped.
  */
+#include "dwarf_check.h"
 #include "wasm_dwarf_llvm.h"
 
 #include <llvm/ADT/StringMap.h>
@@ -166,7 +167,13 @@ extern "C" bool wa_wasm_dwarf_read(const WaDwarfInput *in, WaWasmDwarf *out) {
         sections.try_emplace(name.drop_front(),
                              llvm::MemoryBuffer::getMemBuffer(data, name, false));
     }
-    if (sections.find("debug_info") == sections.end())
+    auto info = sections.find("debug_info"), abbrev = sections.find("debug_abbrev");
+    if (info == sections.end() || abbrev == sections.end())
+        return false;
+    /* LLVM's reader trusts the sizes in the DWARF (dwarf_check.h) */
+    llvm::StringRef i = info->second->getBuffer(), a = abbrev->second->getBuffer();
+    if (!wa_dwarf_info_well_formed(reinterpret_cast<const uint8_t *>(i.data()), i.size(),
+                                   reinterpret_cast<const uint8_t *>(a.data()), a.size()))
         return false;
     std::unique_ptr<llvm::DWARFContext> ctx = llvm::DWARFContext::create(
         sections, 4, true, [](llvm::Error e) { llvm::consumeError(std::move(e)); },
