@@ -218,7 +218,12 @@ static bool validate(Compile *c) {
 static bool read_debug_info(Compile *c) {
     c->has_dwarf = wa_wasm_dwarf_read_module(&c->m, &c->dwarf);
     /* -g describes the module's sources: without its DWARF there is nothing to describe. */
-    if (c->o->debug_info && (!c->has_dwarf || c->dwarf.nrows == 0))
+    if (c->o->debug_info && c->dwarf.malformed)
+        fprintf(stderr,
+                "wasmaot: warning: -g: %s: its DWARF is malformed (.debug_info runs past its "
+                "bounds): the output has no source positions\n",
+                c->o->input);
+    else if (c->o->debug_info && (!c->has_dwarf || c->dwarf.nrows == 0))
         fprintf(stderr,
                 "wasmaot: warning: -g: %s has no DWARF line table: the output has no source "
                 "positions (compile the module with -g, and without wasm-opt, which drops it)\n",

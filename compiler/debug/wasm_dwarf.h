@@ -144,6 +144,8 @@ typedef struct WaWasmDwarf {
     WaDwarfBlock *blocks;
     WaDwarfSpan *spans;
     uint32_t nblocks, nspans;
+    /* Set when the read failed because .debug_info is malformed (dwarf_check.h), not absent. */
+    bool malformed;
 } WaWasmDwarf;
 
 /* A custom section of the module. */

@@ -173,8 +173,10 @@ extern "C" bool wa_wasm_dwarf_read(const WaDwarfInput *in, WaWasmDwarf *out) {
     /* LLVM's reader trusts the sizes in the DWARF (dwarf_check.h) */
     llvm::StringRef i = info->second->getBuffer(), a = abbrev->second->getBuffer();
     if (!wa_dwarf_info_well_formed(reinterpret_cast<const uint8_t *>(i.data()), i.size(),
-                                   reinterpret_cast<const uint8_t *>(a.data()), a.size()))
+                                   reinterpret_cast<const uint8_t *>(a.data()), a.size())) {
+        out->malformed = true;
         return false;
+    }
     std::unique_ptr<llvm::DWARFContext> ctx = llvm::DWARFContext::create(
         sections, 4, true, [](llvm::Error e) { llvm::consumeError(std::move(e)); },
         [](llvm::Error e) { llvm::consumeError(std::move(e)); });

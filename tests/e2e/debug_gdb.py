@@ -11,7 +11,7 @@ debug/vars.c has one variable of each kind -g describes (a struct with an array,
 fields and a union; a typedef; globals and a function's static; a pointer, printed as the wasm
 address it holds and read through wasmaot_debug_memory0_base; a shadowing block variable), each
 printed at -O0 and -O2. Mutated DWARF sections (fixed seed) compile, or fail with one line,
-never crash.
+never crash; a .debug_info that runs past its bounds is not read, and -g says so in one line.
 
 usage: debug_gdb.py --wasmaot WASMAOT --clang CLANG --rustc RUSTC --source-dir DIR --workdir DIR
 """
@@ -217,7 +217,50 @@ def main():
     check_broken_dwarf(args, work, os.path.join(work, "vars.wasm"), 40, 12)
     check_broken_dwarf(args, work, rs_wasm, 20, 13)
     check_no_line_table(args, work)
+    check_malformed_dwarf(args, work)
     return 0
+
+
+def check_malformed_dwarf(args, work):
+    """A module whose .debug_info has a block longer than its unit (LLVM's DWARF reader read
+    past the section on it, and crashed, with -g or without): it compiles and runs, and -g
+    says in one line that its DWARF is malformed."""
+    def leb(n):
+        out = bytearray()
+        while True:
+            out.append((n & 0x7f) | (0x80 if n >> 7 else 0))
+            n >>= 7
+            if not n:
+                return bytes(out)
+
+    def section(kind, payload):
+        return bytes([kind]) + leb(len(payload)) + payload
+
+    def custom(name, payload):
+        return section(0, leb(len(name)) + name + payload)
+
+    # a compile unit: DW_AT_name as DW_FORM_block4, then DW_AT_decl_line as DW_FORM_udata
+    abbrev = bytes([1, 0x11, 0, 0x03, 0x04, 0x3b, 0x0f, 0, 0, 0])
+    unit = bytes([4, 0, 0, 0, 0, 0, 4, 1]) + (0x7ffffff0).to_bytes(4, "little") + bytes(8)
+    info = len(unit).to_bytes(4, "little") + unit
+    module = (b"\0asm\x01\0\0\0" + section(1, bytes([1, 0x60, 0, 0])) +
+              section(3, bytes([1, 0])) +
+              section(7, bytes([1, 6]) + b"_start" + bytes([0, 0])) +
+              section(10, bytes([1, 2, 0, 0x0b])) +
+              custom(b".debug_abbrev", abbrev) + custom(b".debug_info", info))
+    wasm = os.path.join(work, "malformed.wasm")
+    with open(wasm, "wb") as f:
+        f.write(module)
+    for flags in ([], ["-g"]):
+        exe = os.path.join(work, "malformed" + "".join(flags))
+        status, _, err = run([args.wasmaot, wasm, "-o", exe] + flags)
+        lines = err.decode().splitlines()
+        want = 1 if flags else 0
+        check(status == 0 and len(lines) == want and
+              (not flags or "DWARF is malformed" in lines[0]),
+              "malformed DWARF %s: status %d, stderr %r" % (flags, status, err))
+        check(run([exe], env={})[0] == 0, "malformed DWARF %s: the program failed" % flags)
+    print("ok: malformed DWARF compiles; -g: %s" % lines[0])
 
 
 def check_no_line_table(args, work):
