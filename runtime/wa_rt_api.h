@@ -36,8 +36,8 @@ typedef struct wa_rt_trap_info {
      */
     bool has_func;
     uint32_t func_index;
-    uint32_t offset; /* an explicit trap: the file offset of its instruction, or 0 if unknown */
-    int32_t exit_code;            /* WA_RT_TRAP_EXIT: the code given to wa_rt_exit */
+    uint32_t offset;   /* an explicit trap: the file offset of its instruction, or 0 if unknown */
+    int32_t exit_code; /* WA_RT_TRAP_EXIT: the code given to wa_rt_exit */
     const wa_rt_import_t *import; /* WA_RT_TRAP_UNKNOWN_IMPORT: the import called, or NULL */
     /*
      * WA_RT_TRAP_EXCEPTION: the exception no wasm handler caught before the

@@ -218,8 +218,8 @@ static bool check_entries(Cursor *c, const Abbrevs *a, const Unit *u) {
     return true;
 }
 
-/* One unit at c: its header, then its entries; c moves past it. */
-static bool check_unit(Cursor *c, const uint8_t *abbrev, size_t abbrev_size) {
+/* One unit at c: its header, then its entries; c moves past it. types: of .debug_types. */
+static bool check_unit(Cursor *c, const uint8_t *abbrev, size_t abbrev_size, bool types) {
     uint64_t length, version, abbrev_offset, address_size, unit_type = 1;
     Unit u = {0, 0, 4};
     if (!fixed(c, 4, &length))
@@ -250,6 +250,9 @@ static bool check_unit(Cursor *c, const uint8_t *abbrev, size_t abbrev_size) {
             return false;
     } else if (!fixed(&unit, u.offset_size, &abbrev_offset) || !fixed(&unit, 1, &address_size)) {
         return false;
+    } else if (types &&
+               !take(&unit, 8 + u.offset_size)) { /* DWARF 4 type unit: signature, offset */
+        return false;
     }
     if (address_size != 2 && address_size != 4 && address_size != 8)
         return false;
@@ -264,10 +267,10 @@ static bool check_unit(Cursor *c, const uint8_t *abbrev, size_t abbrev_size) {
 }
 
 bool wa_dwarf_info_well_formed(const uint8_t *info, size_t info_size, const uint8_t *abbrev,
-                               size_t abbrev_size) {
+                               size_t abbrev_size, bool types) {
     Cursor c = {info, info + info_size};
     while (c.p < c.end)
-        if (!check_unit(&c, abbrev, abbrev_size))
+        if (!check_unit(&c, abbrev, abbrev_size, types))
             return false;
     return true;
 }

@@ -22,10 +22,11 @@ extern "C" {
 /*
  * True if every unit of info (its DWARF 2-5 header, the abbreviation table
  * in abbrev it names, each entry's abbreviation code and each attribute's
- * value of a known form) lies within its unit and section.
+ * value of a known form) lies within its unit and section. types: info is
+ * a .debug_types section (DWARF 4 type units, whose header says more).
  */
 bool wa_dwarf_info_well_formed(const uint8_t *info, size_t info_size, const uint8_t *abbrev,
-                               size_t abbrev_size);
+                               size_t abbrev_size, bool types);
 
 #ifdef __cplusplus
 }

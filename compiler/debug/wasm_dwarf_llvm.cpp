@@ -16,8 +16,8 @@
  * unit's DW_AT_comp_dir, the row's directory and name, as addr2line and
  * wasmtime join them). Sequences of dropped functions are skipped.
  */
-#include "dwarf_check.h"
 #include "wasm_dwarf_llvm.h"
+#include "dwarf_check.h"
 
 #include <llvm/ADT/StringMap.h>
 #include <llvm/DebugInfo/DWARF/DWARFContext.h>
@@ -171,11 +171,18 @@ extern "C" bool wa_wasm_dwarf_read(const WaDwarfInput *in, WaWasmDwarf *out) {
     if (info == sections.end() || abbrev == sections.end())
         return false;
     /* LLVM's reader trusts the sizes in the DWARF (dwarf_check.h) */
-    llvm::StringRef i = info->second->getBuffer(), a = abbrev->second->getBuffer();
-    if (!wa_dwarf_info_well_formed(reinterpret_cast<const uint8_t *>(i.data()), i.size(),
-                                   reinterpret_cast<const uint8_t *>(a.data()), a.size())) {
-        out->malformed = true;
-        return false;
+    llvm::StringRef a = abbrev->second->getBuffer();
+    for (bool types : {false, true}) {
+        auto found = sections.find(types ? "debug_types" : "debug_info");
+        if (found == sections.end())
+            continue;
+        llvm::StringRef u = found->second->getBuffer();
+        if (!wa_dwarf_info_well_formed(reinterpret_cast<const uint8_t *>(u.data()), u.size(),
+                                       reinterpret_cast<const uint8_t *>(a.data()), a.size(),
+                                       types)) {
+            out->malformed = true;
+            return false;
+        }
     }
     std::unique_ptr<llvm::DWARFContext> ctx = llvm::DWARFContext::create(
         sections, 4, true, [](llvm::Error e) { llvm::consumeError(std::move(e)); },

@@ -99,7 +99,7 @@ class Reader {
         : in_(in), files_(files), funcs_(in->nfuncs, WaDwarfFuncVars{}), read_(in->nfuncs, false) {}
 
     void unit(const DWARFDie &cu) {
-        scope(cu);
+        scope(cu, 0);
     }
     bool finish(WaWasmDwarf *out);
 
@@ -133,7 +133,7 @@ class Reader {
         failed_ |= c == nullptr;
         return c;
     }
-    void scope(const DWARFDie &parent);
+    void scope(const DWARFDie &parent, unsigned depth);
     void function(const DWARFDie &sp, uint32_t f);
     /* Where a function's variables are found: its frame base, its block and the block's depth. */
     struct Scope {
@@ -166,8 +166,13 @@ class Reader {
     }
 };
 
-/* Subprograms with code and global variables, in a unit or anything it nests them in. */
-void Reader::scope(const DWARFDie &parent) {
+/*
+ * Subprograms with code and global variables, in a unit or anything it nests
+ * them in (to kMaxDepth levels: DWARF made to nest deeper is not followed).
+ */
+void Reader::scope(const DWARFDie &parent, unsigned depth) {
+    if (depth > kMaxDepth)
+        return;
     for (DWARFDie die = parent.getFirstChild(); die && !failed_; die = die.getSibling()) {
         switch (die.getTag()) {
         case dw::DW_TAG_subprogram: {
@@ -183,7 +188,7 @@ void Reader::scope(const DWARFDie &parent) {
             variable(die, 0, Scope{WA_DWARF_NONE, WA_DWARF_NONE, 0}, globals_);
             break;
         default:
-            scope(die); /* namespaces, and the types that hold Rust's and C++'s methods */
+            scope(die, depth + 1); /* namespaces, the types holding Rust's and C++'s methods */
         }
     }
 }
@@ -208,6 +213,8 @@ void Reader::function(const DWARFDie &sp, uint32_t f) {
 
 /* The variables of a function and its lexical blocks (not those of what was inlined into it). */
 void Reader::function_scope(const DWARFDie &parent, const Scope &s, uint32_t *args) {
+    if (s.depth > kMaxDepth)
+        return;
     for (DWARFDie die = parent.getFirstChild(); die && !failed_; die = die.getSibling()) {
         switch (die.getTag()) {
         case dw::DW_TAG_formal_parameter:

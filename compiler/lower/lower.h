@@ -90,8 +90,8 @@ typedef struct WaFuncGen {
     /* call.c, allocated on first use: per table its hoisted loads, per type its canonical id */
     struct WaHoistedTable *tables;
     LLVMValueRef *type_ids;
-    LLVMMetadataRef tbaa[3]; /* memory.c: the access tags per WaTbaa, made on first use */
-    size_t offset; /* file offset of the instruction being lowered (its traps'), or 0 */
+    LLVMMetadataRef tbaa[3];  /* memory.c: the access tags per WaTbaa, made on first use */
+    size_t offset;            /* file offset of the instruction being lowered (its traps'), or 0 */
     LLVMMetadataRef di_scope; /* the function's DISubprogram (codegen/sites.h), or NULL */
     /* -g (debug_vars.c): per local, the slot that holds the native address its value is in
        linear memory, for the variables there, or NULL; NULL when no variable needs one. */

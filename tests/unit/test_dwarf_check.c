@@ -27,7 +27,7 @@ static size_t unit4(uint8_t *out, const uint8_t *die, size_t n) {
 static bool check4(const uint8_t *abbrev, size_t abbrev_size, const uint8_t *die, size_t n) {
     uint8_t info[256];
     size_t size = unit4(info, die, n);
-    return wa_dwarf_info_well_formed(info, size, abbrev, abbrev_size);
+    return wa_dwarf_info_well_formed(info, size, abbrev, abbrev_size, false);
 }
 
 #define CHECK4(abbrev, ...)                                                                        \
@@ -86,28 +86,37 @@ Test(dwarf_check, headers) {
     const uint8_t abbrev[] = ABBREV(0x0b);
     /* DWARF 5: unit type 1 (compile), address size 4, abbreviations at 0 */
     const uint8_t v5[] = {9, 0, 0, 0, 5, 0, 1, 4, 0, 0, 0, 0, 1};
-    cr_assert_not(wa_dwarf_info_well_formed(v5, sizeof v5, abbrev, sizeof abbrev));
+    cr_assert_not(wa_dwarf_info_well_formed(v5, sizeof v5, abbrev, sizeof abbrev, false));
     const uint8_t v5_ok[] = {10, 0, 0, 0, 5, 0, 1, 4, 0, 0, 0, 0, 1, 7};
-    cr_assert(wa_dwarf_info_well_formed(v5_ok, sizeof v5_ok, abbrev, sizeof abbrev));
+    cr_assert(wa_dwarf_info_well_formed(v5_ok, sizeof v5_ok, abbrev, sizeof abbrev, false));
     /* DWARF64: 0xffffffff, then an 8-byte length and an 8-byte abbreviation offset */
     const uint8_t dwarf64[] = {0xff, 0xff, 0xff, 0xff, 13, 0, 0, 0, 0, 0, 0, 0, 4,
                                0,    0,    0,    0,    0,  0, 0, 0, 0, 4, 1, 7};
-    cr_assert(wa_dwarf_info_well_formed(dwarf64, sizeof dwarf64, abbrev, sizeof abbrev));
+    cr_assert(wa_dwarf_info_well_formed(dwarf64, sizeof dwarf64, abbrev, sizeof abbrev, false));
     const uint8_t version9[] = {9, 0, 0, 0, 9, 0, 0, 0, 0, 0, 4, 1, 7};
-    cr_assert_not(wa_dwarf_info_well_formed(version9, sizeof version9, abbrev, sizeof abbrev));
-    const uint8_t address3[] = {9, 0, 0, 0, 4, 0, 0, 0, 0, 0, 3, 1, 7};
-    cr_assert_not(wa_dwarf_info_well_formed(address3, sizeof address3, abbrev, sizeof abbrev));
-    const uint8_t too_long[] = {40, 0, 0, 0, 4, 0, 0, 0, 0, 0, 4, 1, 7};
-    cr_assert_not(wa_dwarf_info_well_formed(too_long, sizeof too_long, abbrev, sizeof abbrev));
-    const uint8_t abbrev_beyond[] = {9, 0, 0, 0, 4, 0, 99, 0, 0, 0, 4, 1, 7};
     cr_assert_not(
-        wa_dwarf_info_well_formed(abbrev_beyond, sizeof abbrev_beyond, abbrev, sizeof abbrev));
+        wa_dwarf_info_well_formed(version9, sizeof version9, abbrev, sizeof abbrev, false));
+    const uint8_t address3[] = {9, 0, 0, 0, 4, 0, 0, 0, 0, 0, 3, 1, 7};
+    cr_assert_not(
+        wa_dwarf_info_well_formed(address3, sizeof address3, abbrev, sizeof abbrev, false));
+    const uint8_t too_long[] = {40, 0, 0, 0, 4, 0, 0, 0, 0, 0, 4, 1, 7};
+    cr_assert_not(
+        wa_dwarf_info_well_formed(too_long, sizeof too_long, abbrev, sizeof abbrev, false));
+    const uint8_t abbrev_beyond[] = {9, 0, 0, 0, 4, 0, 99, 0, 0, 0, 4, 1, 7};
+    cr_assert_not(wa_dwarf_info_well_formed(abbrev_beyond, sizeof abbrev_beyond, abbrev,
+                                            sizeof abbrev, false));
     /* two units back to back, the second cut short */
     uint8_t two[64];
     const uint8_t die[] = {1, 7};
     size_t n = unit4(two, die, sizeof die);
     n += unit4(two + n, die, sizeof die);
-    cr_assert(wa_dwarf_info_well_formed(two, n, abbrev, sizeof abbrev));
-    cr_assert_not(wa_dwarf_info_well_formed(two, n - 1, abbrev, sizeof abbrev));
-    cr_assert(wa_dwarf_info_well_formed(two, 0, abbrev, sizeof abbrev)); /* no unit */
+    cr_assert(wa_dwarf_info_well_formed(two, n, abbrev, sizeof abbrev, false));
+    cr_assert_not(wa_dwarf_info_well_formed(two, n - 1, abbrev, sizeof abbrev, false));
+    cr_assert(wa_dwarf_info_well_formed(two, 0, abbrev, sizeof abbrev, false)); /* no unit */
+    /* A DWARF 4 type unit (.debug_types): the header ends with a signature and an offset. */
+    const uint8_t type_unit[] = {21, 0, 0, 0, 4, 0, 0, 0, 0, 0, 4, 1, 2,
+                                 3,  4, 5, 6, 7, 8, 0, 0, 0, 0, 1, 7};
+    cr_assert(wa_dwarf_info_well_formed(type_unit, sizeof type_unit, abbrev, sizeof abbrev, true));
+    cr_assert_not(
+        wa_dwarf_info_well_formed(type_unit, sizeof type_unit, abbrev, sizeof abbrev, false));
 }
