@@ -208,7 +208,7 @@ void wa_debug_memory_variable(WaCodegen *cg, LLVMMetadataRef scope, const WaDwar
 
 /*
  * The holder itself, as a native `unsigned char *`, for reading through a
- * wasm pointer by hand: print *(struct point *)(wasmaot_debug_memory0_base + p).
+ * wasm pointer by hand: print *(struct point *)(wasmaot_debug_memory0_base + (unsigned)p).
  */
 static void describe_holder(WaCodegen *cg) {
     LLVMMetadataRef byte = LLVMDIBuilderCreateBasicType(cg->dib, "unsigned char", 13, 8,
