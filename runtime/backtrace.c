@@ -11,7 +11,7 @@
  * Recording. When an executable enables it (wa_rt_backtrace_enable, from
  * start/entry.c unless WASMAOT_BACKTRACE=0), wa_rt_unwind calls
  * record_frames before it jumps out of the trap: the walk runs in the
- * trapping context, whether that is wa_rt_trap's (an explicit check) or the
+ * trapping context, whether that is wa_rt_trap_site's (an explicit check) or the
  * fault handler's on the alternate signal stack, whose signal frame the
  * unwinder steps through to the faulting instruction. It uses the unwind
  * tables every function has (.eh_frame: generated code since issue 12, the
@@ -50,7 +50,7 @@
  * escaped (wa_escape.h), else "<wasm function N>". File names are escaped
  * the same way.
  *
- * An explicit trap runs wa_rt_trap without a stack check, possibly a few
+ * An explicit trap runs wa_rt_trap_site without a stack check, possibly a few
  * hundred bytes above the stack guard; the walk needs a few KiB, so it is
  * skipped there (the trap is then reported without backtrace, never as a
  * different trap).

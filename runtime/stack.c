@@ -49,7 +49,7 @@
  * functions, call_indirect, which may reach one, and the runtime's helpers
  * that call libc) still compare their frame with it in their prologue and
  * trap "call stack exhausted" below it (compiler/lower/lower.c,
- * needs_stack_check). Only wa_rt_trap is called without that check: it runs
+ * needs_stack_check). Only wa_rt_trap_site and wa_rt_trap are called without that check: they run
  * a few hundred bytes of lock-free code (trap.c) and, were those to fault in
  * the guard, the computation still ends with "call stack exhausted", the
  * honest report of a trap that had no stack left to run in.

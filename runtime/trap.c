@@ -95,8 +95,8 @@ wa_rt_trap_t wa_rt_call_void(const wa_rt_func_t *f) {
 
 /*
  * siglongjmp, bound when the program is loaded rather than at its first call
- * (a call through the PLT is bound lazily, in the dynamic linker): wa_rt_trap
- * is called without a stack check (runtime/stack.c), so it may run a few
+ * (a call through the PLT is bound lazily, in the dynamic linker): wa_rt_trap_site
+ * (and wa_rt_trap) is called without a stack check (runtime/stack.c), so it may run a few
  * hundred bytes above the stack guard, where the dynamic linker's resolver,
  * several KiB of frame, could fault in the guard halfway through. The
  * pointer's relocation is bound at load time instead.

@@ -242,16 +242,18 @@ bool Versioner::is_mem0_size(const Value *v) const {
 }
 
 /*
- * Whether `block` traps: it starts with the call of wa_rt_trap
- * (compiler/lower/trap.c), or only branches to such a block (a loop's
- * dedicated exit block does).
+ * Whether `block` traps: it starts with the call of wa_rt_trap_site (a
+ * check's: compiler/lower/trap.c) or wa_rt_trap, or only branches to such a
+ * block (a loop's dedicated exit block does).
  */
 static bool is_trap_block(const BasicBlock *block) {
     for (int hops = 0; hops < 4; hops++) {
         const Instruction *first = block->getFirstNonPHI();
-        if (auto *call = dyn_cast<CallInst>(first))
-            return call->getCalledFunction() != nullptr &&
-                   call->getCalledFunction()->getName() == "wa_rt_trap";
+        if (auto *call = dyn_cast<CallInst>(first)) {
+            const Function *callee = call->getCalledFunction();
+            return callee != nullptr &&
+                   (callee->getName() == "wa_rt_trap_site" || callee->getName() == "wa_rt_trap");
+        }
         auto *br = dyn_cast<BranchInst>(first);
         if (br == nullptr || br->isConditional())
             return false;

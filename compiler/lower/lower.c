@@ -138,7 +138,7 @@ static WaReader code_reader(WaCodegen *cg, const uint8_t *code, size_t size) {
  * call_indirect (a table may hold a host function), and through the runtime
  * helpers that call libc: memory.grow (mprotect), wait and notify (locks), and, by class, the table
  * and bulk operations (memcpy, realloc), except memory.copy and memory.fill,
- * which are inlined (bulk.c), and data.drop, a plain store. wa_rt_trap only
+ * which are inlined (bulk.c), and data.drop, a plain store. wa_rt_trap_site only
  * unwinds (runtime/stack.c says why it is safe), so trap blocks need no
  * check.
  */
