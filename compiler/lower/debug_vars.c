@@ -65,7 +65,9 @@ void wa_debug_vars_begin(WaFuncGen *fg) {
     for (uint32_t i = 0; i < fv->nvars; i++) {
         const WaDwarfVar *v = &w->vars[fv->first_var + i];
         if (v->where == WA_DWARF_AT_MEMORY) {
-            wa_debug_memory_variable(cg, wa_sites_block(cg, v->block), v);
+            /* In the function's scope, as clang puts a block's static: LLVM 19's DWARF writer
+               crashes on a global variable in a lexical block (found by tools/fuzz). */
+            wa_debug_memory_variable(cg, fg->di_scope, v);
             continue;
         }
         LLVMMetadataRef file =

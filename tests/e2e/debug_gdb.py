@@ -21,7 +21,7 @@ import random
 import re
 import sys
 
-from script_util import check, fresh_workdir, run, wasm_sections
+from script_util import check, fresh_workdir, run, wasm_section, wasm_sections
 
 
 def line_of(path, marker):
@@ -218,49 +218,8 @@ def main():
     check_broken_dwarf(args, work, rs_wasm, 20, 13)
     check_no_line_table(args, work)
     check_malformed_dwarf(args, work)
+    check_static_in_block(args, work)
     return 0
-
-
-def check_malformed_dwarf(args, work):
-    """A module whose .debug_info has a block longer than its unit (LLVM's DWARF reader read
-    past the section on it, and crashed, with -g or without): it compiles and runs, and -g
-    says in one line that its DWARF is malformed."""
-    def leb(n):
-        out = bytearray()
-        while True:
-            out.append((n & 0x7f) | (0x80 if n >> 7 else 0))
-            n >>= 7
-            if not n:
-                return bytes(out)
-
-    def section(kind, payload):
-        return bytes([kind]) + leb(len(payload)) + payload
-
-    def custom(name, payload):
-        return section(0, leb(len(name)) + name + payload)
-
-    # a compile unit: DW_AT_name as DW_FORM_block4, then DW_AT_decl_line as DW_FORM_udata
-    abbrev = bytes([1, 0x11, 0, 0x03, 0x04, 0x3b, 0x0f, 0, 0, 0])
-    unit = bytes([4, 0, 0, 0, 0, 0, 4, 1]) + (0x7ffffff0).to_bytes(4, "little") + bytes(8)
-    info = len(unit).to_bytes(4, "little") + unit
-    module = (b"\0asm\x01\0\0\0" + section(1, bytes([1, 0x60, 0, 0])) +
-              section(3, bytes([1, 0])) +
-              section(7, bytes([1, 6]) + b"_start" + bytes([0, 0])) +
-              section(10, bytes([1, 2, 0, 0x0b])) +
-              custom(b".debug_abbrev", abbrev) + custom(b".debug_info", info))
-    wasm = os.path.join(work, "malformed.wasm")
-    with open(wasm, "wb") as f:
-        f.write(module)
-    for flags in ([], ["-g"]):
-        exe = os.path.join(work, "malformed" + "".join(flags))
-        status, _, err = run([args.wasmaot, wasm, "-o", exe] + flags)
-        lines = err.decode().splitlines()
-        want = 1 if flags else 0
-        check(status == 0 and len(lines) == want and
-              (not flags or "DWARF is malformed" in lines[0]),
-              "malformed DWARF %s: status %d, stderr %r" % (flags, status, err))
-        check(run([exe], env={})[0] == 0, "malformed DWARF %s: the program failed" % flags)
-    print("ok: malformed DWARF compiles; -g: %s" % lines[0])
 
 
 def check_no_line_table(args, work):
@@ -277,6 +236,61 @@ def check_no_line_table(args, work):
           "-g on a module without a line table: status %d, stderr %r" % (status, err))
     check(run([exe], env={})[0] == 0, "-g on a module without a line table: the program failed")
     print("ok: -g without a line table: %s" % lines[0])
+
+
+def check_malformed_dwarf(args, work):
+    """A module whose .debug_info has a block longer than its unit (LLVM's DWARF reader read
+    past the section on it, and crashed, with -g or without): it compiles and runs, and -g
+    says in one line that its DWARF is malformed."""
+    # a compile unit: DW_AT_name as DW_FORM_block4, then DW_AT_decl_line as DW_FORM_udata
+    abbrev = bytes([1, 0x11, 0, 0x03, 0x04, 0x3b, 0x0f, 0, 0, 0])
+    unit = bytes([4, 0, 0, 0, 0, 0, 4, 1]) + (0x7ffffff0).to_bytes(4, "little") + bytes(8)
+    info = len(unit).to_bytes(4, "little") + unit
+    module = (b"\0asm\x01\0\0\0" + wasm_section(1, bytes([1, 0x60, 0, 0])) +
+              wasm_section(3, bytes([1, 0])) +
+              wasm_section(7, bytes([1, 6]) + b"_start" + bytes([0, 0])) +
+              wasm_section(10, bytes([1, 2, 0, 0x0b])) +
+              wasm_section(0, abbrev, b".debug_abbrev") + wasm_section(0, info, b".debug_info"))
+    wasm = os.path.join(work, "malformed.wasm")
+    with open(wasm, "wb") as f:
+        f.write(module)
+    for flags in ([], ["-g"]):
+        exe = os.path.join(work, "malformed" + "".join(flags))
+        status, _, err = run([args.wasmaot, wasm, "-o", exe] + flags)
+        lines = err.decode().splitlines()
+        want = 1 if flags else 0
+        check(status == 0 and len(lines) == want and
+              (not flags or "DWARF is malformed" in lines[0]),
+              "malformed DWARF %s: status %d, stderr %r" % (flags, status, err))
+        check(run([exe], env={})[0] == 0, "malformed DWARF %s: the program failed" % flags)
+    print("ok: malformed DWARF compiles; -g: %s" % lines[0])
+
+
+def check_static_in_block(args, work):
+    """A static (DW_OP_addr) declared in a lexical block: LLVM 19's DWARF writer crashed on a
+    global variable in a block's scope, so -g puts it in the function's (clang does too)."""
+    le4 = lambda v: v.to_bytes(4, "little")
+    abbrev = bytes([1, 0x11, 1, 0x03, 0x08, 0, 0,                                # compile unit
+                    2, 0x2e, 1, 0x11, 0x01, 0x12, 0x06, 0x03, 0x08, 0, 0,        # subprogram
+                    3, 0x0b, 1, 0x11, 0x01, 0x12, 0x06, 0, 0,                    # lexical block
+                    4, 0x34, 0, 0x03, 0x08, 0x02, 0x18, 0, 0, 0])                # variable
+    # the function's body (no locals, `end`) is at 2..4 of the code section's payload
+    die = (bytes([1]) + b"c\0" + bytes([2]) + le4(2) + le4(2) + b"f\0" +
+           bytes([3]) + le4(2) + le4(2) + bytes([4]) + b"s\0" + bytes([5, 0x03]) + le4(0x40) +
+           bytes([0, 0, 0]))
+    unit = bytes([4, 0]) + le4(0) + bytes([4]) + die
+    module = (b"\0asm\x01\0\0\0" + wasm_section(1, bytes([1, 0x60, 0, 0])) +
+              wasm_section(3, bytes([1, 0])) + wasm_section(5, bytes([1, 0, 1])) +
+              wasm_section(10, bytes([1, 2, 0, 0x0b])) +
+              wasm_section(0, abbrev, b".debug_abbrev") +
+              wasm_section(0, le4(len(unit)) + unit, b".debug_info"))
+    wasm = os.path.join(work, "static_in_block.wasm")
+    with open(wasm, "wb") as f:
+        f.write(module)
+    status, _, err = run([args.wasmaot, wasm, "-g", "--emit=obj", "-o",
+                          os.path.join(work, "static_in_block.o")])
+    check(status == 0, "a static in a lexical block, -g: status %d, stderr %r" % (status, err))
+    print("ok: -g with a static in a lexical block")
 
 
 if __name__ == "__main__":

@@ -56,3 +56,20 @@ def wasm_sections(data):
         sections.append((data[i], name, i, payload, j + size))
         i = j + size
     return sections
+
+
+def encode_uleb(n):
+    """n as unsigned LEB128."""
+    out = bytearray()
+    while True:
+        out.append((n & 0x7f) | (0x80 if n >> 7 else 0))
+        n >>= 7
+        if not n:
+            return bytes(out)
+
+
+def wasm_section(kind, payload, name=None):
+    """A section of id `kind` (a custom section when name, bytes, is given) holding payload."""
+    if name is not None:
+        payload = encode_uleb(len(name)) + name + payload
+    return bytes([kind]) + encode_uleb(len(payload)) + payload
