@@ -56,19 +56,25 @@ static uint64_t size_in_bits(const WaWasmDwarf *w, uint32_t index) {
     return 0;
 }
 
-/* Whether type `index` is an unsigned integer, following typedefs and qualifiers. */
-static bool is_unsigned(const WaWasmDwarf *w, uint32_t index) {
+/* The base type that type `index` is, following typedefs and qualifiers, or NULL. */
+static const WaDwarfType *base_of(const WaWasmDwarf *w, uint32_t index) {
     while (index != WA_DWARF_NONE && index < w->ntypes) {
         const WaDwarfType *t = &w->types[index];
         if (t->kind == WA_DWARF_TYPE_BASE)
-            return t->encoding == DW_ATE_UNSIGNED || t->encoding == DW_ATE_UNSIGNED_CHAR ||
-                   t->encoding == DW_ATE_BOOLEAN || t->encoding == DW_ATE_UTF;
+            return t;
         if (t->kind != WA_DWARF_TYPE_TYPEDEF && t->kind != WA_DWARF_TYPE_CONST &&
             t->kind != WA_DWARF_TYPE_VOLATILE)
-            return false;
+            return NULL;
         index = t->type;
     }
-    return false;
+    return NULL;
+}
+
+/* Whether type `index` is an unsigned integer, following typedefs and qualifiers. */
+static bool is_unsigned(const WaWasmDwarf *w, uint32_t index) {
+    const WaDwarfType *t = base_of(w, index);
+    return t != NULL && (t->encoding == DW_ATE_UNSIGNED || t->encoding == DW_ATE_UNSIGNED_CHAR ||
+                         t->encoding == DW_ATE_BOOLEAN || t->encoding == DW_ATE_UTF);
 }
 
 static LLVMMetadataRef struct_or_union(WaCodegen *cg, const WaDwarfType *t) {
@@ -108,8 +114,11 @@ static LLVMMetadataRef enumeration(WaCodegen *cg, const WaDwarfType *t) {
     }
     size_t len;
     const char *name = name_of(t, &len);
+    /* The underlying type only if it is an integer: LLVM's DWARF writer follows it to one
+       (and crashed on a typedef of void: found by tools/fuzz). */
+    LLVMMetadataRef underlying = base_of(w, t->type) != NULL ? wa_debug_type(cg, t->type) : NULL;
     return LLVMDIBuilderCreateEnumerationType(cg->dib, cg->di_cu, name, len, NULL, 0, t->size * 8,
-                                              0, items, t->nfields, wa_debug_type(cg, t->type));
+                                              0, items, t->nfields, underlying);
 }
 
 static LLVMMetadataRef array(WaCodegen *cg, const WaDwarfType *t, uint32_t index) {
