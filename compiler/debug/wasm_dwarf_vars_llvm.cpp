@@ -24,11 +24,11 @@
 #include <llvm/BinaryFormat/Dwarf.h>
 #include <llvm/DebugInfo/DWARF/DWARFContext.h>
 #include <llvm/Support/LEB128.h>
-#include <llvm/Support/raw_ostream.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -83,6 +83,44 @@ Place decode_location(llvm::ArrayRef<uint8_t> e, uint32_t frame_local) {
         p = {value ? WA_DWARF_AT_LOCAL : WA_DWARF_AT_INDIRECT, local, 0};
     }
     return p;
+}
+
+/*
+ * A C-like name for type `die` ("const char *"), to name a pointer type that
+ * has none: its own name, or its qualifiers and the pointers to it around
+ * the name of what it is made from; bounded in depth. Not LLVM's
+ * DWARFTypePrinter, which crashes on DWARF that is well formed but odd
+ * (found by tools/fuzz/fuzz_dwarf.c).
+ */
+std::string type_name(const DWARFDie &die, unsigned depth) {
+    if (!die.isValid())
+        return "void";
+    if (const char *name = die.getName(llvm::DINameKind::ShortName); name != nullptr && *name)
+        return name;
+    if (depth > 16)
+        return "?";
+    DWARFDie of = die.getAttributeValueAsReferencedDie(dw::DW_AT_type);
+    switch (die.getTag()) {
+    case dw::DW_TAG_pointer_type:
+        return type_name(of, depth + 1) + " *";
+    case dw::DW_TAG_reference_type:
+        return type_name(of, depth + 1) + " &";
+    case dw::DW_TAG_rvalue_reference_type:
+        return type_name(of, depth + 1) + " &&";
+    case dw::DW_TAG_ptr_to_member_type:
+        return type_name(of, depth + 1) + " ::*";
+    case dw::DW_TAG_const_type:
+        return "const " + type_name(of, depth + 1);
+    case dw::DW_TAG_volatile_type:
+        return "volatile " + type_name(of, depth + 1);
+    case dw::DW_TAG_restrict_type:
+    case dw::DW_TAG_atomic_type:
+        return type_name(of, depth + 1);
+    case dw::DW_TAG_subroutine_type:
+        return "(function)";
+    default:
+        return "?";
+    }
 }
 
 /* The exprloc of attribute `a`, if it has one (not a location list). */
@@ -359,12 +397,8 @@ uint32_t Reader::read_type(const DWARFDie &die, unsigned depth) {
         t = add_type(WA_DWARF_TYPE_ADDRESS, die, WA_DWARF_NONE);
         if (types_[t].size == 0)
             types_[t].size = 4;
-        if (types_[t].name == nullptr) {
-            std::string name;
-            llvm::raw_string_ostream os(name);
-            llvm::dumpTypeQualifiedName(die, os);
-            types_[t].name = copy(os.str());
-        }
+        if (types_[t].name == nullptr)
+            types_[t].name = copy(type_name(die, 0));
         return t;
     }
     case dw::DW_TAG_structure_type:
