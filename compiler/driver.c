@@ -216,7 +216,7 @@ static bool validate(Compile *c) {
 
 /* Names from DWARF where the name section has none (a module wasm-opt stripped keeps its DWARF). */
 static bool read_debug_info(Compile *c) {
-    c->has_dwarf = wa_wasm_dwarf_read_module(&c->m, &c->dwarf);
+    c->has_dwarf = wa_wasm_dwarf_read_module(&c->m, c->o->debug_info, &c->dwarf);
     /* -g describes the module's sources: without its DWARF there is nothing to describe. */
     if (c->o->debug_info && c->dwarf.malformed)
         fprintf(stderr,

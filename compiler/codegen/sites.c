@@ -89,7 +89,9 @@ LLVMMetadataRef wa_sites_function(WaCodegen *cg, LLVMValueRef fn, uint32_t func_
     LLVMSetSubprogram(fn, sp);
     cg->di_file_scopes = WA_NEW_ARRAY(&cg->scratch, LLVMMetadataRef, cg->dwarf->nfiles);
     cg->di_sp = sp;
-    cg->di_vars = func_index < cg->dwarf->nfunc_names ? &cg->dwarf->func_vars[func_index] : NULL;
+    cg->di_vars = cg->dwarf->func_vars != NULL && func_index < cg->dwarf->nfunc_names
+                      ? &cg->dwarf->func_vars[func_index]
+                      : NULL;
     uint32_t nblocks = cg->di_vars != NULL ? cg->di_vars->nblocks : 0;
     cg->di_blocks = WA_NEW_ARRAY(&cg->scratch, LLVMMetadataRef, nblocks + 1);
     memset(cg->di_blocks, 0, (nblocks + 1) * sizeof *cg->di_blocks);

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool wa_wasm_dwarf_read_module(const WaModule *m, WaWasmDwarf *out) {
+bool wa_wasm_dwarf_read_module(const WaModule *m, bool variables, WaWasmDwarf *out) {
     memset(out, 0, sizeof *out);
     bool any = false;
     for (uint32_t i = 0; i < m->ncustoms; i++) {
@@ -31,7 +31,8 @@ bool wa_wasm_dwarf_read_module(const WaModule *m, WaWasmDwarf *out) {
             starts[i] = m->funcs[i].code_offset;
             ends[i] = m->funcs[i].code_offset + m->funcs[i].code_size;
         }
-        WaDwarfInput in = {sections, m->ncustoms, m->code_section_offset, m->nfuncs, ends, starts};
+        WaDwarfInput in = {sections, m->ncustoms, m->code_section_offset, m->nfuncs, ends,
+                           starts,   variables};
         ok = wa_wasm_dwarf_read(&in, out);
     }
     free(sections);

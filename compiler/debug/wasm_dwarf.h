@@ -164,6 +164,7 @@ typedef struct WaDwarfInput {
     uint32_t nfuncs;
     const size_t *body_ends;    /* per function: file offset of its body's end (0 for imports) */
     const size_t *code_offsets; /* per function: file offset of its first instruction */
+    bool variables;             /* also the variables, blocks and types (-g) */
 } WaDwarfInput;
 
 /*
@@ -176,7 +177,7 @@ bool wa_wasm_dwarf_read(const WaDwarfInput *in, WaWasmDwarf *out);
 struct WaModule;
 
 /* wa_wasm_dwarf_read with the input made from decoded module m (wasm_dwarf.c). */
-bool wa_wasm_dwarf_read_module(const struct WaModule *m, WaWasmDwarf *out);
+bool wa_wasm_dwarf_read_module(const struct WaModule *m, bool variables, WaWasmDwarf *out);
 
 /*
  * The source position of the code at file offset `offset`: the row

@@ -195,7 +195,7 @@ extern "C" bool wa_wasm_dwarf_read(const WaDwarfInput *in, WaWasmDwarf *out) {
     read_lines(*ctx, in, lines);
     out->func_names = names;
     out->nfunc_names = in->nfuncs;
-    if (!read_variables(*ctx, in, lines.files, out)) {
+    if (in->variables && !read_variables(*ctx, in, lines.files, out)) {
         wa_wasm_dwarf_free(out);
         return false;
     }

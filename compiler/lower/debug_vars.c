@@ -59,7 +59,8 @@ static LLVMValueRef address_slot(WaFuncGen *fg, uint32_t index) {
 void wa_debug_vars_begin(WaFuncGen *fg) {
     WaCodegen *cg = fg->cg;
     const WaWasmDwarf *w = cg->dwarf;
-    if (!cg->debug_info || cg->dib == NULL || fg->func_index >= w->nfunc_names)
+    if (!cg->debug_info || cg->dib == NULL || w->func_vars == NULL ||
+        fg->func_index >= w->nfunc_names)
         return;
     const WaDwarfFuncVars *fv = &w->func_vars[fg->func_index];
     for (uint32_t i = 0; i < fv->nvars; i++) {

@@ -130,7 +130,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     ok = wa_validate_module(&m, &d);
     wa_fuzz_check_diag(&d, ok, "validate");
     WaWasmDwarf w;
-    if (ok && wa_wasm_dwarf_read_module(&m, &w)) {
+    if (ok && wa_wasm_dwarf_read_module(&m, true, &w)) {
         check_dwarf(&w, m.nfuncs);
         compile(&m, &w, &d);
         wa_wasm_dwarf_free(&w);
