@@ -11,14 +11,11 @@
  * C and Rust modules built with -g (tools/fuzz/libfuzzer.sh dwarf SECONDS).
  */
 #include "check.h"
+#include "compile.h"
 
-#include "codegen/codegen.h"
 #include "debug/wasm_dwarf.h"
 #include "wasm/decode.h"
 #include "wasm/validate.h"
-
-#include <llvm-c/Analysis.h>
-#include <llvm-c/TargetMachine.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -96,29 +93,6 @@ static void check_dwarf(const WaWasmDwarf *w, uint32_t nfuncs) {
     free(colour);
 }
 
-static void compile(const WaModule *m, const WaWasmDwarf *w, WaDiag *d) {
-    WaCodegenOptions o = {.opt_level = 0, .sites = true, .debug_info = true, .dwarf = w};
-    WaCodegen cg;
-    bool ok = wa_codegen_module(&cg, m, &o, d);
-    wa_fuzz_check_diag(d, ok, "codegen");
-    if (ok) {
-        char *message = NULL;
-        if (LLVMVerifyModule(cg.mod, LLVMReturnStatusAction, &message)) {
-            fprintf(stderr, "fuzz: invalid LLVM IR generated: %s\n", message);
-            abort();
-        }
-        LLVMDisposeMessage(message);
-        char *error = NULL;
-        LLVMMemoryBufferRef obj = NULL;
-        if (LLVMTargetMachineEmitToMemoryBuffer(cg.tm, cg.mod, LLVMObjectFile, &error, &obj)) {
-            fprintf(stderr, "fuzz: LLVM code generation failed: %s\n", error ? error : "");
-            abort();
-        }
-        LLVMDisposeMemoryBuffer(obj);
-    }
-    wa_codegen_dispose(&cg);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     WaDiag d;
     wa_diag_init(&d, "fuzz.wasm");
@@ -132,7 +106,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     WaWasmDwarf w;
     if (ok && wa_wasm_dwarf_read_module(&m, true, &w)) {
         check_dwarf(&w, m.nfuncs);
-        compile(&m, &w, &d);
+        WaCodegenOptions o = {.opt_level = 0, .sites = true, .debug_info = true, .dwarf = &w};
+        wa_fuzz_compile(&m, &o, &d);
         wa_wasm_dwarf_free(&w);
     }
     wa_module_free(&m);

@@ -10,38 +10,12 @@
  * disk. Build and run with tools/fuzz/libfuzzer.sh lower SECONDS.
  */
 #include "check.h"
+#include "compile.h"
 
-#include "codegen/codegen.h"
 #include "wasm/decode.h"
 #include "wasm/validate.h"
 
-#include <llvm-c/Analysis.h>
-#include <llvm-c/TargetMachine.h>
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void compile(const WaModule *m, WaDiag *d) {
-    WaCodegenOptions o = {.opt_level = 0, .cpu = NULL, .embeddable = true};
-    WaCodegen cg;
-    bool ok = wa_codegen_module(&cg, m, &o, d);
-    wa_fuzz_check_diag(d, ok, "codegen");
-    if (ok) {
-        char *message = NULL;
-        if (LLVMVerifyModule(cg.mod, LLVMReturnStatusAction, &message)) {
-            fprintf(stderr, "fuzz: invalid LLVM IR generated: %s\n", message);
-            abort();
-        }
-        LLVMDisposeMessage(message);
-        char *error = NULL;
-        LLVMMemoryBufferRef obj = NULL;
-        if (LLVMTargetMachineEmitToMemoryBuffer(cg.tm, cg.mod, LLVMObjectFile, &error, &obj)) {
-            fprintf(stderr, "fuzz: LLVM code generation failed: %s\n", error ? error : "");
-            abort();
-        }
-        LLVMDisposeMemoryBuffer(obj);
-    }
-    wa_codegen_dispose(&cg);
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     WaDiag d;
@@ -53,8 +27,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         return 0;
     ok = wa_validate_module(&m, &d);
     wa_fuzz_check_diag(&d, ok, "validate");
-    if (ok)
-        compile(&m, &d);
+    if (ok) {
+        WaCodegenOptions o = {.opt_level = 0, .cpu = NULL, .embeddable = true};
+        wa_fuzz_compile(&m, &o, &d);
+    }
     wa_module_free(&m);
     return 0;
 }
