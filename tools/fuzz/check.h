@@ -1,5 +1,6 @@
 /*
- * check.h: what every libFuzzer target of tools/fuzz checks after one input.
+ * check.h: what every libFuzzer target of tools/fuzz checks after one input,
+ * and the decoding and validation every target starts with.
  *
  * Bad input is normal, so an input must end either in success with nothing
  * recorded in the WaDiag, or in failure with exactly one error: a non-empty
@@ -11,6 +12,8 @@
 #define WA_FUZZ_CHECK_H
 
 #include "base/diag.h"
+#include "wasm/decode.h"
+#include "wasm/validate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +37,23 @@ static inline void wa_fuzz_check_diag(const WaDiag *d, bool ok, const char *stag
         fprintf(stderr, "fuzz: %s: the error is not one line: %s\n", stage, line);
         abort();
     }
+}
+
+/*
+ * What every target does first with an input: decodes it as "fuzz.wasm" and,
+ * when that succeeds, validates it, checking the diagnostics of each. Returns
+ * whether m was decoded (the caller frees it with wa_module_free), with
+ * *valid set when it also validated.
+ */
+static inline bool wa_fuzz_decode_validate(const uint8_t *data, size_t size, WaModule *m, WaDiag *d,
+                                           bool *valid) {
+    wa_diag_init(d, "fuzz.wasm");
+    bool ok = wa_decode_module(data, size, "fuzz.wasm", wa_features_default(), m, d);
+    wa_fuzz_check_diag(d, ok, "decode");
+    *valid = ok && wa_validate_module(m, d);
+    if (ok)
+        wa_fuzz_check_diag(d, *valid, "validate");
+    return ok;
 }
 
 #endif

@@ -14,8 +14,6 @@
 #include "compile.h"
 
 #include "debug/wasm_dwarf.h"
-#include "wasm/decode.h"
-#include "wasm/validate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -95,14 +93,10 @@ static void check_dwarf(const WaWasmDwarf *w, uint32_t nfuncs) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     WaDiag d;
-    wa_diag_init(&d, "fuzz.wasm");
     WaModule m;
-    bool ok = wa_decode_module(data, size, "fuzz.wasm", wa_features_default(), &m, &d);
-    wa_fuzz_check_diag(&d, ok, "decode");
-    if (!ok)
+    bool ok;
+    if (!wa_fuzz_decode_validate(data, size, &m, &d, &ok))
         return 0;
-    ok = wa_validate_module(&m, &d);
-    wa_fuzz_check_diag(&d, ok, "validate");
     WaWasmDwarf w;
     if (ok && wa_wasm_dwarf_read_module(&m, true, &w)) {
         check_dwarf(&w, m.nfuncs);

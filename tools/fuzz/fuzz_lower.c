@@ -12,21 +12,14 @@
 #include "check.h"
 #include "compile.h"
 
-#include "wasm/decode.h"
-#include "wasm/validate.h"
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     WaDiag d;
-    wa_diag_init(&d, "fuzz.wasm");
     WaModule m;
-    bool ok = wa_decode_module(data, size, "fuzz.wasm", wa_features_default(), &m, &d);
-    wa_fuzz_check_diag(&d, ok, "decode");
-    if (!ok)
+    bool ok;
+    if (!wa_fuzz_decode_validate(data, size, &m, &d, &ok))
         return 0;
-    ok = wa_validate_module(&m, &d);
-    wa_fuzz_check_diag(&d, ok, "validate");
     if (ok) {
         WaCodegenOptions o = {.opt_level = 0, .cpu = NULL, .embeddable = true};
         wa_fuzz_compile(&m, &o, &d);
