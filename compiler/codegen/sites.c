@@ -81,7 +81,20 @@ LLVMMetadataRef wa_sites_function(WaCodegen *cg, LLVMValueRef fn, uint32_t func_
     const char *name = demangled != NULL ? demangled : f->name != NULL ? f->name : index;
     const WaDwarfRow *row = wa_wasm_dwarf_row(cg->dwarf, (uint32_t)f->code_offset);
     LLVMMetadataRef file = row != NULL ? wa_sites_source_file(cg, row->file) : cg->di_file;
-    unsigned scope_line = row != NULL ? row->line : 0;
+    cg->di_vars = cg->dwarf->func_vars != NULL && func_index < cg->dwarf->nfunc_names
+                      ? &cg->dwarf->func_vars[func_index]
+                      : NULL;
+    /*
+     * The scope line, where LLVM puts the function's first row (the code
+     * before the module's own, that gives the locals their first values): its
+     * declaration's line, as a native compiler does, so that a breakpoint on
+     * the first line of its body lands after that code, where -g's address
+     * slots are filled (lower/debug_vars.c). Else its first instruction's.
+     */
+    unsigned scope_line = cg->di_vars != NULL && cg->di_vars->decl_line != 0
+                              ? cg->di_vars->decl_line
+                          : row != NULL ? row->line
+                                        : 0;
     LLVMMetadataRef sp =
         LLVMDIBuilderCreateFunction(cg->dib, file, name, strlen(name), "", 0, file, func_index + 1,
                                     cg->di_type, false, true, scope_line, LLVMDIFlagZero, false);
@@ -89,9 +102,6 @@ LLVMMetadataRef wa_sites_function(WaCodegen *cg, LLVMValueRef fn, uint32_t func_
     LLVMSetSubprogram(fn, sp);
     cg->di_file_scopes = WA_NEW_ARRAY(&cg->scratch, LLVMMetadataRef, cg->dwarf->nfiles);
     cg->di_sp = sp;
-    cg->di_vars = cg->dwarf->func_vars != NULL && func_index < cg->dwarf->nfunc_names
-                      ? &cg->dwarf->func_vars[func_index]
-                      : NULL;
     uint32_t nblocks = cg->di_vars != NULL ? cg->di_vars->nblocks : 0;
     cg->di_blocks = WA_NEW_ARRAY(&cg->scratch, LLVMMetadataRef, nblocks + 1);
     memset(cg->di_blocks, 0, (nblocks + 1) * sizeof *cg->di_blocks);

@@ -120,6 +120,7 @@ typedef struct WaDwarfSpan {
  * sorted by offset (none: all of it in the outermost scope).
  */
 typedef struct WaDwarfFuncVars {
+    uint32_t decl_line; /* the line its subprogram is declared on (DW_AT_decl_line), or 0 */
     uint32_t first_var, nvars;
     uint32_t first_block, nblocks;
     uint32_t first_span, nspans;

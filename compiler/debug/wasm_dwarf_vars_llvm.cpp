@@ -239,6 +239,7 @@ void Reader::function(const DWARFDie &sp, uint32_t f) {
     std::optional<llvm::ArrayRef<uint8_t>> base = expression(sp, dw::DW_AT_frame_base);
     if (base && wasm_local(*base, &local, &value) && value)
         frame_local = local;
+    funcs_[f].decl_line = static_cast<uint32_t>(sp.getDeclLine());
     funcs_[f].first_var = static_cast<uint32_t>(vars_.size());
     funcs_[f].first_block = static_cast<uint32_t>(blocks_.size());
     ranges_.clear();

@@ -44,15 +44,30 @@ static bool is_indirect(const WaFuncGen *fg, const WaDwarfVar *v) {
            fg->local_types[v->local] == WA_VT_I32 && wa_debug_memory_described(fg->cg);
 }
 
-/* The address slot of local `index`, made on first use in the entry block (the insert point). */
+/*
+ * The address slot of local `index`, made on first use in the entry block
+ * (the insert point) and filled there with the local's first value (its
+ * parameter, or 0). Without a source position: LLVM marks the function's
+ * first instruction with one as the end of its prologue, where a debugger
+ * puts a breakpoint on the function or its first line, and the slot must
+ * be filled by then (a leaf function's first line is all of its code).
+ */
 static LLVMValueRef address_slot(WaFuncGen *fg, uint32_t index) {
     WaCodegen *cg = fg->cg;
     if (fg->debug_addresses == NULL) {
         fg->debug_addresses = WA_NEW_ARRAY(&cg->scratch, LLVMValueRef, fg->nlocals);
         memset(fg->debug_addresses, 0, fg->nlocals * sizeof *fg->debug_addresses);
     }
-    if (fg->debug_addresses[index] == NULL)
+    if (fg->debug_addresses[index] == NULL) {
         fg->debug_addresses[index] = LLVMBuildAlloca(cg->b, cg->t_ptr, "debug_address");
+        LLVMMetadataRef at = LLVMGetCurrentDebugLocation2(cg->b);
+        LLVMSetCurrentDebugLocation2(cg->b, NULL);
+        wa_debug_vars_address_set(fg, index,
+                                  index < fg->type->nparams
+                                      ? LLVMGetParam(fg->fn, index + fg->first_param)
+                                      : LLVMConstInt(cg->t_i32, 0, false));
+        LLVMSetCurrentDebugLocation2(cg->b, at);
+    }
     return fg->debug_addresses[index];
 }
 

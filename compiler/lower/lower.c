@@ -109,7 +109,7 @@ static void init_locals(WaFuncGen *fg) {
         LLVMValueRef init = i < fg->type->nparams
                                 ? LLVMGetParam(fg->fn, i + fg->first_param)
                                 : LLVMConstNull(wa_cg_type(cg, fg->local_types[i]));
-        wa_fg_set_local(fg, i, init);
+        LLVMBuildStore(cg->b, init, fg->locals[i]); /* -g's address slots have it already */
     }
 }
 

@@ -9,7 +9,8 @@ compiles.
 
 debug/vars.c has one variable of each kind -g describes (a struct with an array, an enum, bit
 fields and a union; a typedef; globals and a function's static; a pointer, printed as the wasm
-address it holds and read through wasmaot_debug_memory0_base; a shadowing block variable), each
+address it holds and read through wasmaot_debug_memory0_base; a struct passed by value, which
+wasm passes as a pointer; a shadowing block variable), each
 printed at -O0 and -O2. Mutated DWARF sections (fixed seed) compile, or fail with one line,
 never crash; a .debug_info that runs past its bounds is not read, and -g says so in one line.
 
@@ -115,6 +116,7 @@ def check_vars(args, work, source):
     check(status == 0, "clang: %s" % err.decode())
     base = os.path.basename(source)
     inner, stop = line_of(source, "inner"), line_of(source, "stop")
+    by_value = line_of(source, "by-value")
     memory = "wasmaot_debug_memory0_base"
     shape = ("{name = 0x%x, corners = {{x = 0, y = 0}, {x = 1, y = 1}, {x = 2, y = 4}}, "
              "colour = GREEN, flags = 5, wide = 1, scale = {f = 1.5, bits = 1069547520}, "
@@ -136,7 +138,7 @@ def check_vars(args, work, source):
         name = int(address[0])
         prints = [
             ("n", "10"), ("k", "0"), ("continue", None), ("n", "11"), ("k", "1"),
-            ("continue", None),
+            ("continue", None), ("p", "{x = -1, y = 2}"), ("continue", None),
             ("depth", "3"), ("small", "203 '\\313'"), ("sum", "35"),
             ("counter", "5"), ("table", "{1, -2, 3, -4}"), ("origin", "{x = -1, y = 2}"),
             ("sizeof(shape_t)", "48"),
@@ -149,7 +151,8 @@ def check_vars(args, work, source):
         ]
         if level == "-O0":
             prints.insert(prints.index(("counter", "5")), ("calls", "1"))
-        commands = ["break %s:%d" % (base, inner), "break %s:%d" % (base, stop), "run"]
+        commands = ["break %s:%d" % (base, inner), "break %s:%d" % (base, by_value),
+                    "break %s:%d" % (base, stop), "run"]
         for expr, _ in prints:
             commands.append(expr if expr in ("continue", "up") else "print " + expr)
         text = gdb(exe, commands)

@@ -39,6 +39,11 @@ static long long visit(shape_t *s, int depth) {
     return sum + calls;
 }
 
+/* A struct passed by value: its wasm parameter is a pointer to a copy. */
+__attribute__((noinline)) static int by_value(struct point p) {
+    return p.x * 10 + p.y; /* line: by-value */
+}
+
 int main(void) {
     shape_t tri;
     memset(&tri, 0, sizeof tri);
@@ -57,6 +62,7 @@ int main(void) {
         counter += n;   /* line: inner */
     }
     counter -= 21;
+    counter += by_value(origin) + 8;
     printf("%lld %d %d %d\n", visit(&tri, 3), counter, origin.x, n); /* line: call */
     return 0;
 }
